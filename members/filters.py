@@ -1,0 +1,61 @@
+"""The member list's filters: one filterset shared by the list and, later, the exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from members.choices import Membership, PersonnelCategory, Standing
+from members.models import Member, MemberQuerySet
+from organizations.models import Organization
+
+
+class MemberFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    org = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.none(),
+        method="filter_org",
+        label=_("Organization"),
+        empty_label=_("All in my scope"),
+    )
+    standing = django_filters.ChoiceFilter(choices=Standing.choices, label=_("Party standing"))
+    membership = django_filters.ChoiceFilter(choices=Membership.choices, label=_("Membership"))
+    personnel_category = django_filters.ChoiceFilter(
+        choices=PersonnelCategory.choices, label=_("Personnel category")
+    )
+    lost_contact = django_filters.BooleanFilter(label=_("Lost contact"))
+    archived = django_filters.BooleanFilter(
+        method="filter_archived", label=_("Archived"), initial=False
+    )
+
+    class Meta:
+        model = Member
+        fields = ["q", "org", "standing", "membership", "personnel_category", "lost_contact"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["org"].queryset = Organization.objects.visible_to(user).order_by("path")
+
+    def filter_q(self, queryset: MemberQuerySet, name: str, value: str) -> QuerySet[Member]:
+        return queryset.search(value)
+
+    def filter_org(
+        self, queryset: QuerySet[Member], name: str, value: Organization | None
+    ) -> QuerySet[Member]:
+        if value is None:
+            return queryset
+        return queryset.filter(home_org__path__startswith=value.path)
+
+    def filter_archived(
+        self, queryset: QuerySet[Member], name: str, value: bool | None
+    ) -> QuerySet[Member]:
+        return queryset.filter(archived_at__isnull=not value)
+
+    def filter_queryset(self, queryset: QuerySet[Member]) -> QuerySet[Member]:
+        queryset = super().filter_queryset(queryset)
+        if self.form.cleaned_data.get("archived") is None:
+            queryset = queryset.filter(archived_at__isnull=True)
+        return queryset

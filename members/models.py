@@ -1,0 +1,259 @@
+"""The member register: the basic information card of every party member, and who it is shared with."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.postgres.indexes import OpClass
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from core.pinyin import pinyin_initials, pinyin_key
+from core.scoping import Action
+from core.validators import (
+    mask_id_number,
+    normalize_id_number,
+    validate_id_number,
+    validate_mobile_phone,
+)
+from members.choices import (
+    ETHNICITY_CHOICES,
+    Education,
+    Gender,
+    Membership,
+    PersonnelCategory,
+    Standing,
+)
+from organizations.models import Organization
+
+#: The custom object permission the receiving side gets on a shared member.
+RECORD_LIFE_PERMISSION = "record_member_life"
+
+
+class MemberQuerySet(models.QuerySet["Member"]):
+    def visible_to(self, user: Any, action: str = Action.VIEW) -> MemberQuerySet:
+        """Members the user may see (or change): home organization inside a role's subtree, or
+        (to view) shared by a guardian grant to the group of an organization inside that scope.
+        """
+        from organizations.scope import user_scope
+
+        scope = user_scope(user)
+        if scope.is_superuser:
+            return self
+        condition = scope.q("home_org__path", action)
+        if action == Action.VIEW and scope.paths_for(Action.VIEW):
+            shared = MemberGroupObjectPermission.objects.filter(
+                scope.q("group__organization__path", Action.VIEW),
+                permission__codename="view_member",
+            ).values("content_object_id")
+            condition |= Q(pk__in=shared)
+        return self.filter(condition)
+
+    def active(self) -> MemberQuerySet:
+        """Not archived."""
+        return self.filter(archived_at__isnull=True)
+
+    def for_list(self) -> MemberQuerySet:
+        return self.select_related("home_org")
+
+    def search(self, text: str) -> MemberQuerySet:
+        """Name (Chinese prefix), pinyin or its initials ("zs" → 张三), ID-card number or phone."""
+        text = text.strip()
+        if not text:
+            return self
+        if text.isascii():
+            lowered = text.lower().replace(" ", "")
+            if lowered.isalpha():
+                return self.filter(
+                    Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered)
+                )
+            upper = text.upper()
+            if upper[:-1].isdigit() or upper.isdigit():
+                return self.filter(Q(id_number__startswith=upper) | Q(phone__startswith=text))
+            return self.none()
+        return self.filter(name__startswith=text)
+
+
+class Member(models.Model):
+    """A party member: the basic information card (流动党员基本信息卡) and ledger entry.
+
+    Holds the sixteen items of the national collection form plus the fields mobile-member work
+    needs. The formal organizational relationship is `home_org`. Members are never deleted:
+    archiving sets `archived_at`.
+    """
+
+    name = models.CharField(_("name"), max_length=50)
+    name_pinyin = models.CharField(
+        _("name in pinyin"), max_length=200, editable=False, help_text=_("Sort and search key.")
+    )
+    name_initials = models.CharField(_("pinyin initials"), max_length=50, editable=False)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField(
+        _("ethnicity"), max_length=10, choices=ETHNICITY_CHOICES, default="汉族"
+    )
+    id_number = models.CharField(
+        _("ID-card number"),
+        max_length=18,
+        validators=[validate_id_number],
+        help_text=_("Resident identity card number: 18 characters, GB 11643. Sensitive."),
+    )
+    birth_date = models.DateField(_("birth date"))
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices)
+    personnel_category = models.CharField(
+        _("personnel category"), max_length=20, choices=PersonnelCategory.choices
+    )
+    home_org = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("branch"),
+        help_text=_("Where the formal organizational relationship is held."),
+    )
+    joined_on = models.DateField(_("date joined the party"))
+    full_member_on = models.DateField(_("date made full member"), null=True, blank=True)
+    membership = models.CharField(
+        _("membership"), max_length=20, choices=Membership.choices, default=Membership.FULL
+    )
+    job = models.CharField(_("job"), max_length=100, blank=True)
+    phone = models.CharField(
+        _("mobile phone"), max_length=11, validators=[validate_mobile_phone], blank=True
+    )
+    home_address = models.CharField(_("home address"), max_length=200, blank=True)
+    household_registration = models.CharField(
+        _("household registration place"), max_length=200, blank=True
+    )
+    residence = models.CharField(_("current residence"), max_length=200, blank=True)
+    employer = models.CharField(_("employer"), max_length=200, blank=True)
+    standing = models.CharField(
+        _("party standing"), max_length=20, choices=Standing.choices, default=Standing.NORMAL
+    )
+    lost_contact = models.BooleanField(_("lost contact"), default=False)
+    lost_contact_since = models.DateField(_("lost contact since"), null=True, blank=True)
+    is_mobile = models.BooleanField(_("mobile member"), default=False)
+    mobile_destination = models.CharField(
+        _("destination (province/city/county)"), max_length=100, blank=True
+    )
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    archive_reason = models.CharField(_("archive reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("party member")
+        verbose_name_plural = _("party members")
+        permissions = [(RECORD_LIFE_PERMISSION, _("Can record organizational life, dues, contacts"))]
+        constraints = [
+            models.UniqueConstraint(fields=["id_number"], name="member_id_number_unique"),
+            models.CheckConstraint(
+                condition=Q(full_member_on__isnull=True) | Q(full_member_on__gte=F("joined_on")),
+                name="member_full_after_joined",
+            ),
+            models.CheckConstraint(
+                condition=Q(lost_contact=True) | Q(lost_contact_since__isnull=True),
+                name="member_lost_since_needs_flag",
+            ),
+            models.CheckConstraint(
+                condition=Q(membership="full") | Q(full_member_on__isnull=True),
+                name="member_probationary_not_full",
+            ),
+        ]
+        indexes = [
+            # The list's order and keyset cursor.
+            models.Index(fields=["name_pinyin", "id"], name="member_pinyin_id_idx"),
+            models.Index(fields=["home_org", "name_pinyin", "id"], name="member_org_pinyin_idx"),
+            models.Index(
+                OpClass("name_initials", name="varchar_pattern_ops"), name="member_initials_idx"
+            ),
+            models.Index(
+                OpClass("name_pinyin", name="varchar_pattern_ops"), name="member_pinyin_prefix_idx"
+            ),
+            models.Index(OpClass("name", name="varchar_pattern_ops"), name="member_name_prefix_idx"),
+            models.Index(
+                OpClass("id_number", name="varchar_pattern_ops"), name="member_idno_prefix_idx"
+            ),
+            models.Index(OpClass("phone", name="varchar_pattern_ops"), name="member_phone_prefix_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"org_path": self.home_org.path}
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def age_on(self, day: dt.date) -> int:
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+    def clean(self) -> None:
+        # Derived keys are part of the record's invariants: every save path (actions, admin)
+        # runs full_clean(), so they cannot drift from the name.
+        self.id_number = normalize_id_number(self.id_number or "")
+        if self.name:
+            self.name = self.name.strip()
+            self.name_pinyin = pinyin_key(self.name)
+            self.name_initials = pinyin_initials(self.name)
+        errors: dict[str, list[Any]] = {}
+        if self.full_member_on and self.joined_on and self.full_member_on < self.joined_on:
+            errors.setdefault("full_member_on", []).append(
+                _("A member is made full after joining, not before.")
+            )
+        if self.membership == Membership.PROBATIONARY and self.full_member_on:
+            errors.setdefault("full_member_on", []).append(
+                _("A probationary member has no date of becoming a full member.")
+            )
+        if self.membership == Membership.FULL and self.joined_on and not self.full_member_on:
+            errors.setdefault("full_member_on", []).append(
+                _("Enter the date this member became a full member.")
+            )
+        if self.lost_contact_since and not self.lost_contact:
+            errors.setdefault("lost_contact_since", []).append(
+                _("Only a member marked as lost contact has a date since.")
+            )
+        if self.lost_contact and not self.lost_contact_since:
+            errors.setdefault("lost_contact_since", []).append(
+                _("Enter since when contact has been lost.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class MemberUserObjectPermission(UserObjectPermissionBase):
+    """Direct-foreign-key object permission on a member for one user (joins by integer key)."""
+
+    content_object = models.ForeignKey(Member, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("member permission (user)")
+        verbose_name_plural = _("member permissions (user)")
+
+
+class MemberGroupObjectPermission(GroupObjectPermissionBase):
+    """Direct-foreign-key object permission on a member for an organization's group.
+
+    This is how a member is shared with an inflow or receiving organization: the grant goes to
+    that organization's group, and `Member.objects.visible_to` lets anyone whose scope contains
+    the organization see the member.
+    """
+
+    content_object = models.ForeignKey(Member, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("member permission (group)")
+        verbose_name_plural = _("member permissions (group)")
+        indexes = [
+            models.Index(fields=["group", "permission"], name="member_gperm_group_idx"),
+        ]

@@ -1,0 +1,196 @@
+"""The member register's pages and the home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView
+
+from core.pagination import keyset_page
+from core.scoping import Action
+from core.views import ScopedMixin
+from members import actions
+from members.filters import MemberFilter
+from members.forms import ArchiveForm, MemberForm
+from members.models import Member
+from organizations.scope import user_scope
+
+LIST_KEYS = ("name_pinyin", "id")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The user's roles, their scope, and the counts that matter for it."""
+    scope = user_scope(request.user)
+    visible = Member.objects.visible_to(request.user).active()
+    counts = visible.aggregate(
+        total=Count("id"),
+        probationary=Count("id", filter=Q(membership="probationary")),
+        mobile=Count("id", filter=Q(is_mobile=True)),
+        lost=Count("id", filter=Q(lost_contact=True)),
+        suspended=Count("id", filter=Q(standing="suspended")),
+    )
+    return render(request, "home.html", {"scope": scope, "counts": counts})
+
+
+@login_required
+def member_list(request: HttpRequest) -> HttpResponse:
+    """Search and filter the members in scope, pinyin order, keyset pages."""
+    base = Member.objects.visible_to(request.user).for_list()
+    filterset = MemberFilter(request.GET or None, queryset=base, user=request.user)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base.active()
+    page = keyset_page(
+        queryset,
+        keys=LIST_KEYS,
+        size=settings.MEMBERS_PAGE_SIZE,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
+    total = queryset.count()
+    query = request.GET.copy()
+    query.pop("after", None)
+    query.pop("before", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "total": total,
+        "querystring": query.urlencode(),
+        "can_create": bool(user_scope(request.user).paths_for(Action.CHANGE))
+        or request.user.is_superuser,
+    }
+    template = "members/member_list.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, context)
+
+
+class MemberDetailView(ScopedMixin, DetailView):  # type: ignore[type-arg]
+    model = Member
+    template_name = "members/member_detail.html"
+    context_object_name = "member"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("home_org")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        member: Member = self.object
+        user: Any = self.request.user
+        context["can_change"] = self.scoped(Action.CHANGE).filter(pk=member.pk).exists()
+        context["can_reveal"] = actions.may_reveal_id_number(user, member)
+        context["ancestors"] = member.home_org.ancestors_and_self()
+        return context
+
+
+class MemberRevealIdView(ScopedMixin, DetailView):  # type: ignore[type-arg]
+    """The full ID-card number, on request, each time audited (answers the htmx button)."""
+
+    model = Member
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        member = self.get_object()
+        if not actions.may_reveal_id_number(request.user, member):  # type: ignore[arg-type]
+            raise PermissionDenied
+        number = actions.do_reveal_id_number(actor=request.user, member=member)
+        return render(
+            request, "members/member_detail.html#id-number", {"member": member, "full_id": number}
+        )
+
+
+@login_required
+def member_create(request: HttpRequest) -> HttpResponse:
+    form = MemberForm(request.POST or None, actor=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            member = actions.do_create_member(actor=request.user, **fields)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Member %(name)s registered.") % {"name": member.name})
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form})
+
+
+class MemberEditView(ScopedMixin, DetailView):  # type: ignore[type-arg]
+    model = Member
+    scope_action = Action.CHANGE
+    template_name = "members/member_form.html"
+    context_object_name = "member"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("home_org")
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        member = self.get_object()
+        form = MemberForm(instance=member, actor=request.user)  # type: ignore[arg-type]
+        return render(request, self.template_name, {"form": form, "member": member})
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        member = self.get_object()
+        form = MemberForm(request.POST, instance=member, actor=request.user)  # type: ignore[arg-type]
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            try:
+                actions.do_update_member(actor=request.user, member=member, **fields)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("members:detail", pk=member.pk)
+        return render(request, self.template_name, {"form": form, "member": member})
+
+
+class MemberArchiveView(ScopedMixin, DetailView):  # type: ignore[type-arg]
+    model = Member
+    scope_action = Action.CHANGE
+    template_name = "members/member_archive.html"
+    context_object_name = "member"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("home_org")
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        member = self.get_object()
+        return render(request, self.template_name, {"member": member, "form": ArchiveForm()})
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        member = self.get_object()
+        form = ArchiveForm(request.POST)
+        if form.is_valid():
+            actions.do_archive_member(
+                actor=request.user, member=member, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Member archived. The record is kept."))
+            return redirect("members:detail", pk=member.pk)
+        return render(request, self.template_name, {"member": member, "form": form})
+
+
+class MemberRestoreView(ScopedMixin, DetailView):  # type: ignore[type-arg]
+    model = Member
+    scope_action = Action.CHANGE
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        member = self.get_object()
+        actions.do_restore_member(actor=request.user, member=member)
+        messages.success(request, _("Member restored to the register."))
+        return redirect("members:detail", pk=member.pk)
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from organizations.models import Organization, Role
+
+
+@admin.register(Organization)
+class OrganizationAdmin(TreeAdmin):  # type: ignore[misc]
+    form = movenodeform_factory(Organization, exclude=["group"])
+    list_display = ["name", "kind", "sector", "management_mode", "is_active"]
+    list_filter = ["kind", "sector", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["user", "organization", "kind", "granted_at", "revoked_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["user", "organization", "granted_by", "revoked_by"]
+    search_fields = ["user__username", "organization__name"]

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import ScopedModelChoiceField
+from core.models import User
+from core.validators import validate_mobile_phone
+from organizations.actions import ORG_FIELDS, grantable_role_kinds
+from organizations.models import Organization, RoleKind
+from organizations.scope import MANAGE
+
+
+class OrganizationForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Organization
+        fields = list(ORG_FIELDS)
+
+    def __init__(self, *args: Any, parent: Organization | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The kind of an existing organization is part of the tree's shape: not edited here.
+            del self.fields["kind"]
+        elif parent is not None:
+            kind_field = self.fields["kind"]
+            assert isinstance(kind_field, forms.ChoiceField)
+            kind_field.choices = [(k, v) for k, v in kind_field.choices if parent.allows_child(str(k))]
+
+
+class StaffUserForm(forms.Form):
+    username = forms.RegexField(
+        label=_("Login name"),
+        regex=r"^[a-zA-Z0-9_.-]{3,30}$",
+        error_messages={"invalid": _("3-30 letters, digits, dots, dashes or underscores.")},
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=50)
+    phone = forms.CharField(label=_("Mobile phone"), validators=[validate_mobile_phone])
+    initial_password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("The user must choose a new password at first login."),
+    )
+    organization = ScopedModelChoiceField(queryset=Organization.objects.none(), label=_("Organization"))
+    kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices)
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["organization"].queryset = (  # type: ignore[attr-defined]
+            Organization.objects.visible_to(actor, MANAGE).order_by("path")
+        )
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This login name is taken."))
+        return username
+
+    def clean_initial_password(self) -> str:
+        password: str = self.cleaned_data["initial_password"]
+        validate_password(password)
+        return password
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        org = data.get("organization")
+        kind = data.get("kind")
+        if org is not None and kind and kind not in grantable_role_kinds(self.actor, org):
+            self.add_error("kind", _("You cannot grant this role on this organization."))
+        return data
+
+
+class GrantRoleForm(forms.Form):
+    organization = ScopedModelChoiceField(queryset=Organization.objects.none(), label=_("Organization"))
+    kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices)
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["organization"].queryset = (  # type: ignore[attr-defined]
+            Organization.objects.visible_to(actor, MANAGE).order_by("path")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        org = data.get("organization")
+        kind = data.get("kind")
+        if org is not None and kind and kind not in grantable_role_kinds(self.actor, org):
+            self.add_error("kind", _("You cannot grant this role on this organization."))
+        return data
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form; the view clears the first-login flag after it succeeds."""

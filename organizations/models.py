@@ -1,0 +1,300 @@
+"""The organization tree and the staff roles that give users their scope."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.postgres.indexes import OpClass
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from core.scoping import Action
+from core.validators import validate_mobile_phone
+
+
+class OrgKind(models.TextChoices):
+    COUNTY_COMMITTEE = "county", _("County committee")
+    TOWNSHIP_COMMITTEE = "township", _("Township/street committee")
+    GENERAL_BRANCH = "general_branch", _("General branch")
+    BRANCH = "branch", _("Branch")
+    MOBILE_BRANCH = "mobile_branch", _("Mobile-member branch")
+    JOINT_BRANCH = "joint_branch", _("Joint branch")
+    STATION = "station", _("Check-in station")
+
+
+COMMITTEE_KINDS = frozenset({OrgKind.COUNTY_COMMITTEE, OrgKind.TOWNSHIP_COMMITTEE})
+#: Organizations that hold members' formal relationships (basic-level organizations).
+BRANCH_KINDS = frozenset(
+    {
+        OrgKind.GENERAL_BRANCH,
+        OrgKind.BRANCH,
+        OrgKind.MOBILE_BRANCH,
+        OrgKind.JOINT_BRANCH,
+        OrgKind.STATION,
+    }
+)
+
+#: Which kinds may sit directly under which.
+ALLOWED_CHILDREN: dict[str, frozenset[str]] = {
+    OrgKind.COUNTY_COMMITTEE: frozenset({OrgKind.TOWNSHIP_COMMITTEE}) | BRANCH_KINDS,
+    OrgKind.TOWNSHIP_COMMITTEE: BRANCH_KINDS,
+    OrgKind.GENERAL_BRANCH: frozenset(
+        {OrgKind.BRANCH, OrgKind.MOBILE_BRANCH, OrgKind.JOINT_BRANCH}
+    ),
+    OrgKind.BRANCH: frozenset(),
+    OrgKind.MOBILE_BRANCH: frozenset(),
+    OrgKind.JOINT_BRANCH: frozenset(),
+    OrgKind.STATION: frozenset(),
+}
+
+
+class Sector(models.TextChoices):
+    COMMUNITY = "community", _("Community")
+    VILLAGE = "village", _("Village")
+    NON_PUBLIC_ENTERPRISE = "enterprise", _("Non-public enterprise")
+    SOCIAL_ORGANIZATION = "social", _("Social organization")
+    GOVERNMENT = "government", _("Government body")
+    INDUSTRY_DEPARTMENT = "industry", _("Industry department")
+    TALENT_CENTRE = "talent", _("Talent exchange centre")
+    PARK = "park", _("Park")
+
+
+#: The "two new" organizations (两新组织).
+TWO_NEW_SECTORS = frozenset({Sector.NON_PUBLIC_ENTERPRISE, Sector.SOCIAL_ORGANIZATION})
+
+
+class ManagementMode(models.TextChoices):
+    INTEGRATED = "integrated", _("Integrated (community where they live)")
+    SELF_MANAGED = "self_managed", _("Self-managed (mobile-member branch)")
+    AFFILIATED = "affiliated", _("Affiliated (local station)")
+    SECTOR_BASED = "sector_based", _("Sector-based (trade department)")
+
+
+class RoleKind(models.TextChoices):
+    COUNTY_OFFICER = "county", _("County organization department officer")
+    TOWNSHIP_OFFICER = "township", _("Township/street committee officer")
+    SECRETARY = "secretary", _("Branch secretary")
+    COMMITTEE_MEMBER = "committee", _("Branch committee member")
+    INSPECTOR = "inspector", _("Read-only inspector")
+
+
+#: Seniority for granting: nobody grants a role ranked above their own.
+ROLE_RANK: dict[str, int] = {
+    RoleKind.COUNTY_OFFICER: 4,
+    RoleKind.TOWNSHIP_OFFICER: 3,
+    RoleKind.SECRETARY: 2,
+    RoleKind.COMMITTEE_MEMBER: 1,
+    RoleKind.INSPECTOR: 0,
+}
+#: What each capability needs.
+CAN_CHANGE = frozenset(
+    {
+        RoleKind.COUNTY_OFFICER,
+        RoleKind.TOWNSHIP_OFFICER,
+        RoleKind.SECRETARY,
+        RoleKind.COMMITTEE_MEMBER,
+    }
+)
+CAN_MANAGE = frozenset({RoleKind.COUNTY_OFFICER, RoleKind.TOWNSHIP_OFFICER})
+CAN_AUDIT = frozenset({RoleKind.COUNTY_OFFICER})
+#: Which organization kinds each role may be held on.
+ROLE_ORG_KINDS: dict[str, frozenset[str]] = {
+    RoleKind.COUNTY_OFFICER: frozenset({OrgKind.COUNTY_COMMITTEE}),
+    RoleKind.TOWNSHIP_OFFICER: frozenset({OrgKind.TOWNSHIP_COMMITTEE}),
+    RoleKind.SECRETARY: BRANCH_KINDS,
+    RoleKind.COMMITTEE_MEMBER: BRANCH_KINDS,
+    RoleKind.INSPECTOR: frozenset(OrgKind.values),
+}
+
+
+class OrganizationQuerySet(MP_NodeQuerySet):
+    def visible_to(self, user: Any, action: str = Action.VIEW) -> OrganizationQuerySet:
+        from organizations.scope import user_scope
+
+        scope = user_scope(user)
+        if scope.is_superuser:
+            return self
+        return self.filter(scope.q("path", action))  # type: ignore[no-any-return]
+
+    def with_kind(self, *kinds: str) -> OrganizationQuerySet:
+        return self.filter(kind__in=kinds)  # type: ignore[no-any-return]
+
+    def active(self) -> OrganizationQuerySet:
+        return self.filter(is_active=True)  # type: ignore[no-any-return]
+
+
+class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):  # type: ignore[misc]
+    def get_queryset(self) -> OrganizationQuerySet:
+        # treebeard's manager hard-codes its own queryset class; keep its path ordering.
+        return OrganizationQuerySet(self.model, using=self._db).order_by("path")
+
+
+class Organization(MP_Node):  # type: ignore[misc]
+    """A party organization in the tree: county committee down to branches and check-in stations.
+
+    The tree is a materialized path (`path`), so "everything under X" is a prefix range on an
+    indexed column. Each organization owns one auth Group: object permissions granted to that group
+    (django-guardian) are how records are shared with it.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
+    management_mode = models.CharField(
+        _("management mode"),
+        max_length=20,
+        choices=ManagementMode.choices,
+        blank=True,
+        help_text=_("How this organization manages the mobile members it takes in."),
+    )
+    province_code = models.CharField(_("province code"), max_length=6, blank=True)
+    city_code = models.CharField(_("city code"), max_length=6, blank=True)
+    county_code = models.CharField(
+        _("county code"),
+        max_length=6,
+        blank=True,
+        help_text=_("Six-digit administrative division code (GB/T 2260)."),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=6, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    hotline = models.CharField(_("consulting hotline"), max_length=20, blank=True)
+    mailbox = models.EmailField(_("work mailbox"), blank=True)
+    sms_phone = models.CharField(
+        _("SMS platform number"), max_length=11, blank=True, validators=[validate_mobile_phone]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    group = models.OneToOneField(
+        Group,
+        on_delete=models.PROTECT,
+        related_name="organization",
+        verbose_name=_("staff group"),
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects: ClassVar[Any] = OrganizationManager()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        indexes = [
+            models.Index(OpClass("path", name="varchar_pattern_ops"), name="org_path_prefix_idx"),
+            models.Index(fields=["kind"], name="org_kind_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OrgKind.values), name="org_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"org_path": self.path}
+
+    @property
+    def is_branch_level(self) -> bool:
+        return self.kind in BRANCH_KINDS
+
+    def allows_child(self, kind: str) -> bool:
+        return kind in ALLOWED_CHILDREN.get(self.kind, frozenset())
+
+    def ancestors_and_self(self) -> list[Organization]:
+        """Root first; one query (the path encodes every ancestor)."""
+        step = self.steplen
+        paths = [self.path[:i] for i in range(step, len(self.path) + 1, step)]
+        by_path = {o.path: o for o in Organization.objects.filter(path__in=paths)}
+        return [by_path[p] for p in paths if p in by_path]
+
+
+class RoleQuerySet(models.QuerySet["Role"]):
+    def active(self) -> RoleQuerySet:
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+    def visible_to(self, user: Any, action: str = Action.VIEW) -> RoleQuerySet:
+        """Roles on organizations inside the user's management scope."""
+        from organizations.scope import user_scope
+
+        scope = user_scope(user)
+        if scope.is_superuser:
+            return self
+        return self.filter(scope.q("organization__path", "manage"))
+
+
+class Role(models.Model):
+    """A user's role on an organization. The role covers the organization and its whole subtree.
+
+    Revoking sets `revoked_at`; roles are never deleted, so the history of who held what stays.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="roles",
+        verbose_name=_("user"),
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="roles", verbose_name=_("organization")
+    )
+    kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "kind"],
+                condition=Q(revoked_at__isnull=True),
+                name="role_unique_active",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=RoleKind.values), name="role_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organization} · {self.get_kind_display()}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"org_path": self.organization.path}
+
+    def clean(self) -> None:
+        if self.organization_id and self.kind:
+            allowed = ROLE_ORG_KINDS.get(self.kind, frozenset())
+            if self.organization.kind not in allowed:
+                raise ValidationError(
+                    {
+                        "kind": _("A %(role)s cannot be held on a %(org)s.")
+                        % {
+                            "role": self.get_kind_display(),
+                            "org": self.organization.get_kind_display(),
+                        }
+                    }
+                )

@@ -1,0 +1,97 @@
+"""A user's scope: the subtrees their active roles cover, per capability.
+
+Computed once per request (one query) and cached on the user object. Querysets turn it into a
+prefix condition on the materialized path, so scope stays an index range at a million rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from core.scoping import Action
+from organizations.models import CAN_AUDIT, CAN_CHANGE, CAN_MANAGE, ROLE_RANK, Role
+
+#: Capability names used with Scope.q(): the core actions plus organization-level ones.
+MANAGE = "manage"  # edit organizations, manage staff accounts
+AUDIT = "audit"  # read the audit trail
+
+
+def _outermost(paths: set[str]) -> tuple[str, ...]:
+    """Drop paths already covered by a shorter prefix in the set."""
+    kept: list[str] = []
+    for path in sorted(paths, key=len):
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return tuple(sorted(kept))
+
+
+@dataclass(frozen=True)
+class Scope:
+    is_superuser: bool = False
+    paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    roles: tuple[Role, ...] = ()
+
+    def paths_for(self, action: str) -> tuple[str, ...]:
+        return self.paths.get(action, ())
+
+    def q(self, path_field: str, action: str = Action.VIEW) -> Q:
+        """A condition "`path_field` lies inside the scope for `action`"; never true if empty."""
+        paths = self.paths_for(action)
+        if not paths:
+            return Q(pk__in=[])
+        condition = Q()
+        for path in paths:
+            condition |= Q(**{f"{path_field}__startswith": path})
+        return condition
+
+    def covers(self, path: str, action: str = Action.VIEW) -> bool:
+        return self.is_superuser or any(path.startswith(p) for p in self.paths_for(action))
+
+    def rank_at(self, path: str) -> int:
+        """The highest role rank the user holds over `path` (-1 if none)."""
+        if self.is_superuser:
+            return max(ROLE_RANK.values())
+        ranks = [
+            ROLE_RANK[r.kind] for r in self.roles if path.startswith(r.organization.path)
+        ]
+        return max(ranks, default=-1)
+
+    @property
+    def has_any(self) -> bool:
+        return self.is_superuser or bool(self.paths_for(Action.VIEW))
+
+
+def user_scope(user: Any) -> Scope:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope()
+    cached: Scope | None = getattr(user, "_scope_cache", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        scope = Scope(is_superuser=True)
+    else:
+        roles = tuple(Role.objects.active().filter(user=user).select_related("organization"))
+        by_action: dict[str, set[str]] = {
+            Action.VIEW: set(),
+            Action.CHANGE: set(),
+            MANAGE: set(),
+            AUDIT: set(),
+        }
+        for role in roles:
+            path = role.organization.path
+            by_action[Action.VIEW].add(path)
+            if role.kind in CAN_CHANGE:
+                by_action[Action.CHANGE].add(path)
+            if role.kind in CAN_MANAGE:
+                by_action[MANAGE].add(path)
+            if role.kind in CAN_AUDIT:
+                by_action[AUDIT].add(path)
+        scope = Scope(
+            paths={action: _outermost(paths) for action, paths in by_action.items()},
+            roles=roles,
+        )
+    user._scope_cache = scope
+    return scope

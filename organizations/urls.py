@@ -1,0 +1,11 @@
+from django.urls import path
+
+from organizations import views
+
+app_name = "organizations"
+urlpatterns = [
+    path("", views.organization_tree, name="tree"),
+    path("<int:pk>/", views.organization_detail, name="detail"),
+    path("<int:pk>/edit/", views.organization_edit, name="edit"),
+    path("<int:parent_pk>/new/", views.organization_create, name="create"),
+]
