@@ -43,5 +43,7 @@ def embedded_postgres_url(data_dir: Path) -> str:
 
 def database_config(base_dir: Path) -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL") or embedded_postgres_url(base_dir / ".data" / "pg")
-    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    )
     return config

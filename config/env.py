@@ -25,7 +25,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if lowered in {"0", "false", "no", "off"}:
         return False
-    raise ImproperlyConfigured(f"Environment variable {name}={raw!r} is not a boolean (use true/false).")
+    raise ImproperlyConfigured(
+        f"Environment variable {name}={raw!r} is not a boolean (use true/false)."
+    )
 
 
 def env_int(name: str, default: int) -> int:
@@ -35,7 +37,9 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"Environment variable {name}={raw!r} is not an integer.") from exc
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={raw!r} is not an integer."
+        ) from exc
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -5,7 +5,7 @@ from core.models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
         ("Profile", {"fields": ("full_name", "phone", "must_change_password")}),

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 
-class ScopedModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class ScopedModelChoiceField(forms.ModelChoiceField):
     """A picker whose queryset is already narrowed to the user's scope.
 
     A posted id outside that queryset is not a typo a person can make from the form: it is a

@@ -29,7 +29,7 @@ class User(AbstractUser):
         help_text=_("Set when an officer creates the account: the user chooses a password first."),
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("staff user")
         verbose_name_plural = _("staff users")
 
@@ -83,4 +83,3 @@ class AuditEntry(AbstractLogEntry):
             ),
             models.Index(fields=["event", "-timestamp"], name="audit_event_ts_idx"),
         ]
-

@@ -5,7 +5,7 @@ from members.models import Member
 
 
 @admin.register(Member)
-class MemberAdmin(GuardedModelAdmin):  # type: ignore[misc]
+class MemberAdmin(GuardedModelAdmin):
     """Superusers only. Members are archived in the app, never deleted, here neither."""
 
     list_display = ["name", "home_org", "membership", "standing", "archived_at"]

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, ScopedModelChoiceField
@@ -18,7 +19,7 @@ from members.models import Member
 from organizations.models import BRANCH_KINDS, Organization
 
 
-class MemberForm(forms.ModelForm):  # type: ignore[type-arg]
+class MemberForm(forms.ModelForm):
     """The basic information card. Birth date and gender may be left empty: the ID-card number
     fills them; when given, they must agree with it."""
 
@@ -60,14 +61,15 @@ class MemberForm(forms.ModelForm):  # type: ignore[type-arg]
             return str(self.instance.id_number)
         value = normalize_id_number(raw)
         validate_id_number(value)
-        holder = (
-            Member.objects.filter(id_number=value).exclude(pk=self.instance.pk).first()
-        )
+        holder = Member.objects.filter(id_number=value).exclude(pk=self.instance.pk).first()
         if holder is not None:
             if Member.objects.visible_to(self.actor).filter(pk=holder.pk).exists():
                 raise forms.ValidationError(
                     format_html(
-                        _("This ID-card number is already registered to {} ({}): <a href=\"{}\">open the record</a>."),
+                        gettext(
+                            "This ID-card number is already registered to {} ({}): "
+                            '<a href="{}">open the record</a>.'
+                        ),
                         holder.name,
                         holder.home_org.name,
                         reverse("members:detail", args=[holder.pk]),

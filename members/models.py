@@ -1,4 +1,4 @@
-"""The member register: the basic information card of every party member, and who it is shared with."""
+"""The member register: every member's basic information card, and who it is shared with."""
 
 from __future__ import annotations
 
@@ -147,7 +147,9 @@ class Member(models.Model):
     class Meta:
         verbose_name = _("party member")
         verbose_name_plural = _("party members")
-        permissions = [(RECORD_LIFE_PERMISSION, _("Can record organizational life, dues, contacts"))]
+        permissions = [
+            (RECORD_LIFE_PERMISSION, _("Can record organizational life, dues, contacts"))
+        ]
         constraints = [
             models.UniqueConstraint(fields=["id_number"], name="member_id_number_unique"),
             models.CheckConstraint(
@@ -173,11 +175,15 @@ class Member(models.Model):
             models.Index(
                 OpClass("name_pinyin", name="varchar_pattern_ops"), name="member_pinyin_prefix_idx"
             ),
-            models.Index(OpClass("name", name="varchar_pattern_ops"), name="member_name_prefix_idx"),
+            models.Index(
+                OpClass("name", name="varchar_pattern_ops"), name="member_name_prefix_idx"
+            ),
             models.Index(
                 OpClass("id_number", name="varchar_pattern_ops"), name="member_idno_prefix_idx"
             ),
-            models.Index(OpClass("phone", name="varchar_pattern_ops"), name="member_phone_prefix_idx"),
+            models.Index(
+                OpClass("phone", name="varchar_pattern_ops"), name="member_phone_prefix_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from django.views.generic import DetailView
 
 from core.pagination import keyset_page
 from core.scoping import Action
+from core.types import AuthedRequest
 from core.views import ScopedMixin
 from members import actions
 from members.filters import MemberFilter
@@ -27,7 +28,7 @@ LIST_KEYS = ("name_pinyin", "id")
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """The user's roles, their scope, and the counts that matter for it."""
     scope = user_scope(request.user)
     visible = Member.objects.visible_to(request.user).active()
@@ -42,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: AuthedRequest) -> HttpResponse:
     """Search and filter the members in scope, pinyin order, keyset pages."""
     base = Member.objects.visible_to(request.user).for_list()
     filterset = MemberFilter(request.GET or None, queryset=base, user=request.user)
@@ -72,7 +73,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-class MemberDetailView(ScopedMixin, DetailView):  # type: ignore[type-arg]
+class MemberDetailView(ScopedMixin, DetailView):
     model = Member
     template_name = "members/member_detail.html"
     context_object_name = "member"
@@ -83,14 +84,14 @@ class MemberDetailView(ScopedMixin, DetailView):  # type: ignore[type-arg]
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         member: Member = self.object
-        user: Any = self.request.user
+        user: Any = self.actor
         context["can_change"] = self.scoped(Action.CHANGE).filter(pk=member.pk).exists()
         context["can_reveal"] = actions.may_reveal_id_number(user, member)
         context["ancestors"] = member.home_org.ancestors_and_self()
         return context
 
 
-class MemberRevealIdView(ScopedMixin, DetailView):  # type: ignore[type-arg]
+class MemberRevealIdView(ScopedMixin, DetailView):
     """The full ID-card number, on request, each time audited (answers the htmx button)."""
 
     model = Member
@@ -98,17 +99,17 @@ class MemberRevealIdView(ScopedMixin, DetailView):  # type: ignore[type-arg]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         member = self.get_object()
-        if not actions.may_reveal_id_number(request.user, member):  # type: ignore[arg-type]
+        if not actions.may_reveal_id_number(self.actor, member):
             raise PermissionDenied
-        number = actions.do_reveal_id_number(actor=request.user, member=member)
+        number = actions.do_reveal_id_number(actor=self.actor, member=member)
         return render(
             request, "members/member_detail.html#id-number", {"member": member, "full_id": number}
         )
 
 
 @login_required
-def member_create(request: HttpRequest) -> HttpResponse:
-    form = MemberForm(request.POST or None, actor=request.user)  # type: ignore[arg-type]
+def member_create(request: AuthedRequest) -> HttpResponse:
+    form = MemberForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
@@ -121,7 +122,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
     return render(request, "members/member_form.html", {"form": form})
 
 
-class MemberEditView(ScopedMixin, DetailView):  # type: ignore[type-arg]
+class MemberEditView(ScopedMixin, DetailView):
     model = Member
     scope_action = Action.CHANGE
     template_name = "members/member_form.html"
@@ -132,16 +133,16 @@ class MemberEditView(ScopedMixin, DetailView):  # type: ignore[type-arg]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         member = self.get_object()
-        form = MemberForm(instance=member, actor=request.user)  # type: ignore[arg-type]
+        form = MemberForm(instance=member, actor=self.actor)
         return render(request, self.template_name, {"form": form, "member": member})
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         member = self.get_object()
-        form = MemberForm(request.POST, instance=member, actor=request.user)  # type: ignore[arg-type]
+        form = MemberForm(request.POST, instance=member, actor=self.actor)
         if form.is_valid():
             fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
             try:
-                actions.do_update_member(actor=request.user, member=member, **fields)
+                actions.do_update_member(actor=self.actor, member=member, **fields)
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
@@ -150,7 +151,7 @@ class MemberEditView(ScopedMixin, DetailView):  # type: ignore[type-arg]
         return render(request, self.template_name, {"form": form, "member": member})
 
 
-class MemberArchiveView(ScopedMixin, DetailView):  # type: ignore[type-arg]
+class MemberArchiveView(ScopedMixin, DetailView):
     model = Member
     scope_action = Action.CHANGE
     template_name = "members/member_archive.html"
@@ -168,21 +169,21 @@ class MemberArchiveView(ScopedMixin, DetailView):  # type: ignore[type-arg]
         form = ArchiveForm(request.POST)
         if form.is_valid():
             actions.do_archive_member(
-                actor=request.user, member=member, reason=form.cleaned_data["reason"]
+                actor=self.actor, member=member, reason=form.cleaned_data["reason"]
             )
             messages.success(request, _("Member archived. The record is kept."))
             return redirect("members:detail", pk=member.pk)
         return render(request, self.template_name, {"member": member, "form": form})
 
 
-class MemberRestoreView(ScopedMixin, DetailView):  # type: ignore[type-arg]
+class MemberRestoreView(ScopedMixin, DetailView):
     model = Member
     scope_action = Action.CHANGE
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         member = self.get_object()
-        actions.do_restore_member(actor=request.user, member=member)
+        actions.do_restore_member(actor=self.actor, member=member)
         messages.success(request, _("Member restored to the register."))
         return redirect("members:detail", pk=member.pk)
 
@@ -193,4 +194,3 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
-

@@ -1,4 +1,4 @@
-"""Writes on organizations, staff accounts and roles. Each is atomic, audited and names its actor."""
+"""Writes on organizations, staff accounts and roles: atomic, audited, naming the actor."""
 
 from __future__ import annotations
 
@@ -53,17 +53,21 @@ def do_create_root_organization(*, actor: User | None, **fields: Any) -> Organiz
 
 
 @action
-def do_create_organization(
-    *, actor: User, parent: Organization, **fields: Any
-) -> Organization:
+def do_create_organization(*, actor: User, parent: Organization, **fields: Any) -> Organization:
     _require_manage(actor, parent)
     parent = Organization.objects.select_for_update().get(pk=parent.pk)
     kind = fields.get("kind", "")
     if not parent.allows_child(kind):
         raise ValidationError(
-            {"kind": _("A %(kind)s cannot be placed under %(parent)s.")
-             % {"kind": dict(Organization._meta.get_field("kind").choices or [])
-                .get(kind, kind), "parent": parent.name}}
+            {
+                "kind": _("A %(kind)s cannot be placed under %(parent)s.")
+                % {
+                    "kind": dict(Organization._meta.get_field("kind").choices or []).get(
+                        kind, kind
+                    ),
+                    "parent": parent.name,
+                }
+            }
         )
     org = Organization(group=_new_group(), **fields)
     org.full_clean(exclude=["path", "depth", "group"])
@@ -129,8 +133,11 @@ def do_revoke_role(*, actor: User, role: Role) -> Role:
         actor=actor,
         instance=role,
         event="role.revoked",
-        details={"user": role.user.username, "organization": role.organization.name,
-                 "kind": role.kind},
+        details={
+            "user": role.user.username,
+            "organization": role.organization.name,
+            "kind": role.kind,
+        },
     )
     return role
 
@@ -159,9 +166,10 @@ def do_create_staff_user(
 
 def staff_user_in_scope(actor: User, user: User) -> bool:
     scope = user_scope(actor)
-    return scope.is_superuser or Role.objects.filter(user=user).filter(
-        scope.q("organization__path", MANAGE)
-    ).exists()
+    return (
+        scope.is_superuser
+        or Role.objects.filter(user=user).filter(scope.q("organization__path", MANAGE)).exists()
+    )
 
 
 @action

@@ -6,7 +6,7 @@ from organizations.models import Organization, Role
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TreeAdmin):  # type: ignore[misc]
+class OrganizationAdmin(TreeAdmin):
     form = movenodeform_factory(Organization, exclude=["group"])
     list_display = ["name", "kind", "sector", "management_mode", "is_active"]
     list_filter = ["kind", "sector", "is_active"]
@@ -14,7 +14,7 @@ class OrganizationAdmin(TreeAdmin):  # type: ignore[misc]
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RoleAdmin(admin.ModelAdmin):
     list_display = ["user", "organization", "kind", "granted_at", "revoked_at"]
     list_filter = ["kind"]
     raw_id_fields = ["user", "organization", "granted_by", "revoked_by"]

@@ -11,11 +11,11 @@ from core.forms import ScopedModelChoiceField
 from core.models import User
 from core.validators import validate_mobile_phone
 from organizations.actions import ORG_FIELDS, grantable_role_kinds
-from organizations.models import Organization, RoleKind
+from organizations.models import Organization, OrgKind, RoleKind
 from organizations.scope import MANAGE
 
 
-class OrganizationForm(forms.ModelForm):  # type: ignore[type-arg]
+class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = list(ORG_FIELDS)
@@ -28,7 +28,7 @@ class OrganizationForm(forms.ModelForm):  # type: ignore[type-arg]
         elif parent is not None:
             kind_field = self.fields["kind"]
             assert isinstance(kind_field, forms.ChoiceField)
-            kind_field.choices = [(k, v) for k, v in kind_field.choices if parent.allows_child(str(k))]
+            kind_field.choices = [(k, v) for k, v in OrgKind.choices if parent.allows_child(k)]
 
 
 class StaffUserForm(forms.Form):
@@ -44,7 +44,9 @@ class StaffUserForm(forms.Form):
         widget=forms.PasswordInput(render_value=False),
         help_text=_("The user must choose a new password at first login."),
     )
-    organization = ScopedModelChoiceField(queryset=Organization.objects.none(), label=_("Organization"))
+    organization = ScopedModelChoiceField(
+        queryset=Organization.objects.none(), label=_("Organization")
+    )
     kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices)
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
@@ -75,7 +77,9 @@ class StaffUserForm(forms.Form):
 
 
 class GrantRoleForm(forms.Form):
-    organization = ScopedModelChoiceField(queryset=Organization.objects.none(), label=_("Organization"))
+    organization = ScopedModelChoiceField(
+        queryset=Organization.objects.none(), label=_("Organization")
+    )
     kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices)
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:

@@ -120,13 +120,13 @@ class OrganizationQuerySet(MP_NodeQuerySet):
         scope = user_scope(user)
         if scope.is_superuser:
             return self
-        return self.filter(scope.q("path", action))  # type: ignore[no-any-return]
+        return self.filter(scope.q("path", action))
 
     def with_kind(self, *kinds: str) -> OrganizationQuerySet:
-        return self.filter(kind__in=kinds)  # type: ignore[no-any-return]
+        return self.filter(kind__in=kinds)
 
     def active(self) -> OrganizationQuerySet:
-        return self.filter(is_active=True)  # type: ignore[no-any-return]
+        return self.filter(is_active=True)
 
 
 class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):  # type: ignore[misc]
@@ -135,7 +135,7 @@ class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):  
         return OrganizationQuerySet(self.model, using=self._db).order_by("path")
 
 
-class Organization(MP_Node):  # type: ignore[misc]
+class Organization(MP_Node):
     """A party organization in the tree: county committee down to branches and check-in stations.
 
     The tree is a materialized path (`path`), so "everything under X" is a prefix range on an
@@ -190,9 +190,7 @@ class Organization(MP_Node):  # type: ignore[misc]
             models.Index(fields=["kind"], name="org_kind_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=OrgKind.values), name="org_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=OrgKind.values), name="org_kind_valid"),
         ]
 
     def __str__(self) -> str:

@@ -54,9 +54,7 @@ class Scope:
         """The highest role rank the user holds over `path` (-1 if none)."""
         if self.is_superuser:
             return max(ROLE_RANK.values())
-        ranks = [
-            ROLE_RANK[r.kind] for r in self.roles if path.startswith(r.organization.path)
-        ]
+        ranks = [ROLE_RANK[r.kind] for r in self.roles if path.startswith(r.organization.path)]
         return max(ranks, default=-1)
 
     @property

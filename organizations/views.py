@@ -10,13 +10,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.models import User
+from core.types import AuthedRequest
 from organizations import actions
 from organizations.forms import GrantRoleForm, OrganizationForm, StaffUserForm
 from organizations.models import ALLOWED_CHILDREN, ROLE_RANK, Organization, Role
@@ -48,7 +49,7 @@ def build_tree(orgs: list[Organization]) -> list[TreeNode]:
 
 
 @login_required
-def organization_tree(request: HttpRequest) -> HttpResponse:
+def organization_tree(request: AuthedRequest) -> HttpResponse:
     """The tree of the user's scope with member counts: two queries however large the tree."""
     orgs = list(
         Organization.objects.visible_to(request.user)
@@ -63,12 +64,12 @@ def organization_tree(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _get_org(request: HttpRequest, pk: int) -> Organization:
+def _get_org(request: AuthedRequest, pk: int) -> Organization:
     return get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
 
 
 @login_required
-def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     org = _get_org(request, pk)
     scope = user_scope(request.user)
     children = (
@@ -76,10 +77,9 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .annotate(direct_members=Count("members", filter=Q(members__archived_at__isnull=True)))
         .order_by("path")
     )
-    subtree_total = (
-        Organization.objects.filter(path__startswith=org.path)
-        .aggregate(n=Count("members", filter=Q(members__archived_at__isnull=True)))["n"]
-    )
+    subtree_total = Organization.objects.filter(path__startswith=org.path).aggregate(
+        n=Count("members", filter=Q(members__archived_at__isnull=True))
+    )["n"]
     can_manage = scope.covers(org.path, MANAGE)
     roles = (
         Role.objects.active().filter(organization=org).select_related("user").order_by("kind")
@@ -91,9 +91,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "organizations/organization_detail.html",
         {
             "org": org,
-            "ancestors": [
-                a for a in org.ancestors_and_self()[:-1] if scope.covers(a.path)
-            ],
+            "ancestors": [a for a in org.ancestors_and_self()[:-1] if scope.covers(a.path)],
             "children": children,
             "subtree_total": subtree_total,
             "can_manage": can_manage,
@@ -104,7 +102,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def organization_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
+def organization_create(request: AuthedRequest, parent_pk: int) -> HttpResponse:
     parent = _get_org(request, parent_pk)
     if not user_scope(request.user).covers(parent.path, MANAGE):
         raise PermissionDenied
@@ -119,20 +117,20 @@ def organization_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Organization created."))
             return redirect("organizations:detail", pk=org.pk)
-    return render(
-        request, "organizations/organization_form.html", {"form": form, "parent": parent}
-    )
+    return render(request, "organizations/organization_form.html", {"form": form, "parent": parent})
 
 
 @login_required
-def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     org = _get_org(request, pk)
     if not user_scope(request.user).covers(org.path, MANAGE):
         raise PermissionDenied
     form = OrganizationForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_update_organization(actor=request.user, organization=org, **form.cleaned_data)
+            actions.do_update_organization(
+                actor=request.user, organization=org, **form.cleaned_data
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -144,12 +142,12 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Staff accounts -------------------------------------------------------------------------
 
 
-def _require_any_manage(request: HttpRequest) -> None:
+def _require_any_manage(request: AuthedRequest) -> None:
     if not user_scope(request.user).paths_for(MANAGE) and not request.user.is_superuser:
         raise PermissionDenied
 
 
-def _staff_queryset(request: HttpRequest) -> Any:
+def _staff_queryset(request: AuthedRequest) -> Any:
     scope = user_scope(request.user)
     users = User.objects.all()
     if not scope.is_superuser:
@@ -159,7 +157,7 @@ def _staff_queryset(request: HttpRequest) -> Any:
 
 
 @login_required
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthedRequest) -> HttpResponse:
     _require_any_manage(request)
     q = request.GET.get("q", "").strip()
     users = _staff_queryset(request).prefetch_related(
@@ -179,7 +177,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def staff_create(request: HttpRequest) -> HttpResponse:
+def staff_create(request: AuthedRequest) -> HttpResponse:
     _require_any_manage(request)
     form = StaffUserForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -195,19 +193,21 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     return render(request, "organizations/staff_form.html", {"form": form})
 
 
-def _get_staff(request: HttpRequest, pk: int) -> User:
+def _get_staff(request: AuthedRequest, pk: int) -> User:
     _require_any_manage(request)
     user: User = get_object_or_404(_staff_queryset(request), pk=pk)
     return user
 
 
 @login_required
-def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     staff = _get_staff(request, pk)
     scope = user_scope(request.user)
-    roles = Role.objects.filter(user=staff).select_related(
-        "organization", "granted_by", "revoked_by"
-    ).order_by("revoked_at", "-granted_at")
+    roles = (
+        Role.objects.filter(user=staff)
+        .select_related("organization", "granted_by", "revoked_by")
+        .order_by("revoked_at", "-granted_at")
+    )
     form = GrantRoleForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,8 +223,12 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "staff": staff,
             "roles": [
-                (role, role.revoked_at is None and scope.covers(role.organization.path, MANAGE)
-                 and scope.rank_at(role.organization.path) >= _rank(role.kind))
+                (
+                    role,
+                    role.revoked_at is None
+                    and scope.covers(role.organization.path, MANAGE)
+                    and scope.rank_at(role.organization.path) >= _rank(role.kind),
+                )
                 for role in roles
             ],
             "form": form,
@@ -238,7 +242,7 @@ def _rank(kind: str) -> int:
 
 @require_POST
 @login_required
-def staff_revoke_role(request: HttpRequest, pk: int, role_pk: int) -> HttpResponseBase:
+def staff_revoke_role(request: AuthedRequest, pk: int, role_pk: int) -> HttpResponseBase:
     staff = _get_staff(request, pk)
     role = get_object_or_404(Role.objects.visible_to(request.user), pk=role_pk, user=staff)
     actions.do_revoke_role(actor=request.user, role=role)
@@ -248,7 +252,7 @@ def staff_revoke_role(request: HttpRequest, pk: int, role_pk: int) -> HttpRespon
 
 @require_POST
 @login_required
-def staff_set_active(request: HttpRequest, pk: int) -> HttpResponseBase:
+def staff_set_active(request: AuthedRequest, pk: int) -> HttpResponseBase:
     staff = _get_staff(request, pk)
     active = request.POST.get("active") == "1"
     try:
@@ -279,7 +283,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     """The audit trail of the county officer's subtree, newest first, filterable."""
     from core.models import AuditEntry
     from core.pagination import keyset_page

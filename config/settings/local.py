@@ -1,4 +1,4 @@
-"""A developer's machine and `make run`: debug on, embedded PostgreSQL unless DATABASE_URL is set."""
+"""A developer's machine and `make run`: debug on, embedded PostgreSQL unless DATABASE_URL."""
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import env_bool

@@ -9,7 +9,9 @@ from config.settings.base import os
 DEBUG = False
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure"):
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a random string of at least 50 characters.")
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be a random string of at least 50 characters."
+    )
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL is required in production (no embedded database).")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
@@ -19,7 +21,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -1,4 +1,4 @@
-"""The test suite: PostgreSQL (DATABASE_URL or embedded), fast hashing, no lockouts between tests."""
+"""The test suite: PostgreSQL (DATABASE_URL or embedded), fast hashing."""
 
 from config.settings.base import *  # noqa: F403
 
