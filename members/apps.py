@@ -13,5 +13,8 @@ class MembersConfig(AppConfig):
 
         # Audit entries keep only a masked ID-card number: the trail is read by more people.
         auditlog.register(
-            Member, mask_fields=["id_number"], exclude_fields=["name_pinyin", "name_initials"]
+            Member,
+            mask_fields=["id_number"],
+            mask_callable="core.validators.mask_id_number",
+            exclude_fields=["name_pinyin", "name_initials", "created_at", "updated_at"],
         )

@@ -12,6 +12,14 @@ class OrganizationAdmin(TreeAdmin):
     list_filter = ["kind", "sector", "is_active"]
     search_fields = ["name"]
 
+    def has_add_permission(self, request: object) -> bool:
+        # New organizations need their staff group and a place in the tree: the app's
+        # "add sub-organization" page does both through organizations.actions.
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
 
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):

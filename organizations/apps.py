@@ -11,5 +11,9 @@ class OrganizationsConfig(AppConfig):
 
         from organizations.models import Organization, Role
 
-        auditlog.register(Organization, exclude_fields=["path", "depth", "numchild"])
+        # Reverse relations (roles, members) and timestamps are noise in a county officer's diff.
+        auditlog.register(
+            Organization,
+            exclude_fields=["depth", "numchild", "roles", "members", "created_at", "updated_at"],
+        )
         auditlog.register(Role)
