@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
@@ -69,6 +70,22 @@ def _key(obj: Model, keys: tuple[str, ...]) -> list[Any]:
     return values
 
 
+def _filtered(
+    queryset: QuerySet[M], keys: tuple[str, ...], values: list[Any] | None
+) -> QuerySet[M] | None:
+    """`queryset` past the cursor, or None when there is no usable cursor.
+
+    A cursor is user input: values of the wrong type (a forged or stale link) are not an error
+    worth a 500, they mean "start from the beginning".
+    """
+    if values is None:
+        return None
+    try:
+        return queryset.filter(_beyond(keys, values))
+    except (ValueError, TypeError, ValidationError):
+        return None
+
+
 @dataclass
 class KeysetPage(Generic[M]):
     object_list: list[M]
@@ -90,9 +107,10 @@ def keyset_page(
 ) -> KeysetPage[M]:
     """One page of `queryset` ordered by `keys` (the last key must be unique, e.g. "id")."""
     before_values = _decode(before, len(keys)) if before else None
-    if before_values is not None:
-        flipped = tuple(_flip(k) for k in keys)
-        rows = list(queryset.filter(_beyond(flipped, before_values)).order_by(*flipped)[: size + 1])
+    flipped = tuple(_flip(k) for k in keys)
+    before_qs = _filtered(queryset, flipped, before_values)
+    if before_qs is not None:
+        rows = list(before_qs.order_by(*flipped)[: size + 1])
         more_before = len(rows) > size
         rows = list(reversed(rows[:size]))
         return KeysetPage(
@@ -101,9 +119,10 @@ def keyset_page(
             previous_cursor=_encode(_key(rows[0], keys)) if rows and more_before else None,
         )
     after_values = _decode(after, len(keys)) if after else None
-    if after_values is not None:
-        queryset = queryset.filter(_beyond(keys, after_values))
-    rows = list(queryset.order_by(*keys)[: size + 1])
+    after_qs = _filtered(queryset, keys, after_values)
+    if after_qs is None:
+        after_values = None
+    rows = list((after_qs if after_qs is not None else queryset).order_by(*keys)[: size + 1])
     more_after = len(rows) > size
     rows = rows[:size]
     return KeysetPage(

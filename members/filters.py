@@ -13,6 +13,14 @@ from members.models import Member, MemberQuerySet
 from organizations.models import Organization
 
 
+class YesNoSelect(django_filters.widgets.BooleanWidget):
+    """All / Yes / No, reading and writing ?x=true|false."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
 class MemberFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     org = django_filters.ModelChoiceFilter(
@@ -21,19 +29,32 @@ class MemberFilter(django_filters.FilterSet):
         label=_("Organization"),
         empty_label=_("All in my scope"),
     )
-    standing = django_filters.ChoiceFilter(choices=Standing.choices, label=_("Party standing"))
-    membership = django_filters.ChoiceFilter(choices=Membership.choices, label=_("Membership"))
-    personnel_category = django_filters.ChoiceFilter(
-        choices=PersonnelCategory.choices, label=_("Personnel category")
+    standing = django_filters.ChoiceFilter(
+        choices=Standing.choices, label=_("Party standing"), empty_label=_("All")
     )
-    lost_contact = django_filters.BooleanFilter(label=_("Lost contact"))
+    membership = django_filters.ChoiceFilter(
+        choices=Membership.choices, label=_("Membership"), empty_label=_("All")
+    )
+    personnel_category = django_filters.ChoiceFilter(
+        choices=PersonnelCategory.choices, label=_("Personnel category"), empty_label=_("All")
+    )
+    lost_contact = django_filters.BooleanFilter(label=_("Lost contact"), widget=YesNoSelect)
+    is_mobile = django_filters.BooleanFilter(label=_("Mobile member"), widget=YesNoSelect)
     archived = django_filters.BooleanFilter(
-        method="filter_archived", label=_("Archived"), initial=False
+        method="filter_archived", label=_("Archived"), widget=YesNoSelect
     )
 
     class Meta:
         model = Member
-        fields = ["q", "org", "standing", "membership", "personnel_category", "lost_contact"]
+        fields = [
+            "q",
+            "org",
+            "standing",
+            "membership",
+            "personnel_category",
+            "lost_contact",
+            "is_mobile",
+        ]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

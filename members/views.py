@@ -68,7 +68,8 @@ def member_list(request: AuthedRequest) -> HttpResponse:
         or request.user.is_superuser,
     }
     template = "members/member_list.html"
-    if request.htmx:
+    # htmx's history restore wants the whole page, not the fragment.
+    if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
     return render(request, template, context)
 
@@ -87,7 +88,12 @@ class MemberDetailView(ScopedMixin, DetailView):
         user: Any = self.actor
         context["can_change"] = self.scoped(Action.CHANGE).filter(pk=member.pk).exists()
         context["can_reveal"] = actions.may_reveal_id_number(user, member)
-        context["ancestors"] = member.home_org.ancestors_and_self()
+        # The home branch's path, linked only where the user's scope reaches (a member shared
+        # with an inflow organization may live outside it).
+        scope = user_scope(user)
+        context["ancestors"] = [
+            (org, scope.covers(org.path)) for org in member.home_org.ancestors_and_self()
+        ]
         return context
 
 
@@ -109,6 +115,8 @@ class MemberRevealIdView(ScopedMixin, DetailView):
 
 @login_required
 def member_create(request: AuthedRequest) -> HttpResponse:
+    if not request.user.is_superuser and not user_scope(request.user).paths_for(Action.CHANGE):
+        raise PermissionDenied
     form = MemberForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}

@@ -48,7 +48,7 @@ def do_create_root_organization(*, actor: User | None, **fields: Any) -> Organiz
     """The top of a tree (a county committee); only set-up commands and superusers call this."""
     org = Organization(group=_new_group(), **fields)
     org.full_clean(exclude=["path", "depth"])
-    result: Organization = Organization.add_root(instance=org)
+    result: Organization = Organization.objects.add_root(instance=org)
     return result
 
 
@@ -71,7 +71,7 @@ def do_create_organization(*, actor: User, parent: Organization, **fields: Any) 
         )
     org = Organization(group=_new_group(), **fields)
     org.full_clean(exclude=["path", "depth", "group"])
-    child: Organization = parent.add_child(instance=org)
+    child: Organization = Organization.objects.add_child(parent, instance=org)
     return child
 
 

@@ -57,10 +57,12 @@ def organization_tree(request: AuthedRequest) -> HttpResponse:
         .order_by("path")
     )
     roots = build_tree(orgs)
+    # Open the user's own top level and the one below it, wherever in the tree that is.
+    top = min((node.org.depth for node in roots), default=1)
     return render(
         request,
         "organizations/organization_tree.html",
-        {"roots": roots, "org_count": len(orgs), "open_depth": 2},
+        {"roots": roots, "org_count": len(orgs), "open_depth": top + 1},
     )
 
 
@@ -73,7 +75,7 @@ def organization_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     org = _get_org(request, pk)
     scope = user_scope(request.user)
     children = (
-        org.get_children()
+        Organization.objects.get_children(org)
         .annotate(direct_members=Count("members", filter=Q(members__archived_at__isnull=True)))
         .order_by("path")
     )

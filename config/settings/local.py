@@ -5,3 +5,5 @@ from config.settings.base import env_bool
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
