@@ -46,4 +46,9 @@ def database_config(base_dir: Path) -> dict[str, Any]:
     config: dict[str, Any] = dict(
         dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     )
+    # A Unix-socket URL ("postgresql://u@/db?host=/path") puts the socket folder in OPTIONS;
+    # HOST is where dbshell and the pg tools look for it.
+    options = config.get("OPTIONS", {})
+    if not config.get("HOST") and "host" in options:
+        config["HOST"] = options.pop("host")
     return config
