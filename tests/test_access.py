@@ -28,8 +28,6 @@ class Row:
     expected: tuple[int | str, ...]
     method: str = "get"
     data: dict[str, object] | None = None
-    #: Personas whose expected answer the app does not give yet (reported bugs).
-    bugs: dict[str, str] | None = None
 
 
 @dataclass
@@ -67,19 +65,13 @@ def fixed(name: str) -> Callable[[World], str]:
     return lambda w: reverse(name)
 
 
-INSPECTOR_CREATES = (
-    "BUG: members:create answers 200 (a form with an empty branch picker) to a user who may "
-    "see members but change none; it should be 403"
-)
-
 # fmt: off
 ROWS = [
     #                                   anon sec  com  town cnty sec2 stn  insp su
     Row("members:list", fixed("members:list"),
                                         (L,  200, 200, 200, 200, 200, 200, 200, 200)),
     Row("members:create", fixed("members:create"),
-                                        (L,  200, 200, 200, 200, 200, 200, 403, 200),
-        bugs={"inspector": INSPECTOR_CREATES}),
+                                        (L,  200, 200, 200, 200, 200, 200, 403, 200)),
     Row("members:detail[a1]", member_url("members:detail", "a1"),
                                         (L,  200, 200, 200, 200, 404, 404, 200, 200)),
     Row("members:detail[shared]", member_url("members:detail", "shared"),
@@ -147,12 +139,7 @@ def _cases() -> list[Any]:
     for row in ROWS:
         assert len(row.expected) == len(PERSONAS), row.name
         for persona, expected in zip(PERSONAS, row.expected, strict=True):
-            marks = []
-            if row.bugs and persona in row.bugs:
-                marks.append(pytest.mark.xfail(reason=row.bugs[persona], strict=True))
-            cases.append(
-                pytest.param(row, persona, expected, id=f"{row.name}-{persona}", marks=marks)
-            )
+            cases.append(pytest.param(row, persona, expected, id=f"{row.name}-{persona}"))
     return cases
 
 

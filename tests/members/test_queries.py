@@ -1,0 +1,44 @@
+"""Pages cost the same number of queries however many members they show (no N+1)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+#: Session, user, the user's roles (their scope; none for a superuser), the page's rows (with
+#: their organizations), the total count, and the organization picker of the filter form.
+MEMBER_LIST_QUERIES = {"secretary": 6, "county": 6, "station": 6, "superuser": 5}
+
+
+@pytest.mark.parametrize("persona", list(MEMBER_LIST_QUERIES))
+def test_member_list_queries_do_not_grow_with_the_page(
+    request, tree, login, django_assert_num_queries, persona
+):
+    client = login(request.getfixturevalue(persona))
+    org = tree.bs if persona == "station" else tree.a1
+    url = reverse("members:list")
+    MemberFactory.create_batch(5, home_org=org)
+    with django_assert_num_queries(MEMBER_LIST_QUERIES[persona]):
+        assert len(client.get(url).context["page"].object_list) == 5
+    MemberFactory.create_batch(25, home_org=org)
+    with django_assert_num_queries(MEMBER_LIST_QUERIES[persona]):
+        assert len(client.get(url).context["page"].object_list) == 30
+
+
+def test_member_search_costs_the_same(tree, secretary, login, django_assert_num_queries):
+    client = login(secretary)
+    MemberFactory.create_batch(30, home_org=tree.a1)
+    with django_assert_num_queries(MEMBER_LIST_QUERIES["secretary"]):
+        client.get(reverse("members:list"), {"q": "1101"})
+
+
+def test_home_counts_are_one_query(tree, secretary, login, django_assert_num_queries):
+    client = login(secretary)
+    MemberFactory.create_batch(10, home_org=tree.a1)
+    # Session, user, roles, and one aggregate for every count on the page.
+    with django_assert_num_queries(4):
+        assert client.get(reverse("home")).context["counts"]["total"] == 10
