@@ -6,4 +6,4 @@ class EducationConfig(AppConfig):
     """Organizational life, attendance and study (a later issue fills this app)."""
 
     name = "education"
-    verbose_name = _("Education")
+    verbose_name = _("Education and organizational life")

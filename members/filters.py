@@ -33,7 +33,7 @@ class MemberFilter(django_filters.FilterSet):
         choices=Standing.choices, label=_("Party standing"), empty_label=_("All")
     )
     membership = django_filters.ChoiceFilter(
-        choices=Membership.choices, label=_("Membership"), empty_label=_("All")
+        choices=Membership.choices, label=_("Membership type"), empty_label=_("All")
     )
     personnel_category = django_filters.ChoiceFilter(
         choices=PersonnelCategory.choices, label=_("Personnel category"), empty_label=_("All")

@@ -96,7 +96,7 @@ class MemberForm(forms.ModelForm):
             elif data["birth_date"] != birth:
                 self.add_error(
                     "birth_date",
-                    _("The birth date does not match the ID-card number (%(date)s).")
+                    _("The birth date does not match the ID-card number, which gives %(date)s.")
                     % {"date": birth.isoformat() if birth else "?"},
                 )
             if not data.get("gender"):

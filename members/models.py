@@ -116,7 +116,7 @@ class Member(models.Model):
     joined_on = models.DateField(_("date joined the party"))
     full_member_on = models.DateField(_("date made full member"), null=True, blank=True)
     membership = models.CharField(
-        _("membership"), max_length=20, choices=Membership.choices, default=Membership.FULL
+        _("membership type"), max_length=20, choices=Membership.choices, default=Membership.FULL
     )
     job = models.CharField(_("job"), max_length=100, blank=True)
     phone = models.CharField(
@@ -215,7 +215,7 @@ class Member(models.Model):
         errors: dict[str, list[Any]] = {}
         if self.full_member_on and self.joined_on and self.full_member_on < self.joined_on:
             errors.setdefault("full_member_on", []).append(
-                _("A member is made full after joining, not before.")
+                _("The date of becoming a full member cannot be before the date of joining.")
             )
         if self.membership == Membership.PROBATIONARY and self.full_member_on:
             errors.setdefault("full_member_on", []).append(
@@ -227,7 +227,7 @@ class Member(models.Model):
             )
         if self.lost_contact_since and not self.lost_contact:
             errors.setdefault("lost_contact_since", []).append(
-                _("Only a member marked as lost contact has a date since.")
+                _("Only a member marked as lost contact has a lost-contact date.")
             )
         if self.lost_contact and not self.lost_contact_since:
             errors.setdefault("lost_contact_since", []).append(

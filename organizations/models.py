@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from core.scoping import Action
@@ -143,7 +144,7 @@ class Organization(MP_Node):
     (django-guardian) are how records are shared with it.
     """
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("organization", "name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
     management_mode = models.CharField(

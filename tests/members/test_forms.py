@@ -8,6 +8,7 @@ code is checked instead.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -136,10 +137,24 @@ def test_joining_in_the_future_is_refused(tree, create):
     assert zh("The date of joining cannot be in the future.") in _errors(response)["joined_on"]
 
 
+def test_errors_are_in_chinese(tree, create):
+    response = create(card(tree.a1, id_number=NEW_ID[:17] + "0", gender="F"))
+    [message] = _errors(response)["id_number"]
+    with translation.override("en"):
+        english = gettext(
+            "The check digit of this ID-card number is wrong: please check the number."
+        )
+    assert message != english
+    assert re.search("[\u4e00-\u9fff]", message)
+
+
 def test_a_birth_date_that_contradicts_the_id_is_refused(tree, create):
     response = create(card(tree.a1, birth_date="1990-03-08"))
     assert _errors(response)["birth_date"] == [
-        zh("The birth date does not match the ID-card number (%(date)s).", date="1990-03-07")
+        zh(
+            "The birth date does not match the ID-card number, which gives %(date)s.",
+            date="1990-03-07",
+        )
     ]
     assert not Member.objects.filter(name="刘备").exists()
 
