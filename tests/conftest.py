@@ -10,14 +10,21 @@
 
 Members, one per place (see `members`): a1, a2, town_a (held at the township itself), b1, bs,
 and `shared`: held by A2 and shared with station B-S by a guardian grant (an inflow member).
+
+Each test builds its own world. A module with hundreds of read-mostly cases (the access table,
+the scope matrix) opts in to building it once instead, with
+`pytestmark = pytest.mark.usefixtures("shared_world")`: the world is then made once per module
+inside a transaction that is rolled back at the end, and every test still runs in its own
+savepoint, so what one test writes the next does not see.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from core.models import User
@@ -51,15 +58,14 @@ class Tree:
     bs: Organization
 
 
-@pytest.fixture(autouse=True)
-def _no_redis(settings) -> None:
-    """Tests talk to Redis only when they say so (the health check tests)."""
-    settings.REDIS_URL = ""
-    settings.CELERY_BROKER_URL = ""
+@dataclass
+class World:
+    tree: Tree
+    users: dict[str, User]
+    members: dict[str, Member]
 
 
-@pytest.fixture
-def tree(db) -> Tree:
+def build_tree() -> Tree:
     county = OrganizationFactory.create(name="县委", kind=OrgKind.COUNTY_COMMITTEE)
     town_a = OrganizationFactory.create(parent=county, name="甲镇", kind=OrgKind.TOWNSHIP_COMMITTEE)
     town_b = OrganizationFactory.create(parent=county, name="乙镇", kind=OrgKind.TOWNSHIP_COMMITTEE)
@@ -76,49 +82,122 @@ def tree(db) -> Tree:
     )
 
 
-def _persona(username: str, organization: Organization, kind: str) -> User:
-    user = UserFactory.create(username=username)
-    RoleFactory.create(user=user, organization=organization, kind=kind)
+#: Where each persona's one role is held, and what it is.
+ROLES: dict[str, tuple[str, str]] = {
+    "secretary": ("a1", RoleKind.SECRETARY),
+    "committee": ("a1", RoleKind.COMMITTEE_MEMBER),
+    "town": ("town_a", RoleKind.TOWNSHIP_OFFICER),
+    "county": ("county", RoleKind.COUNTY_OFFICER),
+    "secretary2": ("b1", RoleKind.SECRETARY),
+    "station": ("bs", RoleKind.COMMITTEE_MEMBER),
+    "inspector": ("county", RoleKind.INSPECTOR),
+}
+
+
+def build_persona(tree: Tree, name: str) -> User:
+    if name == "superuser":
+        return UserFactory.create(username="admin", is_superuser=True, is_staff=True)
+    org, kind = ROLES[name]
+    user = UserFactory.create(username=name)
+    RoleFactory.create(user=user, organization=getattr(tree, org), kind=kind)
     return user
 
 
-@pytest.fixture
-def secretary(tree: Tree) -> User:
-    return _persona("secretary", tree.a1, RoleKind.SECRETARY)
+def build_members(tree: Tree) -> dict[str, Member]:
+    """One member per place in the tree, named 王 + place so that "王" and "wang" find them all."""
+    found = {
+        "a1": MemberFactory.create(name="王甲一", home_org=tree.a1),
+        "a2": MemberFactory.create(name="王甲二", home_org=tree.a2),
+        "town_a": MemberFactory.create(name="王甲镇", home_org=tree.town_a),
+        "b1": MemberFactory.create(name="王乙一", home_org=tree.b1),
+        "bs": MemberFactory.create(name="王乙站", home_org=tree.bs),
+        "shared": MemberFactory.create(name="王流入", home_org=tree.a2),
+    }
+    do_share_member(actor=None, member=found["shared"], organization=tree.bs)
+    return found
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        tree = build_tree()
+        world = World(
+            tree=tree,
+            users={name: build_persona(tree, name) for name in PERSONAS if name != "anonymous"},
+            members=build_members(tree),
+        )
+        yield world
+        transaction.set_rollback(True)
+
+
+def _shared(request: pytest.FixtureRequest) -> World | None:
+    if "shared_world" not in request.fixturenames:
+        return None
+    world: World = request.getfixturevalue("shared_world")
+    return world
+
+
+@pytest.fixture(autouse=True)
+def _no_redis(settings) -> None:
+    """Tests talk to Redis only when they say so (the health check tests)."""
+    settings.REDIS_URL = ""
+    settings.CELERY_BROKER_URL = ""
 
 
 @pytest.fixture
-def committee(tree: Tree) -> User:
-    return _persona("committee", tree.a1, RoleKind.COMMITTEE_MEMBER)
+def tree(request: pytest.FixtureRequest, db) -> Tree:
+    world = _shared(request)
+    return world.tree if world else build_tree()
+
+
+def _persona(request: pytest.FixtureRequest, name: str) -> User:
+    world = _shared(request)
+    if world:
+        # A fresh object: a user caches their scope, and a test may change their roles.
+        return User.objects.get(pk=world.users[name].pk)
+    return build_persona(request.getfixturevalue("tree"), name)
 
 
 @pytest.fixture
-def town(tree: Tree) -> User:
-    return _persona("town", tree.town_a, RoleKind.TOWNSHIP_OFFICER)
+def secretary(request: pytest.FixtureRequest) -> User:
+    return _persona(request, "secretary")
 
 
 @pytest.fixture
-def county(tree: Tree) -> User:
-    return _persona("county", tree.county, RoleKind.COUNTY_OFFICER)
+def committee(request: pytest.FixtureRequest) -> User:
+    return _persona(request, "committee")
 
 
 @pytest.fixture
-def secretary2(tree: Tree) -> User:
-    return _persona("secretary2", tree.b1, RoleKind.SECRETARY)
+def town(request: pytest.FixtureRequest) -> User:
+    return _persona(request, "town")
 
 
 @pytest.fixture
-def station(tree: Tree) -> User:
-    return _persona("station", tree.bs, RoleKind.COMMITTEE_MEMBER)
+def county(request: pytest.FixtureRequest) -> User:
+    return _persona(request, "county")
 
 
 @pytest.fixture
-def inspector(tree: Tree) -> User:
-    return _persona("inspector", tree.county, RoleKind.INSPECTOR)
+def secretary2(request: pytest.FixtureRequest) -> User:
+    return _persona(request, "secretary2")
 
 
 @pytest.fixture
-def superuser(db) -> User:
+def station(request: pytest.FixtureRequest) -> User:
+    return _persona(request, "station")
+
+
+@pytest.fixture
+def inspector(request: pytest.FixtureRequest) -> User:
+    return _persona(request, "inspector")
+
+
+@pytest.fixture
+def superuser(request: pytest.FixtureRequest, db) -> User:
+    world = _shared(request)
+    if world:
+        return User.objects.get(pk=world.users["superuser"].pk)
     return UserFactory.create(username="admin", is_superuser=True, is_staff=True)
 
 
@@ -131,18 +210,9 @@ def personas(request: pytest.FixtureRequest) -> dict[str, User | None]:
 
 
 @pytest.fixture
-def members(tree: Tree) -> dict[str, Member]:
-    """One member per place in the tree, named 王 + place so that "王" and "wang" find them all."""
-    found = {
-        "a1": MemberFactory.create(name="王甲一", home_org=tree.a1),
-        "a2": MemberFactory.create(name="王甲二", home_org=tree.a2),
-        "town_a": MemberFactory.create(name="王甲镇", home_org=tree.town_a),
-        "b1": MemberFactory.create(name="王乙一", home_org=tree.b1),
-        "bs": MemberFactory.create(name="王乙站", home_org=tree.bs),
-        "shared": MemberFactory.create(name="王流入", home_org=tree.a2),
-    }
-    do_share_member(actor=None, member=found["shared"], organization=tree.bs)
-    return found
+def members(request: pytest.FixtureRequest, tree: Tree) -> dict[str, Member]:
+    world = _shared(request)
+    return world.members if world else build_members(tree)
 
 
 @pytest.fixture

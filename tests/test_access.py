@@ -24,14 +24,14 @@ L = LOGIN
 @dataclass(frozen=True)
 class Row:
     name: str
-    url: Callable[[World], str]
+    url: Callable[[Targets], str]
     expected: tuple[int | str, ...]
     method: str = "get"
     data: dict[str, object] | None = None
 
 
 @dataclass
-class World:
+class Targets:
     """What a row's URL points at; built lazily, so each case pays only for what it uses."""
 
     request: pytest.FixtureRequest
@@ -40,20 +40,20 @@ class World:
         return self.request.getfixturevalue(fixture)
 
 
-def member_url(view: str, member: str) -> Callable[[World], str]:
+def member_url(view: str, member: str) -> Callable[[Targets], str]:
     return lambda w: reverse(view, args=[w.members[member].pk])
 
 
-def org_url(view: str, org: str) -> Callable[[World], str]:
+def org_url(view: str, org: str) -> Callable[[Targets], str]:
     return lambda w: reverse(view, args=[getattr(w.tree, org).pk])
 
 
-def staff_url(view: str, persona: str) -> Callable[[World], str]:
+def staff_url(view: str, persona: str) -> Callable[[Targets], str]:
     return lambda w: reverse(view, args=[getattr(w, persona).pk])
 
 
-def role_url(persona: str) -> Callable[[World], str]:
-    def url(w: World) -> str:
+def role_url(persona: str) -> Callable[[Targets], str]:
+    def url(w: Targets) -> str:
         user = getattr(w, persona)
         role = Role.objects.get(user=user, revoked_at__isnull=True)
         return reverse("staff:revoke_role", args=[user.pk, role.pk])
@@ -61,7 +61,7 @@ def role_url(persona: str) -> Callable[[World], str]:
     return url
 
 
-def fixed(name: str) -> Callable[[World], str]:
+def fixed(name: str) -> Callable[[Targets], str]:
     return lambda w: reverse(name)
 
 
@@ -144,11 +144,12 @@ def _cases() -> list[Any]:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("shared_world")
 @pytest.mark.parametrize(("row", "persona", "expected"), _cases())
 def test_access(row: Row, persona: str, expected: int | str, request, login):
-    world = World(request)
-    url = row.url(world)
-    user = None if persona == "anonymous" else getattr(world, persona)
+    targets = Targets(request)
+    url = row.url(targets)
+    user = None if persona == "anonymous" else getattr(targets, persona)
     assert_access(login(user), url, expected, method=row.method, data=row.data, who=persona)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +53,6 @@ def test_a_live_redis_is_200(client, settings):
 
 
 def test_a_failing_database_is_503_naming_the_database(client, monkeypatch):
-    from django.db import connection
-
     def broken_cursor(*args, **kwargs):
         raise RuntimeError("database is down")
 

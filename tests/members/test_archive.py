@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
 from members.models import Member
 
@@ -56,8 +56,6 @@ def test_archived_members_do_not_count_on_the_home_page(members, secretary, logi
 
 
 def test_no_url_of_the_app_deletes_a_member():
-    from django.urls import get_resolver
-
     names = [name for name in get_resolver().reverse_dict if isinstance(name, str)]
     assert not [name for name in names if "delete" in name and "member" in name]
 

@@ -1,20 +1,19 @@
 """Registering and editing a member: bad input is refused field by field, and nothing changes.
 
-Messages are compared with the text the user sees: the page is in Chinese (zh-hans) by default, so
-the expected text is translated the same way (`zh`). Where a validator gives an error code, the
-code is checked instead.
+Where a validator gives an error code, the code is checked; otherwise the message is checked for
+the fact it must tell (the date the ID gives, the earliest date of joining), not for its wording,
+which the translators own. `test_errors_are_in_chinese` checks the language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
 from core.validators import id_check_char
 from members.models import Member
@@ -22,14 +21,9 @@ from tests.factories import MemberFactory, archive, make_id_number
 
 pytestmark = pytest.mark.django_db
 
+CHINESE = re.compile("[\u4e00-\u9fff]")
 BIRTH = dt.date(1990, 3, 7)
 NEW_ID = make_id_number(BIRTH, sequence=321, gender="M")
-
-
-def zh(message: str, **params: Any) -> str:
-    with translation.override("zh-hans"):
-        text = gettext(message)
-    return text % params if params else text
 
 
 def card(org, **overrides: Any) -> dict[str, Any]:
@@ -118,9 +112,8 @@ def test_bad_identity_data_is_refused(tree, create, field, value, code):
 
 def test_joining_before_eighteen_is_refused(tree, create):
     response = create(card(tree.a1, joined_on="2008-03-06", full_member_on="2009-03-06"))
-    assert _errors(response)["joined_on"] == [
-        zh("A member joins at %(age)d or older: not before %(date)s.", age=18, date="2008-03-07")
-    ]
+    [message] = _errors(response)["joined_on"]
+    assert "2008-03-07" in message  # the eighteenth birthday: the earliest possible date
     assert not Member.objects.filter(name="刘备").exists()
 
 
@@ -134,42 +127,54 @@ def test_joining_on_the_eighteenth_birthday_is_accepted(tree, create):
 def test_joining_in_the_future_is_refused(tree, create):
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     response = create(card(tree.a1, joined_on=tomorrow.isoformat(), full_member_on=""))
-    assert zh("The date of joining cannot be in the future.") in _errors(response)["joined_on"]
+    assert len(_errors(response)["joined_on"]) == 1
 
 
-def test_errors_are_in_chinese(tree, create):
-    response = create(card(tree.a1, id_number=NEW_ID[:17] + "0", gender="F"))
-    [message] = _errors(response)["id_number"]
-    with translation.override("en"):
-        english = gettext(
-            "The check digit of this ID-card number is wrong: please check the number."
-        )
-    assert message != english
-    assert re.search("[\u4e00-\u9fff]", message)
+def _shown_errors(response) -> list[str]:
+    """The error messages as rendered on the page (the form's own are lazy, and would be
+    translated in the test's language instead of the request's)."""
+    lists = re.findall(r'<ul class="errorlist[^"]*">(.*?)</ul>', response.content.decode(), re.S)
+    return [html.unescape(li) for ul in lists for li in re.findall(r"<li>(.*?)</li>", ul, re.S)]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"id_number": NEW_ID[:17] + ("0" if NEW_ID[17] != "0" else "1")},
+        {"gender": "F"},
+        {"joined_on": "2001-01-01", "full_member_on": "2002-01-01"},
+        {"phone": "123"},
+    ],
+    ids=["check-digit", "gender", "too-young", "phone"],
+)
+def test_errors_are_in_chinese_unless_english_is_chosen(tree, secretary, login, overrides):
+    client = login(secretary)
+    chinese = _shown_errors(client.post(reverse("members:create"), card(tree.a1, **overrides)))
+    client.post(reverse("set_language"), {"language": "en"})
+    english = _shown_errors(client.post(reverse("members:create"), card(tree.a1, **overrides)))
+    assert len(chinese) == len(english) == 1
+    assert CHINESE.search(chinese[0]), chinese
+    assert not CHINESE.search(english[0]), english
 
 
 def test_a_birth_date_that_contradicts_the_id_is_refused(tree, create):
     response = create(card(tree.a1, birth_date="1990-03-08"))
-    assert _errors(response)["birth_date"] == [
-        zh(
-            "The birth date does not match the ID-card number, which gives %(date)s.",
-            date="1990-03-07",
-        )
-    ]
+    [message] = _errors(response)["birth_date"]
+    assert "1990-03-07" in message  # the date the ID-card number gives
     assert not Member.objects.filter(name="刘备").exists()
 
 
 def test_a_gender_that_contradicts_the_id_is_refused(tree, create):
     response = create(card(tree.a1, gender="F"))
-    assert _errors(response)["gender"] == [zh("The gender does not match the ID-card number.")]
+    errors = _errors(response)
+    assert list(errors) == ["gender"]
+    assert len(errors["gender"]) == 1
     assert not Member.objects.filter(name="刘备").exists()
 
 
 def test_a_full_member_needs_the_date_they_became_full(tree, create):
     response = create(card(tree.a1, full_member_on=""))
-    assert _errors(response)["full_member_on"] == [
-        zh("Enter the date this member became a full member.")
-    ]
+    assert list(_errors(response)) == ["full_member_on"]
 
 
 def test_a_duplicate_id_names_the_holder_the_user_may_see(tree, members, create):
@@ -261,7 +266,7 @@ def test_the_edit_page_never_shows_the_full_id_number(members, secretary, login)
     [
         {"phone": "12345"},
         {"id_number": "110101199003070010"},  # wrong check digit
-        {"gender": "F"},  # a1 is a man by his ID
+        {"gender": "opposite"},
         {"joined_on": "1961-01-01", "full_member_on": "1962-01-01"},
         {"name": ""},
     ],
@@ -270,6 +275,8 @@ def test_the_edit_page_never_shows_the_full_id_number(members, secretary, login)
 def test_a_bad_edit_rerenders_and_changes_nothing(members, edit, overrides):
     member = members["a1"]
     before = Member.objects.values().get(pk=member.pk)
+    if overrides.get("gender") == "opposite":
+        overrides = {"gender": "F" if member.gender == "M" else "M"}
     response = edit(**overrides)
     assert _errors(response)
     assert Member.objects.values().get(pk=member.pk) == before
@@ -304,19 +311,15 @@ def test_the_township_moves_a_member_between_its_branches(tree, members, town, l
 def test_an_archived_member_cannot_be_edited(members, edit):
     archive(members["a1"])
     response = edit(job="厨师")
-    assert (
-        zh("An archived member cannot be edited; restore them first.")
-        in response.context["form"].non_field_errors()
-    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
     assert Member.objects.get(pk=members["a1"].pk).job == ""
 
 
-def test_registering_needs_the_change_scope_even_for_a_member_from_elsewhere(
-    tree, inspector, login
-):
-    # The inspector sees every member but may register none: nothing is offered, nothing saved.
+def test_an_inspector_cannot_register_a_member(tree, inspector, login):
+    # The inspector sees every member but may register none.
     response = login(inspector).post(reverse("members:create"), card(tree.a1))
-    assert response.status_code in {403, 404}
+    assert response.status_code == 403
     assert not Member.objects.filter(name="刘备").exists()
 
 

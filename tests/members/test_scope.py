@@ -15,7 +15,7 @@ from organizations.actions import do_revoke_role
 from tests.factories import RoleFactory, system_user
 from tests.permissions import assert_access
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_world")]
 
 ALL = frozenset({"a1", "a2", "town_a", "b1", "bs", "shared"})
 TOWN_A = frozenset({"a1", "a2", "town_a", "shared"})
@@ -122,3 +122,8 @@ def test_a_revoked_role_sees_nothing(secretary, members, login):
     response = client.get(reverse("members:list"))
     assert list(response.context["page"].object_list) == []
     assert_access(client, reverse("members:detail", args=[members["a1"].pk]), 404)
+
+
+def test_what_one_test_writes_the_next_does_not_see(secretary):
+    # Runs after test_a_revoked_role_sees_nothing in file order: the shared world is intact.
+    assert secretary.roles.filter(revoked_at__isnull=True).count() == 1

@@ -9,7 +9,7 @@ from django.urls import reverse
 from core.models import AuditEntry
 from organizations.models import Organization, OrgKind
 from organizations.views import TreeNode, build_tree
-from tests.factories import MemberFactory, archive
+from tests.factories import MemberFactory, RoleFactory, archive
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +61,6 @@ def test_the_tree_of_a_secretary_is_their_branch(headcount, secretary, login):
 
 
 def test_a_user_with_roles_in_two_places_gets_two_roots(tree, headcount, secretary, login):
-    from tests.factories import RoleFactory
-
     RoleFactory.create(user=secretary, organization=tree.b1, kind="committee")
     roots = _tree_of(login(secretary))
     assert [r.org.name for r in roots] == ["甲一支部", "乙一支部"]
