@@ -1,6 +1,7 @@
 """The personas and the tiny organization tree every scope test is written against.
 
     县委 (county committee)                   ← county officer, inspector (read-only)
+    ├── 县直机关党支部 (a branch directly under the county: above every township)
     ├── 甲镇 (township A)                     ← township officer
     │   ├── 甲一支部 (branch A1)              ← secretary, committee member
     │   └── 甲二支部 (branch A2, the sibling)
@@ -8,8 +9,9 @@
         ├── 乙一支部 (branch B1)              ← secretary2
         └── 乙镇流动党员服务站 (station B-S)  ← station staff (a committee role)
 
-Members, one per place (see `members`): a1, a2, town_a (held at the township itself), b1, bs,
-and `shared`: held by A2 and shared with station B-S by a guardian grant (an inflow member).
+Members, one per place (see `members`): a1, a2, county_branch (held above the townships), b1,
+bs, and `shared`: held by A2 and shared with station B-S by a guardian grant (an inflow member).
+Committees hold no members themselves: members belong to branch-level organizations.
 
 Each test builds its own world. A module with hundreds of read-mostly cases (the access table,
 the scope matrix) opts in to building it once instead, with
@@ -56,6 +58,7 @@ class Tree:
     town_b: Organization
     b1: Organization
     bs: Organization
+    county_branch: Organization
 
 
 @dataclass
@@ -78,6 +81,9 @@ def build_tree() -> Tree:
         b1=OrganizationFactory.create(parent=town_b, name="乙一支部", kind=OrgKind.BRANCH),
         bs=OrganizationFactory.create(
             parent=town_b, name="乙镇流动党员服务站", kind=OrgKind.STATION
+        ),
+        county_branch=OrganizationFactory.create(
+            parent=county, name="县直机关党支部", kind=OrgKind.BRANCH
         ),
     )
 
@@ -108,7 +114,7 @@ def build_members(tree: Tree) -> dict[str, Member]:
     found = {
         "a1": MemberFactory.create(name="王甲一", home_org=tree.a1),
         "a2": MemberFactory.create(name="王甲二", home_org=tree.a2),
-        "town_a": MemberFactory.create(name="王甲镇", home_org=tree.town_a),
+        "county_branch": MemberFactory.create(name="王县直", home_org=tree.county_branch),
         "b1": MemberFactory.create(name="王乙一", home_org=tree.b1),
         "bs": MemberFactory.create(name="王乙站", home_org=tree.bs),
         "shared": MemberFactory.create(name="王流入", home_org=tree.a2),

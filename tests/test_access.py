@@ -97,6 +97,8 @@ ROWS = [
                                         (L,  200, 200, 200, 200, 200, 200, 200, 200)),
     Row("organizations:detail[a1]", org_url("organizations:detail", "a1"),
                                         (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("organizations:detail[town_a]", org_url("organizations:detail", "town_a"),
+                                        (L,  404, 404, 200, 200, 404, 404, 200, 200)),
     Row("organizations:detail[town_b]", org_url("organizations:detail", "town_b"),
                                         (L,  404, 404, 404, 200, 404, 404, 200, 200)),
     Row("organizations:edit[a1]", org_url("organizations:edit", "a1"),

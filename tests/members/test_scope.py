@@ -1,8 +1,9 @@
 """The scope matrix: which members each persona sees, opens, edits and finds.
 
-Members (tests/conftest.py): a1 and a2 (sibling branches under township A), town_a (held by the
-township itself, the secretary's parent), b1 and bs (township B), and `shared`, held by A2 and
-shared with station B-S by a guardian grant.
+Members (tests/conftest.py): a1 and a2 (sibling branches under township A), county_branch (held
+by a branch directly under the county, above both townships), b1 and bs (township B), and
+`shared`, held by A2 and shared with station B-S by a guardian grant. The parent organizations
+themselves (townships, county) hold no members; their pages are in tests/test_access.py.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from tests.permissions import assert_access
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_world")]
 
-ALL = frozenset({"a1", "a2", "town_a", "b1", "bs", "shared"})
-TOWN_A = frozenset({"a1", "a2", "town_a", "shared"})
+ALL = frozenset({"a1", "a2", "county_branch", "b1", "bs", "shared"})
+TOWN_A = frozenset({"a1", "a2", "shared"})
 
 VISIBLE = {
     "secretary": {"a1"},

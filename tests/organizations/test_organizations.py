@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def headcount(tree):
-    """A1: 3 (one more archived), A2: 2, township A itself: 1, B1: 4, B-S: 0."""
-    for org, n in [(tree.a1, 4), (tree.a2, 2), (tree.town_a, 1), (tree.b1, 4)]:
+    """A1: 3 (one more archived), A2: 2, B1: 4, B-S: 0, the county's own branch: 1."""
+    for org, n in [(tree.a1, 4), (tree.a2, 2), (tree.b1, 4), (tree.county_branch, 1)]:
         MemberFactory.create_batch(n, home_org=org)
     archive(tree.a1.members.first())
 
@@ -41,7 +41,8 @@ def test_subtree_totals_for_the_county(headcount, county, login):
     assert [r.org.name for r in roots] == ["县委"]
     assert _flatten(roots) == {
         "县委": (0, 10),
-        "甲镇": (1, 6),
+        "县直机关党支部": (1, 1),
+        "甲镇": (0, 5),
         "甲一支部": (3, 3),
         "甲二支部": (2, 2),
         "乙镇": (0, 4),
@@ -53,7 +54,7 @@ def test_subtree_totals_for_the_county(headcount, county, login):
 def test_the_tree_of_a_township_starts_at_the_township(headcount, town, login):
     roots = _tree_of(login(town))
     assert [r.org.name for r in roots] == ["甲镇"]
-    assert _flatten(roots) == {"甲镇": (1, 6), "甲一支部": (3, 3), "甲二支部": (2, 2)}
+    assert _flatten(roots) == {"甲镇": (0, 5), "甲一支部": (3, 3), "甲二支部": (2, 2)}
 
 
 def test_the_tree_of_a_secretary_is_their_branch(headcount, secretary, login):
@@ -69,17 +70,29 @@ def test_a_user_with_roles_in_two_places_gets_two_roots(tree, headcount, secreta
 def test_build_tree_sums_deep_subtrees_bottom_up(tree):
     # Three levels below a root, counts given directly: no database needed for the sum.
     orgs = list(Organization.objects.order_by("path"))
-    direct = {"县委": 1, "甲镇": 2, "甲一支部": 3, "甲二支部": 4, "乙镇": 5, "乙一支部": 6}
+    direct = {
+        "县委": 1,
+        "甲镇": 2,
+        "甲一支部": 3,
+        "甲二支部": 4,
+        "乙镇": 5,
+        "乙一支部": 6,
+        "县直机关党支部": 7,
+    }
     for org in orgs:
         org.direct_members = direct.get(org.name, 0)
     [root] = build_tree(orgs)
-    assert root.total_members == 21
-    assert [(c.org.name, c.total_members) for c in root.children] == [("甲镇", 9), ("乙镇", 11)]
+    assert root.total_members == 28
+    assert [(c.org.name, c.total_members) for c in root.children] == [
+        ("甲镇", 9),
+        ("乙镇", 11),
+        ("县直机关党支部", 7),
+    ]
 
 
 def test_detail_page_total_counts_the_whole_subtree(tree, headcount, county, login):
     response = login(county).get(reverse("organizations:detail", args=[tree.town_a.pk]))
-    assert response.context["subtree_total"] == 6
+    assert response.context["subtree_total"] == 5
     children = {c.name: c.direct_members for c in response.context["children"]}
     assert children == {"甲一支部": 3, "甲二支部": 2}
 
