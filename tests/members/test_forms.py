@@ -198,6 +198,14 @@ def test_a_duplicate_id_out_of_scope_does_not_say_who_holds_it(tree, members, cr
     assert holder.name not in response.content.decode()
 
 
+def test_the_holders_name_is_escaped_in_the_duplicate_message(tree, create):
+    holder = MemberFactory.create(name="<b>王</b>", home_org=tree.a1)
+    response = create(card(tree.a1, id_number=holder.id_number))
+    page = response.content.decode()
+    assert "&lt;b&gt;王&lt;/b&gt;" in page
+    assert "<b>王</b>" not in page
+
+
 def test_a_duplicate_id_names_a_holder_shared_with_the_user(tree, members, station, login):
     # The station sees the shared member, so it may be told who holds the number.
     holder = members["shared"]
