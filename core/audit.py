@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from core.models import AuditEntry, User
 
 _current_actor: ContextVar[User | None] = ContextVar("audit_actor", default=None)
+_filed_under: ContextVar[str] = ContextVar("audit_org_path", default="")
 
 
 def current_actor() -> User | None:
@@ -31,6 +32,21 @@ def acting_as(actor: User | None) -> Iterator[None]:
         yield
     finally:
         _current_actor.reset(token)
+
+
+def current_org_path() -> str:
+    return _filed_under.get()
+
+
+@contextmanager
+def filed_under(org_path: str) -> Iterator[None]:
+    """Entries for records that belong to no organization (staff users) written inside the
+    block are filed under `org_path`, so the officers above it see them on their audit page."""
+    token = _filed_under.set(org_path)
+    try:
+        yield
+    finally:
+        _filed_under.reset(token)
 
 
 def record_event(

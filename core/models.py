@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from core.audit import current_actor
+from core.audit import current_actor, current_org_path
 
 
 class User(AbstractUser):
@@ -48,7 +48,7 @@ class AuditEntryManager(LogEntryManager):
         if callable(get_additional_data) and "additional_data" not in kwargs:
             kwargs["additional_data"] = get_additional_data()
         data = kwargs.get("additional_data") or {}
-        kwargs.setdefault("org_path", data.get("org_path", ""))
+        kwargs.setdefault("org_path", data.get("org_path") or current_org_path())
         if kwargs.get("actor") is None and (actor := current_actor()) is not None:
             kwargs["actor"] = actor
         return super().log_create(instance, force_log=force_log, **kwargs)

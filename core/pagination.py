@@ -28,13 +28,15 @@ def _decode(token: str, size: int) -> list[Any] | None:
     try:
         padded = token + "=" * (-len(token) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(values, list) or len(values) != size:
+            return None
+        decoded = [
+            parse_datetime(v[3:]) if isinstance(v, str) and v.startswith("dt:") else v
+            for v in values
+        ]
     except (ValueError, TypeError):
         return None
-    if not isinstance(values, list) or len(values) != size:
-        return None
-    return [
-        parse_datetime(v[3:]) if isinstance(v, str) and v.startswith("dt:") else v for v in values
-    ]
+    return None if any(v is None for v in decoded) else decoded
 
 
 def _flip(key: str) -> str:

@@ -49,7 +49,7 @@ def validate_id_number(value: str) -> None:
             _("An ID-card number is 17 digits followed by a digit or X."), code="id_format"
         )
     birth = id_birth_date(value)
-    if birth is None or birth.year < 1900:
+    if birth is None or birth.year < 1900 or birth > dt.date.today():
         raise ValidationError(
             _("The birth date in this ID-card number (characters 7-14) is not a real date."),
             code="id_birth",

@@ -28,7 +28,7 @@ from members.choices import (
     PersonnelCategory,
     Standing,
 )
-from organizations.models import Organization
+from organizations.models import BRANCH_KINDS, Organization
 
 #: The custom object permission the receiving side gets on a shared member.
 RECORD_LIFE_PERMISSION = "record_member_life"
@@ -213,6 +213,10 @@ class Member(models.Model):
             self.name_pinyin = pinyin_key(self.name)
             self.name_initials = pinyin_initials(self.name)
         errors: dict[str, list[Any]] = {}
+        if self.home_org_id and self.home_org.kind not in BRANCH_KINDS:
+            errors.setdefault("home_org", []).append(
+                _("A member belongs to a branch-level organization, not to a committee.")
+            )
         if self.full_member_on and self.joined_on and self.full_member_on < self.joined_on:
             errors.setdefault("full_member_on", []).append(
                 _("The date of becoming a full member cannot be before the date of joining.")

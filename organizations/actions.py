@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
-from core.audit import record_event
+from core.audit import filed_under, record_event
 from core.models import User
 from organizations.models import ROLE_RANK, Organization, Role
 from organizations.scope import MANAGE, user_scope
@@ -159,7 +159,8 @@ def do_create_staff_user(
     user = User(username=username, full_name=full_name, phone=phone, must_change_password=True)
     user.set_password(initial_password)
     user.full_clean(exclude=["password"])
-    user.save()
+    with filed_under(organization.path):
+        user.save()
     do_grant_role(actor=actor, user=user, organization=organization, kind=kind)
     return user
 
@@ -180,14 +181,19 @@ def do_set_user_active(*, actor: User, user: User, active: bool) -> User:
         raise PermissionDenied
     # Nobody deactivates an officer ranked above them.
     scope = user_scope(actor)
-    for role in Role.objects.filter(user=user, revoked_at__isnull=True).select_related(
-        "organization"
-    ):
+    roles = list(
+        Role.objects.filter(user=user, revoked_at__isnull=True).select_related("organization")
+    )
+    for role in roles:
         if ROLE_RANK[role.kind] > scope.rank_at(role.organization.path):
             raise PermissionDenied
     user = User.objects.select_for_update().get(pk=user.pk)
     user.is_active = active
-    user.save(update_fields=["is_active"])
+    # A user belongs to no organization of its own: file the change under the organization of
+    # a role the actor manages, so the officers above it see it on their audit page.
+    in_scope = [r.organization.path for r in roles if scope.covers(r.organization.path, MANAGE)]
+    with filed_under(min(in_scope, default="")):
+        user.save(update_fields=["is_active"])
     return user
 
 

@@ -113,11 +113,6 @@ def test_invalid_mobile_phones(phone):
     assert _error_code(validate_mobile_phone, phone) == "phone"
 
 
-@pytest.mark.xfail(
-    reason="BUG: validate_id_number accepts a birth date in the future (only < 1900 is refused)",
-    raises=pytest.fail.Exception,
-    strict=True,
-)
 def test_a_birth_date_in_the_future_is_rejected():
     future = dt.date.today() + dt.timedelta(days=400)
     first17 = f"110101{future:%Y%m%d}001"

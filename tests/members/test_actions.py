@@ -64,12 +64,6 @@ def test_the_id_number_is_unique_in_the_database(tree, members):
     assert "id_number" in info.value.error_dict
 
 
-@pytest.mark.xfail(
-    reason="BUG: Member.clean/do_create_member accept a committee (township, county) as a "
-    "member's home organization; only the form restricts it to branch-level organizations",
-    raises=pytest.fail.Exception,
-    strict=True,
-)
 @pytest.mark.parametrize("org", ["town_a", "county"])
 def test_a_member_is_held_by_a_branch_level_organization(tree, org):
     birth = dt.date(1985, 5, 5)
