@@ -41,3 +41,11 @@ def test_switching_back_to_chinese(client):
 def test_an_unknown_language_is_ignored(client):
     client.post(reverse("set_language"), {"language": "fr"})
     assert client.get(reverse("login"))["Content-Language"] == "zh-hans"
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client, secretary):
+    client.force_login(secretary)
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "zh-hans"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN")["Content-Language"] == "en"
