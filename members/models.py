@@ -44,13 +44,24 @@ class MemberQuerySet(models.QuerySet["Member"]):
         scope = user_scope(user)
         if scope.is_superuser:
             return self
-        condition = scope.q("home_org__path", action)
-        if action == Action.VIEW and scope.paths_for(Action.VIEW):
-            shared = MemberGroupObjectPermission.objects.filter(
-                scope.q("group__organization__path", Action.VIEW),
-                permission__codename="view_member",
-            ).values("content_object_id")
-            condition |= Q(pk__in=shared)
+        # Id lists, not joins or subqueries: `home_org IN (...) OR id IN (...)` becomes a
+        # BitmapOr of two index scans, which an OR over a subquery cannot (see
+        # docs/benchmarks.md: 48x slower on a county's first page).
+        condition = Q(home_org_id__in=scope.organization_ids(action))
+        if action == Action.VIEW and scope.group_ids(Action.VIEW):
+            shared = scope.memo(
+                "shared_member_ids",
+                lambda: list(
+                    MemberGroupObjectPermission.objects.filter(
+                        group_id__in=scope.group_ids(Action.VIEW),
+                        permission__codename="view_member",
+                    )
+                    .values_list("content_object_id", flat=True)
+                    .distinct()
+                ),
+            )
+            if shared:
+                condition |= Q(pk__in=shared)
         return self.filter(condition)
 
     def active(self) -> MemberQuerySet:

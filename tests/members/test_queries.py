@@ -9,9 +9,10 @@ from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
-#: Session, user, the user's roles (their scope; none for a superuser), the page's rows (with
-#: their organizations), the total count, and the organization picker of the filter form.
-MEMBER_LIST_QUERIES = {"secretary": 6, "county": 6, "station": 6, "superuser": 5}
+#: Session, user, the user's roles (their scope; none for a superuser), the ids of the
+#: organizations in scope and of the members shared with them (none for a superuser), the page's
+#: rows (with their organizations), the total count, and the filter form's organization picker.
+MEMBER_LIST_QUERIES = {"secretary": 8, "county": 8, "station": 8, "superuser": 5}
 
 
 @pytest.mark.parametrize("persona", list(MEMBER_LIST_QUERIES))
@@ -39,6 +40,7 @@ def test_member_search_costs_the_same(tree, secretary, login, django_assert_num_
 def test_home_counts_are_one_query(tree, secretary, login, django_assert_num_queries):
     client = login(secretary)
     MemberFactory.create_batch(10, home_org=tree.a1)
-    # Session, user, roles, and one aggregate for every count on the page.
-    with django_assert_num_queries(4):
+    # Session, user, roles, organization and shared-member ids of the scope, and one aggregate
+    # for every count on the page.
+    with django_assert_num_queries(6):
         assert client.get(reverse("home")).context["counts"]["total"] == 10
