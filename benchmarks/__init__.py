@@ -1,0 +1,1 @@
+"""Scale data and timings for the member register (not part of the test suite; `make bench`)."""
