@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from core.audit import record_event
+from core.audit import acting_as, filed_under, record_event
 from core.models import User
 from core.validators import id_check_char, validate_mobile_phone
 from members.actions import do_archive_member, do_create_member
@@ -239,7 +239,14 @@ class DemoBuilder:
 
     # --- users ------------------------------------------------------------------------------
 
-    def _new_user(self, username: str, *, superuser: bool = False) -> User:
+    def _new_user(
+        self,
+        username: str,
+        *,
+        superuser: bool = False,
+        actor: User | None = None,
+        org_path: str = "",
+    ) -> User:
         # Not do_create_staff_user: that forces a password change at first login, which a demo
         # login must not ask for.
         full_name, phone = next((n, p) for u, n, p in DEMO_ACCOUNTS if u == username)
@@ -255,7 +262,10 @@ class DemoBuilder:
         # password is public anyway.
         user.password = self.password_hash
         user.full_clean(exclude=["password"])
-        user.save()
+        # Audited like do_create_staff_user's accounts: naming who created it, filed under the
+        # organization of its role so the officers above it see it on their audit page.
+        with acting_as(actor), filed_under(org_path):
+            user.save()
         return user
 
     def _create_admin(self) -> User:
@@ -274,7 +284,7 @@ class DemoBuilder:
         )
         assert self.station_second.path.startswith(second.path)
         for username, org, kind in grants:
-            user = self._new_user(username)
+            user = self._new_user(username, actor=admin, org_path=org.path)
             do_grant_role(actor=admin, user=user, organization=org, kind=kind)
         return len(grants) + 1
 
