@@ -167,7 +167,7 @@ class Generator:
         self._org(
             path=root_path,
             numchild=COUNTIES,
-            name="中共浙江省委组织部（基准）",  # noqa: RUF001 - Chinese parentheses
+            name="中共浙江省委组织部（基准）",
             kind="county",
             sector="government",
             county_code="330000",

@@ -11,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from members.choices import Membership, PersonnelCategory, Standing
 from members.models import Member, MemberQuerySet
 from organizations.models import Organization
+from organizations.scope import user_scope
+
+#: Most organizations offered in the list's picker (a province has thousands).
+ORG_OPTIONS_LIMIT = 300
 
 
 class YesNoSelect(django_filters.widgets.BooleanWidget):
@@ -58,7 +62,38 @@ class MemberFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.filters["org"].queryset = Organization.objects.visible_to(user).order_by("path")
+
+    @property
+    def form(self) -> Any:
+        form = super().form
+        if not getattr(self, "_org_options_set", False):
+            self._org_options_set = True
+            self._limit_org_options(form)
+        return form
+
+    def _limit_org_options(self, form: Any) -> None:
+        """Offer the top levels of a large scope, not thousands of options.
+
+        Any organization in scope is still accepted (the organization page links to the list
+        filtered by it); only the options rendered are fewer.
+        """
+        field = form.fields["org"]
+        scope = user_scope(self.user)
+        top = min((role.organization.depth for role in scope.roles), default=1)
+        orgs: list[Organization] = []
+        for depth in (top + 2, top + 1):
+            orgs = list(field.queryset.filter(depth__lte=depth)[: ORG_OPTIONS_LIMIT + 1])
+            if len(orgs) <= ORG_OPTIONS_LIMIT:
+                break
+        options = [(org.pk, f"{'　' * (org.depth - top)}{org.name}") for org in orgs]
+        selected = form.data.get("org") if self.is_bound else None
+        if selected and selected.isdigit() and int(selected) not in {o.pk for o in orgs}:
+            chosen = field.queryset.filter(pk=int(selected)).first()
+            if chosen is not None:
+                options.append((chosen.pk, chosen.name))
+        field.widget.choices = [("", field.empty_label), *options]
 
     def filter_q(self, queryset: MemberQuerySet, name: str, value: str) -> QuerySet[Member]:
         return queryset.search(value)
@@ -68,7 +103,8 @@ class MemberFilter(django_filters.FilterSet):
     ) -> QuerySet[Member]:
         if value is None:
             return queryset
-        return queryset.filter(home_org__path__startswith=value.path)
+        subtree = Organization.objects.filter(path__startswith=value.path).order_by()
+        return queryset.filter(home_org__in=subtree.values("id"))
 
     def filter_archived(
         self, queryset: QuerySet[Member], name: str, value: bool | None

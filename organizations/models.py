@@ -6,7 +6,6 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.contrib.postgres.indexes import OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -187,7 +186,6 @@ class Organization(MP_Node):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         indexes = [
-            models.Index(OpClass("path", name="varchar_pattern_ops"), name="org_path_prefix_idx"),
             models.Index(fields=["kind"], name="org_kind_idx"),
         ]
         constraints = [

@@ -1,5 +1,4 @@
 # Messages use full-width Chinese punctuation, which RUF001 mistakes for look-alikes.
-# ruff: noqa: RUF001
 """Print the demo logins that exist in this database, with their roles."""
 
 from __future__ import annotations

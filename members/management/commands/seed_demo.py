@@ -1,5 +1,4 @@
 # Messages use full-width Chinese punctuation, which RUF001 mistakes for look-alikes.
-# ruff: noqa: RUF001
 """Build the demo county 青山县: 155 organizations, about 4,000 members and the demo logins.
 
 Everything is generated from fixed seeds (Faker and random, 2026), so two runs on the same day
