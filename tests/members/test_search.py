@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from core.pinyin import next_key, reading_prefix
+from members.models import Member
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +108,24 @@ def test_search_combines_with_the_organization_filter(tree, zhang_san, county, l
     client = login(county)
     response = client.get(reverse("members:list"), {"q": "zs", "org": tree.a2.pk})
     assert [m.name for m in response.context["page"].object_list] == ["张三丰"]
+
+
+def test_a_polyphonic_surname_is_found_by_its_characters(tree, secretary, login):
+    # 曾 reads ceng or zeng: no pinyin range may be assumed for it.
+    zeng = MemberFactory.create(name="曾国藩", home_org=tree.a1)
+    found = Member.objects.visible_to(secretary).search("曾国")
+    assert list(found) == [zeng]
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix", "upper"),
+    [("张三", "zhangsan", "zhangsao"), ("李", "li", "lj"), ("曾", "", None), ("王", "", None)],
+)
+def test_pinyin_ranges_for_chinese_prefixes(text, prefix, upper):
+    assert reading_prefix(text) == prefix
+    assert (next_key(prefix) if prefix else None) == upper
+
+
+def test_next_key_skips_trailing_z():
+    assert next_key("az") == "b"
+    assert next_key("zz") is None
