@@ -25,6 +25,7 @@ from members.models import Member
 from organizations.scope import user_scope
 
 LIST_KEYS = ("name_pinyin", "id")
+LIST_COUNT_CAP = 100_000
 
 
 @login_required
@@ -55,14 +56,17 @@ def member_list(request: AuthedRequest) -> HttpResponse:
         after=request.GET.get("after"),
         before=request.GET.get("before"),
     )
-    total = queryset.count()
+    # An exact count of a province's million members is a full scan; past the cap the page
+    # says "more than" instead (the home page and the ledgers give exact figures).
+    total = queryset.order_by()[: LIST_COUNT_CAP + 1].count()
     query = request.GET.copy()
     query.pop("after", None)
     query.pop("before", None)
     context = {
         "filter": filterset,
         "page": page,
-        "total": total,
+        "total": min(total, LIST_COUNT_CAP),
+        "total_capped": total > LIST_COUNT_CAP,
         "querystring": query.urlencode(),
         "can_create": bool(user_scope(request.user).paths_for(Action.CHANGE))
         or request.user.is_superuser,

@@ -48,21 +48,54 @@ def build_tree(orgs: list[Organization]) -> list[TreeNode]:
     return roots
 
 
+def _counted_tree(request: AuthedRequest, under: Organization | None = None) -> list[TreeNode]:
+    orgs = Organization.objects.visible_to(request.user)
+    if under is not None:
+        orgs = orgs.filter(path__startswith=under.path)
+    return build_tree(
+        list(
+            orgs.only("id", "path", "depth", "numchild", "name", "kind", "is_active")
+            .annotate(direct_members=Count("members", filter=Q(members__archived_at__isnull=True)))
+            .order_by("path")
+        )
+    )
+
+
 @login_required
 def organization_tree(request: AuthedRequest) -> HttpResponse:
-    """The tree of the user's scope with member counts: two queries however large the tree."""
-    orgs = list(
-        Organization.objects.visible_to(request.user)
-        .annotate(direct_members=Count("members", filter=Q(members__archived_at__isnull=True)))
-        .order_by("path")
-    )
-    roots = build_tree(orgs)
+    """The tree of the user's scope with member counts: two queries however large the tree.
+
+    The counts need every organization, the page does not: levels below the open ones are
+    rendered closed and load their children when opened (`organization_subtree`).
+    """
+    roots = _counted_tree(request)
     # Open the user's own top level and the one below it, wherever in the tree that is.
     top = min((node.org.depth for node in roots), default=1)
     return render(
         request,
         "organizations/organization_tree.html",
-        {"roots": roots, "org_count": len(orgs), "open_depth": top + 1},
+        {
+            "roots": roots,
+            "org_count": sum(_size(node) for node in roots),
+            "open_depth": top + 1,
+            "render_depth": top + 2,
+        },
+    )
+
+
+def _size(node: TreeNode) -> int:
+    return 1 + sum(_size(child) for child in node.children)
+
+
+@login_required
+def organization_subtree(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The children of one organization, for a tree node opened on the page (htmx)."""
+    org = _get_org(request, pk)
+    (node,) = _counted_tree(request, under=org)
+    return render(
+        request,
+        "organizations/_tree_children.html",
+        {"node": node, "open_depth": 0, "render_depth": org.depth + 2},
     )
 
 

@@ -101,6 +101,8 @@ ROWS = [
                                         (L,  404, 404, 200, 200, 404, 404, 200, 200)),
     Row("organizations:detail[town_b]", org_url("organizations:detail", "town_b"),
                                         (L,  404, 404, 404, 200, 404, 404, 200, 200)),
+    Row("organizations:subtree[town_a]", org_url("organizations:subtree", "town_a"),
+                                        (L,  404, 404, 200, 200, 404, 404, 200, 200)),
     Row("organizations:edit[a1]", org_url("organizations:edit", "a1"),
                                         (L,  403, 403, 200, 200, 404, 404, 403, 200)),
     Row("organizations:create[town_a]", org_url("organizations:create", "town_a"),

@@ -122,3 +122,17 @@ def test_htmx_request_gets_only_the_results(register, secretary, login):
     assert b"<html" in full.content
     assert b"<html" not in partial.content
     assert "张三" in partial.content.decode()
+
+
+def test_past_the_cap_the_list_says_more_than(register, secretary, login, monkeypatch):
+    from members import views
+
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 3)
+    response = login(secretary).get(reverse("members:list"))
+    assert response.context["total_capped"] is True
+    assert response.context["total"] == 3
+    assert "3" in response.content.decode()
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 100_000)
+    response = login(secretary).get(reverse("members:list"))
+    assert response.context["total_capped"] is False
+    assert response.context["total"] == len(register)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from core.models import AuditEntry
 from organizations.models import Organization, OrgKind
 from organizations.views import TreeNode, build_tree
-from tests.factories import MemberFactory, RoleFactory, archive
+from tests.factories import MemberFactory, OrganizationFactory, RoleFactory, archive
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +189,26 @@ def test_an_invalid_sms_number_is_refused(tree, town, login):
     assert "sms_phone" in response.context["form"].errors
     tree.a1.refresh_from_db()
     assert tree.a1.sms_phone == ""
+
+
+def test_deep_levels_of_the_tree_load_when_opened(tree, county, login):
+
+    general = OrganizationFactory.create(
+        parent=tree.town_a, name="甲镇党总支", kind=OrgKind.GENERAL_BRANCH
+    )
+    inner = OrganizationFactory.create(parent=general, name="总支第一支部", kind=OrgKind.BRANCH)
+    MemberFactory.create_batch(2, home_org=inner)
+    client = login(county)
+    response = client.get(reverse("organizations:tree"))
+    page = response.content.decode()
+    subtree_url = reverse("organizations:subtree", args=[general.pk])
+    # County and townships are open, the general branch is listed closed with its count
+    # included upward, and its branch is not on the page until it is opened.
+    assert "甲镇党总支" in page
+    assert f'hx-get="{subtree_url}"' in page
+    assert "总支第一支部" not in page
+    assert response.context["roots"][0].total_members == 2
+    opened = client.get(subtree_url)
+    assert opened.status_code == 200
+    assert "总支第一支部" in opened.content.decode()
+    assert opened.context["node"].total_members == 2
