@@ -31,7 +31,35 @@ class OrganizationForm(forms.ModelForm):
             kind_field.choices = [(k, v) for k, v in OrgKind.choices if parent.allows_child(k)]
 
 
-class StaffUserForm(forms.Form):
+class GrantRoleForm(forms.Form):
+    """A role on an organization in the actor's management scope, never above their rank."""
+
+    organization = ScopedModelChoiceField(
+        queryset=Organization.objects.none(), label=_("Organization")
+    )
+    kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices)
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["organization"].queryset = (  # type: ignore[attr-defined]
+            Organization.objects.visible_to(actor, MANAGE).order_by("path")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        org = data.get("organization")
+        kind = data.get("kind")
+        if org is not None and kind and kind not in grantable_role_kinds(self.actor, org):
+            self.add_error("kind", _("You cannot grant this role on this organization."))
+        return data
+
+
+class StaffUserForm(GrantRoleForm):
+    """A new staff account and its first role."""
+
+    field_order = ["username", "full_name", "phone", "initial_password", "organization", "kind"]
+
     username = forms.RegexField(
         label=_("Login name"),
         regex=r"^[a-zA-Z0-9_.-]{3,30}$",
@@ -44,17 +72,6 @@ class StaffUserForm(forms.Form):
         widget=forms.PasswordInput(render_value=False),
         help_text=_("The user must choose a new password at first login."),
     )
-    organization = ScopedModelChoiceField(
-        queryset=Organization.objects.none(), label=_("Organization")
-    )
-    kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices)
-
-    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.actor = actor
-        self.fields["organization"].queryset = (  # type: ignore[attr-defined]
-            Organization.objects.visible_to(actor, MANAGE).order_by("path")
-        )
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"]
@@ -66,36 +83,6 @@ class StaffUserForm(forms.Form):
         password: str = self.cleaned_data["initial_password"]
         validate_password(password)
         return password
-
-    def clean(self) -> dict[str, Any]:
-        data: dict[str, Any] = super().clean() or {}
-        org = data.get("organization")
-        kind = data.get("kind")
-        if org is not None and kind and kind not in grantable_role_kinds(self.actor, org):
-            self.add_error("kind", _("You cannot grant this role on this organization."))
-        return data
-
-
-class GrantRoleForm(forms.Form):
-    organization = ScopedModelChoiceField(
-        queryset=Organization.objects.none(), label=_("Organization")
-    )
-    kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices)
-
-    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.actor = actor
-        self.fields["organization"].queryset = (  # type: ignore[attr-defined]
-            Organization.objects.visible_to(actor, MANAGE).order_by("path")
-        )
-
-    def clean(self) -> dict[str, Any]:
-        data: dict[str, Any] = super().clean() or {}
-        org = data.get("organization")
-        kind = data.get("kind")
-        if org is not None and kind and kind not in grantable_role_kinds(self.actor, org):
-            self.add_error("kind", _("You cannot grant this role on this organization."))
-        return data
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
