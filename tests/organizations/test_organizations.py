@@ -143,7 +143,7 @@ def test_a_township_officer_creates_a_branch_and_it_is_audited(tree, town, login
     org = Organization.objects.get(name="甲三支部")
     assert response.status_code == 302
     assert response["Location"] == reverse("organizations:detail", args=[org.pk])
-    assert org.get_parent() == tree.town_a
+    assert Organization.objects.get_parent(org) == tree.town_a
     assert org.group_id is not None
     entry = _entries(org).get(action=AuditEntry.Action.CREATE)
     assert (entry.actor, entry.org_path, entry.remote_addr) == (town, org.path, "127.0.0.1")
