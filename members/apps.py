@@ -9,12 +9,19 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from members.models import Member
+        from members.models import Member, MobilityEpisode
 
         # Audit entries keep only a masked ID-card number: the trail is read by more people.
         auditlog.register(
             Member,
             mask_fields=["id_number"],
             mask_callable="core.validators.mask_id_number",
-            exclude_fields=["name_pinyin", "name_initials", "created_at", "updated_at"],
+            exclude_fields=[
+                "name_pinyin",
+                "name_initials",
+                "created_at",
+                "updated_at",
+                "episodes",
+            ],
         )
+        auditlog.register(MobilityEpisode, exclude_fields=["created_at", "updated_at"])

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from core.scoping import Action
 from members import filters as member_filters
-from members import models as member_models
 from members.models import Member
+from members.models import member as member_models
 from organizations.models import Organization
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,29 @@
+"""The member register (member.py) and mobility episodes (mobility.py)."""
+
+from members.models.member import (
+    RECORD_LIFE_PERMISSION,
+    WIDE_SCOPE_ORGANIZATIONS,
+    Member,
+    MemberGroupObjectPermission,
+    MemberQuerySet,
+    MemberUserObjectPermission,
+)
+from members.models.mobility import (
+    EpisodeStatus,
+    MobilityEpisode,
+    MobilityEpisodeQuerySet,
+    OccupationCategory,
+)
+
+__all__ = [
+    "RECORD_LIFE_PERMISSION",
+    "WIDE_SCOPE_ORGANIZATIONS",
+    "EpisodeStatus",
+    "Member",
+    "MemberGroupObjectPermission",
+    "MemberQuerySet",
+    "MemberUserObjectPermission",
+    "MobilityEpisode",
+    "MobilityEpisodeQuerySet",
+    "OccupationCategory",
+]

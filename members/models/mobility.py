@@ -1,0 +1,223 @@
+"""Mobility episodes: one record of each time a member is away, shared by both sides.
+
+The outflow (home) organization registers the episode before the member leaves; the inflow
+organization checks the member in; both, and the committees above each, work on the same record.
+The member information card (流动信息卡) is the member's episodes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from core.scoping import Action
+from core.validators import validate_mobile_phone
+from members.models.member import Member
+from organizations.models import Organization, Sector
+
+
+class EpisodeStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered, not yet checked in")
+    CHECKED_IN = "checked_in", _("Checked in")
+    RETURNED = "returned", _("Returned")
+    TRANSFERRED = "transferred", _("Relationship transferred")
+    LOST = "lost", _("Lost contact")
+
+
+#: An episode in one of these states is the member's current absence.
+OPEN_STATUSES = (EpisodeStatus.REGISTERED, EpisodeStatus.CHECKED_IN)
+
+#: The allowed transitions, written once; every action checks them.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    EpisodeStatus.REGISTERED: frozenset(
+        {EpisodeStatus.CHECKED_IN, EpisodeStatus.RETURNED, EpisodeStatus.TRANSFERRED,
+         EpisodeStatus.LOST}
+    ),
+    EpisodeStatus.CHECKED_IN: frozenset(
+        {EpisodeStatus.RETURNED, EpisodeStatus.TRANSFERRED, EpisodeStatus.LOST}
+    ),
+    EpisodeStatus.LOST: frozenset({EpisodeStatus.CHECKED_IN, EpisodeStatus.RETURNED}),
+    EpisodeStatus.RETURNED: frozenset(),
+    EpisodeStatus.TRANSFERRED: frozenset(),
+}  # fmt: skip
+
+
+class OccupationCategory(models.TextChoices):
+    MIGRANT_WORKER = "migrant", _("Migrant worker or trader")
+    NON_PUBLIC_EMPLOYEE = "non_public", _("Employed in a non-public enterprise")
+    FLEXIBLE = "flexible", _("Flexible employment")
+    STUDY = "study", _("Study")
+    OTHER = "other", _("Other")
+
+
+class MobilityEpisodeQuerySet(models.QuerySet["MobilityEpisode"]):
+    def visible_to(self, user: Any, action: str = Action.VIEW) -> MobilityEpisodeQuerySet:
+        """Episodes of members the user may see; changing needs the home side's scope, and the
+        inflow side may record on episodes checked in with an organization in its scope."""
+        from organizations.scope import user_scope
+
+        scope = user_scope(user)
+        if scope.is_superuser:
+            return self
+        if action == Action.VIEW:
+            return self.filter(member__in=Member.objects.visible_to(user, Action.VIEW))
+        home = Q(home_org_id__in=scope.organization_ids(Action.CHANGE))
+        inflow = Q(inflow_org_id__in=scope.organization_ids(Action.CHANGE))
+        return self.filter(home | inflow)
+
+    def open(self) -> MobilityEpisodeQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def for_list(self) -> MobilityEpisodeQuerySet:
+        return self.select_related("member", "home_org", "inflow_org", "contact_person")
+
+
+class MobilityEpisode(models.Model):
+    """One absence of a member: outflow registration, check-in, return or end.
+
+    At most one episode per member is open (registered or checked in). While it is checked in,
+    the inflow organization's group holds object permissions on the member.
+    """
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="episodes", verbose_name=_("member")
+    )
+    home_org = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="outflow_episodes",
+        verbose_name=_("outflow organization"),
+        help_text=_("The organization holding the relationship when the member left."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=EpisodeStatus.choices, default=EpisodeStatus.REGISTERED
+    )
+    out_date = models.DateField(_("date of leaving"))
+    destination_province = models.CharField(_("destination province"), max_length=30)
+    destination_city = models.CharField(_("destination city"), max_length=30, blank=True)
+    destination_county = models.CharField(_("destination county/district"), max_length=30)
+    destination_address = models.CharField(_("address there"), max_length=200, blank=True)
+    employer = models.CharField(_("employer there"), max_length=200, blank=True)
+    employer_has_party_org = models.BooleanField(
+        _("employer has a party organization"), default=False
+    )
+    employer_sector = models.CharField(
+        _("employer sector"), max_length=20, choices=Sector.choices, blank=True
+    )
+    occupation = models.CharField(
+        _("occupation category"), max_length=20, choices=OccupationCategory.choices
+    )
+    reason = models.CharField(_("reason for leaving"), max_length=200)
+    expected_return = models.DateField(_("expected return"), null=True, blank=True)
+    phone_there = models.CharField(
+        _("phone there"), max_length=11, blank=True, validators=[validate_mobile_phone]
+    )
+    intended_org = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="expected_episodes",
+        verbose_name=_("expected inflow organization"),
+        help_text=_("Told that the member is coming, when it works in the system."),
+    )
+    inflow_org = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inflow_episodes",
+        verbose_name=_("inflow organization"),
+    )
+    checked_in_on = models.DateField(_("checked in on"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
+    contact_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contact_episodes",
+        verbose_name=_("designated contact"),
+    )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_note = models.CharField(_("note on the end"), max_length=200, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = MobilityEpisodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mobility episode")
+        verbose_name_plural = _("mobility episodes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(status__in=["registered", "checked_in"]),
+                name="episode_one_open_per_member",
+                violation_error_message=_("This member is already registered as away."),
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_in_on__isnull=True) | Q(checked_in_on__gte=F("out_date")),
+                name="episode_checkin_after_leaving",
+                violation_error_message=_("A member checks in on or after the date of leaving."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("out_date")),
+                name="episode_end_after_leaving",
+                violation_error_message=_("An absence ends on or after the date of leaving."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="checked_in")
+                | (Q(inflow_org__isnull=False) & Q(checked_in_on__isnull=False)),
+                name="episode_checked_in_has_inflow",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["registered", "checked_in"]) | Q(ended_on__isnull=False)
+                | Q(status="lost"),
+                name="episode_closed_has_end_date",
+            ),
+        ]  # fmt: skip
+        indexes = [
+            models.Index(fields=["home_org", "status"], name="episode_home_status_idx"),
+            models.Index(fields=["inflow_org", "status"], name="episode_inflow_status_idx"),
+            models.Index(fields=["intended_org", "status"], name="episode_intended_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.destination_province}{self.destination_county}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"org_path": self.home_org.path}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def destination(self) -> str:
+        return "".join(
+            part
+            for part in (self.destination_province, self.destination_city, self.destination_county)
+            if part
+        )
+
+    def can_become(self, status: str) -> bool:
+        return status in TRANSITIONS.get(self.status, frozenset())
