@@ -15,8 +15,9 @@ from core.models import User
 from core.scoping import Action
 from core.validators import id_birth_date, id_gender, normalize_id_number, validate_id_number
 from members.actions import MEMBER_FIELDS
-from members.models import Member
-from organizations.models import BRANCH_KINDS, Organization
+from members.mobility_actions import OUTFLOW_FIELDS
+from members.models import EpisodeStatus, Member, MobilityEpisode
+from organizations.models import BRANCH_KINDS, Organization, Role
 
 
 class MemberForm(forms.ModelForm):
@@ -124,3 +125,97 @@ class MemberForm(forms.ModelForm):
 
 class ArchiveForm(forms.Form):
     reason = forms.CharField(label=_("Reason for archiving"), max_length=200)
+
+
+#: Above this many branch-level organizations the expected-inflow picker would be a page of its
+#: own; the field is left out and the inflow side records the organization at check-in.
+INTENDED_ORG_PICKER_LIMIT = 500
+
+
+class OutflowForm(forms.ModelForm):
+    """The outflow report (外出流动报告登记): where, when, why, to which employer, for how long."""
+
+    # The inflow organization is usually in another county, outside the user's scope: this is
+    # a plain (unscoped) picker of branch-level organizations, and choosing one only tells it.
+    intended_org = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),
+        required=False,
+        label=_("Expected inflow organization"),
+    )
+    contact_person = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Designated contact"),
+        help_text=_("A staff member of the home branch who keeps in touch with the member."),
+    )
+
+    class Meta:
+        model = MobilityEpisode
+        fields = list(OUTFLOW_FIELDS)
+        widgets = {"out_date": DateInput(), "expected_return": DateInput()}
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        orgs = Organization.objects.active().filter(kind__in=BRANCH_KINDS).order_by("path")
+        if orgs.count() < INTENDED_ORG_PICKER_LIMIT:
+            self.fields["intended_org"].queryset = orgs  # type: ignore[attr-defined]
+        else:
+            del self.fields["intended_org"]
+        home_staff = Role.objects.active().filter(organization_id=member.home_org_id)
+        self.fields["contact_person"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            is_active=True, pk__in=home_staff.values("user_id")
+        ).order_by("full_name", "username")
+        self.fields["phone_there"].widget.attrs.update({"inputmode": "numeric", "maxlength": 11})
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        out_date: dt.date | None = data.get("out_date")
+        expected_return: dt.date | None = data.get("expected_return")
+        if out_date and expected_return and expected_return < out_date:
+            self.add_error(
+                "expected_return",
+                gettext("The expected return cannot be before the date of leaving."),
+            )
+        return data
+
+    def outflow_fields(self) -> dict[str, Any]:
+        """The cleaned values to hand to `do_register_outflow` (only the fields shown)."""
+        return {name: self.cleaned_data[name] for name in OUTFLOW_FIELDS if name in self.fields}
+
+
+class EndEpisodeForm(forms.Form):
+    """The member returned (回流) or the relationship was transferred."""
+
+    status = forms.ChoiceField(
+        label=_("How the absence ended"),
+        choices=[
+            (EpisodeStatus.RETURNED.value, EpisodeStatus.RETURNED.label),
+            (EpisodeStatus.TRANSFERRED.value, EpisodeStatus.TRANSFERRED.label),
+        ],
+        initial=EpisodeStatus.RETURNED.value,
+    )
+    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput(), initial=dt.date.today)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class CheckInForm(forms.Form):
+    """Inflow check-in (流入报到): the arriving member is found by ID-card number and name."""
+
+    id_number = forms.CharField(label=_("ID number"), max_length=18)
+    name = forms.CharField(label=_("Name"), max_length=50)
+    checked_in_on = forms.DateField(
+        label=_("Checked in on"), widget=DateInput(), initial=dt.date.today
+    )
+    inflow_org = ScopedModelChoiceField(
+        queryset=Organization.objects.none(), label=_("Inflow organization")
+    )
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["inflow_org"].queryset = (  # type: ignore[attr-defined]
+            Organization.objects.visible_to(actor, Action.CHANGE)
+            .active()
+            .filter(kind__in=BRANCH_KINDS)
+            .order_by("path")
+        )
+        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 18})

@@ -20,8 +20,10 @@ from core.types import AuthedRequest
 from core.views import ScopedMixin
 from members import actions
 from members.filters import MemberFilter
-from members.forms import ArchiveForm, MemberForm
-from members.models import Member
+from members.forms import ArchiveForm, CheckInForm, EndEpisodeForm, MemberForm, OutflowForm
+from members.mobility_actions import do_check_in, do_end_episode, do_register_outflow
+from members.models import Member, MobilityEpisode
+from organizations.models import BRANCH_KINDS, Organization
 from organizations.scope import user_scope
 
 LIST_KEYS = ("name_pinyin", "id")
@@ -98,6 +100,14 @@ class MemberDetailView(ScopedMixin, DetailView):
         context["ancestors"] = [
             (org, scope.covers(org.path)) for org in member.home_org.ancestors_and_self()
         ]
+        # The mobility information card (流动信息卡): every absence, newest first, one query.
+        episodes = list(
+            MobilityEpisode.objects.filter(member=member)
+            .select_related("home_org", "inflow_org", "contact_person")
+            .order_by("-out_date")
+        )
+        context["episodes"] = episodes
+        context["open_episode"] = next((e for e in episodes if e.is_open), None)
         return context
 
 
@@ -198,6 +208,112 @@ class MemberRestoreView(ScopedMixin, DetailView):
         actions.do_restore_member(actor=self.actor, member=member)
         messages.success(request, _("Member restored to the register."))
         return redirect("members:detail", pk=member.pk)
+
+
+class OutflowRegisterView(ScopedMixin, DetailView):
+    """The outflow report (外出流动报告登记), filled in by the home side before leaving."""
+
+    model = Member
+    scope_action = Action.CHANGE
+    template_name = "members/episode_form.html"
+    context_object_name = "member"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("home_org")
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        member = self.get_object()
+        form = OutflowForm(member=member)
+        return render(request, self.template_name, {"form": form, "member": member})
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        member = self.get_object()
+        form = OutflowForm(request.POST, member=member)
+        if form.is_valid():
+            try:
+                do_register_outflow(actor=self.actor, member=member, **form.outflow_fields())
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Outflow of %(name)s registered.") % {"name": member.name}
+                )
+                return redirect("members:detail", pk=member.pk)
+        return render(request, self.template_name, {"form": form, "member": member})
+
+
+class EpisodeEndView(ScopedMixin, DetailView):
+    """Record that the member returned (回流) or transferred the relationship: home side only."""
+
+    model = MobilityEpisode
+    scope_action = Action.CHANGE
+    pk_url_kwarg = "episode_pk"
+    template_name = "members/episode_end.html"
+    context_object_name = "episode"
+
+    def get_queryset(self) -> Any:
+        return (
+            super()
+            .get_queryset()
+            .filter(member_id=self.kwargs["pk"])
+            .select_related("member", "home_org", "inflow_org")
+        )
+
+    def check_object_action(self, obj: Any) -> None:
+        super().check_object_action(obj)
+        # Changing an episode includes the inflow side (it records life on it); ending the
+        # absence is the home side's alone, as `do_end_episode` enforces.
+        if not user_scope(self.actor).covers(obj.home_org.path, Action.CHANGE):
+            raise PermissionDenied
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        episode = self.get_object()
+        return render(request, self.template_name, {"episode": episode, "form": EndEpisodeForm()})
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        episode = self.get_object()
+        form = EndEpisodeForm(request.POST)
+        if form.is_valid():
+            try:
+                do_end_episode(
+                    actor=self.actor,
+                    episode=episode,
+                    status=form.cleaned_data["status"],
+                    ended_on=form.cleaned_data["ended_on"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("The absence is recorded as ended."))
+                return redirect("members:detail", pk=episode.member_id)
+        return render(request, self.template_name, {"episode": episode, "form": form})
+
+
+@login_required
+def check_in(request: AuthedRequest) -> HttpResponse:
+    """Inflow check-in (流入报到): an arriving member reports to a branch or station in scope."""
+    may_check_in = (
+        Organization.objects.visible_to(request.user, Action.CHANGE)
+        .filter(kind__in=BRANCH_KINDS)
+        .exists()
+    )
+    if not may_check_in:
+        raise PermissionDenied
+    form = CheckInForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            episode = do_check_in(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s checked in at %(org)s.")
+                % {"name": episode.member.name, "org": episode.inflow_org},
+            )
+            return redirect("members:detail", pk=episode.member_id)
+    return render(request, "members/check_in.html", {"form": form})
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from core.scoping import Action
 from organizations.scope import AUDIT, MANAGE, user_scope
 
 
@@ -18,4 +19,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_scope": scope,
         "nav_can_manage_staff": scope.is_superuser or bool(scope.paths_for(MANAGE)),
         "nav_can_audit": scope.is_superuser or bool(scope.paths_for(AUDIT)),
+        # Every role that may change sits on a branch or a committee above branches.
+        "nav_can_check_in": scope.is_superuser or bool(scope.paths_for(Action.CHANGE)),
     }

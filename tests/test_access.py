@@ -7,6 +7,7 @@ inspector (county, read-only), superuser. See tests/conftest.py for the tree.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,8 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from members.mobility_actions import do_check_in, do_register_outflow
+from members.models import MobilityEpisode
 from organizations.models import Role
 from tests.conftest import PERSONAS
 from tests.permissions import LOGIN, assert_access
@@ -61,6 +64,35 @@ def role_url(persona: str) -> Callable[[Targets], str]:
     return url
 
 
+def episode_url(view: str) -> Callable[[Targets], str]:
+    def url(w: Targets) -> str:
+        episode = w.checked_in_episode
+        return reverse(view, args=[episode.member_id, episode.pk])
+
+    return url
+
+
+@pytest.fixture
+def checked_in_episode(members, tree, superuser) -> MobilityEpisode:
+    member = members["a1"]
+    do_register_outflow(
+        actor=superuser,
+        member=member,
+        out_date=dt.date(2026, 3, 1),
+        destination_province="浙江省",
+        destination_county="乙县",
+        occupation="migrant",
+        reason="务工",
+    )
+    return do_check_in(
+        actor=superuser,
+        inflow_org=tree.bs,
+        id_number=member.id_number,
+        name=member.name,
+        checked_in_on=dt.date(2026, 3, 5),
+    )
+
+
 def fixed(name: str) -> Callable[[Targets], str]:
     return lambda w: reverse(name)
 
@@ -93,6 +125,15 @@ ROWS = [
     Row("members:reveal_id[shared]", member_url("members:reveal_id", "shared"),
                                         (L,  404, 404, 200, 200, 404, 403, 403, 200),
         method="post"),
+    Row("members:outflow[a1]", member_url("members:outflow", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("members:outflow[shared]", member_url("members:outflow", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 403, 403, 200)),
+    # a1's member away and checked in at station B-S: the station sees it but may not end it.
+    Row("members:end_episode[a1 at bs]", episode_url("members:end_episode"),
+                                        (L,  200, 200, 200, 200, 404, 403, 403, 200)),
+    Row("members:check_in", fixed("members:check_in"),
+                                        (L,  200, 200, 200, 200, 200, 200, 403, 200)),
     Row("organizations:tree", fixed("organizations:tree"),
                                         (L,  200, 200, 200, 200, 200, 200, 200, 200)),
     Row("organizations:detail[a1]", org_url("organizations:detail", "a1"),
