@@ -22,5 +22,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("staff/", include("organizations.staff_urls")),
     path("audit/", org_views.audit_list, name="audit"),
+    path("notices/", org_views.notice_list, name="notices"),
+    path("notices/<int:pk>/open/", org_views.notice_open, name="notice_open"),
     path("admin/", admin.site.urls),
 ]

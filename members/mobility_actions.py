@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.actions import action
@@ -19,6 +20,7 @@ from core.validators import normalize_id_number
 from members.actions import do_share_member, do_unshare_member
 from members.models import EpisodeStatus, Member, MobilityEpisode
 from members.models.mobility import OPEN_STATUSES
+from organizations.actions import do_notify_organization
 from organizations.models import BRANCH_KINDS, Organization
 from organizations.scope import user_scope
 
@@ -87,6 +89,22 @@ def do_register_outflow(*, actor: User, member: Member, **fields: Any) -> Mobili
     )
     episode.full_clean()
     episode.save()
+    if episode.intended_org is not None:
+        do_notify_organization(
+            actor=actor,
+            organization=episode.intended_org,
+            title=_("%(name)s of %(home)s is coming to your area")
+            % {"name": member.name, "home": member.home_org.name},
+            body=_(
+                "Registered leaving on %(date)s for %(place)s (%(employer)s). Please urge "
+                "the member to check in."
+            )
+            % {
+                "date": episode.out_date.isoformat(),
+                "place": episode.destination,
+                "employer": episode.employer or "—",
+            },
+        )
     member.is_mobile = True
     member.mobile_destination = episode.destination
     member.save(update_fields=["is_mobile", "mobile_destination", "updated_at"])
@@ -167,6 +185,13 @@ def do_check_in(
     episode.full_clean()
     episode.save()
     do_share_member(actor=actor, member=member, organization=inflow_org)
+    do_notify_organization(
+        actor=actor,
+        organization=episode.home_org,
+        title=_("%(name)s checked in at %(org)s") % {"name": member.name, "org": inflow_org.name},
+        body=_("Checked in on %(date)s.") % {"date": checked_in_on.isoformat()},
+        url=reverse("members:detail", args=[member.pk]),
+    )
     return episode
 
 

@@ -23,7 +23,7 @@ from members.filters import MemberFilter
 from members.forms import ArchiveForm, CheckInForm, EndEpisodeForm, MemberForm, OutflowForm
 from members.mobility_actions import do_check_in, do_end_episode, do_register_outflow
 from members.models import Member, MobilityEpisode
-from organizations.models import BRANCH_KINDS, Organization
+from organizations.models import BRANCH_KINDS, Notice, Organization
 from organizations.scope import user_scope
 
 LIST_KEYS = ("name_pinyin", "id")
@@ -42,7 +42,12 @@ def home(request: AuthedRequest) -> HttpResponse:
         lost=Count("id", filter=Q(lost_contact=True)),
         suspended=Count("id", filter=Q(standing="suspended")),
     )
-    return render(request, "home.html", {"scope": scope, "counts": counts})
+    notices = (
+        Notice.objects.unread_by(request.user)
+        .select_related("organization")
+        .order_by("-created_at")[:5]
+    )
+    return render(request, "home.html", {"scope": scope, "counts": counts, "notices": notices})
 
 
 @login_required

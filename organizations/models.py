@@ -295,3 +295,46 @@ class Role(models.Model):
                         }
                     }
                 )
+
+
+class NoticeQuerySet(models.QuerySet["Notice"]):
+    def for_user(self, user: Any) -> NoticeQuerySet:
+        """Notices addressed to an organization where the user holds an active role."""
+        if not user.is_authenticated:
+            return self.none()
+        held = Role.objects.active().filter(user=user).values("organization_id")
+        return self.filter(organization_id__in=held)
+
+    def unread_by(self, user: Any) -> NoticeQuerySet:
+        return self.for_user(user).exclude(read_by=user)
+
+
+class Notice(models.Model):
+    """An in-app notice to an organization's staff (站内通知): a member registered to come, a
+    member checked in elsewhere. Copies go out through the notification channels."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="notices",
+        verbose_name=_("organization"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_by = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("read by")
+    )
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="notice_org_created_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

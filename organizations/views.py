@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +21,7 @@ from core.models import User
 from core.types import AuthedRequest
 from organizations import actions
 from organizations.forms import GrantRoleForm, OrganizationForm, StaffUserForm
-from organizations.models import ALLOWED_CHILDREN, ROLE_RANK, Organization, Role
+from organizations.models import ALLOWED_CHILDREN, ROLE_RANK, Notice, Organization, Role
 from organizations.scope import MANAGE, user_scope
 
 
@@ -360,3 +360,30 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
         "organizations/audit_list.html",
         {"page": page, "event": event, "actor": actor},
     )
+
+
+# --- Notices --------------------------------------------------------------------------------
+
+
+@login_required
+def notice_list(request: AuthedRequest) -> HttpResponse:
+    """The notices addressed to the organizations where the user holds a role."""
+    read = Notice.read_by.through.objects.filter(notice_id=OuterRef("pk"), user_id=request.user.pk)
+    notices = (
+        Notice.objects.for_user(request.user)
+        .select_related("organization")
+        .annotate(is_read=Exists(read))
+        .order_by("-created_at")[:100]
+    )
+    return render(request, "organizations/notice_list.html", {"notices": notices})
+
+
+@require_POST
+@login_required
+def notice_open(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """Mark a notice read and follow its link (only links inside this site)."""
+    notice = get_object_or_404(Notice.objects.for_user(request.user), pk=pk)
+    actions.do_mark_notice_read(actor=request.user, notice=notice)
+    if notice.url.startswith("/") and not notice.url.startswith("//"):
+        return redirect(notice.url)
+    return redirect("notices")

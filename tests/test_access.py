@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from members.mobility_actions import do_check_in, do_register_outflow
 from members.models import MobilityEpisode
+from organizations.actions import do_notify_organization
 from organizations.models import Role
 from tests.conftest import PERSONAS
 from tests.permissions import LOGIN, assert_access
@@ -53,6 +54,14 @@ def org_url(view: str, org: str) -> Callable[[Targets], str]:
 
 def staff_url(view: str, persona: str) -> Callable[[Targets], str]:
     return lambda w: reverse(view, args=[getattr(w, persona).pk])
+
+
+def notice_url(org: str) -> Callable[[Targets], str]:
+    def url(w: Targets) -> str:
+        notice = do_notify_organization(actor=None, organization=getattr(w.tree, org), title="通知")
+        return reverse("notice_open", args=[notice.pk])
+
+    return url
 
 
 def role_url(persona: str) -> Callable[[Targets], str]:
@@ -170,6 +179,12 @@ ROWS = [
         method="post", data={"active": "1"}),
     Row("audit", fixed("audit"),
                                         (L,  403, 403, 403, 200, 403, 403, 403, 200)),
+    Row("notices", fixed("notices"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    # A notice to branch A1 is opened by A1's staff only (notices go to the organization).
+    Row("notice_open[a1]", notice_url("a1"),
+                                        (L,  302, 302, 404, 404, 404, 404, 404, 404),
+        method="post"),
     Row("home", fixed("home"),
                                         (L,  200, 200, 200, 200, 200, 200, 200, 200)),
     # The health check is for the load balancer: public, and it tells nothing about members.

@@ -159,6 +159,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
+# How notices leave the system (core/notifications.py); a deployment adds its SMS gateway here.
+NOTIFICATION_CHANNELS = ["core.notifications.ConsoleChannel", "core.notifications.EmailChannel"]
+
 # Member register rules that local practice may change.
 MEMBERS_PAGE_SIZE = 50
 MEMBERS_MIN_JOIN_AGE = 18

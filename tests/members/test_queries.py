@@ -40,7 +40,7 @@ def test_member_search_costs_the_same(tree, secretary, login, django_assert_num_
 def test_home_counts_are_one_query(tree, secretary, login, django_assert_num_queries):
     client = login(secretary)
     MemberFactory.create_batch(10, home_org=tree.a1)
-    # Session, user, roles, organization and shared-member ids of the scope, and one aggregate
-    # for every count on the page.
-    with django_assert_num_queries(6):
+    # Session, user, roles, organization and shared-member ids of the scope, one aggregate
+    # for every count on the page, and the unread notices.
+    with django_assert_num_queries(7):
         assert client.get(reverse("home")).context["counts"]["total"] == 10

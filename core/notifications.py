@@ -1,0 +1,78 @@
+"""Notification channels: how a notice leaves the system (SMS, e-mail, a log).
+
+A channel is a class with `send(message)`; `NOTIFICATION_CHANNELS` in settings lists the dotted
+paths of those in use. The console channel (a log line) is the default; the e-mail channel uses
+Django's mail settings; an SMS gateway is a channel a deployment adds (the tests replace the edge
+of the world with a recording channel). Sending happens after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger("notifications")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notice to one person. `phone` and `email` may be empty."""
+
+    recipient: str
+    subject: str
+    body: str
+    phone: str = ""
+    email: str = ""
+
+
+class Channel(Protocol):
+    def send(self, message: Message) -> None: ...
+
+
+class ConsoleChannel:
+    """Writes each notice to the log: the default where no gateway is configured."""
+
+    def send(self, message: Message) -> None:
+        logger.info("notice to %s: %s", message.recipient, message.subject)
+
+
+class EmailChannel:
+    """E-mail through Django's mail settings, to recipients that have an address."""
+
+    def send(self, message: Message) -> None:
+        if message.email:
+            send_mail(
+                message.subject,
+                message.body,
+                settings.DEFAULT_FROM_EMAIL,
+                [message.email],
+                fail_silently=False,
+            )
+
+
+def channels() -> list[Channel]:
+    return [import_string(path)() for path in settings.NOTIFICATION_CHANNELS]
+
+
+def deliver(messages: list[Message]) -> None:
+    """Send `messages` through every configured channel once the transaction commits.
+
+    A failing channel is logged, not raised: the in-app notice is already stored, and a
+    gateway outage must not undo a check-in.
+    """
+
+    def send_all() -> None:
+        for channel in channels():
+            for message in messages:
+                try:
+                    channel.send(message)
+                except Exception:
+                    logger.exception("channel %s failed for %s", channel, message.recipient)
+
+    transaction.on_commit(send_all)
