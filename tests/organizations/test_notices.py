@@ -69,10 +69,11 @@ def test_a_check_in_tells_the_home_branch_with_a_link(
 
 
 def test_notices_are_only_for_the_addressed_organization(tree, secretary, secretary2, login):
-    notice = do_notify_organization(actor=None, organization=tree.a1, title="通知")
+    title = "甲一支部专项提醒"
+    notice = do_notify_organization(actor=None, organization=tree.a1, title=title)
     assert login(secretary2).post(reverse("notice_open", args=[notice.pk])).status_code == 404
-    assert "通知" not in login(secretary2).get(reverse("notices")).content.decode()
-    assert "通知" in login(secretary).get(reverse("notices")).content.decode()
+    assert title not in login(secretary2).get(reverse("notices")).content.decode()
+    assert title in login(secretary).get(reverse("notices")).content.decode()
 
 
 def test_a_failing_gateway_does_not_undo_the_notice(
