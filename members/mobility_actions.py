@@ -138,9 +138,9 @@ def do_check_in(
 ) -> MobilityEpisode:
     """Inflow check-in (流入报到): the arriving member reports to `inflow_org`."""
     _require_change(actor, inflow_org)
-    if inflow_org.kind not in BRANCH_KINDS:
+    if inflow_org.kind not in BRANCH_KINDS or not inflow_org.is_active:
         raise ValidationError(
-            _("Members check in with a branch or a check-in station, not with a committee.")
+            _("Members check in with an active branch or check-in station, not a committee.")
         )
     found = find_member_for_check_in(id_number=id_number, name=name)
     if found is None:
@@ -149,6 +149,11 @@ def do_check_in(
                 "No member with this ID-card number and name is registered. Check both, or "
                 "register the member as found."
             )
+        )
+    if found.home_org_id == inflow_org.pk:
+        raise ValidationError(
+            _("%(name)s belongs to %(org)s: a member checks in away from home.")
+            % {"name": found.name, "org": inflow_org.name}
         )
     # The row lock serializes concurrent check-ins of the same member.
     member = Member.objects.select_for_update().get(pk=found.pk)

@@ -180,6 +180,12 @@ class MobilityEpisode(models.Model):
                 violation_error_message=_("A member checks in on or after the date of leaving."),
             ),
             models.CheckConstraint(
+                condition=Q(expected_return__isnull=True)
+                | Q(expected_return__gte=F("out_date")),
+                name="episode_return_after_leaving",
+                violation_error_message=_("The expected return cannot be before leaving."),
+            ),
+            models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("out_date")),
                 name="episode_end_after_leaving",
                 violation_error_message=_("An absence ends on or after the date of leaving."),

@@ -171,3 +171,28 @@ def test_two_simultaneous_check_ins_one_wins(tree, members, secretary, station, 
     assert "already checked in" in loser or "已" in loser
     episode = MobilityEpisode.objects.get(member=members["a1"])
     assert episode.status == EpisodeStatus.CHECKED_IN
+
+
+@pytest.mark.django_db
+def test_a_member_does_not_check_in_at_home(members, away, secretary, tree):
+    with pytest.raises(ValidationError, match="away from home"):
+        check_in(secretary, tree.a1, members["a1"])
+
+
+@pytest.mark.django_db
+def test_an_inactive_station_takes_nobody(tree, members, away, station):
+    tree.bs.is_active = False
+    tree.bs.save(update_fields=["is_active"])
+    with pytest.raises(ValidationError, match="active branch"):
+        check_in(station, tree.bs, members["a1"])
+
+
+@pytest.mark.django_db
+def test_an_expected_return_before_leaving_is_refused(members, secretary):
+    with pytest.raises(ValidationError):
+        do_register_outflow(
+            actor=secretary,
+            member=members["a1"],
+            **{**OUTFLOW, "expected_return": LEFT - dt.timedelta(days=1)},
+        )
+    assert not MobilityEpisode.objects.filter(member=members["a1"]).exists()

@@ -1,0 +1,54 @@
+"""verify_grants: every share matches an open check-in; drift is reported and repaired."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from members.actions import do_unshare_member
+from members.mobility_actions import do_check_in, do_register_outflow
+from members.models import Member
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("verify_grants", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_drift_is_reported_then_repaired(tree, members, secretary, station):
+    # The `shared` fixture member is shared with the station without any check-in: extra.
+    member = members["a1"]
+    do_register_outflow(
+        actor=secretary,
+        member=member,
+        out_date=dt.date(2026, 3, 1),
+        destination_province="浙江省",
+        destination_county="乙县",
+        occupation="migrant",
+        reason="务工",
+    )
+    do_check_in(
+        actor=station,
+        inflow_org=tree.bs,
+        id_number=member.id_number,
+        name=member.name,
+        checked_in_on=dt.date(2026, 3, 2),
+    )
+    # Someone removed the check-in's grant by hand: missing.
+    do_unshare_member(actor=None, member=member, organization=tree.bs)
+    with pytest.raises(CommandError, match="2 shares drifted"):
+        run()
+    report = run("--repair")
+    assert f"extra:   {members['shared'].name}" in report
+    assert f"missing: {member.name}" in report
+    station._scope_cache = None
+    visible = set(Member.objects.visible_to(station).values_list("pk", flat=True))
+    assert member.pk in visible
+    assert members["shared"].pk not in visible
+    assert "every share matches" in run()
