@@ -30,3 +30,12 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def add_action_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show an action's refusal on the form: field errors beside their fields, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.generic import DetailView
 
+from core.forms import add_action_errors
 from core.models import User
 from core.scoping import Action
 
@@ -78,3 +82,41 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+class ScopedActionFormView(ScopedMixin, DetailView):
+    """A form about one object in scope, whose valid POST runs an action.
+
+    GET renders the form; POST validates it and calls `perform` (which calls the action and says
+    what it did), then shows the action's refusal on the form or redirects. Subclasses set
+    `model`, `scope_action`, `template_name`, `context_object_name` and implement `get_form`,
+    `perform` and `get_success_url`.
+    """
+
+    def get_form(self, data: Any = None) -> forms.BaseForm:
+        raise NotImplementedError
+
+    def perform(self, form: Any) -> None:
+        raise NotImplementedError
+
+    def get_success_url(self) -> str:
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        return self.render_form(self.get_form())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                self.perform(form)
+            except ValidationError as exc:
+                add_action_errors(form, exc)
+            else:
+                return redirect(self.get_success_url())
+        return self.render_form(form)
+
+    def render_form(self, form: forms.BaseForm) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form))

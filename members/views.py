@@ -11,13 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
+from core.forms import add_action_errors
 from core.pagination import keyset_page
 from core.scoping import Action
 from core.types import AuthedRequest
-from core.views import ScopedMixin
+from core.views import ScopedActionFormView, ScopedMixin
 from members import actions
 from members.filters import MemberFilter
 from members.forms import ArchiveForm, CheckInForm, EndEpisodeForm, MemberForm, OutflowForm
@@ -142,14 +144,14 @@ def member_create(request: AuthedRequest) -> HttpResponse:
         try:
             member = actions.do_create_member(actor=request.user, **fields)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Member %(name)s registered.") % {"name": member.name})
             return redirect("members:detail", pk=member.pk)
     return render(request, "members/member_form.html", {"form": form})
 
 
-class MemberEditView(ScopedMixin, DetailView):
+class MemberEditView(ScopedActionFormView):
     model = Member
     scope_action = Action.CHANGE
     template_name = "members/member_form.html"
@@ -158,27 +160,19 @@ class MemberEditView(ScopedMixin, DetailView):
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("home_org")
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        member = self.get_object()
-        form = MemberForm(instance=member, actor=self.actor)
-        return render(request, self.template_name, {"form": form, "member": member})
+    def get_form(self, data: Any = None) -> MemberForm:
+        return MemberForm(data, instance=self.object, actor=self.actor)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        member = self.get_object()
-        form = MemberForm(request.POST, instance=member, actor=self.actor)
-        if form.is_valid():
-            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-            try:
-                actions.do_update_member(actor=self.actor, member=member, **fields)
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("members:detail", pk=member.pk)
-        return render(request, self.template_name, {"form": form, "member": member})
+    def perform(self, form: MemberForm) -> None:
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        actions.do_update_member(actor=self.actor, member=self.object, **fields)
+        messages.success(self.request, _("Saved."))
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.pk])
 
 
-class MemberArchiveView(ScopedMixin, DetailView):
+class MemberArchiveView(ScopedActionFormView):
     model = Member
     scope_action = Action.CHANGE
     template_name = "members/member_archive.html"
@@ -187,20 +181,17 @@ class MemberArchiveView(ScopedMixin, DetailView):
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("home_org")
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        member = self.get_object()
-        return render(request, self.template_name, {"member": member, "form": ArchiveForm()})
+    def get_form(self, data: Any = None) -> ArchiveForm:
+        return ArchiveForm(data)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        member = self.get_object()
-        form = ArchiveForm(request.POST)
-        if form.is_valid():
-            actions.do_archive_member(
-                actor=self.actor, member=member, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("Member archived. The record is kept."))
-            return redirect("members:detail", pk=member.pk)
-        return render(request, self.template_name, {"member": member, "form": form})
+    def perform(self, form: ArchiveForm) -> None:
+        actions.do_archive_member(
+            actor=self.actor, member=self.object, reason=form.cleaned_data["reason"]
+        )
+        messages.success(self.request, _("Member archived. The record is kept."))
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.pk])
 
 
 class MemberRestoreView(ScopedMixin, DetailView):
@@ -215,7 +206,7 @@ class MemberRestoreView(ScopedMixin, DetailView):
         return redirect("members:detail", pk=member.pk)
 
 
-class OutflowRegisterView(ScopedMixin, DetailView):
+class OutflowRegisterView(ScopedActionFormView):
     """The outflow report (外出流动报告登记), filled in by the home side before leaving."""
 
     model = Member
@@ -226,28 +217,20 @@ class OutflowRegisterView(ScopedMixin, DetailView):
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("home_org")
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        member = self.get_object()
-        form = OutflowForm(member=member)
-        return render(request, self.template_name, {"form": form, "member": member})
+    def get_form(self, data: Any = None) -> OutflowForm:
+        return OutflowForm(data, member=self.object)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        member = self.get_object()
-        form = OutflowForm(request.POST, member=member)
-        if form.is_valid():
-            try:
-                do_register_outflow(actor=self.actor, member=member, **form.outflow_fields())
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(
-                    request, _("Outflow of %(name)s registered.") % {"name": member.name}
-                )
-                return redirect("members:detail", pk=member.pk)
-        return render(request, self.template_name, {"form": form, "member": member})
+    def perform(self, form: OutflowForm) -> None:
+        do_register_outflow(actor=self.actor, member=self.object, **form.outflow_fields())
+        messages.success(
+            self.request, _("Outflow of %(name)s registered.") % {"name": self.object.name}
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.pk])
 
 
-class EpisodeEndView(ScopedMixin, DetailView):
+class EpisodeEndView(ScopedActionFormView):
     """Record that the member returned (回流) or transferred the relationship: home side only."""
 
     model = MobilityEpisode
@@ -271,28 +254,21 @@ class EpisodeEndView(ScopedMixin, DetailView):
         if not user_scope(self.actor).covers(obj.home_org.path, Action.CHANGE):
             raise PermissionDenied
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        episode = self.get_object()
-        return render(request, self.template_name, {"episode": episode, "form": EndEpisodeForm()})
+    def get_form(self, data: Any = None) -> EndEpisodeForm:
+        return EndEpisodeForm(data)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        episode = self.get_object()
-        form = EndEpisodeForm(request.POST)
-        if form.is_valid():
-            try:
-                do_end_episode(
-                    actor=self.actor,
-                    episode=episode,
-                    status=form.cleaned_data["status"],
-                    ended_on=form.cleaned_data["ended_on"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(request, _("The absence is recorded as ended."))
-                return redirect("members:detail", pk=episode.member_id)
-        return render(request, self.template_name, {"episode": episode, "form": form})
+    def perform(self, form: EndEpisodeForm) -> None:
+        do_end_episode(
+            actor=self.actor,
+            episode=self.object,
+            status=form.cleaned_data["status"],
+            ended_on=form.cleaned_data["ended_on"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(self.request, _("The absence is recorded as ended."))
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.member_id])
 
 
 @login_required
@@ -310,7 +286,7 @@ def check_in(request: AuthedRequest) -> HttpResponse:
         try:
             episode = do_check_in(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -319,11 +295,3 @@ def check_in(request: AuthedRequest) -> HttpResponse:
             )
             return redirect("members:detail", pk=episode.member_id)
     return render(request, "members/check_in.html", {"form": form})
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
