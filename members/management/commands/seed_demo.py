@@ -34,7 +34,8 @@ from members.management.demo import (
     DEMO_USERNAMES,
     DISTINCTIVE_MEMBER_NAME,
 )
-from members.models import Member
+from members.mobility_actions import do_check_in, do_end_episode, do_register_outflow
+from members.models import EpisodeStatus, Member, OccupationCategory
 from organizations.actions import (
     do_create_organization,
     do_create_root_organization,
@@ -214,6 +215,8 @@ class DemoBuilder:
         members = self._create_members(admin)
         self.write(f"  党员 {len(members)} 名已登记")
         users = self._create_demo_users(admin, county)
+        episodes = self._create_episodes(admin, members)
+        self.write(f"  外出流动记录 {episodes} 条已登记")
         summary = {
             "organizations": self.org_count,
             "members": len(members),
@@ -222,6 +225,7 @@ class DemoBuilder:
             "suspended": sum(m.standing == Standing.SUSPENDED for m in members),
             "archived": sum(m.archived_at is not None for m in members),
             "users": users,
+            "episodes": episodes,
         }
         record_event(
             actor=admin,
@@ -235,6 +239,78 @@ class DemoBuilder:
             },
         )
         return summary
+
+    # --- mobility episodes ------------------------------------------------------------------
+
+    def _create_episodes(self, admin: User, members: list[Member]) -> int:
+        """Absences in every state, through the actions: registered (away outside the county),
+        checked in at the second township's station (moved within the county), returned."""
+        count = 0
+        for member in members:
+            if not member.is_mobile or member.archived_at is not None:
+                continue
+            province, city, county = split_destination(member.mobile_destination)
+            do_register_outflow(
+                actor=admin,
+                member=member,
+                out_date=self._date_between(
+                    self._years_before(self.today, 3), self.today - dt.timedelta(days=30)
+                ),
+                destination_province=province,
+                destination_city=city,
+                destination_county=county,
+                employer=member.employer,
+                occupation=OccupationCategory.MIGRANT_WORKER,
+                reason="外出务工",
+                phone_there=member.phone,
+            )
+            count += 1
+        # Members of the first township working in the second: checked in at its station,
+        # some of them back home already.
+        station = self.station_second
+        movers = [
+            m
+            for m in members
+            if not m.is_mobile
+            and m.archived_at is None
+            and m.standing == Standing.NORMAL
+            and not m.home_org.path.startswith(station.path[: 2 * Organization.steplen])
+            and m.name != DISTINCTIVE_MEMBER_NAME
+        ][7::60][:20]
+        for i, member in enumerate(movers):
+            left = self._date_between(self._years_before(self.today, 2), self.today)
+            episode = do_register_outflow(
+                actor=admin,
+                member=member,
+                out_date=left,
+                destination_province="浙江省",
+                destination_city="杭州市",
+                destination_county="青山县",
+                employer=self._company(set()),
+                occupation=OccupationCategory.NON_PUBLIC_EMPLOYEE,
+                reason="到城南街道企业就业",
+                intended_org=station,
+            )
+            count += 1
+            if i % 4 == 3:
+                continue  # registered, not yet checked in
+            arrived = min(left + dt.timedelta(days=self.rnd.randint(2, 20)), self.today)
+            do_check_in(
+                actor=admin,
+                inflow_org=station,
+                id_number=member.id_number,
+                name=member.name,
+                checked_in_on=arrived,
+            )
+            if i % 4 == 2 and arrived < self.today:
+                do_end_episode(
+                    actor=admin,
+                    episode=episode,
+                    status=EpisodeStatus.RETURNED,
+                    ended_on=self._date_between(arrived, self.today),
+                    note="返乡",
+                )
+        return count
 
     # --- users ------------------------------------------------------------------------------
 
@@ -903,3 +979,19 @@ class DemoBuilder:
         for pk, reason in reasons.items():
             by_pk[pk] = do_archive_member(actor=admin, member=by_pk[pk], reason=reason)
         return list(by_pk.values())
+
+
+def split_destination(place: str) -> tuple[str, str, str]:
+    """广东省深圳市宝安区 → (广东省, 深圳市, 宝安区); 上海市闵行区 → (上海市, "", 闵行区)."""
+    for end in ("自治区", "省"):
+        if end in place:
+            province, rest = place.split(end, 1)
+            province += end
+            break
+    else:
+        province, rest = place.split("市", 1)
+        return province + "市", "", rest or province + "市"
+    if "市" in rest:
+        city, county = rest.split("市", 1)
+        return province, city + "市", county or city + "市"
+    return province, "", rest
