@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 class Action(StrEnum):
     VIEW = "view"
     CHANGE = "change"
+    #: Record organizational life, contacts and visits (the inflow side may, on shared members).
+    RECORD = "record"
 
 
 class ScopedQuerySetProtocol(Protocol):

@@ -9,7 +9,7 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from members.models import Member, MobilityEpisode
+        from members.models import ContactRecord, Member, MobilityEpisode
 
         # Audit entries keep only a masked ID-card number: the trail is read by more people.
         auditlog.register(
@@ -22,6 +22,8 @@ class MembersConfig(AppConfig):
                 "created_at",
                 "updated_at",
                 "episodes",
+                "contacts",
             ],
         )
         auditlog.register(MobilityEpisode, exclude_fields=["created_at", "updated_at"])
+        auditlog.register(ContactRecord, exclude_fields=["created_at"])

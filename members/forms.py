@@ -16,7 +16,7 @@ from core.scoping import Action
 from core.validators import id_birth_date, id_gender, normalize_id_number, validate_id_number
 from members.actions import MEMBER_FIELDS
 from members.mobility_actions import OUTFLOW_FIELDS
-from members.models import EpisodeStatus, Member, MobilityEpisode
+from members.models import ContactRecord, EpisodeStatus, Member, MobilityEpisode
 from organizations.models import BRANCH_KINDS, Organization, Role
 
 
@@ -219,3 +219,12 @@ class CheckInForm(forms.Form):
             .order_by("path")
         )
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 18})
+
+
+class ContactForm(forms.ModelForm):
+    """A line of the pairing card."""
+
+    class Meta:
+        model = ContactRecord
+        fields = ["contacted_on", "channel", "summary"]
+        widgets = {"contacted_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}

@@ -18,7 +18,7 @@ from core.models import User
 from core.scoping import Action
 from core.validators import normalize_id_number
 from members.actions import do_share_member, do_unshare_member
-from members.models import EpisodeStatus, Member, MobilityEpisode
+from members.models import ContactRecord, EpisodeStatus, Member, MobilityEpisode
 from members.models.mobility import OPEN_STATUSES
 from organizations.actions import do_notify_organization
 from organizations.models import BRANCH_KINDS, Organization
@@ -226,3 +226,24 @@ def do_end_episode(
     member.mobile_destination = ""
     member.save(update_fields=["is_mobile", "mobile_destination", "updated_at"])
     return episode
+
+
+@action
+def do_record_contact(
+    *, actor: User, member: Member, contacted_on: dt.date, channel: str, summary: str
+) -> ContactRecord:
+    """A contact with the member, for the pairing card: the home side or the inflow side."""
+    if not Member.objects.visible_to(actor, Action.RECORD).filter(pk=member.pk).exists():
+        raise PermissionDenied
+    if contacted_on > dt.date.today():
+        raise ValidationError({"contacted_on": _("A contact cannot be in the future.")})
+    record = ContactRecord(
+        member=member,
+        contacted_on=contacted_on,
+        channel=channel,
+        summary=summary.strip(),
+        recorded_by=actor,
+    )
+    record.full_clean()
+    record.save()
+    return record

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/archive/", views.MemberArchiveView.as_view(), name="archive"),
     path("<int:pk>/restore/", views.MemberRestoreView.as_view(), name="restore"),
     path("<int:pk>/id-number/", views.MemberRevealIdView.as_view(), name="reveal_id"),
+    path("<int:pk>/contacts/new/", views.ContactCreateView.as_view(), name="contact_new"),
     path("<int:pk>/outflow/", views.OutflowRegisterView.as_view(), name="outflow"),
     path(
         "<int:pk>/episodes/<int:episode_pk>/end/",

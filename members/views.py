@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -22,9 +23,21 @@ from core.types import AuthedRequest
 from core.views import ScopedActionFormView, ScopedMixin
 from members import actions
 from members.filters import MemberFilter
-from members.forms import ArchiveForm, CheckInForm, EndEpisodeForm, MemberForm, OutflowForm
-from members.mobility_actions import do_check_in, do_end_episode, do_register_outflow
-from members.models import Member, MobilityEpisode
+from members.forms import (
+    ArchiveForm,
+    CheckInForm,
+    ContactForm,
+    EndEpisodeForm,
+    MemberForm,
+    OutflowForm,
+)
+from members.mobility_actions import (
+    do_check_in,
+    do_end_episode,
+    do_record_contact,
+    do_register_outflow,
+)
+from members.models import ContactRecord, Member, MobilityEpisode
 from organizations.models import BRANCH_KINDS, Notice, Organization
 from organizations.scope import user_scope
 
@@ -114,6 +127,15 @@ class MemberDetailView(ScopedMixin, DetailView):
             .order_by("-out_date")
         )
         context["episodes"] = episodes
+        # The pairing card: the latest contacts, one query.
+        context["contacts"] = list(
+            ContactRecord.objects.filter(member=member)
+            .select_related("recorded_by")
+            .order_by("-contacted_on", "-id")[:10]
+        )
+        context["can_record"] = (
+            Member.objects.visible_to(user, Action.RECORD).filter(pk=member.pk).exists()
+        )
         context["open_episode"] = next((e for e in episodes if e.is_open), None)
         return context
 
@@ -225,6 +247,25 @@ class OutflowRegisterView(ScopedActionFormView):
         messages.success(
             self.request, _("Outflow of %(name)s registered.") % {"name": self.object.name}
         )
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.pk])
+
+
+class ContactCreateView(ScopedActionFormView):
+    """Record a contact on the pairing card (结对联心卡): the home side or the inflow side."""
+
+    model = Member
+    scope_action = Action.RECORD
+    template_name = "members/contact_form.html"
+    context_object_name = "member"
+
+    def get_form(self, data: Any = None) -> ContactForm:
+        return ContactForm(data, initial={"contacted_on": dt.date.today()})
+
+    def perform(self, form: ContactForm) -> None:
+        do_record_contact(actor=self.actor, member=self.object, **form.cleaned_data)
+        messages.success(self.request, _("Contact recorded."))
 
     def get_success_url(self) -> str:
         return reverse("members:detail", args=[self.object.pk])

@@ -143,6 +143,11 @@ ROWS = [
                                         (L,  200, 200, 200, 200, 404, 403, 403, 200)),
     Row("members:check_in", fixed("members:check_in"),
                                         (L,  200, 200, 200, 200, 200, 200, 403, 200)),
+    Row("members:contact_new[a1]", member_url("members:contact_new", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    # Shared with station B-S (view and record): the station records, A1's staff cannot see.
+    Row("members:contact_new[shared]", member_url("members:contact_new", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 200, 403, 200)),
     Row("organizations:tree", fixed("organizations:tree"),
                                         (L,  200, 200, 200, 200, 200, 200, 200, 200)),
     Row("organizations:detail[a1]", org_url("organizations:detail", "a1"),

@@ -9,6 +9,8 @@ from members.models.member import (
     MemberUserObjectPermission,
 )
 from members.models.mobility import (
+    ContactChannel,
+    ContactRecord,
     EpisodeStatus,
     MobilityEpisode,
     MobilityEpisodeQuerySet,
@@ -18,6 +20,8 @@ from members.models.mobility import (
 __all__ = [
     "RECORD_LIFE_PERMISSION",
     "WIDE_SCOPE_ORGANIZATIONS",
+    "ContactChannel",
+    "ContactRecord",
     "EpisodeStatus",
     "Member",
     "MemberGroupObjectPermission",

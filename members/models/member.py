@@ -35,26 +35,38 @@ WIDE_SCOPE_ORGANIZATIONS = 300
 
 #: The custom object permission the receiving side gets on a shared member.
 RECORD_LIFE_PERMISSION = "record_member_life"
+#: Which shared permission lets an organization's staff do what (change is never shared).
+SHARED_BY_ACTION: dict[str, str] = {
+    Action.VIEW: "view_member",
+    Action.RECORD: RECORD_LIFE_PERMISSION,
+}
 
 
 class MemberQuerySet(models.QuerySet["Member"]):
     def visible_to(self, user: Any, action: str = Action.VIEW) -> MemberQuerySet:
-        """Members the user may see (or change): home organization inside a role's subtree, or
-        (to view) shared by a guardian grant to the group of an organization inside that scope.
+        """Members the user may see, change, or record life for.
+
+        - view: home organization inside a role's subtree, or shared (guardian `view_member`)
+          with the group of an organization inside that scope;
+        - change (identity, handling): the home side only;
+        - record (organizational life, contacts, visits): the home side's changers, or the
+          changers of an organization the member is shared with (`record_member_life`).
         """
         from organizations.scope import user_scope
 
         scope = user_scope(user)
         if scope.is_superuser:
             return self
-        org_ids = scope.organization_ids(action)
-        grants = MemberGroupObjectPermission.objects.filter(permission__codename="view_member")
+        base = Action.CHANGE if action == Action.RECORD else action
+        codename = SHARED_BY_ACTION.get(action)
+        org_ids = scope.organization_ids(base)
+        grants = MemberGroupObjectPermission.objects.filter(permission__codename=codename)
         if len(org_ids) > WIDE_SCOPE_ORGANIZATIONS:
             # A wide scope (a county and up) holds most of what it scans: hashed subqueries
             # filter an index walk in pinyin order cheaply, and keep the SQL small.
-            in_scope = Organization.objects.filter(scope.q("path", action)).order_by()
+            in_scope = Organization.objects.filter(scope.q("path", base)).order_by()
             condition = Q(home_org_id__in=in_scope.values("id"))
-            if action == Action.VIEW:
+            if codename:
                 granted = grants.filter(group_id__in=in_scope.values("group_id"))
                 condition |= Q(pk__in=granted.values("content_object_id"))
             return self.filter(condition)
@@ -62,11 +74,11 @@ class MemberQuerySet(models.QuerySet["Member"]):
         # id lists let `home_org IN (...) OR id IN (...)` be a BitmapOr of two index scans,
         # which an OR over a subquery or a path join cannot (docs/benchmarks.md).
         condition = Q(home_org_id__in=org_ids)
-        if action == Action.VIEW and org_ids:
+        if codename and org_ids:
             shared = scope.memo(
-                "shared_member_ids",
+                f"shared_member_ids:{codename}",
                 lambda: list(
-                    grants.filter(group_id__in=scope.group_ids(Action.VIEW))
+                    grants.filter(group_id__in=scope.group_ids(base))
                     .values_list("content_object_id", flat=True)
                     .distinct()
                 ),

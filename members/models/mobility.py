@@ -227,3 +227,52 @@ class MobilityEpisode(models.Model):
 
     def can_become(self, status: str) -> bool:
         return status in TRANSITIONS.get(self.status, frozenset())
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    SMS = "sms", _("SMS")
+    WECHAT = "wechat", _("WeChat")
+    VISIT = "visit", _("Visit")
+    LETTER = "letter", _("Letter")
+    VIA_INFLOW = "via_inflow", _("Through the inflow organization")
+
+
+class ContactRecordQuerySet(models.QuerySet["ContactRecord"]):
+    def visible_to(self, user: Any, action: str = Action.VIEW) -> ContactRecordQuerySet:
+        return self.filter(member__in=Member.objects.visible_to(user, action))
+
+
+class ContactRecord(models.Model):
+    """One contact with a member: a line of the pairing card (结对联心卡).
+
+    Recorded by the home branch's contact person or by the inflow organization the member is
+    shared with; the list shows how long ago the member was last reached.
+    """
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("member")
+    )
+    contacted_on = models.DateField(_("date of contact"))
+    channel = models.CharField(_("channel"), max_length=20, choices=ContactChannel.choices)
+    summary = models.CharField(_("summary"), max_length=500)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ContactRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact record")
+        verbose_name_plural = _("contact records")
+        indexes = [models.Index(fields=["member", "-contacted_on"], name="contact_member_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.contacted_on}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"org_path": self.member.home_org.path}
