@@ -9,7 +9,7 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from members.models import ContactRecord, Member, MobilityEpisode
+        from members.models import ContactRecord, FindingAttempt, Member, MobilityEpisode
 
         # Audit entries keep only a masked ID-card number: the trail is read by more people.
         auditlog.register(
@@ -23,7 +23,9 @@ class MembersConfig(AppConfig):
                 "updated_at",
                 "episodes",
                 "contacts",
+                "finding_attempts",
             ],
         )
         auditlog.register(MobilityEpisode, exclude_fields=["created_at", "updated_at"])
         auditlog.register(ContactRecord, exclude_fields=["created_at"])
+        auditlog.register(FindingAttempt, exclude_fields=["created_at"])

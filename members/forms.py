@@ -16,7 +16,7 @@ from core.scoping import Action
 from core.validators import id_birth_date, id_gender, normalize_id_number, validate_id_number
 from members.actions import MEMBER_FIELDS
 from members.mobility_actions import OUTFLOW_FIELDS
-from members.models import ContactRecord, EpisodeStatus, Member, MobilityEpisode
+from members.models import ContactRecord, EpisodeStatus, FindingAttempt, Member, MobilityEpisode
 from organizations.models import BRANCH_KINDS, Organization, Role
 
 
@@ -228,3 +228,16 @@ class ContactForm(forms.ModelForm):
         model = ContactRecord
         fields = ["contacted_on", "channel", "summary"]
         widgets = {"contacted_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}
+
+
+class FindingAttemptForm(forms.ModelForm):
+    """An attempt to find a lost member."""
+
+    class Meta:
+        model = FindingAttempt
+        fields = ["attempted_on", "channel", "result", "found"]
+        widgets = {"attempted_on": DateInput(), "result": forms.Textarea(attrs={"rows": 3})}
+
+
+class MarkLostForm(forms.Form):
+    since = forms.DateField(label=_("Lost contact since"), widget=DateInput())

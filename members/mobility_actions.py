@@ -18,7 +18,13 @@ from core.models import User
 from core.scoping import Action
 from core.validators import normalize_id_number
 from members.actions import do_share_member, do_unshare_member
-from members.models import ContactRecord, EpisodeStatus, Member, MobilityEpisode
+from members.models import (
+    ContactRecord,
+    EpisodeStatus,
+    FindingAttempt,
+    Member,
+    MobilityEpisode,
+)
 from members.models.mobility import OPEN_STATUSES
 from organizations.actions import do_notify_organization
 from organizations.models import BRANCH_KINDS, Organization
@@ -247,3 +253,55 @@ def do_record_contact(
     record.full_clean()
     record.save()
     return record
+
+
+@action
+def do_mark_lost(*, actor: User, member: Member, since: dt.date) -> Member:
+    """Put the member on the whereabouts-unknown list (失联): the home side decides."""
+    member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
+    _require_change(actor, member.home_org)
+    if since > dt.date.today():
+        raise ValidationError({"since": _("Contact cannot be lost in the future.")})
+    member.lost_contact = True
+    member.lost_contact_since = since
+    member.full_clean()
+    member.save(update_fields=["lost_contact", "lost_contact_since", "updated_at"])
+    return member
+
+
+@action
+def do_record_finding_attempt(
+    *,
+    actor: User,
+    member: Member,
+    attempted_on: dt.date,
+    channel: str,
+    result: str,
+    found: bool,
+) -> FindingAttempt:
+    """An attempt to find a lost member, by the home side or the inflow side; finding them
+    takes them off the whereabouts-unknown list."""
+    if not Member.objects.visible_to(actor, Action.RECORD).filter(pk=member.pk).exists():
+        raise PermissionDenied
+    member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
+    if not member.lost_contact:
+        raise ValidationError(
+            _("%(name)s is not lost: there is no one to find.") % {"name": member.name}
+        )
+    if attempted_on > dt.date.today():
+        raise ValidationError({"attempted_on": _("An attempt cannot be in the future.")})
+    attempt = FindingAttempt(
+        member=member,
+        attempted_on=attempted_on,
+        channel=channel,
+        result=result.strip(),
+        found=found,
+        recorded_by=actor,
+    )
+    attempt.full_clean()
+    attempt.save()
+    if found:
+        member.lost_contact = False
+        member.lost_contact_since = None
+        member.save(update_fields=["lost_contact", "lost_contact_since", "updated_at"])
+    return attempt

@@ -28,16 +28,20 @@ from members.forms import (
     CheckInForm,
     ContactForm,
     EndEpisodeForm,
+    FindingAttemptForm,
+    MarkLostForm,
     MemberForm,
     OutflowForm,
 )
 from members.mobility_actions import (
     do_check_in,
     do_end_episode,
+    do_mark_lost,
     do_record_contact,
+    do_record_finding_attempt,
     do_register_outflow,
 )
-from members.models import ContactRecord, Member, MobilityEpisode
+from members.models import ContactRecord, FindingAttempt, Member, MobilityEpisode
 from organizations.models import BRANCH_KINDS, Notice, Organization
 from organizations.scope import user_scope
 
@@ -132,6 +136,15 @@ class MemberDetailView(ScopedMixin, DetailView):
             ContactRecord.objects.filter(member=member)
             .select_related("recorded_by")
             .order_by("-contacted_on", "-id")[:10]
+        )
+        context["finding_attempts"] = (
+            list(
+                FindingAttempt.objects.filter(member=member)
+                .select_related("recorded_by")
+                .order_by("-attempted_on", "-id")[:10]
+            )
+            if member.lost_contact
+            else []
         )
         context["can_record"] = (
             Member.objects.visible_to(user, Action.RECORD).filter(pk=member.pk).exists()
@@ -266,6 +279,44 @@ class ContactCreateView(ScopedActionFormView):
     def perform(self, form: ContactForm) -> None:
         do_record_contact(actor=self.actor, member=self.object, **form.cleaned_data)
         messages.success(self.request, _("Contact recorded."))
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.pk])
+
+
+class MarkLostView(ScopedActionFormView):
+    """Put a member on the whereabouts-unknown list (失联): the home side decides."""
+
+    model = Member
+    scope_action = Action.CHANGE
+    template_name = "members/member_lost.html"
+    context_object_name = "member"
+
+    def get_form(self, data: Any = None) -> MarkLostForm:
+        return MarkLostForm(data, initial={"since": dt.date.today()})
+
+    def perform(self, form: MarkLostForm) -> None:
+        do_mark_lost(actor=self.actor, member=self.object, since=form.cleaned_data["since"])
+        messages.success(self.request, _("Marked as lost contact."))
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.pk])
+
+
+class FindingAttemptCreateView(ScopedActionFormView):
+    """Record an attempt to find a lost member (双找); the home or the inflow side."""
+
+    model = Member
+    scope_action = Action.RECORD
+    template_name = "members/finding_form.html"
+    context_object_name = "member"
+
+    def get_form(self, data: Any = None) -> FindingAttemptForm:
+        return FindingAttemptForm(data, initial={"attempted_on": dt.date.today()})
+
+    def perform(self, form: FindingAttemptForm) -> None:
+        do_record_finding_attempt(actor=self.actor, member=self.object, **form.cleaned_data)
+        messages.success(self.request, _("Finding attempt recorded."))
 
     def get_success_url(self) -> str:
         return reverse("members:detail", args=[self.object.pk])

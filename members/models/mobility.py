@@ -276,3 +276,41 @@ class ContactRecord(models.Model):
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"org_path": self.member.home_org.path}
+
+
+class FindingAttemptQuerySet(models.QuerySet["FindingAttempt"]):
+    def visible_to(self, user: Any, action: str = Action.VIEW) -> FindingAttemptQuerySet:
+        return self.filter(member__in=Member.objects.visible_to(user, action))
+
+
+class FindingAttempt(models.Model):
+    """One attempt to find a member whose whereabouts are unknown (双找: the organization looks
+    for the member). An attempt that finds them closes the lost-contact state."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="finding_attempts", verbose_name=_("member")
+    )
+    attempted_on = models.DateField(_("date of attempt"))
+    channel = models.CharField(_("channel"), max_length=20, choices=ContactChannel.choices)
+    result = models.CharField(_("result"), max_length=500)
+    found = models.BooleanField(_("found"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = FindingAttemptQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("finding attempt")
+        verbose_name_plural = _("finding attempts")
+        indexes = [models.Index(fields=["member", "-attempted_on"], name="finding_member_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.attempted_on}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"org_path": self.member.home_org.path}
