@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from members.mobility_actions import do_mark_lost, do_record_finding_attempt
 from members.models import FindingAttempt
@@ -59,7 +60,7 @@ def test_the_inflow_side_helps_find(members, town, station):
 
 
 def test_nobody_to_find_and_outsiders_are_refused(members, secretary, secretary2):
-    with pytest.raises(ValidationError, match="not lost"):
+    with translation.override("en"), pytest.raises(ValidationError, match="not lost"):
         attempt(secretary, members["a1"])
     do_mark_lost(actor=secretary, member=members["a1"], since=TODAY)
     with pytest.raises(PermissionDenied):
