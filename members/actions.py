@@ -41,6 +41,7 @@ MEMBER_FIELDS = (
     "lost_contact_since",
     "is_mobile",
     "mobile_destination",
+    "report_every_months",
 )
 SHARE_PERMISSIONS = ("view_member", RECORD_LIFE_PERMISSION)
 

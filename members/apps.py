@@ -9,7 +9,13 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from members.models import ContactRecord, FindingAttempt, Member, MobilityEpisode
+        from members.models import (
+            ContactRecord,
+            FindingAttempt,
+            Member,
+            MobilityEpisode,
+            RegularReport,
+        )
 
         # Audit entries keep only a masked ID-card number: the trail is read by more people.
         auditlog.register(
@@ -24,8 +30,10 @@ class MembersConfig(AppConfig):
                 "episodes",
                 "contacts",
                 "finding_attempts",
+                "reports",
             ],
         )
         auditlog.register(MobilityEpisode, exclude_fields=["created_at", "updated_at"])
         auditlog.register(ContactRecord, exclude_fields=["created_at"])
         auditlog.register(FindingAttempt, exclude_fields=["created_at"])
+        auditlog.register(RegularReport, exclude_fields=["created_at"])

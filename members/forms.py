@@ -16,7 +16,14 @@ from core.scoping import Action
 from core.validators import id_birth_date, id_gender, normalize_id_number, validate_id_number
 from members.actions import MEMBER_FIELDS
 from members.mobility_actions import OUTFLOW_FIELDS
-from members.models import ContactRecord, EpisodeStatus, FindingAttempt, Member, MobilityEpisode
+from members.models import (
+    ContactRecord,
+    EpisodeStatus,
+    FindingAttempt,
+    Member,
+    MobilityEpisode,
+    RegularReport,
+)
 from organizations.models import BRANCH_KINDS, Organization, Role
 
 
@@ -45,6 +52,7 @@ class MemberForm(forms.ModelForm):
             .order_by("path")
         )
         self.fields["birth_date"].required = False
+        self.fields["report_every_months"].required = False
         self.fields["gender"].required = False
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 18})
         self.fields["phone"].widget.attrs.update({"inputmode": "numeric", "maxlength": 11})
@@ -55,6 +63,10 @@ class MemberForm(forms.ModelForm):
                 "Leave empty to keep %(masked)s; type a new number to correct it."
             ) % {"masked": self.instance.masked_id_number}
             self.initial["id_number"] = ""
+
+    def clean_report_every_months(self) -> int:
+        value: int | None = self.cleaned_data.get("report_every_months")
+        return value or Member._meta.get_field("report_every_months").get_default()
 
     def clean_id_number(self) -> str:
         raw: str = self.cleaned_data.get("id_number") or ""
@@ -241,3 +253,12 @@ class FindingAttemptForm(forms.ModelForm):
 
 class MarkLostForm(forms.Form):
     since = forms.DateField(label=_("Lost contact since"), widget=DateInput())
+
+
+class ReportForm(forms.ModelForm):
+    """A regular report received from the member."""
+
+    class Meta:
+        model = RegularReport
+        fields = ["reported_on", "channel", "summary"]
+        widgets = {"reported_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 4})}

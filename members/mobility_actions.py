@@ -24,6 +24,7 @@ from members.models import (
     FindingAttempt,
     Member,
     MobilityEpisode,
+    RegularReport,
 )
 from members.models.mobility import OPEN_STATUSES
 from organizations.actions import do_notify_organization
@@ -305,3 +306,24 @@ def do_record_finding_attempt(
         member.lost_contact_since = None
         member.save(update_fields=["lost_contact", "lost_contact_since", "updated_at"])
     return attempt
+
+
+@action
+def do_record_report(
+    *, actor: User, member: Member, reported_on: dt.date, channel: str, summary: str
+) -> RegularReport:
+    """A regular report received from the member (定期汇报), by the home branch."""
+    member = Member.objects.select_related("home_org").get(pk=member.pk)
+    _require_change(actor, member.home_org)
+    if reported_on > dt.date.today():
+        raise ValidationError({"reported_on": _("A report cannot be in the future.")})
+    report = RegularReport(
+        member=member,
+        reported_on=reported_on,
+        channel=channel,
+        summary=summary.strip(),
+        received_by=actor,
+    )
+    report.full_clean()
+    report.save()
+    return report

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/id-number/", views.MemberRevealIdView.as_view(), name="reveal_id"),
     path("<int:pk>/lost/", views.MarkLostView.as_view(), name="mark_lost"),
     path("<int:pk>/finding/new/", views.FindingAttemptCreateView.as_view(), name="finding_new"),
+    path("<int:pk>/reports/new/", views.ReportCreateView.as_view(), name="report_new"),
     path("<int:pk>/contacts/new/", views.ContactCreateView.as_view(), name="contact_new"),
     path("<int:pk>/outflow/", views.OutflowRegisterView.as_view(), name="outflow"),
     path(

@@ -32,6 +32,7 @@ from members.forms import (
     MarkLostForm,
     MemberForm,
     OutflowForm,
+    ReportForm,
 )
 from members.mobility_actions import (
     do_check_in,
@@ -39,9 +40,10 @@ from members.mobility_actions import (
     do_mark_lost,
     do_record_contact,
     do_record_finding_attempt,
+    do_record_report,
     do_register_outflow,
 )
-from members.models import ContactRecord, FindingAttempt, Member, MobilityEpisode
+from members.models import ContactRecord, FindingAttempt, Member, MobilityEpisode, RegularReport
 from organizations.models import BRANCH_KINDS, Notice, Organization
 from organizations.scope import user_scope
 
@@ -145,6 +147,11 @@ class MemberDetailView(ScopedMixin, DetailView):
             )
             if member.lost_contact
             else []
+        )
+        context["reports"] = list(
+            RegularReport.objects.filter(member=member)
+            .select_related("received_by")
+            .order_by("-reported_on", "-id")[:5]
         )
         context["can_record"] = (
             Member.objects.visible_to(user, Action.RECORD).filter(pk=member.pk).exists()
@@ -317,6 +324,25 @@ class FindingAttemptCreateView(ScopedActionFormView):
     def perform(self, form: FindingAttemptForm) -> None:
         do_record_finding_attempt(actor=self.actor, member=self.object, **form.cleaned_data)
         messages.success(self.request, _("Finding attempt recorded."))
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.pk])
+
+
+class ReportCreateView(ScopedActionFormView):
+    """Record a regular report received from the member (定期汇报): the home side."""
+
+    model = Member
+    scope_action = Action.CHANGE
+    template_name = "members/report_form.html"
+    context_object_name = "member"
+
+    def get_form(self, data: Any = None) -> ReportForm:
+        return ReportForm(data, initial={"reported_on": dt.date.today()})
+
+    def perform(self, form: ReportForm) -> None:
+        do_record_report(actor=self.actor, member=self.object, **form.cleaned_data)
+        messages.success(self.request, _("Report recorded."))
 
     def get_success_url(self) -> str:
         return reverse("members:detail", args=[self.object.pk])

@@ -151,6 +151,10 @@ ROWS = [
                                         (L,  200, 200, 200, 200, 404, 404, 403, 200)),
     Row("members:finding_new[shared]", member_url("members:finding_new", "shared"),
                                         (L,  404, 404, 200, 200, 404, 200, 403, 200)),
+    Row("members:report_new[a1]", member_url("members:report_new", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("members:report_new[shared]", member_url("members:report_new", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 403, 403, 200)),
     Row("members:contact_new[a1]", member_url("members:contact_new", "a1"),
                                         (L,  200, 200, 200, 200, 404, 404, 403, 200)),
     # Shared with station B-S (view and record): the station records, A1's staff cannot see.

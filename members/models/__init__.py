@@ -16,6 +16,7 @@ from members.models.mobility import (
     MobilityEpisode,
     MobilityEpisodeQuerySet,
     OccupationCategory,
+    RegularReport,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "MobilityEpisode",
     "MobilityEpisodeQuerySet",
     "OccupationCategory",
+    "RegularReport",
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.postgres.indexes import OpClass
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -181,6 +182,12 @@ class Member(models.Model):
     is_mobile = models.BooleanField(_("mobile member"), default=False)
     mobile_destination = models.CharField(
         _("destination (province/city/county)"), max_length=100, blank=True
+    )
+    report_every_months = models.PositiveSmallIntegerField(
+        _("reports expected every (months)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("How often a mobile member reports to the branch; quarterly by default."),
     )
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     archive_reason = models.CharField(_("archive reason"), max_length=200, blank=True)

@@ -314,3 +314,41 @@ class FindingAttempt(models.Model):
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"org_path": self.member.home_org.path}
+
+
+class RegularReportQuerySet(models.QuerySet["RegularReport"]):
+    def visible_to(self, user: Any, action: str = Action.VIEW) -> RegularReportQuerySet:
+        return self.filter(member__in=Member.objects.visible_to(user, action))
+
+
+class RegularReport(models.Model):
+    """A mobile member's regular report to the home branch (定期汇报): when, how, what about,
+    and who received it. Members away report at least quarterly unless the branch says
+    otherwise (`Member.report_every_months`)."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="reports", verbose_name=_("member")
+    )
+    reported_on = models.DateField(_("date of report"))
+    channel = models.CharField(_("channel"), max_length=20, choices=ContactChannel.choices)
+    summary = models.CharField(_("content"), max_length=1000)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("received by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = RegularReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("regular report")
+        verbose_name_plural = _("regular reports")
+        indexes = [models.Index(fields=["member", "-reported_on"], name="report_member_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.reported_on}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"org_path": self.member.home_org.path}

@@ -225,8 +225,9 @@ def test_an_episode_under_another_member_is_404(members, secretary, login):
 #: Session, user, roles, the organizations in view scope and the members shared with them, the
 #: member (with its branch), the organizations in change scope, may-change, the branch path, and
 #: the episodes (with their organizations and contact) in one query; the pairing card's contacts
-#: (with who recorded them), and may-record (the members shared for recording, and the check).
-DETAIL_QUERIES = 13
+#: (with who recorded them), the regular reports (with who received them), and may-record (the
+#: members shared for recording, and the check).
+DETAIL_QUERIES = 14
 
 
 def test_the_detail_page_costs_the_same_with_more_episodes(
