@@ -238,12 +238,29 @@ class ContactChannel(models.TextChoices):
     VIA_INFLOW = "via_inflow", _("Through the inflow organization")
 
 
-class ContactRecordQuerySet(models.QuerySet["ContactRecord"]):
-    def visible_to(self, user: Any, action: str = Action.VIEW) -> ContactRecordQuerySet:
+class MemberRecordQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any, action: str = Action.VIEW) -> MemberRecordQuerySet:
+        """A record about a member is visible (or recordable) exactly as the member is."""
         return self.filter(member__in=Member.objects.visible_to(user, action))
 
 
-class ContactRecord(models.Model):
+class MemberRecord(models.Model):
+    """The small records kept about one member (contacts, finding attempts, reports): scoped
+    and filed in the audit trail through their member."""
+
+    member: Member
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = MemberRecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"org_path": self.member.home_org.path}
+
+
+class ContactRecord(MemberRecord):
     """One contact with a member: a line of the pairing card (结对联心卡).
 
     Recorded by the home branch's contact person or by the inflow organization the member is
@@ -262,9 +279,6 @@ class ContactRecord(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-
-    objects = ContactRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact record")
@@ -274,16 +288,8 @@ class ContactRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.member} · {self.contacted_on}"
 
-    def get_additional_data(self) -> dict[str, Any]:
-        return {"org_path": self.member.home_org.path}
 
-
-class FindingAttemptQuerySet(models.QuerySet["FindingAttempt"]):
-    def visible_to(self, user: Any, action: str = Action.VIEW) -> FindingAttemptQuerySet:
-        return self.filter(member__in=Member.objects.visible_to(user, action))
-
-
-class FindingAttempt(models.Model):
+class FindingAttempt(MemberRecord):
     """One attempt to find a member whose whereabouts are unknown (双找: the organization looks
     for the member). An attempt that finds them closes the lost-contact state."""
 
@@ -300,9 +306,6 @@ class FindingAttempt(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-
-    objects = FindingAttemptQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("finding attempt")
@@ -312,16 +315,8 @@ class FindingAttempt(models.Model):
     def __str__(self) -> str:
         return f"{self.member} · {self.attempted_on}"
 
-    def get_additional_data(self) -> dict[str, Any]:
-        return {"org_path": self.member.home_org.path}
 
-
-class RegularReportQuerySet(models.QuerySet["RegularReport"]):
-    def visible_to(self, user: Any, action: str = Action.VIEW) -> RegularReportQuerySet:
-        return self.filter(member__in=Member.objects.visible_to(user, action))
-
-
-class RegularReport(models.Model):
+class RegularReport(MemberRecord):
     """A mobile member's regular report to the home branch (定期汇报): when, how, what about,
     and who received it. Members away report at least quarterly unless the branch says
     otherwise (`Member.report_every_months`)."""
@@ -338,9 +333,6 @@ class RegularReport(models.Model):
         related_name="+",
         verbose_name=_("received by"),
     )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-
-    objects = RegularReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("regular report")
@@ -349,6 +341,3 @@ class RegularReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.reported_on}"
-
-    def get_additional_data(self) -> dict[str, Any]:
-        return {"org_path": self.member.home_org.path}
