@@ -43,6 +43,10 @@ MEMBER_FIELDS = (
     "mobile_destination",
     "report_every_months",
 )
+#: Register fields the mobility and lost-contact actions keep: an import may set them, the
+#: member form shows them but does not edit them (an outflow registration or a lost-contact
+#: record changes them, with its own trail).
+STATE_FIELDS = ("lost_contact", "lost_contact_since", "is_mobile", "mobile_destination")
 SHARE_PERMISSIONS = ("view_member", RECORD_LIFE_PERMISSION)
 
 

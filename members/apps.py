@@ -10,8 +10,11 @@ class MembersConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from members.models import (
+            Certificate,
+            CertificateCheck,
             ContactRecord,
             FindingAttempt,
+            FoundArrival,
             Member,
             MobilityEpisode,
             RegularReport,
@@ -31,9 +34,19 @@ class MembersConfig(AppConfig):
                 "contacts",
                 "finding_attempts",
                 "reports",
+                "certificates",
             ],
         )
         auditlog.register(MobilityEpisode, exclude_fields=["created_at", "updated_at"])
         auditlog.register(ContactRecord, exclude_fields=["created_at"])
         auditlog.register(FindingAttempt, exclude_fields=["created_at"])
         auditlog.register(RegularReport, exclude_fields=["created_at"])
+        auditlog.register(Certificate, exclude_fields=["created_at"])
+        auditlog.register(CertificateCheck, exclude_fields=["created_at"])
+        # The person found outside the system: their ID-card number is as sensitive as a member's.
+        auditlog.register(
+            FoundArrival,
+            mask_fields=["id_number"],
+            mask_callable="core.validators.mask_id_number",
+            exclude_fields=["created_at", "updated_at"],
+        )

@@ -14,7 +14,7 @@ from core.forms import DateInput, ScopedModelChoiceField
 from core.models import User
 from core.scoping import Action
 from core.validators import id_birth_date, id_gender, normalize_id_number, validate_id_number
-from members.actions import MEMBER_FIELDS
+from members.actions import MEMBER_FIELDS, STATE_FIELDS
 from members.mobility_actions import OUTFLOW_FIELDS
 from members.models import (
     ContactRecord,
@@ -35,12 +35,11 @@ class MemberForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = list(MEMBER_FIELDS)
+        fields = [name for name in MEMBER_FIELDS if name not in STATE_FIELDS]
         widgets = {
             "birth_date": DateInput(),
             "joined_on": DateInput(),
             "full_member_on": DateInput(),
-            "lost_contact_since": DateInput(),
         }
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:

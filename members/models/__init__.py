@@ -1,4 +1,5 @@
-"""The member register (member.py) and mobility episodes (mobility.py)."""
+"""The member register (member.py), mobility episodes (mobility.py), and certificates
+(certificates.py)."""
 
 from members.models.member import (
     RECORD_LIFE_PERMISSION,
@@ -8,11 +9,24 @@ from members.models.member import (
     MemberQuerySet,
     MemberUserObjectPermission,
 )
+from members.models.certificates import (
+    Certificate,
+    CertificateCheck,
+    CertificateCounter,
+    CertificateKind,
+    CertificateStatus,
+    CheckResult,
+)
 from members.models.mobility import (
+    CURRENT_STATUSES,
+    OPEN_STATUSES,
+    ArrivalStatus,
     ContactChannel,
     ContactRecord,
+    EpisodeOrigin,
     EpisodeStatus,
     FindingAttempt,
+    FoundArrival,
     MobilityEpisode,
     MobilityEpisodeQuerySet,
     OccupationCategory,
@@ -20,12 +34,23 @@ from members.models.mobility import (
 )
 
 __all__ = [
+    "CURRENT_STATUSES",
+    "OPEN_STATUSES",
     "RECORD_LIFE_PERMISSION",
     "WIDE_SCOPE_ORGANIZATIONS",
+    "ArrivalStatus",
+    "Certificate",
+    "CertificateCheck",
+    "CertificateCounter",
+    "CertificateKind",
+    "CertificateStatus",
+    "CheckResult",
     "ContactChannel",
     "ContactRecord",
+    "EpisodeOrigin",
     "EpisodeStatus",
     "FindingAttempt",
+    "FoundArrival",
     "Member",
     "MemberGroupObjectPermission",
     "MemberQuerySet",

@@ -179,6 +179,12 @@ class Member(models.Model):
     )
     lost_contact = models.BooleanField(_("lost contact"), default=False)
     lost_contact_since = models.DateField(_("lost contact since"), null=True, blank=True)
+    last_known_place = models.CharField(
+        _("last known place"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the member was last known to be, while contact is lost."),
+    )
     is_mobile = models.BooleanField(_("mobile member"), default=False)
     mobile_destination = models.CharField(
         _("destination (province/city/county)"), max_length=100, blank=True

@@ -15,9 +15,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import Action
-from core.validators import validate_mobile_phone
+from core.validators import validate_id_number, validate_mobile_phone
 from members.models.member import Member
-from organizations.models import Organization, Sector
+from organizations.models import ManagementMode, Organization, Sector
 
 
 class EpisodeStatus(models.TextChoices):
@@ -30,6 +30,15 @@ class EpisodeStatus(models.TextChoices):
 
 #: An episode in one of these states is the member's current absence.
 OPEN_STATUSES = (EpisodeStatus.REGISTERED, EpisodeStatus.CHECKED_IN)
+#: At most one episode per member is current: open, or lost while away.
+CURRENT_STATUSES = (*OPEN_STATUSES, EpisodeStatus.LOST)
+
+
+class EpisodeOrigin(models.TextChoices):
+    #: The home branch registered the outflow before the member left.
+    REGISTERED = "registered", _("Registered by the home branch")
+    #: The inflow side found the member, who had left without an outflow registration.
+    FOUND = "found", _("Found by the inflow organization")
 
 #: The allowed transitions, written once; every action checks them.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -40,7 +49,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     EpisodeStatus.CHECKED_IN: frozenset(
         {EpisodeStatus.RETURNED, EpisodeStatus.TRANSFERRED, EpisodeStatus.LOST}
     ),
-    EpisodeStatus.LOST: frozenset({EpisodeStatus.CHECKED_IN, EpisodeStatus.RETURNED}),
+    EpisodeStatus.LOST: frozenset(
+        {EpisodeStatus.REGISTERED, EpisodeStatus.CHECKED_IN, EpisodeStatus.RETURNED,
+         EpisodeStatus.TRANSFERRED}
+    ),
     EpisodeStatus.RETURNED: frozenset(),
     EpisodeStatus.TRANSFERRED: frozenset(),
 }  # fmt: skip
@@ -96,6 +108,9 @@ class MobilityEpisode(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=EpisodeStatus.choices, default=EpisodeStatus.REGISTERED
     )
+    origin = models.CharField(
+        _("origin"), max_length=20, choices=EpisodeOrigin.choices, default=EpisodeOrigin.REGISTERED
+    )
     out_date = models.DateField(_("date of leaving"))
     destination_province = models.CharField(_("destination province"), max_length=30)
     destination_city = models.CharField(_("destination city"), max_length=30, blank=True)
@@ -134,6 +149,25 @@ class MobilityEpisode(models.Model):
         verbose_name=_("inflow organization"),
     )
     checked_in_on = models.DateField(_("checked in on"), null=True, blank=True)
+    routing_mode = models.CharField(
+        _("management mode"),
+        max_length=20,
+        choices=ManagementMode.choices,
+        blank=True,
+        help_text=_("The management mode that decided which organization takes the member."),
+    )
+    suggested_org = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organization the management mode suggested"),
+    )
+    routing_override_reason = models.CharField(
+        _("reason for choosing another organization"), max_length=200, blank=True
+    )
+    lost_since = models.DateField(_("lost contact since"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -170,9 +204,13 @@ class MobilityEpisode(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["member"],
-                condition=Q(status__in=["registered", "checked_in"]),
-                name="episode_one_open_per_member",
+                condition=Q(status__in=["registered", "checked_in", "lost"]),
+                name="episode_one_current_per_member",
                 violation_error_message=_("This member is already registered as away."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="lost") | Q(lost_since__isnull=False),
+                name="episode_lost_has_since",
             ),
             models.CheckConstraint(
                 condition=Q(checked_in_on__isnull=True) | Q(checked_in_on__gte=F("out_date")),
@@ -341,3 +379,89 @@ class RegularReport(MemberRecord):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.reported_on}"
+
+
+class ArrivalStatus(models.TextChoices):
+    OPEN = "open", _("Home organization not yet in the system")
+    MATCHED = "matched", _("Matched to a member")
+    CLOSED = "closed", _("Closed")
+
+
+class FoundArrivalQuerySet(models.QuerySet["FoundArrival"]):
+    def visible_to(self, user: Any, action: str = Action.VIEW) -> FoundArrivalQuerySet:
+        """The inflow organization that recorded the arrival, and the committees above it."""
+        from organizations.scope import user_scope
+
+        scope = user_scope(user)
+        if scope.is_superuser:
+            return self
+        base = Action.CHANGE if action == Action.RECORD else action
+        return self.filter(inflow_org_id__in=scope.organization_ids(base))
+
+
+class FoundArrival(models.Model):
+    """A party member who arrived and reported without any outflow record, whose ID-card number
+    is not in the system (their home organization does not work in it). The inflow side keeps
+    them here until the home organization is reached; a member found *in* the system becomes an
+    episode of origin "found" instead."""
+
+    id_number = models.CharField(
+        _("ID-card number"), max_length=18, validators=[validate_id_number]
+    )
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(
+        _("mobile phone"), max_length=11, blank=True, validators=[validate_mobile_phone]
+    )
+    claimed_home_org = models.CharField(
+        _("home organization (as the member states it)"), max_length=200
+    )
+    inflow_org = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="found_arrivals",
+        verbose_name=_("inflow organization"),
+    )
+    arrived_on = models.DateField(_("date of arrival"))
+    residence = models.CharField(_("current residence"), max_length=200, blank=True)
+    employer = models.CharField(_("employer there"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ArrivalStatus.choices, default=ArrivalStatus.OPEN
+    )
+    matched_member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("matched member"),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = FoundArrivalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("found member outside the system")
+        verbose_name_plural = _("found members outside the system")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=Q(status="open"),
+                name="found_arrival_one_open_per_person",
+                violation_error_message=_("This person is already recorded as found."),
+            )
+        ]
+        indexes = [models.Index(fields=["inflow_org", "status"], name="found_inflow_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.inflow_org}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"org_path": self.inflow_org.path}
