@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -149,3 +150,43 @@ def do_unshare_member(*, actor: User | None, member: Member, organization: Organ
         event="member.unshared",
         details={"organization": organization.name, "organization_id": organization.pk},
     )
+
+
+@action
+def do_change_shares(
+    *,
+    actor: User | None,
+    member: Member,
+    organization: Organization,
+    grant: Iterable[str] = (),
+    revoke: Iterable[str] = (),
+) -> None:
+    """Grant and revoke some share permissions of `organization` on the member (see
+    members.sharing, which decides what is justified)."""
+    granted, revoked = sorted(grant), sorted(revoke)
+    for codename in granted:
+        assign_perm(codename, organization.group, member)
+    for codename in revoked:
+        remove_perm(codename, organization.group, member)
+    if granted:
+        record_event(
+            actor=actor,
+            instance=member,
+            event="member.shared",
+            details={
+                "organization": organization.name,
+                "organization_id": organization.pk,
+                "permissions": granted,
+            },
+        )
+    if revoked:
+        record_event(
+            actor=actor,
+            instance=member,
+            event="member.unshared",
+            details={
+                "organization": organization.name,
+                "organization_id": organization.pk,
+                "permissions": revoked,
+            },
+        )

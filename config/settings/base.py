@@ -165,6 +165,22 @@ NOTIFICATION_CHANNELS = ["core.notifications.ConsoleChannel", "core.notification
 # Member register rules that local practice may change.
 MEMBERS_PAGE_SIZE = 50
 MEMBERS_MIN_JOIN_AGE = 18
+# Mobile members' lists (members/lists.py): a member registered as leaving who has not checked
+# in this many days later is listed; so is one not contacted for this many days.
+MOBILE_CHECK_IN_GRACE_DAYS = env_int("MOBILE_CHECK_IN_GRACE_DAYS", 30)
+MOBILE_CONTACT_OVERDUE_DAYS = env_int("MOBILE_CONTACT_OVERDUE_DAYS", 90)
+
+# Relationship transfers: the letter's validity is set per letter within these bounds (local
+# practice: about 10 days nearby, 30 across cities, at most three months).
+TRANSFER_VALID_DAYS_DEFAULT = env_int("TRANSFER_VALID_DAYS_DEFAULT", 30)
+TRANSFER_VALID_DAYS_MAX = env_int("TRANSFER_VALID_DAYS_MAX", 90)
+#: The final receiving committee returns the receipt within one month.
+TRANSFER_RECEIPT_DAYS = 30
+#: Letters running out within this many days are listed as "about to expire".
+TRANSFER_EXPIRY_WARNING_DAYS = 7
+#: Organizations of these kinds issue letters themselves; the others (branches) submit the
+#: transfer to their nearest committee for approval, which then issues the letter.
+TRANSFER_SELF_ISSUING_KINDS = env_list("TRANSFER_SELF_ISSUING_KINDS", ["county", "township"])
 
 LOGGING = {
     "version": 1,

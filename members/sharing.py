@@ -1,0 +1,115 @@
+"""Which organizations a member is shared with, derived from the records that justify it.
+
+A member's home organization owns the record. Other organizations' groups hold guardian object
+permissions on it only while something justifies them:
+
+- an absence checked in there (or lost while checked in there): view + record life;
+- a transfer letter issued to it and not yet received (the transfers app registers this
+  source): view, so the receiving side can prepare.
+
+Actions that change any of these call `sync_shares(member)`, which grants what is justified and
+revokes what is not, so that two reasons for one grant never cancel each other (a member checked
+in at the organization a transfer is addressed to keeps both until both end). `verify_grants`
+compares the whole table against `desired_shares` and repairs drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from core.models import User
+from members.models import RECORD_LIFE_PERMISSION, Member, MemberGroupObjectPermission
+from members.models.mobility import EpisodeStatus, MobilityEpisode
+from organizations.models import Organization
+
+VIEW = "view_member"
+#: Every permission a share may hold.
+SHARE_PERMISSIONS = (VIEW, RECORD_LIFE_PERMISSION)
+
+#: (member id, organization id) → the permissions justified, for the given members (None: all).
+Shares = dict[tuple[int, int], set[str]]
+ShareSource = Callable[[Iterable[int] | None], Shares]
+
+_sources: list[ShareSource] = []
+
+
+def share_source(source: ShareSource) -> ShareSource:
+    """Register a function answering the shares some kind of record justifies."""
+    if source not in _sources:
+        _sources.append(source)
+    return source
+
+
+@share_source
+def episode_shares(member_ids: Iterable[int] | None) -> Shares:
+    """An absence checked in at an organization (or lost while there) shares the member with it."""
+    episodes = MobilityEpisode.objects.filter(
+        status__in=[EpisodeStatus.CHECKED_IN, EpisodeStatus.LOST], inflow_org__isnull=False
+    )
+    if member_ids is not None:
+        episodes = episodes.filter(member_id__in=list(member_ids))
+    return {
+        (member_id, org_id): {VIEW, RECORD_LIFE_PERMISSION}
+        for member_id, org_id in episodes.values_list("member_id", "inflow_org_id")
+    }
+
+
+def desired_shares(member_ids: Iterable[int] | None = None) -> Shares:
+    """The union of every source's shares: what the grant table should hold."""
+    ids = None if member_ids is None else list(member_ids)
+    wanted: Shares = {}
+    for source in _sources:
+        for key, codenames in source(ids).items():
+            wanted.setdefault(key, set()).update(codenames)
+    return wanted
+
+
+def actual_shares(member_ids: Iterable[int] | None = None) -> Shares:
+    """What the grant table holds, for organizations' groups."""
+    rows = MemberGroupObjectPermission.objects.filter(
+        permission__codename__in=SHARE_PERMISSIONS, group__organization__isnull=False
+    )
+    if member_ids is not None:
+        rows = rows.filter(content_object_id__in=list(member_ids))
+    held: Shares = {}
+    for member_id, org_id, codename in rows.values_list(
+        "content_object_id", "group__organization__id", "permission__codename"
+    ):
+        held.setdefault((member_id, org_id), set()).add(codename)
+    return held
+
+
+def drift(member_ids: Iterable[int] | None = None) -> tuple[Shares, Shares]:
+    """(to grant, to revoke): the permissions missing and the ones held without a reason."""
+    ids = None if member_ids is None else list(member_ids)
+    wanted = desired_shares(ids)
+    held = actual_shares(ids)
+    missing = {
+        key: codenames - held.get(key, set())
+        for key, codenames in wanted.items()
+        if codenames - held.get(key, set())
+    }
+    extra = {
+        key: codenames - wanted.get(key, set())
+        for key, codenames in held.items()
+        if codenames - wanted.get(key, set())
+    }
+    return missing, extra
+
+
+def sync_shares(*, actor: User | None, member: Member) -> tuple[Shares, Shares]:
+    """Grant and revoke so that the member's shares are exactly the justified ones (audited).
+    Runs inside the caller's action, after its records are saved."""
+    from members.actions import do_change_shares
+
+    missing, extra = drift([member.pk])
+    if missing or extra:
+        org_ids = {org_id for _member_id, org_id in [*missing, *extra]}
+        orgs = Organization.objects.select_related("group").in_bulk(org_ids)
+        for (_member_id, org_id), codenames in missing.items():
+            do_change_shares(actor=actor, member=member, organization=orgs[org_id], grant=codenames)
+        for (_member_id, org_id), codenames in extra.items():
+            do_change_shares(
+                actor=actor, member=member, organization=orgs[org_id], revoke=codenames
+            )
+    return missing, extra

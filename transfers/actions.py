@@ -1,0 +1,537 @@
+"""Every step of a transfer: one atomic, audited action each, checking the state machine.
+
+Who may take which step:
+
+- the sending side (CHANGE over `from_org`): start, submit, withdraw, record an out-of-system
+  receipt;
+- the issuing committee (CHANGE over `issuing_committee`): approve, reject a submission, issue,
+  reissue; a sender whose own scope covers the committee issues without a separate approval;
+- the receiving side (CHANGE over `to_org`): receive, refuse (reject) an issued letter, return
+  the receipt.
+
+Each action locks the transfer row (`select_for_update`) before it reads the state, so two users
+acting on one transfer at once are serialized: the second sees the first's result and is told
+why it cannot proceed. Receiving also locks the member's row; it moves `home_org`, ends the open
+absence and re-derives the member's shares in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.actions import action
+from core.models import User
+from core.numbering import next_serial
+from core.scoping import Action
+from members.models import Member, MobilityEpisode
+from members.models.mobility import CURRENT_STATUSES, EpisodeStatus
+from members.sharing import sync_shares
+from organizations.actions import do_notify_organization
+from organizations.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization
+from organizations.scope import user_scope
+from transfers.models import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    LetterCounter,
+    Transfer,
+    TransferEvent,
+    TransferStatus,
+)
+
+S = TransferStatus
+
+
+# --- who and what --------------------------------------------------------------------------
+
+
+def covers(actor: User, org: Organization | None) -> bool:
+    return org is not None and user_scope(actor).covers(org.path, Action.CHANGE)
+
+
+def _require(actor: User, org: Organization | None) -> None:
+    if not covers(actor, org):
+        raise PermissionDenied
+
+
+def issuing_committee_for(org: Organization) -> Organization:
+    """Who issues the letter for a member of `org`: the organization itself if its kind may
+    (settings.TRANSFER_SELF_ISSUING_KINDS), else its nearest committee above."""
+    if org.kind in settings.TRANSFER_SELF_ISSUING_KINDS:
+        return org
+    for ancestor in reversed(org.ancestors_and_self()[:-1]):
+        if ancestor.kind in COMMITTEE_KINDS:
+            return ancestor
+    raise ValidationError(_("%(org)s has no committee above it to issue letters.") % {"org": org})
+
+
+def needs_approval(transfer: Transfer) -> bool:
+    return transfer.issuing_committee_id != transfer.from_org_id
+
+
+def validate_valid_days(days: int) -> None:
+    maximum = settings.TRANSFER_VALID_DAYS_MAX
+    if not 1 <= days <= maximum:
+        raise ValidationError(
+            {"valid_days": _("A letter is valid for 1 to %(max)s days.") % {"max": maximum}}
+        )
+
+
+def letter_number(committee: Organization, year: int, serial: int) -> str:
+    """The letter's number as printed (第__号): the committee's code, the year, the serial."""
+    code = committee.county_code or f"{committee.pk:06d}"
+    return f"{code}-{year}-{serial:05d}"
+
+
+def _lock(transfer: Transfer) -> Transfer:
+    return (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("member", "from_org", "to_org", "issuing_committee", "member__home_org")
+        .get(pk=transfer.pk)
+    )
+
+
+def _move(transfer: Transfer, status: str, actor: User | None, note: str = "") -> None:
+    """Take the transition (or say plainly why not) and write the timeline step."""
+    if not transfer.can_become(status):
+        raise ValidationError(
+            _("This transfer is %(now)s: it cannot become %(next)s.")
+            % {"now": transfer.get_status_display(), "next": S(status).label}
+        )
+    previous = transfer.status
+    transfer.status = status
+    transfer.full_clean()
+    transfer.save()
+    TransferEvent.objects.create(
+        transfer=transfer, from_status=previous, to_status=status, actor=actor, note=note[:200]
+    )
+
+
+def _notify(actor: User | None, org: Organization | None, transfer: Transfer, title: str) -> None:
+    if org is None:
+        return
+    do_notify_organization(
+        actor=actor,
+        organization=org,
+        title=title,
+        body=_("%(name)s: %(from)s → %(to)s.")
+        % {
+            "name": transfer.member.name,
+            "from": transfer.from_org.name,
+            "to": transfer.destination,
+        },
+        url=reverse("transfers:detail", args=[transfer.pk]),
+    )
+
+
+# --- starting --------------------------------------------------------------------------------
+
+
+def _check_destination(member: Member, to_org: Organization | None, to_name: str) -> None:
+    if to_org is None and not to_name.strip():
+        raise ValidationError({"to_org": _("Choose the receiving organization or name it.")})
+    if to_org is not None:
+        if to_org.kind not in BRANCH_KINDS or not to_org.is_active:
+            raise ValidationError(
+                {"to_org": _("A relationship is held by an active branch, not a committee.")}
+            )
+        if to_org.pk == member.home_org_id:
+            raise ValidationError({"to_org": _("The member already belongs to %(org)s.")
+                                   % {"org": to_org.name}})  # fmt: skip
+
+
+def _open_transfer_error(open_transfer: Transfer) -> ValidationError:
+    return ValidationError(
+        _("%(name)s already has an open transfer to %(to)s (%(status)s, started %(date)s).")
+        % {
+            "name": open_transfer.member.name,
+            "to": open_transfer.destination,
+            "status": open_transfer.get_status_display(),
+            "date": timezone.localdate(open_transfer.created_at).isoformat(),
+        }
+    )
+
+
+@action
+def do_start_transfer(
+    *,
+    actor: User,
+    member: Member,
+    to_org: Organization | None = None,
+    to_name: str = "",
+    addressee: str = "",
+    reason: str,
+    dues_paid_until: dt.date,
+    valid_days: int | None = None,
+    member_phone: str = "",
+    batch: uuid.UUID | None = None,
+) -> Transfer:
+    """A draft transfer of `member`, by the sending side."""
+    member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
+    _require(actor, member.home_org)
+    if member.is_archived:
+        raise ValidationError(_("An archived member cannot be transferred."))
+    _check_destination(member, to_org, to_name)
+    open_transfer = (
+        Transfer.objects.filter(member=member, status__in=OPEN_STATUSES)
+        .select_related("member", "to_org")
+        .first()
+    )
+    if open_transfer is not None:
+        raise _open_transfer_error(open_transfer)
+    days = valid_days if valid_days is not None else settings.TRANSFER_VALID_DAYS_DEFAULT
+    validate_valid_days(days)
+    if dues_paid_until > timezone.localdate() + dt.timedelta(days=366):
+        raise ValidationError({"dues_paid_until": _("Dues cannot be paid more than a year ahead.")})
+    episode = MobilityEpisode.objects.filter(member=member, status__in=CURRENT_STATUSES).first()
+    transfer = Transfer(
+        member=member,
+        from_org=member.home_org,
+        to_org=to_org,
+        to_name="" if to_org is not None else to_name.strip(),
+        addressee=addressee.strip() or (to_org.name if to_org is not None else to_name.strip()),
+        reason=reason.strip(),
+        episode=episode,
+        issuing_committee=issuing_committee_for(member.home_org),
+        valid_days=days,
+        dues_paid_until=dues_paid_until.replace(day=1),
+        member_phone=member_phone or member.phone,
+        batch=batch,
+        created_by=actor,
+    )
+    transfer.full_clean()
+    transfer.save()
+    TransferEvent.objects.create(transfer=transfer, to_status=S.DRAFT, actor=actor)
+    return transfer
+
+
+@action
+def do_start_transfers(*, actor: User, members: Iterable[Member], **fields: Any) -> list[Transfer]:
+    """Several members at once (graduates leaving together): all or none, one batch."""
+    batch = uuid.uuid4()
+    transfers: list[Transfer] = []
+    errors: list[str] = []
+    for member in members:
+        try:
+            transfers.append(do_start_transfer(actor=actor, member=member, batch=batch, **fields))
+        except ValidationError as exc:
+            errors.extend(f"{member.name}: {message}" for message in exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return transfers
+
+
+# --- approval and issue -------------------------------------------------------------------
+
+
+@action
+def do_submit(*, actor: User, transfer: Transfer) -> Transfer:
+    """The branch sends the transfer to its committee for approval."""
+    transfer = _lock(transfer)
+    _require(actor, transfer.from_org)
+    if transfer.number:
+        raise ValidationError(
+            _("This letter was refused after it was issued: reissue it or withdraw it.")
+        )
+    _move(transfer, S.SUBMITTED, actor)
+    _notify(actor, transfer.issuing_committee, transfer, _("A transfer awaits your approval"))
+    return transfer
+
+
+@action
+def do_approve(
+    *, actor: User, transfer: Transfer, issue_on: dt.date | None = None, note: str = ""
+) -> Transfer:
+    """The committee approves; with `issue_on` it issues the letter in the same step."""
+    transfer = _lock(transfer)
+    _require(actor, transfer.issuing_committee)
+    _move(transfer, S.APPROVED, actor, note)
+    if issue_on is not None:
+        _issue(actor, transfer, issue_on)
+    else:
+        _notify(actor, transfer.from_org, transfer, _("Your transfer was approved"))
+    return transfer
+
+
+@action
+def do_reject(*, actor: User, transfer: Transfer, reason: str) -> Transfer:
+    """Send the transfer back to the sender with a reason: the committee (a submission) or the
+    receiving side (an issued letter)."""
+    transfer = _lock(transfer)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    if transfer.status == S.SUBMITTED:
+        _require(actor, transfer.issuing_committee)
+    elif transfer.status == S.ISSUED:
+        _require(actor, transfer.to_org)
+    else:
+        _require(actor, transfer.from_org)
+    transfer.reject_reason = reason.strip()
+    _move(transfer, S.REJECTED, actor, reason)
+    sync_shares(actor=actor, member=transfer.member)
+    _notify(actor, transfer.from_org, transfer, _("A transfer was sent back to you"))
+    return transfer
+
+
+def _issue(actor: User, transfer: Transfer, issued_on: dt.date) -> None:
+    if issued_on > timezone.localdate():
+        raise ValidationError({"issued_on": _("A letter cannot be issued in the future.")})
+    validate_valid_days(transfer.valid_days)
+    transfer.year = issued_on.year
+    transfer.serial = next_serial(
+        LetterCounter, committee=transfer.issuing_committee, year=issued_on.year
+    )
+    transfer.number = letter_number(transfer.issuing_committee, issued_on.year, transfer.serial)
+    transfer.issued_on = issued_on
+    transfer.valid_until = issued_on + dt.timedelta(days=transfer.valid_days)
+    _move(transfer, S.ISSUED, actor, transfer.number)
+    sync_shares(actor=actor, member=transfer.member)
+    _notify(
+        actor, transfer.to_org, transfer, _("A member's relationship is being transferred to you")
+    )
+    _notify(actor, transfer.from_org, transfer, _("The transfer letter was issued"))
+
+
+@action
+def do_issue(*, actor: User, transfer: Transfer, issued_on: dt.date) -> Transfer:
+    """Issue the letter: a number from the committee's counter, the validity from today.
+
+    From a draft or a returned submission only when the actor covers the issuing committee (its
+    approval is implied); after approval, the sender or the committee."""
+    transfer = _lock(transfer)
+    if transfer.status == S.APPROVED:
+        if not (covers(actor, transfer.from_org) or covers(actor, transfer.issuing_committee)):
+            raise PermissionDenied
+    else:
+        _require(actor, transfer.issuing_committee)
+        if transfer.number:
+            raise ValidationError(
+                _("This letter was refused after it was issued: reissue it or withdraw it.")
+            )
+    _issue(actor, transfer, issued_on)
+    return transfer
+
+
+@action
+def do_withdraw(*, actor: User, transfer: Transfer, reason: str) -> Transfer:
+    """The sending side calls the transfer off; the member stays where they are."""
+    transfer = _lock(transfer)
+    _require(actor, transfer.from_org)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    transfer.withdraw_reason = reason.strip()
+    _move(transfer, S.WITHDRAWN, actor, reason)
+    sync_shares(actor=actor, member=transfer.member)
+    _notify(
+        actor, transfer.to_org if transfer.number else None, transfer, _("A transfer was withdrawn")
+    )
+    return transfer
+
+
+# --- the receiving end ----------------------------------------------------------------------
+
+
+def _complete_move(actor: User, transfer: Transfer, on: dt.date) -> Member:
+    """The member now belongs to the receiving organization (or, out of the system, leaves the
+    register); the open absence ends as transferred; shares are re-derived."""
+    member = Member.objects.select_for_update().get(pk=transfer.member_id)
+    episode = (
+        MobilityEpisode.objects.select_for_update()
+        .filter(member=member, status__in=CURRENT_STATUSES)
+        .first()
+    )
+    if episode is not None:
+        episode.status = EpisodeStatus.TRANSFERRED
+        episode.ended_on = max(on, episode.out_date)
+        episode.end_note = _("Relationship transferred: letter %(number)s") % {
+            "number": transfer.number
+        }
+        episode.full_clean()
+        episode.save()
+    if transfer.to_org is not None:
+        member.home_org = transfer.to_org
+    else:
+        member.archived_at = timezone.now()
+        member.archive_reason = _("Relationship transferred out of the system to %(to)s") % {
+            "to": transfer.to_name
+        }
+    member.is_mobile = False
+    member.mobile_destination = ""
+    member.full_clean()
+    member.save()
+    sync_shares(actor=actor, member=member)
+    return member
+
+
+def _check_receivable(transfer: Transfer, on: dt.date) -> None:
+    if transfer.status in DONE_STATUSES:
+        raise ValidationError(
+            _("%(name)s was already received on %(date)s.")
+            % {"name": transfer.member.name, "date": transfer.received_on}
+        )
+    if transfer.status != S.ISSUED:
+        raise ValidationError(
+            _("This transfer is %(now)s: there is nothing to receive.")
+            % {"now": transfer.get_status_display()}
+        )
+    assert transfer.issued_on is not None
+    assert transfer.valid_until is not None
+    if on < transfer.issued_on:
+        raise ValidationError(
+            {"received_on": _("A letter is received on or after its date of issue.")}
+        )
+    if on > timezone.localdate():
+        raise ValidationError({"received_on": _("A date in the future.")})
+    if on > transfer.valid_until:
+        raise ValidationError(
+            _("The letter expired on %(date)s: the sender must reissue it.")
+            % {"date": transfer.valid_until.isoformat()}
+        )
+
+
+@action
+def do_receive(*, actor: User, transfer: Transfer, received_on: dt.date) -> Transfer:
+    """The receiving organization takes the member on: the move happens here, atomically."""
+    transfer = _lock(transfer)
+    if transfer.to_org is None:
+        raise ValidationError(
+            _("This letter goes out of the system: the sender records the receipt.")
+        )
+    _require(actor, transfer.to_org)
+    _check_receivable(transfer, received_on)
+    transfer.received_on = received_on
+    transfer.received_by = actor
+    _move(transfer, S.RECEIVED, actor)
+    _complete_move(actor, transfer, received_on)
+    _notify(actor, transfer.from_org, transfer, _("Your member was received"))
+    return transfer
+
+
+@action
+def do_return_receipt(
+    *, actor: User, transfer: Transfer, returned_on: dt.date, handler: str, phone: str = ""
+) -> Transfer:
+    """The receiving committee returns the receipt (回执), within one month of receiving."""
+    transfer = _lock(transfer)
+    _require(actor, transfer.to_org)
+    if transfer.received_on and returned_on < transfer.received_on:
+        raise ValidationError({"returned_on": _("The receipt comes after receiving.")})
+    if not handler.strip():
+        raise ValidationError({"handler": _("Name who handled the receipt.")})
+    transfer.receipt_returned_on = returned_on
+    transfer.receipt_handler = handler.strip()
+    transfer.receipt_phone = phone.strip()
+    _move(transfer, S.RECEIPT_RETURNED, actor)
+    _notify(actor, transfer.from_org, transfer, _("The receipt came back"))
+    return transfer
+
+
+@action
+def do_record_receipt(
+    *,
+    actor: User,
+    transfer: Transfer,
+    received_on: dt.date,
+    handler: str,
+    phone: str = "",
+) -> Transfer:
+    """Out of the system: the receipt came back by post; the sender records it, and the member
+    leaves the register (archived, never deleted)."""
+    transfer = _lock(transfer)
+    _require(actor, transfer.from_org)
+    if transfer.to_org is not None:
+        raise ValidationError(_("The receiving organization works in the system: it receives."))
+    _check_receivable(transfer, received_on)
+    if not handler.strip():
+        raise ValidationError({"handler": _("Name who handled the receipt.")})
+    transfer.received_on = received_on
+    transfer.received_by = actor
+    transfer.receipt_returned_on = received_on
+    transfer.receipt_handler = handler.strip()
+    transfer.receipt_phone = phone.strip()
+    _move(transfer, S.RECEIVED, actor)
+    _move(transfer, S.RECEIPT_RETURNED, actor)
+    _complete_move(actor, transfer, received_on)
+    return transfer
+
+
+# --- expiry and reissue ---------------------------------------------------------------------
+
+
+@action
+def do_expire_letters(*, actor: User | None, today: dt.date | None = None) -> int:
+    """Issued letters past their validity become expired (nightly); their shares go."""
+    today = today or timezone.localdate()
+    count = 0
+    for transfer in (
+        Transfer.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("member", "from_org", "to_org")
+        .filter(status=S.ISSUED, valid_until__lt=today)
+        .order_by("pk")
+    ):
+        _move(transfer, S.EXPIRED, actor)
+        sync_shares(actor=actor, member=transfer.member)
+        _notify(actor, transfer.from_org, transfer, _("A transfer letter expired unreceived"))
+        count += 1
+    return count
+
+
+@action
+def do_reissue(
+    *,
+    actor: User,
+    transfer: Transfer,
+    issued_on: dt.date,
+    valid_days: int | None = None,
+    to_org: Organization | None = None,
+    to_name: str = "",
+    addressee: str = "",
+) -> Transfer:
+    """Reissue (换开) an expired or refused letter: the old one becomes void, the new one gets a
+    new number and points back to it. The destination may be corrected."""
+    old = _lock(transfer)
+    _require(actor, old.issuing_committee)
+    if old.number is None:
+        raise ValidationError(_("Only an issued letter can be reissued."))
+    _move(old, S.REISSUED, actor)
+    destination_changed = to_org is not None or bool(to_name.strip())
+    new_to_org = to_org if destination_changed else old.to_org
+    new_to_name = to_name.strip() if destination_changed and to_org is None else ""
+    if not destination_changed:
+        new_to_name = old.to_name
+    _check_destination(old.member, new_to_org, new_to_name)
+    new = Transfer(
+        member=old.member,
+        from_org=old.from_org,
+        to_org=new_to_org,
+        to_name=new_to_name,
+        addressee=addressee.strip()
+        or (old.addressee if not destination_changed else (new_to_org or new_to_name).__str__()),
+        reason=old.reason,
+        episode=old.episode,
+        issuing_committee=old.issuing_committee,
+        valid_days=valid_days if valid_days is not None else old.valid_days,
+        dues_paid_until=old.dues_paid_until,
+        member_phone=old.member_phone,
+        reissue_of=old,
+        batch=old.batch,
+        created_by=actor,
+    )
+    new.full_clean()
+    new.save()
+    TransferEvent.objects.create(
+        transfer=new,
+        to_status=S.DRAFT,
+        actor=actor,
+        note=_("Reissue of %(number)s") % {"number": old.number},
+    )
+    _issue(actor, new, issued_on)
+    return new
