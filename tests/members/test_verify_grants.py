@@ -51,4 +51,22 @@ def test_drift_is_reported_then_repaired(tree, members, secretary, station):
     visible = set(Member.objects.visible_to(station).values_list("pk", flat=True))
     assert member.pk in visible
     assert members["shared"].pk not in visible
-    assert "every share matches" in run()
+    assert "every share is justified" in run()
+
+
+def test_an_issued_letter_justifies_a_view_share(tree, members, secretary, town):
+    from transfers.actions import do_issue, do_start_transfer
+
+    transfer = do_start_transfer(
+        actor=secretary,
+        member=members["a1"],
+        to_org=tree.b1,
+        reason="work",
+        dues_paid_until=dt.date(2026, 1, 1),
+    )
+    do_issue(actor=town, transfer=transfer, issued_on=dt.date.today())
+    # Only the fixture's unjustified share drifts: the letter's grant is expected.
+    with pytest.raises(CommandError, match="1 shares drifted"):
+        run()
+    run("--repair")
+    assert "every share is justified" in run()

@@ -1,9 +1,10 @@
-"""Check that every share of a member matches an open check-in, and repair drift on request.
+"""Check that every share of a member is justified, and repair drift on request.
 
-A member is shared with an organization's group exactly while they are checked in there
-(`do_check_in` grants, `do_end_episode` revokes). A grant without such a check-in is extra (the
-organization sees a member it should not); a check-in without the grant is missing (the inflow
-side cannot record the member's life). Run nightly or after a restore:
+A member is shared with an organization's group exactly while something justifies it (see
+members/sharing.py): an absence checked in there, or a transfer letter issued to it. A grant
+without a reason is extra (the organization sees a member it should not); a reason without the
+grant is missing (the inflow side cannot record the member's life). Run nightly or after a
+restore:
 
     manage.py verify_grants            # report; exit status 1 if anything drifted
     manage.py verify_grants --repair   # revoke the extra, grant the missing (audited)
@@ -14,59 +15,52 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
-from members.actions import SHARE_PERMISSIONS, do_share_member, do_unshare_member
-from members.models import EpisodeStatus, Member, MemberGroupObjectPermission, MobilityEpisode
+from members.actions import do_change_shares
+from members.models import Member
+from members.sharing import drift
 from organizations.models import Organization
 
 
-def expected_shares() -> set[tuple[int, int]]:
-    """(member id, organization id) for every open check-in."""
-    return set(
-        MobilityEpisode.objects.filter(
-            status=EpisodeStatus.CHECKED_IN, inflow_org__isnull=False
-        ).values_list("member_id", "inflow_org_id")
-    )
-
-
-def actual_shares() -> dict[tuple[int, int], set[str]]:
-    """(member id, organization id) → the share permissions its group holds on the member."""
-    held: dict[tuple[int, int], set[str]] = {}
-    rows = MemberGroupObjectPermission.objects.filter(
-        permission__codename__in=SHARE_PERMISSIONS, group__organization__isnull=False
-    ).values_list("content_object_id", "group__organization__id", "permission__codename")
-    for member_id, org_id, codename in rows:
-        held.setdefault((member_id, org_id), set()).add(codename)
-    return held
-
-
 class Command(BaseCommand):
-    help = "Report (and with --repair, fix) member shares that do not match an open check-in."
+    help = "Report (and with --repair, fix) member shares that nothing justifies, or missing ones."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--repair", action="store_true", help="revoke extra, grant missing")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        expected = expected_shares()
-        actual = actual_shares()
-        extra = sorted(set(actual) - expected)
-        missing = sorted(
-            key for key in expected if actual.get(key, set()) != set(SHARE_PERMISSIONS)
-        )
-        members = Member.objects.in_bulk([m for m, _o in extra + missing])
-        orgs = Organization.objects.in_bulk([o for _m, o in extra + missing])
-        for member_id, org_id in extra:
-            self.stdout.write(f"extra:   {members[member_id]} → {orgs[org_id]}")
-            if options["repair"]:
-                do_unshare_member(actor=None, member=members[member_id], organization=orgs[org_id])
-        for member_id, org_id in missing:
-            self.stdout.write(f"missing: {members[member_id]} → {orgs[org_id]}")
-            if options["repair"]:
-                do_share_member(actor=None, member=members[member_id], organization=orgs[org_id])
-        drift = len(extra) + len(missing)
-        if not drift:
-            self.stdout.write("every share matches an open check-in")
+        with transaction.atomic():
+            missing, extra = drift()
+            keys = [*missing, *extra]
+            members = Member.objects.in_bulk([m for m, _o in keys])
+            orgs = Organization.objects.select_related("group").in_bulk([o for _m, o in keys])
+            for (member_id, org_id), codenames in sorted(extra.items()):
+                self.stdout.write(
+                    f"extra:   {members[member_id]} → {orgs[org_id]} ({', '.join(sorted(codenames))})"
+                )
+                if options["repair"]:
+                    do_change_shares(
+                        actor=None,
+                        member=members[member_id],
+                        organization=orgs[org_id],
+                        revoke=codenames,
+                    )
+            for (member_id, org_id), codenames in sorted(missing.items()):
+                self.stdout.write(
+                    f"missing: {members[member_id]} → {orgs[org_id]} ({', '.join(sorted(codenames))})"
+                )
+                if options["repair"]:
+                    do_change_shares(
+                        actor=None,
+                        member=members[member_id],
+                        organization=orgs[org_id],
+                        grant=codenames,
+                    )
+        count = len(keys)
+        if not count:
+            self.stdout.write("every share is justified by a check-in or an issued letter")
         elif options["repair"]:
-            self.stdout.write(f"repaired {drift}")
+            self.stdout.write(f"repaired {count}")
         else:
-            raise CommandError(f"{drift} shares drifted; run with --repair to fix them")
+            raise CommandError(f"{count} shares drifted; run with --repair to fix them")
