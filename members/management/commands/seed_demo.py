@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from faker import Faker
 
 from core.audit import acting_as, filed_under, record_event
@@ -42,6 +42,7 @@ from organizations.actions import (
     do_grant_role,
 )
 from organizations.models import ManagementMode, Organization, OrgKind, RoleKind, Sector
+from transfers.demo import build_demo_transfers
 
 SEED = 2026
 PROVINCE, CITY, COUNTY = "330000", "330100", "330122"
@@ -180,7 +181,8 @@ class Command(BaseCommand):
                 "seed_demo only runs on an empty database.)"
             )
         started = time.monotonic()
-        with transaction.atomic():
+        # Notices and end notes are stored as written: write them in the deployment's language.
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             builder = DemoBuilder(self.stdout.write)
             summary = builder.build()
         elapsed = time.monotonic() - started
@@ -217,6 +219,8 @@ class DemoBuilder:
         users = self._create_demo_users(admin, county)
         episodes = self._create_episodes(admin, members)
         self.write(f"  外出流动记录 {episodes} 条已登记")
+        transfers = self._create_transfers(admin)
+        self.write(f"  组织关系转接 {transfers} 条已生成")
         summary = {
             "organizations": self.org_count,
             "members": len(members),
@@ -226,6 +230,7 @@ class DemoBuilder:
             "archived": sum(m.archived_at is not None for m in members),
             "users": users,
             "episodes": episodes,
+            "transfers": transfers,
         }
         record_event(
             actor=admin,
@@ -311,6 +316,44 @@ class DemoBuilder:
                     note="返乡",
                 )
         return count
+
+    # --- transfers --------------------------------------------------------------------------
+
+    def _create_transfers(self, admin: User) -> int:
+        """Transfers in every state: from the `secretary` login's branch (its outgoing queue),
+        to the `secretary2` login's branch (its incoming queue), awaiting the `town` login's
+        approval, out of the system, and a batch of graduates."""
+        settled = (
+            Member.objects.active()
+            .filter(is_mobile=False, lost_contact=False, standing=Standing.NORMAL)
+            .exclude(name=DISTINCTIVE_MEMBER_NAME)
+            .select_related("home_org")
+            .order_by("id")
+        )
+        first_township = self.townships[0]
+        senders = list(settled.filter(home_org=self.secretary_branch)[:16])
+        others = list(
+            settled.filter(home_org__path__startswith=first_township.path)
+            .exclude(home_org=self.secretary_branch)
+            .order_by("home_org__path", "id")[::7][:3]
+        )
+        elsewhere = (
+            Organization.objects.filter(
+                path__startswith=self.townships[1].path, kind=OrgKind.BRANCH, is_active=True
+            )
+            .exclude(pk=self.secretary2_branch.pk)
+            .order_by("path")
+            .first()
+        )
+        assert elsewhere is not None
+        return build_demo_transfers(
+            actor=admin,
+            senders=senders,
+            others=others,
+            receiver=self.secretary2_branch,
+            elsewhere=elsewhere,
+            today=self.today,
+        )
 
     # --- users ------------------------------------------------------------------------------
 

@@ -36,9 +36,8 @@ class Command(BaseCommand):
             members = Member.objects.in_bulk([m for m, _o in keys])
             orgs = Organization.objects.select_related("group").in_bulk([o for _m, o in keys])
             for (member_id, org_id), codenames in sorted(extra.items()):
-                self.stdout.write(
-                    f"extra:   {members[member_id]} → {orgs[org_id]} ({', '.join(sorted(codenames))})"
-                )
+                held = ", ".join(sorted(codenames))
+                self.stdout.write(f"extra:   {members[member_id]} → {orgs[org_id]} ({held})")
                 if options["repair"]:
                     do_change_shares(
                         actor=None,
@@ -47,9 +46,8 @@ class Command(BaseCommand):
                         revoke=codenames,
                     )
             for (member_id, org_id), codenames in sorted(missing.items()):
-                self.stdout.write(
-                    f"missing: {members[member_id]} → {orgs[org_id]} ({', '.join(sorted(codenames))})"
-                )
+                held = ", ".join(sorted(codenames))
+                self.stdout.write(f"missing: {members[member_id]} → {orgs[org_id]} ({held})")
                 if options["repair"]:
                     do_change_shares(
                         actor=None,

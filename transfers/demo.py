@@ -1,0 +1,124 @@
+"""Demo transfers in every state, built through the actions (called by seed_demo)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+
+from core.models import User
+from members.models import Member
+from organizations.models import Organization
+from transfers.actions import (
+    do_approve,
+    do_expire_letters,
+    do_issue,
+    do_receive,
+    do_record_receipt,
+    do_reissue,
+    do_reject,
+    do_return_receipt,
+    do_start_transfer,
+    do_start_transfers,
+    do_submit,
+    do_withdraw,
+)
+from transfers.models import Transfer
+
+OUT_OF_SYSTEM = (
+    ("中共江苏省苏州市工业园区娄葑街道工作委员会", "中共苏州工业园区工委组织部"),
+    ("中共安徽省合肥市蜀山区笔架山街道工作委员会", "中共合肥市蜀山区委组织部"),
+)
+
+
+def build_demo_transfers(
+    *,
+    actor: User,
+    senders: Sequence[Member],
+    others: Sequence[Member],
+    receiver: Organization,
+    elsewhere: Organization,
+    today: dt.date,
+) -> int:
+    """`senders` belong to the `secretary` login's branch, `others` to other branches of the
+    same township; `receiver` is the `secretary2` login's branch. Answers the number made."""
+    dues = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    mine: Iterator[Member] = iter(senders)
+    theirs: Iterator[Member] = iter(others)
+
+    def start(member: Member, to: Organization | None = None, **extra: object) -> Transfer:
+        fields: dict[str, object] = {
+            "reason": "工作调动，在新单位长期就业",
+            "dues_paid_until": dues,
+            **extra,
+        }
+        if to is not None:
+            fields["to_org"] = to
+        return do_start_transfer(actor=actor, member=member, **fields)  # type: ignore[arg-type]
+
+    def days_ago(days: int) -> dt.date:
+        return today - dt.timedelta(days=days)
+
+    made = 0
+    # Draft, awaiting approval, approved but not yet issued.
+    start(next(mine), receiver)
+    do_submit(actor=actor, transfer=start(next(mine), elsewhere))
+    approved = start(next(mine), receiver)
+    do_submit(actor=actor, transfer=approved)
+    do_approve(actor=actor, transfer=approved)
+    made += 3
+    # Letters on their way: one fresh, one about to expire.
+    for issued_days_ago in (3, 26):
+        transfer = start(next(mine), receiver)
+        do_submit(actor=actor, transfer=transfer)
+        do_approve(actor=actor, transfer=transfer, issue_on=days_ago(issued_days_ago))
+        made += 1
+    # Sent back by the committee; refused by the receiving side; withdrawn by the sender.
+    rejected = start(next(mine), receiver)
+    do_submit(actor=actor, transfer=rejected)
+    do_reject(actor=actor, transfer=rejected, reason="介绍信抬头有误，请核对接收党组织全称")
+    refused = start(next(mine), elsewhere)
+    do_issue(actor=actor, transfer=refused, issued_on=days_ago(5))
+    do_reject(actor=actor, transfer=refused, reason="经核实，该同志未在我单位就业")
+    withdrawn = start(next(mine), receiver)
+    do_withdraw(actor=actor, transfer=withdrawn, reason="本人决定暂不转移")
+    made += 3
+    # Expired unreceived, and one of those reissued.
+    for _ in range(2):
+        transfer = start(next(mine), receiver)
+        do_issue(actor=actor, transfer=transfer, issued_on=days_ago(45))
+        made += 1
+    do_expire_letters(actor=None, today=today)
+    expired = Transfer.objects.filter(status="expired", from_org=senders[0].home_org).first()
+    if expired is not None:
+        do_reissue(actor=actor, transfer=expired, issued_on=days_ago(2))
+        made += 1
+    # Received within the system: one with the receipt overdue, two with it returned.
+    overdue = start(next(theirs), receiver)
+    do_issue(actor=actor, transfer=overdue, issued_on=days_ago(50))
+    do_receive(actor=actor, transfer=overdue, received_on=days_ago(40))
+    for _ in range(2):
+        transfer = start(next(theirs), receiver)
+        do_issue(actor=actor, transfer=transfer, issued_on=days_ago(20))
+        do_receive(actor=actor, transfer=transfer, received_on=days_ago(15))
+        do_return_receipt(actor=actor, transfer=transfer, returned_on=days_ago(10), handler="周敏")
+    made += 3
+    # Out of the system: one letter out, one whose receipt came back by post.
+    for i, (name, addressee) in enumerate(OUT_OF_SYSTEM):
+        transfer = start(next(mine), to_name=name, addressee=addressee, valid_days=60)
+        do_issue(actor=actor, transfer=transfer, issued_on=days_ago(20))
+        if i:
+            do_record_receipt(
+                actor=actor, transfer=transfer, received_on=days_ago(6), handler="陈立"
+            )
+        made += 1
+    # Graduates leaving together: one batch of drafts.
+    batch = [next(mine) for _ in range(3)]
+    do_start_transfers(
+        actor=actor,
+        members=batch,
+        to_org=elsewhere,
+        reason="毕业分配到新单位",
+        dues_paid_until=dues,
+    )
+    made += len(batch)
+    return made
