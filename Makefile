@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint typecheck djangocheck pytest bench messages stop-db clean
+.PHONY: install run test lint typecheck djangocheck pytest bench bench-transfers messages stop-db clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -41,6 +41,10 @@ test: lint typecheck djangocheck pytest
 
 bench: install
 	$(BIN)/python -m benchmarks.run
+
+# Only the transfers part of `make bench` (1,000 transfers, the incoming queue, suggestions).
+bench-transfers: install
+	$(BIN)/python -m benchmarks.transfers
 
 # Rebuild the Chinese translations (needs GNU gettext; the compiled .mo is committed).
 messages: install

@@ -305,6 +305,8 @@ class Generator:
                     self.stamp,
                     self.stamp,
                     org_id,
+                    3,
+                    "",
                 )
                 yield "\t".join(str(f) for f in row) + "\n"
 
@@ -328,7 +330,7 @@ MEMBER_COLUMNS = (
     "membership", "job", "phone", "home_address", "household_registration", "residence",
     "employer", "standing", "lost_contact", "lost_contact_since", "is_mobile",
     "mobile_destination", "archived_at", "archive_reason", "created_at", "updated_at",
-    "home_org_id",
+    "home_org_id", "report_every_months", "last_known_place",
 )  # fmt: skip
 ORG_COLUMNS = (
     "id", "path", "depth", "numchild", "name", "kind", "sector", "management_mode",

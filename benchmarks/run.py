@@ -472,6 +472,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--explain", action="store_true", help="EXPLAIN ANALYZE each case's slowest app query"
     )
+    parser.add_argument(
+        "--transfers",
+        type=int,
+        default=1000,
+        help="transfers to issue and receive afterwards (benchmarks/transfers.py); 0 skips them",
+    )
     args = parser.parse_args(argv)
     server_from_url = bool(os.environ.get("DATABASE_URL"))
     generate.ensure(rebuild=args.rebuild)
@@ -490,6 +496,10 @@ def main(argv: list[str] | None = None) -> None:
         (RESULTS_DIR / f"{stamp}-plans.txt").write_text(plan_text + "\n")
         print(f"\nquery plans: {Path(RESULTS_DIR / f'{stamp}-plans.txt').relative_to(BASE_DIR)}")
     print(f"results: {(RESULTS_DIR / f'{stamp}.json').relative_to(BASE_DIR)}")
+    if args.transfers:
+        from benchmarks import transfers
+
+        transfers.report(transfers.run(args.reps, args.transfers))
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,18 +15,27 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateInput, ScopedModelChoiceField
 from core.models import User
 from core.scoping import Action
-from core.validators import id_birth_date, id_gender, normalize_id_number, validate_id_number
+from core.validators import (
+    id_birth_date,
+    id_gender,
+    normalize_id_number,
+    validate_id_number,
+    validate_mobile_phone,
+)
 from members.actions import MEMBER_FIELDS, STATE_FIELDS
 from members.mobility_actions import OUTFLOW_FIELDS
 from members.models import (
     ContactRecord,
     EpisodeStatus,
     FindingAttempt,
+    FoundArrival,
     Member,
     MobilityEpisode,
+    OccupationCategory,
     RegularReport,
 )
-from organizations.models import BRANCH_KINDS, Organization, Role
+from members.routing import Route, check_in_organizations, routing_candidates, suggest_route
+from organizations.models import BRANCH_KINDS, Organization, Role, Sector
 
 
 class MemberForm(forms.ModelForm):
@@ -209,7 +220,93 @@ class EndEpisodeForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
-class CheckInForm(forms.Form):
+class RoutingForm(forms.Form):
+    """What is known of an arriving member that decides which organization takes them, the
+    organization (suggested by the management mode, see `members.routing`) and the reason when
+    the user chooses another one. The check-in and found pages share it."""
+
+    residence = forms.CharField(
+        label=_("Where they live"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Community, street or address: the community organization there may take them."
+        ),
+    )
+    employer = forms.CharField(label=_("Employer there"), max_length=200, required=False)
+    employer_sector = forms.ChoiceField(
+        label=_("Employer sector"), choices=[("", "—"), *Sector.choices], required=False
+    )
+    employer_has_party_org = forms.BooleanField(
+        label=_("The employer has a party organization"), required=False
+    )
+    inflow_org = ScopedModelChoiceField(
+        queryset=Organization.objects.none(), label=_("Inflow organization")
+    )
+    routing_override_reason = forms.CharField(
+        label=_("Reason for choosing another organization"),
+        max_length=200,
+        required=False,
+        help_text=_("Needed only when you choose an organization other than the suggested one."),
+    )
+
+    #: The form fields the routing rule reads.
+    FACTS = ("residence", "employer", "employer_sector", "employer_has_party_org")
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["inflow_org"].queryset = check_in_organizations(actor)  # type: ignore[attr-defined]
+        self.route: Route | None = None
+        if not self.is_bound:
+            # The page opens (or comes back from "suggest") with the suggestion chosen.
+            self.route = self.suggest(self.initial)
+            if self.route.organization is not None and not self.initial.get("inflow_org"):
+                self.initial["inflow_org"] = self.route.organization.pk
+
+    def suggest(self, facts: Mapping[str, Any]) -> Route:
+        has_party_org = facts.get("employer_has_party_org")
+        return suggest_route(
+            routing_candidates(self.fields["inflow_org"].queryset),  # type: ignore[attr-defined]
+            residence=str(facts.get("residence") or ""),
+            employer=str(facts.get("employer") or ""),
+            employer_sector=str(facts.get("employer_sector") or ""),
+            employer_has_party_org=has_party_org not in (None, False, "", "false", "False"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        self.route = self.suggest(data)
+        chosen: Organization | None = data.get("inflow_org")
+        suggested = self.route.organization
+        if (
+            chosen is not None
+            and suggested is not None
+            and chosen != suggested
+            and not (data.get("routing_override_reason") or "").strip()
+        ):
+            self.add_error(
+                "routing_override_reason",
+                gettext(
+                    "The management mode suggests %(org)s: give the reason for choosing another "
+                    "organization."
+                )
+                % {"org": suggested.name},
+            )
+        return data
+
+    def routing_kwargs(self) -> dict[str, Any]:
+        """The routing arguments of `do_check_in` / `do_register_found`."""
+        assert self.route is not None
+        return {
+            "inflow_org": self.cleaned_data["inflow_org"],
+            "suggested_org": self.route.organization,
+            "routing_override_reason": self.cleaned_data["routing_override_reason"],
+            **{name: self.cleaned_data[name] for name in self.FACTS},
+        }
+
+
+class CheckInForm(RoutingForm):
     """Inflow check-in (流入报到): the arriving member is found by ID-card number and name."""
 
     id_number = forms.CharField(label=_("ID number"), max_length=18)
@@ -217,19 +314,18 @@ class CheckInForm(forms.Form):
     checked_in_on = forms.DateField(
         label=_("Checked in on"), widget=DateInput(), initial=dt.date.today
     )
-    inflow_org = ScopedModelChoiceField(
-        queryset=Organization.objects.none(), label=_("Inflow organization")
-    )
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["inflow_org"].queryset = (  # type: ignore[attr-defined]
-            Organization.objects.visible_to(actor, Action.CHANGE)
-            .active()
-            .filter(kind__in=BRANCH_KINDS)
-            .order_by("path")
-        )
+        super().__init__(*args, actor=actor, **kwargs)
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 18})
+
+    def check_in_kwargs(self) -> dict[str, Any]:
+        return {
+            "id_number": self.cleaned_data["id_number"],
+            "name": self.cleaned_data["name"],
+            "checked_in_on": self.cleaned_data["checked_in_on"],
+            **self.routing_kwargs(),
+        }
 
 
 class ContactForm(forms.ModelForm):
@@ -251,7 +347,15 @@ class FindingAttemptForm(forms.ModelForm):
 
 
 class MarkLostForm(forms.Form):
+    """Put a member on the whereabouts-unknown list: since when, and where last known."""
+
     since = forms.DateField(label=_("Lost contact since"), widget=DateInput())
+    last_known_place = forms.CharField(
+        label=_("Last known place"),
+        max_length=200,
+        required=False,
+        help_text=_("Where the member was last known to be: city, address, employer."),
+    )
 
 
 class ReportForm(forms.ModelForm):
@@ -261,3 +365,124 @@ class ReportForm(forms.ModelForm):
         model = RegularReport
         fields = ["reported_on", "channel", "summary"]
         widgets = {"reported_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 4})}
+
+
+class FoundMemberForm(RoutingForm):
+    """Register a member of the system who arrived without an outflow registration (a "found"
+    member): a deliberate step after the check-in said there was no outflow record."""
+
+    id_number = forms.CharField(label=_("ID number"), max_length=18)
+    name = forms.CharField(label=_("Name"), max_length=50)
+    arrived_on = forms.DateField(
+        label=_("Arrived and reported on"), widget=DateInput(), initial=timezone.localdate
+    )
+    left_on = forms.DateField(
+        label=_("Left home on"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("If the member knows; otherwise the date of arrival is recorded."),
+    )
+    destination_province = forms.CharField(label=_("Province here"), max_length=30)
+    destination_city = forms.CharField(label=_("City here"), max_length=30, required=False)
+    destination_county = forms.CharField(label=_("County/district here"), max_length=30)
+    occupation = forms.ChoiceField(
+        label=_("Occupation category"),
+        choices=OccupationCategory.choices,
+        initial=OccupationCategory.OTHER,
+    )
+    reason = forms.CharField(label=_("Reason for leaving"), max_length=200, required=False)
+    phone_there = forms.CharField(
+        label=_("Phone here"), max_length=11, required=False, validators=[validate_mobile_phone]
+    )
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, actor=actor, **kwargs)
+        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 18})
+        self.fields["phone_there"].widget.attrs.update({"inputmode": "numeric", "maxlength": 11})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        left_on: dt.date | None = data.get("left_on")
+        arrived_on: dt.date | None = data.get("arrived_on")
+        if left_on and arrived_on and left_on > arrived_on:
+            self.add_error("left_on", gettext("The member cannot have left home after arriving."))
+        return data
+
+    def found_kwargs(self) -> dict[str, Any]:
+        """The arguments of `do_register_found`."""
+        own = (
+            "id_number",
+            "name",
+            "arrived_on",
+            "left_on",
+            "destination_province",
+            "destination_city",
+            "destination_county",
+            "occupation",
+            "reason",
+            "phone_there",
+        )
+        return {**{name: self.cleaned_data[name] for name in own}, **self.routing_kwargs()}
+
+
+class FoundArrivalForm(forms.ModelForm):
+    """A party member who arrived without any outflow record and whose ID-card number is not in
+    the system: recorded by the inflow side until the home organization is reached."""
+
+    inflow_org = ScopedModelChoiceField(
+        queryset=Organization.objects.none(), label=_("Inflow organization")
+    )
+
+    class Meta:
+        model = FoundArrival
+        fields = [
+            "id_number",
+            "name",
+            "phone",
+            "claimed_home_org",
+            "arrived_on",
+            "residence",
+            "employer",
+            "inflow_org",
+        ]
+        widgets = {"arrived_on": DateInput()}
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        orgs = check_in_organizations(actor)
+        self.fields["inflow_org"].queryset = orgs  # type: ignore[attr-defined]
+        self.fields["arrived_on"].initial = timezone.localdate
+        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 18})
+        self.fields["phone"].widget.attrs.update({"inputmode": "numeric", "maxlength": 11})
+
+    def clean_id_number(self) -> str:
+        value = normalize_id_number(self.cleaned_data.get("id_number") or "")
+        validate_id_number(value)
+        return value
+
+    def validate_unique(self) -> None:
+        # The action names where an open record of the same person is kept.
+        pass
+
+
+class CloseArrivalForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why the record is closed"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MatchArrivalForm(forms.Form):
+    """Where the member is, for the found episode the match creates (not needed when the home
+    branch has registered the outflow meanwhile: the member is then checked in)."""
+
+    destination_province = forms.CharField(label=_("Province here"), max_length=30, required=False)
+    destination_county = forms.CharField(
+        label=_("County/district here"), max_length=30, required=False
+    )
+    occupation = forms.ChoiceField(
+        label=_("Occupation category"),
+        choices=OccupationCategory.choices,
+        initial=OccupationCategory.OTHER,
+    )

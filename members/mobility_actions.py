@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
@@ -19,14 +20,18 @@ from core.scoping import Action
 from core.validators import normalize_id_number
 from members.actions import do_share_member, do_unshare_member
 from members.models import (
+    ArrivalStatus,
     ContactRecord,
+    EpisodeOrigin,
     EpisodeStatus,
     FindingAttempt,
+    FoundArrival,
     Member,
     MobilityEpisode,
+    OccupationCategory,
     RegularReport,
 )
-from members.models.mobility import OPEN_STATUSES
+from members.models.mobility import CURRENT_STATUSES, OPEN_STATUSES
 from organizations.actions import do_notify_organization
 from organizations.models import BRANCH_KINDS, Organization
 from organizations.scope import user_scope
@@ -75,10 +80,23 @@ def do_register_outflow(*, actor: User, member: Member, **fields: Any) -> Mobili
     if member.is_archived:
         raise ValidationError(_("An archived member cannot be registered as leaving."))
     current = (
-        MobilityEpisode.objects.filter(member=member, status__in=OPEN_STATUSES)
+        MobilityEpisode.objects.filter(member=member, status__in=CURRENT_STATUSES)
         .select_related("inflow_org")
         .first()
     )
+    if current is not None and current.status == EpisodeStatus.LOST:
+        assert current.lost_since is not None
+        raise ValidationError(
+            _(
+                "%(name)s is away and lost contact (since %(since)s, last known at %(place)s): "
+                "record finding them, or end that absence, before registering a new one."
+            )
+            % {
+                "name": member.name,
+                "since": current.lost_since.isoformat(),
+                "place": member.last_known_place or current.destination,
+            }
+        )
     if current is not None:
         raise ValidationError(
             _("%(name)s is already registered as away (since %(date)s, to %(place)s).")
@@ -142,13 +160,21 @@ def do_check_in(
     id_number: str,
     name: str,
     checked_in_on: dt.date,
+    suggested_org: Organization | None = None,
+    routing_override_reason: str = "",
+    residence: str = "",
+    employer: str = "",
+    employer_sector: str = "",
+    employer_has_party_org: bool | None = None,
 ) -> MobilityEpisode:
-    """Inflow check-in (流入报到): the arriving member reports to `inflow_org`."""
-    _require_change(actor, inflow_org)
-    if inflow_org.kind not in BRANCH_KINDS or not inflow_org.is_active:
-        raise ValidationError(
-            _("Members check in with an active branch or check-in station, not a committee.")
-        )
+    """Inflow check-in (流入报到): the arriving member reports to `inflow_org`.
+
+    `suggested_org` is the organization the management mode suggested (`members.routing`);
+    taking the member in elsewhere needs `routing_override_reason`. What the inflow side learnt
+    of the member (residence, employer) fills what the outflow registration left empty.
+    """
+    _check_inflow_org(actor, inflow_org)
+    routing = _routing_fields(actor, inflow_org, suggested_org, routing_override_reason)
     found = find_member_for_check_in(id_number=id_number, name=name)
     if found is None:
         raise ValidationError(
@@ -194,6 +220,18 @@ def do_check_in(
     episode.inflow_org = inflow_org
     episode.checked_in_on = checked_in_on
     episode.checked_in_by = actor
+    for field, value in routing.items():
+        setattr(episode, field, value)
+    learnt = {
+        "destination_address": residence.strip(),
+        "employer": employer.strip(),
+        "employer_sector": employer_sector,
+    }
+    for field, value in learnt.items():
+        if value and not getattr(episode, field):
+            setattr(episode, field, value)
+    if employer_has_party_org and not episode.employer_has_party_org:
+        episode.employer_has_party_org = True
     episode.full_clean()
     episode.save()
     do_share_member(actor=actor, member=member, organization=inflow_org)
@@ -204,6 +242,9 @@ def do_check_in(
         body=_("Checked in on %(date)s.") % {"date": checked_in_on.isoformat()},
         url=reverse("members:detail", args=[member.pk]),
     )
+    from members.certificate_actions import fill_inflow_part_on_check_in
+
+    fill_inflow_part_on_check_in(actor=actor, episode=episode)
     return episode
 
 
@@ -228,6 +269,9 @@ def do_end_episode(
     episode.save()
     if episode.inflow_org is not None:
         do_unshare_member(actor=actor, member=episode.member, organization=episode.inflow_org)
+    from members.certificate_actions import return_certificates_for_episode
+
+    return_certificates_for_episode(actor=actor, episode=episode, ended_on=ended_on)
     member = episode.member
     member.is_mobile = False
     member.mobile_destination = ""
@@ -256,17 +300,56 @@ def do_record_contact(
     return record
 
 
+#: The member's fields that say contact is lost; finding the member clears them together.
+LOST_FIELDS = ["lost_contact", "lost_contact_since", "last_known_place", "updated_at"]
+
+
 @action
-def do_mark_lost(*, actor: User, member: Member, since: dt.date) -> Member:
-    """Put the member on the whereabouts-unknown list (失联): the home side decides."""
+def do_mark_lost(
+    *, actor: User, member: Member, since: dt.date, last_known_place: str = ""
+) -> Member:
+    """Put the member on the whereabouts-unknown list (失联): the home side decides.
+
+    A member lost while away takes their absence with them: the current episode becomes
+    "lost" with the same date. The inflow organization keeps its share of the member, since it
+    is often the one that can find them.
+    """
     member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
     _require_change(actor, member.home_org)
-    if since > dt.date.today():
+    if member.is_archived:
+        raise ValidationError(_("An archived member cannot be marked as lost contact."))
+    if member.lost_contact:
+        assert member.lost_contact_since is not None
+        raise ValidationError(
+            _("%(name)s is already on the whereabouts-unknown list (since %(date)s).")
+            % {"name": member.name, "date": member.lost_contact_since.isoformat()}
+        )
+    if since > timezone.localdate():
         raise ValidationError({"since": _("Contact cannot be lost in the future.")})
+    episode = (
+        MobilityEpisode.objects.select_for_update(of=("self",))
+        .filter(member=member, status__in=OPEN_STATUSES)
+        .first()
+    )
+    if episode is not None and since < episode.out_date:
+        raise ValidationError(
+            {
+                "since": _(
+                    "The member left on %(date)s: contact while away cannot be lost before that."
+                )
+                % {"date": episode.out_date.isoformat()}
+            }
+        )
     member.lost_contact = True
     member.lost_contact_since = since
+    member.last_known_place = last_known_place.strip()
     member.full_clean()
-    member.save(update_fields=["lost_contact", "lost_contact_since", "updated_at"])
+    member.save(update_fields=LOST_FIELDS)
+    if episode is not None:
+        _transition(episode, EpisodeStatus.LOST)
+        episode.lost_since = since
+        episode.full_clean()
+        episode.save(update_fields=["status", "lost_since", "updated_at"])
     return member
 
 
@@ -289,8 +372,16 @@ def do_record_finding_attempt(
         raise ValidationError(
             _("%(name)s is not lost: there is no one to find.") % {"name": member.name}
         )
-    if attempted_on > dt.date.today():
+    if attempted_on > timezone.localdate():
         raise ValidationError({"attempted_on": _("An attempt cannot be in the future.")})
+    assert member.lost_contact_since is not None
+    if attempted_on < member.lost_contact_since:
+        raise ValidationError(
+            {
+                "attempted_on": _("Contact was lost on %(date)s: an attempt comes after that.")
+                % {"date": member.lost_contact_since.isoformat()}
+            }
+        )
     attempt = FindingAttempt(
         member=member,
         attempted_on=attempted_on,
@@ -304,7 +395,26 @@ def do_record_finding_attempt(
     if found:
         member.lost_contact = False
         member.lost_contact_since = None
-        member.save(update_fields=["lost_contact", "lost_contact_since", "updated_at"])
+        member.last_known_place = ""
+        member.full_clean()
+        member.save(update_fields=LOST_FIELDS)
+        # The absence goes on where it stood: checked in if an organization had taken the
+        # member in (it kept its share while they were lost), registered otherwise.
+        episode = (
+            MobilityEpisode.objects.select_for_update(of=("self",))
+            .filter(member=member, status=EpisodeStatus.LOST)
+            .first()
+        )
+        if episode is not None:
+            back = (
+                EpisodeStatus.CHECKED_IN
+                if episode.inflow_org_id is not None
+                else EpisodeStatus.REGISTERED
+            )
+            _transition(episode, back)
+            episode.lost_since = None
+            episode.full_clean()
+            episode.save(update_fields=["status", "lost_since", "updated_at"])
     return attempt
 
 
@@ -327,3 +437,330 @@ def do_record_report(
     report.full_clean()
     report.save()
     return report
+
+
+# --- Routing by management mode, and found members (members who arrived without an outflow
+# registration). Check-in and found registration share the routing rule: the organization the
+# management mode suggested, or another one in scope with a reason.
+
+
+def _check_inflow_org(actor: User, inflow_org: Organization) -> None:
+    _require_change(actor, inflow_org)
+    if inflow_org.kind not in BRANCH_KINDS or not inflow_org.is_active:
+        raise ValidationError(
+            _("Members check in with an active branch or check-in station, not a committee.")
+        )
+
+
+def _routing_fields(
+    actor: User, inflow_org: Organization, suggested_org: Organization | None, reason: str
+) -> dict[str, Any]:
+    """The episode's routing fields; taking the member in elsewhere than suggested needs a
+    reason. The stored mode is the one the member is actually managed under (the taking
+    organization's); the suggestion is kept beside it."""
+    from members.routing import mode_of
+
+    reason = reason.strip()
+    if suggested_org is not None:
+        _require_change(actor, suggested_org)
+    overridden = suggested_org is not None and suggested_org.pk != inflow_org.pk
+    if overridden and not reason:
+        assert suggested_org is not None
+        raise ValidationError(
+            {
+                "routing_override_reason": _(
+                    "The management mode suggests %(org)s: give the reason for choosing "
+                    "another organization."
+                )
+                % {"org": suggested_org.name}
+            }
+        )
+    return {
+        "routing_mode": mode_of(inflow_org),
+        "suggested_org": suggested_org,
+        "routing_override_reason": reason if overridden else "",
+    }
+
+
+def _refuse_current_episode(member: Member) -> None:
+    """A member who is already away (registered, checked in or lost) is checked in, not found."""
+    current = (
+        MobilityEpisode.objects.select_for_update(of=("self",))
+        .filter(member=member, status__in=CURRENT_STATUSES)
+        .select_related("inflow_org")
+        .first()
+    )
+    if current is None:
+        return
+    if current.status == EpisodeStatus.CHECKED_IN:
+        assert current.inflow_org is not None
+        assert current.checked_in_on is not None
+        raise ValidationError(
+            _("%(name)s already checked in at %(org)s on %(date)s.")
+            % {
+                "name": member.name,
+                "org": current.inflow_org.name,
+                "date": current.checked_in_on.isoformat(),
+            }
+        )
+    raise ValidationError(
+        _(
+            "%(name)s's home branch registered the outflow (left on %(date)s for %(place)s): "
+            "check the member in instead."
+        )
+        % {"name": member.name, "date": current.out_date.isoformat(), "place": current.destination}
+    )
+
+
+@action
+def do_register_found(
+    *,
+    actor: User,
+    inflow_org: Organization,
+    id_number: str,
+    name: str,
+    arrived_on: dt.date,
+    destination_province: str,
+    destination_county: str,
+    destination_city: str = "",
+    residence: str = "",
+    left_on: dt.date | None = None,
+    employer: str = "",
+    employer_has_party_org: bool = False,
+    employer_sector: str = "",
+    occupation: str = "",
+    reason: str = "",
+    phone_there: str = "",
+    suggested_org: Organization | None = None,
+    routing_override_reason: str = "",
+) -> MobilityEpisode:
+    """A member of the system who arrived without an outflow registration (a "found" member):
+    the inflow side deliberately registers them, and the episode begins checked in.
+
+    The episode belongs to the member's home branch like any other (it may end it), the member
+    is shared with `inflow_org` as at check-in, and the home branch is told that its member was
+    found here without an outflow registration.
+    """
+    _check_inflow_org(actor, inflow_org)
+    routing = _routing_fields(actor, inflow_org, suggested_org, routing_override_reason)
+    if arrived_on > timezone.localdate():
+        raise ValidationError({"arrived_on": _("The arrival cannot be in the future.")})
+    if left_on is not None and left_on > arrived_on:
+        raise ValidationError(
+            {"left_on": _("The member cannot have left home after arriving here.")}
+        )
+    found = find_member_for_check_in(id_number=id_number, name=name)
+    if found is None:
+        raise ValidationError(
+            _(
+                "No member with this ID-card number and name is in the system. If their home "
+                "organization does not work in the system, record them as found outside it."
+            )
+        )
+    if found.home_org_id == inflow_org.pk:
+        raise ValidationError(
+            _("%(name)s belongs to %(org)s: a member checks in away from home.")
+            % {"name": found.name, "org": inflow_org.name}
+        )
+    member = Member.objects.select_for_update().select_related("home_org").get(pk=found.pk)
+    _refuse_current_episode(member)
+    episode = MobilityEpisode(
+        member=member,
+        home_org=member.home_org,
+        origin=EpisodeOrigin.FOUND,
+        status=EpisodeStatus.CHECKED_IN,
+        out_date=left_on or arrived_on,
+        destination_province=destination_province.strip(),
+        destination_city=destination_city.strip(),
+        destination_county=destination_county.strip(),
+        destination_address=residence.strip(),
+        employer=employer.strip(),
+        employer_has_party_org=employer_has_party_org,
+        employer_sector=employer_sector,
+        occupation=occupation or OccupationCategory.OTHER,
+        reason=reason.strip() or _("Left without an outflow registration"),
+        phone_there=phone_there,
+        inflow_org=inflow_org,
+        checked_in_on=arrived_on,
+        checked_in_by=actor,
+        registered_by=actor,
+        **routing,
+    )
+    episode.full_clean()
+    episode.save()
+    do_share_member(actor=actor, member=member, organization=inflow_org)
+    member.is_mobile = True
+    member.mobile_destination = episode.destination
+    member.save(update_fields=["is_mobile", "mobile_destination", "updated_at"])
+    do_notify_organization(
+        actor=actor,
+        organization=member.home_org,
+        title=_("%(name)s was found at %(org)s without an outflow registration")
+        % {"name": member.name, "org": inflow_org.name},
+        body=_(
+            "%(org)s took the member in on %(date)s (%(place)s). No outflow had been "
+            "registered: please check the record and keep in touch with the member."
+        )
+        % {
+            "org": inflow_org.name,
+            "date": arrived_on.isoformat(),
+            "place": episode.destination,
+        },
+        url=reverse("members:detail", args=[member.pk]),
+    )
+    from members.certificate_actions import fill_inflow_part_on_check_in
+
+    fill_inflow_part_on_check_in(actor=actor, episode=episode)
+    return episode
+
+
+def _refuse_open_arrival(id_number: str) -> None:
+    existing = (
+        FoundArrival.objects.select_for_update(of=("self",))
+        .filter(id_number=id_number, status=ArrivalStatus.OPEN)
+        .select_related("inflow_org")
+        .first()
+    )
+    if existing is not None:
+        raise ValidationError(
+            {
+                "id_number": _("This person is already recorded as found, by %(org)s on %(date)s.")
+                % {"org": existing.inflow_org.name, "date": existing.arrived_on.isoformat()}
+            }
+        )
+
+
+@action
+def do_record_found_arrival(
+    *,
+    actor: User,
+    inflow_org: Organization,
+    id_number: str,
+    name: str,
+    claimed_home_org: str,
+    arrived_on: dt.date,
+    phone: str = "",
+    residence: str = "",
+    employer: str = "",
+) -> FoundArrival:
+    """A party member who arrived with no outflow record and whose ID-card number is not in the
+    system (their home organization does not work in it): kept by the inflow side until the
+    home organization is reached."""
+    _check_inflow_org(actor, inflow_org)
+    id_number = normalize_id_number(id_number)
+    if arrived_on > timezone.localdate():
+        raise ValidationError({"arrived_on": _("The arrival cannot be in the future.")})
+    if Member.objects.filter(id_number=id_number, archived_at__isnull=True).exists():
+        raise ValidationError(
+            {
+                "id_number": _(
+                    "This ID-card number is in the system: check the name as written on the "
+                    "ID card, then check the member in or register them as found."
+                )
+            }
+        )
+    _refuse_open_arrival(id_number)
+    arrival = FoundArrival(
+        id_number=id_number,
+        name=name.strip(),
+        phone=phone,
+        claimed_home_org=claimed_home_org.strip(),
+        inflow_org=inflow_org,
+        arrived_on=arrived_on,
+        residence=residence.strip(),
+        employer=employer.strip(),
+        recorded_by=actor,
+    )
+    arrival.full_clean()
+    arrival.save()
+    return arrival
+
+
+def _lock_open_arrival(actor: User, arrival: FoundArrival) -> FoundArrival:
+    arrival = (
+        FoundArrival.objects.select_for_update(of=("self",))
+        .select_related("inflow_org")
+        .get(pk=arrival.pk)
+    )
+    _require_change(actor, arrival.inflow_org)
+    if arrival.status != ArrivalStatus.OPEN:
+        raise ValidationError(
+            _("This found person is already %(status)s.")
+            % {"status": arrival.get_status_display().lower()}
+        )
+    return arrival
+
+
+@action
+def do_close_found_arrival(*, actor: User, arrival: FoundArrival, note: str) -> FoundArrival:
+    """Close a found person's record without a match (they moved on, or were not a member)."""
+    arrival = _lock_open_arrival(actor, arrival)
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the record is closed.")})
+    arrival.status = ArrivalStatus.CLOSED
+    arrival.note = note.strip()
+    arrival.full_clean()
+    arrival.save()
+    return arrival
+
+
+@action
+def do_match_found_arrival(
+    *,
+    actor: User,
+    arrival: FoundArrival,
+    destination_province: str = "",
+    destination_county: str = "",
+    occupation: str = "",
+) -> MobilityEpisode:
+    """The found person's home organization now works in the system: match them to their member
+    record by ID-card number and name. If the home branch has registered the outflow meanwhile
+    the member is checked in; otherwise the found person becomes a found episode."""
+    arrival = _lock_open_arrival(actor, arrival)
+    member = find_member_for_check_in(id_number=arrival.id_number, name=arrival.name)
+    if member is None:
+        raise ValidationError(
+            _(
+                "No member with this ID-card number and name is in the system yet: the home "
+                "organization has to register the member first."
+            )
+        )
+    registered = MobilityEpisode.objects.filter(
+        member=member, status__in=[EpisodeStatus.REGISTERED, EpisodeStatus.LOST]
+    ).exists()
+    if registered:
+        episode = do_check_in(
+            actor=actor,
+            inflow_org=arrival.inflow_org,
+            id_number=arrival.id_number,
+            name=arrival.name,
+            checked_in_on=arrival.arrived_on,
+            residence=arrival.residence,
+            employer=arrival.employer,
+        )
+    else:
+        missing = {}
+        if not destination_province.strip():
+            missing["destination_province"] = _("Give the province the member is in.")
+        if not destination_county.strip():
+            missing["destination_county"] = _("Give the county or district the member is in.")
+        if missing:
+            raise ValidationError(missing)
+        episode = do_register_found(
+            actor=actor,
+            inflow_org=arrival.inflow_org,
+            id_number=arrival.id_number,
+            name=arrival.name,
+            arrived_on=arrival.arrived_on,
+            destination_province=destination_province,
+            destination_county=destination_county,
+            residence=arrival.residence,
+            employer=arrival.employer,
+            occupation=occupation,
+            phone_there=arrival.phone,
+        )
+    arrival.status = ArrivalStatus.MATCHED
+    arrival.matched_member = member
+    arrival.full_clean()
+    arrival.save()
+    return episode

@@ -34,6 +34,8 @@ from members.forms import (
     OutflowForm,
     ReportForm,
 )
+from members.found_views import found_step, prefill, require_check_in_scope
+from members.lists import Reach, Thresholds, episode_counts
 from members.mobility_actions import (
     do_check_in,
     do_end_episode,
@@ -44,7 +46,7 @@ from members.mobility_actions import (
     do_register_outflow,
 )
 from members.models import ContactRecord, FindingAttempt, Member, MobilityEpisode, RegularReport
-from organizations.models import BRANCH_KINDS, Notice, Organization
+from organizations.models import Notice
 from organizations.scope import user_scope
 
 LIST_KEYS = ("name_pinyin", "id")
@@ -68,7 +70,13 @@ def home(request: AuthedRequest) -> HttpResponse:
         .select_related("organization")
         .order_by("-created_at")[:5]
     )
-    return render(request, "home.html", {"scope": scope, "counts": counts, "notices": notices})
+    # The mobile members' lists, one aggregate (the lost count is `counts.lost` above).
+    mobile_counts = episode_counts(Reach.of(request.user), Thresholds())
+    return render(
+        request,
+        "home.html",
+        {"scope": scope, "counts": counts, "mobile_counts": mobile_counts, "notices": notices},
+    )
 
 
 @login_required
@@ -300,10 +308,13 @@ class MarkLostView(ScopedActionFormView):
     context_object_name = "member"
 
     def get_form(self, data: Any = None) -> MarkLostForm:
-        return MarkLostForm(data, initial={"since": dt.date.today()})
+        return MarkLostForm(
+            data,
+            initial={"since": dt.date.today(), "last_known_place": self.object.mobile_destination},
+        )
 
     def perform(self, form: MarkLostForm) -> None:
-        do_mark_lost(actor=self.actor, member=self.object, since=form.cleaned_data["since"])
+        do_mark_lost(actor=self.actor, member=self.object, **form.cleaned_data)
         messages.success(self.request, _("Marked as lost contact."))
 
     def get_success_url(self) -> str:
@@ -391,25 +402,35 @@ class EpisodeEndView(ScopedActionFormView):
 
 @login_required
 def check_in(request: AuthedRequest) -> HttpResponse:
-    """Inflow check-in (流入报到): an arriving member reports to a branch or station in scope."""
-    may_check_in = (
-        Organization.objects.visible_to(request.user, Action.CHANGE)
-        .filter(kind__in=BRANCH_KINDS)
-        .exists()
-    )
-    if not may_check_in:
-        raise PermissionDenied
-    form = CheckInForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            episode = do_check_in(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s checked in at %(org)s.")
-                % {"name": episode.member.name, "org": episode.inflow_org},
-            )
-            return redirect("members:detail", pk=episode.member_id)
-    return render(request, "members/check_in.html", {"form": form})
+    """Inflow check-in (流入报到): an arriving member reports to a branch or station in scope.
+
+    The management mode suggests the organization (`members.routing`); "Suggest" (step=suggest)
+    shows the suggestion for what was typed without acting. When the check-in is refused for
+    want of an outflow record, the page offers the deliberate next step: register the member as
+    found, or record a found person outside the system.
+    """
+    require_check_in_scope(request.user)
+    offer = ""
+    if request.method == "POST" and request.POST.get("step") == "suggest":
+        initial = prefill(request.POST, CheckInForm.base_fields, drop=("inflow_org",))
+        form = CheckInForm(initial=initial, actor=request.user)
+    else:
+        form = CheckInForm(request.POST or None, actor=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                episode = do_check_in(actor=request.user, **form.check_in_kwargs())
+            except ValidationError as exc:
+                add_action_errors(form, exc)
+                offer = found_step(
+                    form.cleaned_data["id_number"],
+                    form.cleaned_data["name"],
+                    form.cleaned_data["inflow_org"],
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s checked in at %(org)s.")
+                    % {"name": episode.member.name, "org": episode.inflow_org},
+                )
+                return redirect("members:detail", pk=episode.member_id)
+    return render(request, "members/check_in.html", {"form": form, "offer": offer})

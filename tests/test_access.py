@@ -102,6 +102,78 @@ def checked_in_episode(members, tree, superuser) -> MobilityEpisode:
     )
 
 
+def found_arrival_url(view: str) -> Callable[[Targets], str]:
+    """A person found outside the system, recorded at station B-S."""
+
+    def url(w: Targets) -> str:
+        from members.mobility_actions import do_record_found_arrival
+        from tests.factories import make_id_number
+
+        arrival = do_record_found_arrival(
+            actor=w.superuser,
+            inflow_org=w.tree.bs,
+            id_number=make_id_number(dt.date(1988, 8, 8), sequence=7, gender="M", region="330102"),
+            name="赵外来",
+            claimed_home_org="外省某村党支部",
+            arrived_on=dt.date(2026, 3, 5),
+        )
+        return reverse(view, args=[arrival.pk])
+
+    return url
+
+
+def certificate_url(view: str) -> Callable[[Targets], str]:
+    """An activity certificate of a1's member, issued after the check-in at station B-S."""
+
+    def url(w: Targets) -> str:
+        from members.certificate_actions import do_issue_certificate
+
+        episode = w.checked_in_episode
+        certificate = do_issue_certificate(
+            actor=w.superuser,
+            member=episode.member,
+            kind="activity",
+            issued_on=dt.date(2026, 3, 6),
+            reason="务工",
+        )
+        return reverse(view, args=[certificate.pk])
+
+    return url
+
+
+def transfer_url(view: str, state: str) -> Callable[[Targets], str]:
+    """A transfer of a1's member to branch B1 (issued by township A), in `state`; "out" is one
+    issued out of the system."""
+
+    def url(w: Targets) -> str:
+        from django.utils import timezone
+
+        from transfers import actions as t
+
+        su, today = w.superuser, timezone.localdate()
+        member = w.members["a1"]
+        fields: dict[str, Any] = {"reason": "务工", "dues_paid_until": today.replace(day=1)}
+        if state == "out":
+            fields["to_name"] = "外省某党委"
+        else:
+            fields["to_org"] = w.tree.b1
+        transfer = t.do_start_transfer(actor=su, member=member, **fields)
+        if state in ("submitted", "approved"):
+            t.do_submit(actor=su, transfer=transfer)
+        if state == "approved":
+            t.do_approve(actor=su, transfer=transfer)
+        if state in ("issued", "received", "out"):
+            t.do_issue(actor=su, transfer=transfer, issued_on=today)
+        if state == "received":
+            t.do_receive(actor=su, transfer=transfer, received_on=today)
+        if state == "expired":
+            t.do_issue(actor=su, transfer=transfer, issued_on=today - dt.timedelta(days=40))
+            t.do_expire_letters(actor=None)
+        return reverse(view, args=[transfer.pk])
+
+    return url
+
+
 def fixed(name: str) -> Callable[[Targets], str]:
     return lambda w: reverse(name)
 
@@ -116,6 +188,12 @@ ROWS = [
     Row("members:detail[a1]", member_url("members:detail", "a1"),
                                         (L,  200, 200, 200, 200, 404, 404, 200, 200)),
     Row("members:detail[shared]", member_url("members:detail", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 200, 200, 200)),
+    # The five cards print what the member's page shows: whoever sees the member, including the
+    # inflow side it is shared with (station B-S) and the committees above it.
+    Row("members:five_cards[a1]", member_url("members:five_cards", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("members:five_cards[shared]", member_url("members:five_cards", "shared"),
                                         (L,  404, 404, 200, 200, 404, 200, 200, 200)),
     Row("members:edit[a1]", member_url("members:edit", "a1"),
                                         (L,  200, 200, 200, 200, 404, 404, 403, 200)),
@@ -143,6 +221,51 @@ ROWS = [
                                         (L,  200, 200, 200, 200, 404, 403, 403, 200)),
     Row("members:check_in", fixed("members:check_in"),
                                         (L,  200, 200, 200, 200, 200, 200, 403, 200)),
+    # The mobile members' lists: every role reads its own (scope is in the rows, tested in
+    # tests/members/test_lists.py); an organization outside scope in the filter is a 404.
+    Row("members:mobile", fixed("members:mobile"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    *[Row(f"members:{slug}", fixed(f"members:{slug}"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200))
+      for slug in ("away", "checked_in_here", "not_checked_in", "contact_overdue",
+                   "report_overdue", "lost")],
+    Row("members:away[org=town_b]", lambda w: reverse("members:away") + f"?org={w.tree.town_b.pk}",
+                                        (L,  404, 404, 404, 200, 404, 404, 200, 200)),
+    # Certificates: issued by the home side; a1's certificate while checked in at station B-S is
+    # seen by the station, which fills the inflow and departure parts but not the home side's.
+    Row("members:certificate_issue[a1]", member_url("members:certificate_issue", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("members:certificate_issue[shared]", member_url("members:certificate_issue", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 403, 403, 200)),
+    Row("members:certificates", fixed("members:certificates"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("members:certificate[a1 at bs]", certificate_url("members:certificate"),
+                                        (L,  200, 200, 200, 200, 404, 200, 200, 200)),
+    Row("members:certificate_print[a1 at bs]", certificate_url("members:certificate_print"),
+                                        (L,  200, 200, 200, 200, 404, 200, 200, 200)),
+    Row("members:certificate_inflow[a1 at bs]", certificate_url("members:certificate_inflow"),
+                                        (L,  200, 200, 200, 200, 404, 200, 403, 200)),
+    Row("members:certificate_departure[a1 at bs]",
+        certificate_url("members:certificate_departure"),
+                                        (L,  200, 200, 200, 200, 404, 200, 403, 200)),
+    Row("members:certificate_check[a1 at bs]", certificate_url("members:certificate_check"),
+                                        (L,  200, 200, 200, 200, 404, 403, 403, 200)),
+    Row("members:certificate_revoke[a1 at bs]", certificate_url("members:certificate_revoke"),
+                                        (L,  200, 200, 200, 200, 404, 403, 403, 200)),
+    Row("members:certificate_replace[a1 at bs]", certificate_url("members:certificate_replace"),
+                                        (L,  200, 200, 200, 200, 404, 403, 403, 200)),
+    # Found members: whoever checks members in; the list for everyone (scoped within).
+    Row("members:found_member", fixed("members:found_member"),
+                                        (L,  200, 200, 200, 200, 200, 200, 403, 200)),
+    Row("members:found_new", fixed("members:found_new"),
+                                        (L,  200, 200, 200, 200, 200, 200, 403, 200)),
+    Row("members:found_list", fixed("members:found_list"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    # Recorded at station B-S: the station and the county act; township A and B1 do not see it.
+    Row("members:found_close[bs]", found_arrival_url("members:found_close"),
+                                        (L,  404, 404, 404, 200, 404, 200, 403, 200)),
+    Row("members:found_match[bs]", found_arrival_url("members:found_match"),
+                                        (L,  404, 404, 404, 200, 404, 200, 403, 200)),
     Row("members:mark_lost[a1]", member_url("members:mark_lost", "a1"),
                                         (L,  200, 200, 200, 200, 404, 404, 403, 200)),
     Row("members:mark_lost[shared]", member_url("members:mark_lost", "shared"),
@@ -204,6 +327,60 @@ ROWS = [
         method="post"),
     Row("home", fixed("home"),
                                         (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    # Transfers of a1's member to B1 (the letter issued by township A). The sending side and the
+    # committees above it see it from the draft on, B1 once the letter is issued; each step is
+    # for its side only (visible but not its step → 403). See transfers/actions.py.
+    Row("transfers:queues", fixed("transfers:queues"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("transfers:history", fixed("transfers:history"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("transfers:org_options", lambda w: reverse("transfers:org_options") + "?q=乙",
+                                        (L,  200, 200, 200, 200, 200, 200, 403, 200)),
+    Row("transfers:start[a1]", member_url("transfers:start", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("transfers:start[shared]", member_url("transfers:start", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 403, 403, 200)),
+    Row("transfers:start_batch[a1]",
+        lambda w: reverse("transfers:start_batch") + f"?org={w.tree.a1.pk}",
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("transfers:start_batch[b1]",
+        lambda w: reverse("transfers:start_batch") + f"?org={w.tree.b1.pk}",
+                                        (L,  404, 404, 404, 200, 200, 404, 403, 200)),
+    Row("transfers:detail[draft]", transfer_url("transfers:detail", "draft"),
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("transfers:detail[issued]", transfer_url("transfers:detail", "issued"),
+                                        (L,  200, 200, 200, 200, 200, 404, 200, 200)),
+    Row("transfers:submit[draft]", transfer_url("transfers:submit", "draft"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("transfers:submit[draft]", transfer_url("transfers:submit", "draft"),
+                                        (L,  302, 302, 302, 302, 404, 404, 403, 302),
+        method="post"),
+    Row("transfers:approve[submitted]", transfer_url("transfers:approve", "submitted"),
+                                        (L,  403, 403, 200, 200, 404, 404, 403, 200)),
+    Row("transfers:reject[submitted]", transfer_url("transfers:reject", "submitted"),
+                                        (L,  403, 403, 200, 200, 404, 404, 403, 200)),
+    Row("transfers:reject[issued]", transfer_url("transfers:reject", "issued"),
+                                        (L,  403, 403, 403, 200, 200, 404, 403, 200)),
+    Row("transfers:issue[draft]", transfer_url("transfers:issue", "draft"),
+                                        (L,  403, 403, 200, 200, 404, 404, 403, 200)),
+    Row("transfers:issue[approved]", transfer_url("transfers:issue", "approved"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("transfers:withdraw[draft]", transfer_url("transfers:withdraw", "draft"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("transfers:receive[issued]", transfer_url("transfers:receive", "issued"),
+                                        (L,  403, 403, 403, 200, 200, 404, 403, 200)),
+    Row("transfers:return_receipt[received]",
+        transfer_url("transfers:return_receipt", "received"),
+                                        (L,  403, 403, 403, 200, 200, 404, 403, 200)),
+    Row("transfers:record_receipt[out]", transfer_url("transfers:record_receipt", "out"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("transfers:reissue[expired]", transfer_url("transfers:reissue", "expired"),
+                                        (L,  403, 403, 200, 200, 403, 404, 403, 200)),
+    # The letter carries the full ID-card number: printed by the sender and its committee only.
+    Row("transfers:letter[issued]", transfer_url("transfers:letter", "issued"),
+                                        (L,  200, 200, 200, 200, 403, 404, 403, 200)),
+    Row("transfers:letter[draft]", transfer_url("transfers:letter", "draft"),
+                                        (L,  404, 404, 404, 404, 404, 404, 404, 404)),
     # The health check is for the load balancer: public, and it tells nothing about members.
     Row("healthz", fixed("healthz"),
                                         (200, 200, 200, 200, 200, 200, 200, 200, 200)),

@@ -6,6 +6,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.database import database_config
@@ -157,7 +158,13 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Letters past their validity become expired (transfers.tasks), 01:30 Asia/Shanghai.
+    "transfers-expire-letters": {
+        "task": "transfers.expire_letters",
+        "schedule": crontab(hour=1, minute=30),
+    },
+}
 
 # How notices leave the system (core/notifications.py); a deployment adds its SMS gateway here.
 NOTIFICATION_CHANNELS = ["core.notifications.ConsoleChannel", "core.notifications.EmailChannel"]

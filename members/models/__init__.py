@@ -1,14 +1,6 @@
 """The member register (member.py), mobility episodes (mobility.py), and certificates
 (certificates.py)."""
 
-from members.models.member import (
-    RECORD_LIFE_PERMISSION,
-    WIDE_SCOPE_ORGANIZATIONS,
-    Member,
-    MemberGroupObjectPermission,
-    MemberQuerySet,
-    MemberUserObjectPermission,
-)
 from members.models.certificates import (
     Certificate,
     CertificateCheck,
@@ -16,6 +8,14 @@ from members.models.certificates import (
     CertificateKind,
     CertificateStatus,
     CheckResult,
+)
+from members.models.member import (
+    RECORD_LIFE_PERMISSION,
+    WIDE_SCOPE_ORGANIZATIONS,
+    Member,
+    MemberGroupObjectPermission,
+    MemberQuerySet,
+    MemberUserObjectPermission,
 )
 from members.models.mobility import (
     CURRENT_STATUSES,

@@ -27,7 +27,7 @@ class CertificateKind(models.TextChoices):
     LETTER = "letter", _("Party member certificate letter")
 
 
-#: The short form of each kind in a certificate number (…流证〔2026〕第0001号).
+#: The short form of each kind in a certificate number (e.g. 330122流证〔2026〕第0001号).  # noqa: RUF003
 NUMBER_TAGS: dict[str, str] = {CertificateKind.ACTIVITY: "流证", CertificateKind.LETTER: "证明"}
 
 

@@ -40,6 +40,7 @@ class EpisodeOrigin(models.TextChoices):
     #: The inflow side found the member, who had left without an outflow registration.
     FOUND = "found", _("Found by the inflow organization")
 
+
 #: The allowed transitions, written once; every action checks them.
 TRANSITIONS: dict[str, frozenset[str]] = {
     EpisodeStatus.REGISTERED: frozenset(

@@ -19,9 +19,9 @@ def overflowing_sheets(page: Any) -> list[str]:
     size; empty when everything fits."""
     page.emulate_media(media="print")
     overflowing: list[str] = page.evaluate(
-        """() => Array.from(document.querySelectorAll('.sheet')).flatMap((sheet, i) =>
-            sheet.scrollHeight > sheet.clientHeight + 1 || sheet.scrollWidth > sheet.clientWidth + 1
-              ? [`sheet ${i}: ${sheet.scrollWidth}x${sheet.scrollHeight} in ${sheet.clientWidth}x${sheet.clientHeight}`]
+        """() => Array.from(document.querySelectorAll('.sheet')).flatMap((s, i) =>
+            s.scrollHeight > s.clientHeight + 1 || s.scrollWidth > s.clientWidth + 1
+              ? [`sheet ${i}: ${s.scrollWidth}x${s.scrollHeight} in box ${s.clientHeight}`]
               : [])"""
     )
     return overflowing
@@ -31,7 +31,8 @@ def print_pdf(page: Any, url: str) -> tuple[bytes, list[str]]:
     """Open `url` (logged in already), and print it to A4 as Chromium would; answers the PDF and
     the overflowing sheets. The caller asserts the page count it expects and no overflow."""
     response = page.goto(url)
-    assert response is not None and response.status == 200, url
+    assert response is not None, url
+    assert response.status == 200, url
     assert page.locator(".sheet").count() > 0, f"{url} has no .sheet to print"
     overflow = overflowing_sheets(page)
     pdf: bytes = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)

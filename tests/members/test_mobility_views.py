@@ -226,8 +226,8 @@ def test_an_episode_under_another_member_is_404(members, secretary, login):
 #: member (with its branch), the organizations in change scope, may-change, the branch path, and
 #: the episodes (with their organizations and contact) in one query; the pairing card's contacts
 #: (with who recorded them), the regular reports (with who received them), and may-record (the
-#: members shared for recording, and the check).
-DETAIL_QUERIES = 14
+#: members shared for recording, and the check); the certificates with their last yearly check.
+DETAIL_QUERIES = 15
 
 
 def test_the_detail_page_costs_the_same_with_more_episodes(

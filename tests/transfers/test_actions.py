@@ -60,9 +60,7 @@ def sees(user, member, action="view"):
 
 
 def statuses(transfer):
-    return list(
-        TransferEvent.objects.filter(transfer=transfer).values_list("to_status", flat=True)
-    )
+    return list(TransferEvent.objects.filter(transfer=transfer).values_list("to_status", flat=True))
 
 
 # --- the state machine as data ------------------------------------------------------------
@@ -262,9 +260,7 @@ def test_a_letter_cannot_be_received_before_it_was_issued_or_after_it_expired(
 
 
 @pytest.mark.django_db
-def test_a_rejected_submission_goes_back_and_can_be_submitted_again(
-    tree, members, secretary, town
-):
+def test_a_rejected_submission_goes_back_and_can_be_submitted_again(tree, members, secretary, town):
     transfer = start(secretary, members["a1"], tree.b1)
     do_submit(actor=secretary, transfer=transfer)
     with pytest.raises(ValidationError, match="Give the reason"):

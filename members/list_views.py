@@ -1,0 +1,143 @@
+"""The mobile members' pages (流动党员): the lists of `members.lists`, with their counts.
+
+Each list filters by an organization in scope (a forged id answers 404) and searches by name;
+a page costs the same number of queries whether it shows one row or fifty.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import ScopedModelChoiceField
+from core.scoping import Action
+from core.types import AuthedRequest
+from members.lists import (
+    LISTS,
+    Reach,
+    Thresholds,
+    episode_counts,
+    lost_base,
+    lost_summary,
+    summary_anchor,
+)
+from organizations.models import Organization
+from organizations.scope import user_scope
+
+#: Most organizations rendered in the picker (any organization in scope is still accepted).
+ORG_OPTIONS_LIMIT = 300
+
+
+class MobileListForm(forms.Form):
+    """The lists' filters: search by name, an organization in scope, and for the list of
+    members not checked in, after how many days."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=50)
+    org = ScopedModelChoiceField(
+        queryset=Organization.objects.none(),
+        required=False,
+        label=_("Organization"),
+        empty_label=_("All in my scope"),
+    )
+    days = forms.IntegerField(
+        label=_("Days after leaving"), required=False, min_value=1, max_value=3650
+    )
+
+    def __init__(self, *args: Any, user: Any, with_days: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = (  # type: ignore[attr-defined]
+            Organization.objects.visible_to(user, Action.VIEW).order_by("path")
+        )
+        if not with_days:
+            del self.fields["days"]
+        else:
+            self.fields["days"].widget.attrs["placeholder"] = str(
+                settings.MOBILE_CHECK_IN_GRACE_DAYS
+            )
+        self._limit_org_options(user)
+
+    def _limit_org_options(self, user: Any) -> None:
+        """Offer the top levels of a large scope, not thousands of options (one query)."""
+        field = self.fields["org"]
+        queryset = field.queryset  # type: ignore[attr-defined]
+        top = min((role.organization.depth for role in user_scope(user).roles), default=1)
+        orgs = list(queryset.filter(depth__lte=top + 2)[:ORG_OPTIONS_LIMIT])
+        options = [(org.pk, f"{'　' * (org.depth - top)}{org.name}") for org in orgs]
+        field.widget.choices = [("", _("All in my scope")), *options]
+
+    def offer(self, org: Organization) -> None:
+        """Keep a chosen organization among the options even when it lies deeper."""
+        widget: Any = self.fields["org"].widget
+        if all(value != org.pk for value, _label in widget.choices):
+            widget.choices = [*widget.choices, (org.pk, org.name)]
+
+    def value(self, name: str) -> Any:
+        """A filter's valid value, or None (an invalid filter is shown, not applied)."""
+        if not self.is_bound or name in self.errors:  # `errors` cleans the form once
+            return None
+        return self.cleaned_data.get(name) or None
+
+
+def _base(request: AuthedRequest) -> tuple[Reach, Thresholds]:
+    return Reach.of(request.user), Thresholds()
+
+
+@login_required
+def mobile_home(request: AuthedRequest) -> HttpResponse:
+    """The "Mobile members" page: every list with its count (two or three queries)."""
+    reach, t = _base(request)
+    counts = episode_counts(reach, t)
+    counts["lost"] = lost_base(reach).count()
+    tabs = [(spec, counts[slug]) for slug, spec in LISTS.items()]
+    return render(
+        request,
+        "members/lists/index.html",
+        {"tabs": tabs, "lists": LISTS.values(), "thresholds": t, "mobile_nav": True},
+    )
+
+
+@login_required
+def mobile_list(request: AuthedRequest, slug: str) -> HttpResponse:
+    """One list, filtered and paginated."""
+    spec = LISTS.get(slug)
+    if spec is None:
+        raise Http404
+    form = MobileListForm(
+        request.GET or None, user=request.user, with_days=slug == "not_checked_in"
+    )
+    if form.is_bound:
+        form.is_valid()  # a forged organization id answers 404 here, before any row is read
+    org: Organization | None = form.value("org")
+    reach, t = _base(request)
+    if org is not None:
+        form.offer(org)
+        reach = reach.within(org)
+    days = form.value("days") if "days" in form.fields else None
+    if days is not None:
+        t = Thresholds(today=t.today, grace_days=days, contact_days=t.contact_days)
+    rows = spec.queryset(reach, t, search=form.value("q") or "")
+    page = Paginator(rows, settings.MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context: dict[str, Any] = {
+        "spec": spec,
+        "lists": LISTS.values(),
+        "form": form,
+        "page": page,
+        "thresholds": t,
+        "querystring": query.urlencode(),
+        "mobile_nav": True,
+    }
+    if slug == "lost":
+        anchor = summary_anchor(request.user, org)
+        if anchor is not None:
+            rows_, elsewhere = lost_summary(reach, anchor)
+            context.update(summary_anchor=anchor, summary=rows_, summary_elsewhere=elsewhere)
+    return render(request, f"members/lists/{slug}.html", context)

@@ -1,0 +1,137 @@
+"""The activity certificate and the certificate letter each print on one A4 page, nothing cut
+off, with every text as long as its field allows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from members.certificate_actions import (
+    do_check_certificate,
+    do_fill_departure_part,
+    do_fill_inflow_part,
+    do_issue_certificate,
+)
+from members.mobility_actions import do_register_outflow
+from members.models import Certificate, CertificateKind
+from organizations.models import OrgKind
+from tests.browser.printing import pdf_page_count, print_pdf
+from tests.browser.test_member_journey import log_in
+from tests.factories import MemberFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, available_apps=settings.INSTALLED_APPS)
+
+
+def longest_certificates(tree, actor) -> tuple[Certificate, Certificate]:
+    home = OrganizationFactory.create(
+        parent=tree.town_a,
+        name="长" * 100,
+        kind=OrgKind.BRANCH,
+        address="路" * 200,
+        phone="0" * 20,
+        postcode="310000",
+    )
+    inflow = OrganizationFactory.create(parent=tree.town_b, name="流" * 100, kind=OrgKind.BRANCH)
+    member = MemberFactory.create(name="欧阳" + "长" * 28, home_org=home)
+    do_register_outflow(
+        actor=actor,
+        member=member,
+        out_date=dt.date(2026, 3, 1),
+        destination_province="省" * 30,
+        destination_city="市" * 30,
+        destination_county="县" * 30,
+        employer="厂" * 200,
+        occupation="migrant",
+        reason="因" * 200,
+        intended_org=inflow,
+    )
+    certificate = do_issue_certificate(
+        actor=actor,
+        member=member,
+        kind=CertificateKind.ACTIVITY,
+        issued_on=dt.date(2019, 12, 30),
+        reason="因" * 200,
+        valid_until=dt.date(2029, 12, 31),
+    )
+    for year in range(2019, 2026):
+        do_check_certificate(
+            actor=actor,
+            certificate=certificate,
+            year=year,
+            checked_on=dt.date(year + 1, 1, 10),
+            result="passed",
+            note="注" * 200,
+        )
+    do_fill_inflow_part(
+        actor=actor,
+        certificate=certificate,
+        inflow_org=inflow,
+        arrived_on=dt.date(2026, 3, 5),
+        contact="联" * 50,
+        contact_phone="1" * 20,
+    )
+    do_fill_departure_part(
+        actor=actor,
+        certificate=certificate,
+        left_inflow_on=dt.date(2026, 9, 30),
+        life_record="会" * 500,
+        dues_paid_until=dt.date(2026, 9, 1),
+    )
+    letter = do_issue_certificate(
+        actor=actor,
+        member=member,
+        kind=CertificateKind.LETTER,
+        issued_on=dt.date(2026, 2, 20),
+        reason="因" * 200,
+        valid_until=dt.date(2026, 12, 31),
+    )
+    return certificate, letter
+
+
+def test_the_longest_certificate_and_letter_print_on_one_page_each(
+    page, live_server, tree, members, superuser
+):
+    certificate, letter = longest_certificates(tree, superuser)
+    superuser.set_password("correct-horse-battery")
+    superuser.save()
+    log_in(page, live_server, superuser.username)
+    for document in (certificate, letter):
+        url = reverse("members:certificate_print", args=[document.pk])
+        pdf, overflowing = print_pdf(page, f"{live_server.url}{url}")
+        assert overflowing == [], document.kind
+        assert pdf_page_count(pdf) == 1, document.kind
+    # The last document printed is the letter, with its number and Chinese dates.
+    assert letter.number in page.content()
+    assert "2026年12月31日" in page.content()
+
+
+def test_a_fresh_certificate_prints_on_one_page(page, live_server, tree, members, secretary):
+    member = members["a1"]
+    do_register_outflow(
+        actor=secretary,
+        member=member,
+        out_date=dt.date(2026, 3, 1),
+        destination_province="浙江省",
+        destination_county="乙县",
+        occupation="migrant",
+        reason="务工",
+    )
+    certificate = do_issue_certificate(
+        actor=secretary,
+        member=member,
+        kind=CertificateKind.ACTIVITY,
+        issued_on=dt.date(2026, 2, 25),
+        reason="务工",
+    )
+    log_in(page, live_server, "secretary")
+    url = reverse("members:certificate_print", args=[certificate.pk])
+    pdf, overflowing = print_pdf(page, f"{live_server.url}{url}")
+    assert overflowing == []
+    assert pdf_page_count(pdf) == 1
+    text = page.content()
+    assert certificate.number in text
+    assert "2026年2月25日" in text
+    assert member.masked_id_number in text

@@ -1,0 +1,191 @@
+"""Transfer suggestions: who should have their relationship transferred, and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from members.models import EpisodeStatus, Member, MobilityEpisode
+from tests.factories import archive
+from transfers.actions import do_start_transfer, do_withdraw
+from transfers.suggestions import (
+    SuggestionReason,
+    away_cutoff,
+    months_before,
+    suggestion_for,
+    transfer_suggestions,
+)
+
+R = SuggestionReason
+#: The last day of August: six months earlier has no 31st (→ 28 February 2026).
+TODAY = dt.date(2026, 8, 31)
+CUTOFF = dt.date(2026, 2, 28)
+RECENT = dt.date(2026, 7, 1)
+
+
+def away(member: Member, out_date: dt.date = CUTOFF, **fields: Any) -> MobilityEpisode:
+    """A current absence in 广东省深圳市宝安区 (test data, written directly)."""
+    values: dict[str, Any] = {
+        "status": EpisodeStatus.REGISTERED,
+        "destination_province": "广东省",
+        "destination_city": "深圳市",
+        "destination_county": "宝安区",
+        "occupation": "migrant",
+        "reason": "务工",
+        "employer": "深圳某科技有限公司",
+        "employer_has_party_org": True,
+        **fields,
+    }
+    return MobilityEpisode.objects.create(
+        member=member, home_org=member.home_org, out_date=out_date, **values
+    )
+
+
+def registered_in(member: Member, place: str) -> None:
+    Member.objects.filter(pk=member.pk).update(household_registration=place)
+
+
+def suggested(queryset: Any = None, today: dt.date = TODAY) -> dict[str, str]:
+    """Suggested members by name → reason."""
+    found = transfer_suggestions(queryset or Member.objects.all(), today)
+    return {m.name: vars(m)["suggestion_reason"] for m in found}
+
+
+def test_six_months_back_is_the_same_day_or_the_end_of_a_shorter_month():
+    assert months_before(dt.date(2026, 8, 31), 6) == dt.date(2026, 2, 28)
+    assert months_before(dt.date(2024, 8, 31), 6) == dt.date(2024, 2, 29)
+    assert months_before(dt.date(2026, 3, 15), 6) == dt.date(2025, 9, 15)
+    assert months_before(dt.date(2026, 6, 30), 6) == dt.date(2025, 12, 30)
+    assert months_before(dt.date(2026, 1, 31), 13) == dt.date(2024, 12, 31)
+    assert away_cutoff(TODAY) == CUTOFF
+
+
+# --- away six months at an employer with a party organization -------------------------------
+
+
+@pytest.mark.django_db
+def test_away_exactly_six_months_is_suggested_one_day_short_is_not(members):
+    away(members["a1"], CUTOFF)
+    away(members["b1"], CUTOFF + dt.timedelta(days=1))
+    assert suggested() == {members["a1"].name: R.FIXED_EMPLOYER}
+    # The next day, b1's six months are complete too.
+    assert suggested(today=TODAY + dt.timedelta(days=1)) == {
+        members["a1"].name: R.FIXED_EMPLOYER,
+        members["b1"].name: R.FIXED_EMPLOYER,
+    }
+
+
+@pytest.mark.django_db
+def test_the_employer_must_be_named_and_have_a_party_organization(members):
+    away(members["a1"], employer="")
+    away(members["a2"], employer_has_party_org=False)
+    away(members["b1"], dt.date(2020, 1, 1))
+    assert suggested() == {members["b1"].name: R.FIXED_EMPLOYER}
+
+
+@pytest.mark.django_db
+def test_only_the_current_open_absence_counts(tree, members):
+    away(members["a1"], status=EpisodeStatus.CHECKED_IN, inflow_org=tree.bs, checked_in_on=CUTOFF)
+    away(members["a2"], status=EpisodeStatus.LOST, lost_since=RECENT)
+    away(members["b1"], status=EpisodeStatus.RETURNED, ended_on=RECENT)
+    away(members["bs"], status=EpisodeStatus.TRANSFERRED, ended_on=RECENT)
+    assert suggested() == {members["a1"].name: R.FIXED_EMPLOYER}
+
+
+# --- settled elsewhere with the household registration moved ---------------------------------
+
+
+@pytest.mark.django_db
+def test_a_household_registration_moved_to_the_destination_is_suggested(members):
+    for name, place in (
+        ("a1", "广东省深圳市宝安区新安街道"),  # the full address
+        ("a2", "广东宝安区西乡街道"),  # the province without 省, no city
+        ("b1", "深圳市宝安区"),  # the city and the district
+    ):
+        registered_in(members[name], place)
+        away(members[name], RECENT, employer="")
+    assert suggested() == {members[n].name: R.HOUSEHOLD_MOVED for n in ("a1", "a2", "b1")}
+
+
+@pytest.mark.django_db
+def test_a_district_of_the_same_name_elsewhere_or_the_home_registration_is_not(members):
+    registered_in(members["a1"], "江苏省南京市鼓楼区")  # another 鼓楼区 than Fuzhou's
+    away(members["a1"], RECENT, destination_province="福建省", destination_city="福州市",
+         destination_county="鼓楼区")  # fmt: skip
+    registered_in(members["a2"], "浙江省杭州市西湖区")  # still registered at home
+    away(members["a2"], RECENT)
+    away(members["b1"], RECENT)  # no registration recorded
+    registered_in(members["bs"], "宝安区")  # the district alone says too little
+    away(members["bs"], RECENT)
+    assert suggested() == {}
+
+
+@pytest.mark.django_db
+def test_both_rules_name_the_employer(members):
+    registered_in(members["a1"], "广东省深圳市宝安区")
+    away(members["a1"], CUTOFF)
+    assert suggested() == {members["a1"].name: R.FIXED_EMPLOYER}
+
+
+# --- exclusions and scope ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_open_transfer_or_an_archived_member_is_not_suggested(tree, members, secretary):
+    for name in ("a1", "a2", "b1"):
+        away(members[name], CUTOFF)
+    transfer = do_start_transfer(
+        actor=secretary,
+        member=members["a1"],
+        to_org=tree.b1,
+        reason="在深圳就业",
+        dues_paid_until=TODAY.replace(day=1),
+    )
+    archive(members["a2"])
+    assert suggested() == {members["b1"].name: R.FIXED_EMPLOYER}
+    # A withdrawn transfer is no longer open: the suggestion comes back.
+    do_withdraw(actor=secretary, transfer=transfer, reason="本人暂不转")
+    assert set(suggested()) == {members["a1"].name, members["b1"].name}
+
+
+@pytest.mark.django_db
+def test_suggestions_compose_with_a_scope(members, secretary, secretary2, town):
+    for name in ("a1", "a2", "b1"):
+        away(members[name], CUTOFF)
+    assert set(suggested(Member.objects.visible_to(secretary))) == {members["a1"].name}
+    assert set(suggested(Member.objects.visible_to(secretary2))) == {members["b1"].name}
+    assert set(suggested(Member.objects.visible_to(town, "change"))) == {
+        members["a1"].name,
+        members["a2"].name,
+    }
+
+
+@pytest.mark.django_db
+def test_the_list_is_one_query_with_what_it_shows(members, secretary, django_assert_num_queries):
+    episode = away(members["a1"], CUTOFF)
+    away(members["a2"], CUTOFF)
+    queryset = transfer_suggestions(Member.objects.visible_to(secretary).for_list(), TODAY)
+    with django_assert_num_queries(1):
+        rows = list(queryset.order_by("name_pinyin", "pk"))
+        assert [m.home_org.name for m in rows] == [members["a1"].home_org.name]
+    (row,) = rows
+    annotations = vars(row)
+    assert annotations["suggestion_reason"] == R.FIXED_EMPLOYER
+    assert annotations["suggestion_episode_id"] == episode.pk
+    assert annotations["away_since"] == CUTOFF
+    assert annotations["suggested_employer"] == "深圳某科技有限公司"
+    assert annotations["suggested_destination_county"] == "宝安区"
+
+
+@pytest.mark.django_db
+def test_suggestion_for_one_member(members, django_assert_num_queries):
+    away(members["a1"], CUTOFF)
+    registered_in(members["a2"], "广东省深圳市宝安区")
+    away(members["a2"], RECENT)
+    with django_assert_num_queries(1):
+        assert suggestion_for(members["a1"], TODAY) == R.FIXED_EMPLOYER
+    assert suggestion_for(members["a2"], TODAY) == R.HOUSEHOLD_MOVED
+    assert suggestion_for(members["b1"], TODAY) is None
+    assert suggestion_for(members["a1"], CUTOFF) is None
