@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -49,7 +50,7 @@ def validate_id_number(value: str) -> None:
             _("An ID-card number is 17 digits followed by a digit or X."), code="id_format"
         )
     birth = id_birth_date(value)
-    if birth is None or birth.year < 1900 or birth > dt.date.today():
+    if birth is None or birth.year < 1900 or birth > timezone.localdate():
         raise ValidationError(
             _("The birth date in this ID-card number (characters 7-14) is not a real date."),
             code="id_birth",

@@ -140,7 +140,7 @@ class MemberForm(forms.ModelForm):
                     _("A member joins at %(age)d or older: not before %(date)s.")
                     % {"age": min_age, "date": earliest.isoformat()},
                 )
-        if joined_on and joined_on > dt.date.today():
+        if joined_on and joined_on > timezone.localdate():
             self.add_error("joined_on", _("The date of joining cannot be in the future."))
         return data
 

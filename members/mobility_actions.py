@@ -18,7 +18,6 @@ from core.actions import action
 from core.models import User
 from core.scoping import Action
 from core.validators import normalize_id_number
-from members.actions import do_share_member, do_unshare_member
 from members.models import (
     ArrivalStatus,
     ContactRecord,
@@ -32,6 +31,7 @@ from members.models import (
     RegularReport,
 )
 from members.models.mobility import CURRENT_STATUSES, OPEN_STATUSES
+from members.sharing import sync_shares
 from organizations.actions import do_notify_organization
 from organizations.models import BRANCH_KINDS, Organization
 from organizations.scope import user_scope
@@ -216,7 +216,10 @@ def do_check_in(
                 "date": episode.checked_in_on.isoformat(),
             }
         )
+    was_lost = episode.status == EpisodeStatus.LOST
     _transition(episode, EpisodeStatus.CHECKED_IN)
+    if was_lost:
+        episode.lost_since = None
     episode.inflow_org = inflow_org
     episode.checked_in_on = checked_in_on
     episode.checked_in_by = actor
@@ -234,7 +237,9 @@ def do_check_in(
         episode.employer_has_party_org = True
     episode.full_clean()
     episode.save()
-    do_share_member(actor=actor, member=member, organization=inflow_org)
+    if was_lost:
+        _clear_lost(member)
+    sync_shares(actor=actor, member=member)
     do_notify_organization(
         actor=actor,
         organization=episode.home_org,
@@ -253,30 +258,49 @@ def do_end_episode(
     *, actor: User, episode: MobilityEpisode, status: str, ended_on: dt.date, note: str = ""
 ) -> MobilityEpisode:
     """The member returned (回流) or the relationship was transferred: the absence ends, and the
-    inflow organization loses its access to the member."""
-    if status not in (EpisodeStatus.RETURNED, EpisodeStatus.TRANSFERRED):
-        raise ValueError(f"{status} does not end an episode")
+    inflow organization loses its access to the member. The home side decides."""
     episode = (
         MobilityEpisode.objects.select_for_update(of=("self",))
         .select_related("home_org", "inflow_org", "member")
         .get(pk=episode.pk)
     )
     _require_change(actor, episode.home_org)
+    return end_episode(actor=actor, episode=episode, status=status, ended_on=ended_on, note=note)
+
+
+def end_episode(
+    *, actor: User | None, episode: MobilityEpisode, status: str, ended_on: dt.date, note: str = ""
+) -> MobilityEpisode:
+    """End a locked current episode (open or lost), whoever's action it is part of: the home
+    side's `do_end_episode`, or the receiving side's receipt of a transfer. The member is back
+    in view (no longer lost), their certificates are handed back, and shares are re-derived."""
+    if status not in (EpisodeStatus.RETURNED, EpisodeStatus.TRANSFERRED):
+        raise ValueError(f"{status} does not end an episode")
+    was_lost = episode.status == EpisodeStatus.LOST
     _transition(episode, status)
     episode.ended_on = ended_on
     episode.end_note = note
     episode.full_clean()
     episode.save()
-    if episode.inflow_org is not None:
-        do_unshare_member(actor=actor, member=episode.member, organization=episode.inflow_org)
     from members.certificate_actions import return_certificates_for_episode
 
     return_certificates_for_episode(actor=actor, episode=episode, ended_on=ended_on)
-    member = episode.member
+    member = Member.objects.select_for_update().get(pk=episode.member_id)
+    if was_lost:
+        _clear_lost(member)
     member.is_mobile = False
     member.mobile_destination = ""
     member.save(update_fields=["is_mobile", "mobile_destination", "updated_at"])
+    sync_shares(actor=actor, member=member)
     return episode
+
+
+def _clear_lost(member: Member) -> None:
+    """The member is reached again: off the whereabouts-unknown list."""
+    member.lost_contact = False
+    member.lost_contact_since = None
+    member.last_known_place = ""
+    member.save(update_fields=["lost_contact", "lost_contact_since", "last_known_place"])
 
 
 @action
@@ -286,7 +310,7 @@ def do_record_contact(
     """A contact with the member, for the pairing card: the home side or the inflow side."""
     if not Member.objects.visible_to(actor, Action.RECORD).filter(pk=member.pk).exists():
         raise PermissionDenied
-    if contacted_on > dt.date.today():
+    if contacted_on > timezone.localdate():
         raise ValidationError({"contacted_on": _("A contact cannot be in the future.")})
     record = ContactRecord(
         member=member,
@@ -425,7 +449,7 @@ def do_record_report(
     """A regular report received from the member (定期汇报), by the home branch."""
     member = Member.objects.select_related("home_org").get(pk=member.pk)
     _require_change(actor, member.home_org)
-    if reported_on > dt.date.today():
+    if reported_on > timezone.localdate():
         raise ValidationError({"reported_on": _("A report cannot be in the future.")})
     report = RegularReport(
         member=member,
@@ -588,10 +612,10 @@ def do_register_found(
     )
     episode.full_clean()
     episode.save()
-    do_share_member(actor=actor, member=member, organization=inflow_org)
     member.is_mobile = True
     member.mobile_destination = episode.destination
     member.save(update_fields=["is_mobile", "mobile_destination", "updated_at"])
+    sync_shares(actor=actor, member=member)
     do_notify_organization(
         actor=actor,
         organization=member.home_org,

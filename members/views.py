@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
@@ -289,7 +289,7 @@ class ContactCreateView(ScopedActionFormView):
     context_object_name = "member"
 
     def get_form(self, data: Any = None) -> ContactForm:
-        return ContactForm(data, initial={"contacted_on": dt.date.today()})
+        return ContactForm(data, initial={"contacted_on": timezone.localdate()})
 
     def perform(self, form: ContactForm) -> None:
         do_record_contact(actor=self.actor, member=self.object, **form.cleaned_data)
@@ -310,7 +310,10 @@ class MarkLostView(ScopedActionFormView):
     def get_form(self, data: Any = None) -> MarkLostForm:
         return MarkLostForm(
             data,
-            initial={"since": dt.date.today(), "last_known_place": self.object.mobile_destination},
+            initial={
+                "since": timezone.localdate(),
+                "last_known_place": self.object.mobile_destination,
+            },
         )
 
     def perform(self, form: MarkLostForm) -> None:
@@ -330,7 +333,7 @@ class FindingAttemptCreateView(ScopedActionFormView):
     context_object_name = "member"
 
     def get_form(self, data: Any = None) -> FindingAttemptForm:
-        return FindingAttemptForm(data, initial={"attempted_on": dt.date.today()})
+        return FindingAttemptForm(data, initial={"attempted_on": timezone.localdate()})
 
     def perform(self, form: FindingAttemptForm) -> None:
         do_record_finding_attempt(actor=self.actor, member=self.object, **form.cleaned_data)
@@ -349,7 +352,7 @@ class ReportCreateView(ScopedActionFormView):
     context_object_name = "member"
 
     def get_form(self, data: Any = None) -> ReportForm:
-        return ReportForm(data, initial={"reported_on": dt.date.today()})
+        return ReportForm(data, initial={"reported_on": timezone.localdate()})
 
     def perform(self, form: ReportForm) -> None:
         do_record_report(actor=self.actor, member=self.object, **form.cleaned_data)

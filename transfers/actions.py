@@ -32,6 +32,7 @@ from core.actions import action
 from core.models import User
 from core.numbering import next_serial
 from core.scoping import Action
+from members.mobility_actions import end_episode
 from members.models import Member, MobilityEpisode
 from members.models.mobility import CURRENT_STATUSES, EpisodeStatus
 from members.sharing import sync_shares
@@ -341,21 +342,23 @@ def do_withdraw(*, actor: User, transfer: Transfer, reason: str) -> Transfer:
 
 def _complete_move(actor: User, transfer: Transfer, on: dt.date) -> Member:
     """The member now belongs to the receiving organization (or, out of the system, leaves the
-    register); the open absence ends as transferred; shares are re-derived."""
-    member = Member.objects.select_for_update().get(pk=transfer.member_id)
+    register); the open absence ends as transferred; shares are re-derived. Locks the member
+    before the absence, in the order check-in takes them."""
+    list(Member.objects.select_for_update().filter(pk=transfer.member_id).values_list("pk"))
     episode = (
         MobilityEpisode.objects.select_for_update()
-        .filter(member=member, status__in=CURRENT_STATUSES)
+        .filter(member_id=transfer.member_id, status__in=CURRENT_STATUSES)
         .first()
     )
     if episode is not None:
-        episode.status = EpisodeStatus.TRANSFERRED
-        episode.ended_on = max(on, episode.out_date)
-        episode.end_note = _("Relationship transferred: letter %(number)s") % {
-            "number": transfer.number
-        }
-        episode.full_clean()
-        episode.save()
+        end_episode(
+            actor=actor,
+            episode=episode,
+            status=EpisodeStatus.TRANSFERRED,
+            ended_on=max(on, episode.out_date),
+            note=_("Relationship transferred: letter %(number)s") % {"number": transfer.number},
+        )
+    member = Member.objects.select_for_update().get(pk=transfer.member_id)
     if transfer.to_org is not None:
         member.home_org = transfer.to_org
     else:

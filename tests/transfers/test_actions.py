@@ -99,6 +99,7 @@ def test_the_whole_path_within_the_system(tree, members, secretary, town, secret
     do_approve(actor=town, transfer=transfer, issue_on=TODAY)
     transfer.refresh_from_db()
     assert transfer.status == S.ISSUED
+    assert transfer.number is not None
     assert transfer.number.endswith(f"-{TODAY.year}-00001")
     assert transfer.valid_until == TODAY + dt.timedelta(days=30)
     # Until received, the member stays home; the receiving side sees them to prepare.
