@@ -134,6 +134,9 @@ def mobile_list(request: AuthedRequest, slug: str) -> HttpResponse:
         "thresholds": t,
         "querystring": query.urlencode(),
         "mobile_nav": True,
+        # Read-only inspectors see the lists but record nothing (the scope is already computed).
+        "may_record": request.user.is_superuser
+        or bool(user_scope(request.user).paths_for(Action.CHANGE)),
     }
     if slug == "lost":
         anchor = summary_anchor(request.user, org)

@@ -134,7 +134,7 @@ class Member(models.Model):
 
     name = models.CharField(_("name"), max_length=50)
     name_pinyin = models.CharField(
-        _("name in pinyin"), max_length=200, editable=False, help_text=_("Sort and search key.")
+        _("name in pinyin"), max_length=320, editable=False, help_text=_("Sort and search key.")
     )
     name_initials = models.CharField(_("pinyin initials"), max_length=50, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)

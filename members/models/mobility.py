@@ -257,6 +257,11 @@ class MobilityEpisode(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def is_current(self) -> bool:
+        """Open, or lost while away: the member's present absence, which the home side ends."""
+        return self.status in CURRENT_STATUSES
+
+    @property
     def destination(self) -> str:
         return "".join(
             part

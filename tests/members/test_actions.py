@@ -81,3 +81,12 @@ def test_a_member_is_held_by_a_branch_level_organization(tree, org):
             full_member_on=dt.date(2011, 1, 1),
         )
     assert "home_org" in info.value.error_dict
+
+
+@pytest.mark.django_db
+def test_the_longest_name_fits_its_pinyin_key(tree):
+    # 50 characters each read as six letters ("zhuang"): the sort key must hold all of them.
+    member = MemberFactory.create(name="庄" * 50, home_org=tree.a1)
+    member.refresh_from_db()
+    assert member.name_pinyin.startswith("zhuang")
+    assert len(member.name_pinyin) >= 300

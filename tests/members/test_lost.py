@@ -206,3 +206,44 @@ def test_a_refusal_is_shown_on_the_form(members, secretary, login):
     assert response.context["form"].errors["since"]
     member.refresh_from_db()
     assert not member.lost_contact
+
+
+def test_a_lost_member_who_checks_in_is_no_longer_lost(members, secretary, station, tree):
+    member = members["a1"]
+    leave(member, secretary)
+    do_mark_lost(actor=secretary, member=member, since=TODAY - 30 * DAY, last_known_place="宁波")
+    episode = check_in(member, station, tree.bs, on=TODAY - DAY)
+    member.refresh_from_db()
+    assert episode.status == EpisodeStatus.CHECKED_IN
+    assert episode.lost_since is None
+    assert not member.lost_contact
+    assert member.last_known_place == ""
+
+
+def test_the_home_side_ends_a_lost_absence_from_the_member_page(members, secretary, login, tree):
+    from members.mobility_actions import do_end_episode
+
+    member = members["a1"]
+    episode = leave(member, secretary)
+    do_mark_lost(actor=secretary, member=member, since=TODAY - 30 * DAY, last_known_place="宁波")
+    page = login(secretary).get(reverse("members:detail", args=[member.pk]))
+    assert reverse("members:end_episode", args=[member.pk, episode.pk]) in page.content.decode()
+    do_end_episode(actor=secretary, episode=episode, status=EpisodeStatus.RETURNED, ended_on=TODAY)
+    member.refresh_from_db()
+    episode.refresh_from_db()
+    assert episode.status == EpisodeStatus.RETURNED
+    assert not member.lost_contact
+    assert not member.is_mobile
+
+
+def test_the_read_only_inspector_is_not_offered_to_record_an_attempt(
+    members, secretary, inspector, county, login
+):
+    member = members["a1"]
+    leave(member, secretary)
+    do_mark_lost(actor=secretary, member=member, since=TODAY - 30 * DAY, last_known_place="宁波")
+    link = reverse("members:finding_new", args=[member.pk])
+    assert link in login(county).get(reverse("members:lost")).content.decode()
+    page = login(inspector).get(reverse("members:lost")).content.decode()
+    assert member.name in page
+    assert link not in page
