@@ -27,6 +27,12 @@ from core.audit import acting_as, filed_under, record_event
 from core.models import User
 from core.validators import id_check_char, validate_mobile_phone
 from members.actions import do_archive_member, do_create_member
+from members.certificate_actions import (
+    do_check_certificate,
+    do_issue_certificate,
+    do_replace_certificate,
+    do_revoke_certificate,
+)
 from members.choices import Education, Gender, Membership, PersonnelCategory, Standing
 from members.management.demo import (
     DEMO_ACCOUNTS,
@@ -34,8 +40,25 @@ from members.management.demo import (
     DEMO_USERNAMES,
     DISTINCTIVE_MEMBER_NAME,
 )
-from members.mobility_actions import do_check_in, do_end_episode, do_register_outflow
-from members.models import EpisodeStatus, Member, OccupationCategory
+from members.mobility_actions import (
+    do_check_in,
+    do_end_episode,
+    do_mark_lost,
+    do_record_finding_attempt,
+    do_record_found_arrival,
+    do_register_found,
+    do_register_outflow,
+)
+from members.models import (
+    Certificate,
+    CertificateKind,
+    CheckResult,
+    ContactChannel,
+    EpisodeStatus,
+    Member,
+    MobilityEpisode,
+    OccupationCategory,
+)
 from organizations.actions import (
     do_create_organization,
     do_create_root_organization,
@@ -219,18 +242,26 @@ class DemoBuilder:
         users = self._create_demo_users(admin, county)
         episodes = self._create_episodes(admin, members)
         self.write(f"  外出流动记录 {episodes} 条已登记")
+        certificates = self._create_certificates(admin)
+        self.write(f"  流动党员活动证、党员证明信 {certificates} 份已开具")
+        lost, found = self._create_lost_and_found(admin, members)
+        self.write(f"  失联 {lost} 名、流入地发现 {found} 名已登记")
         transfers = self._create_transfers(admin)
         self.write(f"  组织关系转接 {transfers} 条已生成")
         summary = {
             "organizations": self.org_count,
             "members": len(members),
-            "mobile": sum(m.is_mobile for m in members),
-            "lost_contact": sum(m.lost_contact for m in members),
-            "suspended": sum(m.standing == Standing.SUSPENDED for m in members),
-            "archived": sum(m.archived_at is not None for m in members),
+            # Counted afresh: the mobility, lost-contact and transfer actions changed members.
+            "mobile": Member.objects.filter(is_mobile=True).count(),
+            "lost_contact": Member.objects.filter(lost_contact=True).count(),
+            "suspended": Member.objects.filter(standing=Standing.SUSPENDED).count(),
+            "archived": Member.objects.filter(archived_at__isnull=False).count(),
             "users": users,
             "episodes": episodes,
             "transfers": transfers,
+            "certificates": certificates,
+            "lost_episodes": lost,
+            "found": found,
         }
         record_event(
             actor=admin,
@@ -299,6 +330,16 @@ class DemoBuilder:
             count += 1
             if i % 4 == 3:
                 continue  # registered, not yet checked in
+            if i % 2 == 0:
+                # An activity certificate taken along: check-in fills its inflow part.
+                do_issue_certificate(
+                    actor=admin,
+                    member=member,
+                    kind=CertificateKind.ACTIVITY,
+                    issued_on=left,
+                    reason="到城南街道企业就业",
+                    episode=episode,
+                )
             arrived = min(left + dt.timedelta(days=self.rnd.randint(2, 20)), self.today)
             do_check_in(
                 actor=admin,
@@ -316,6 +357,146 @@ class DemoBuilder:
                     note="返乡",
                 )
         return count
+
+    # --- certificates -----------------------------------------------------------------------
+
+    def _create_certificates(self, admin: User) -> int:
+        """Activity certificates for most members away outside the county (some checked for
+        last year, one revoked, one replaced) and certificate letters for short trips."""
+        count = Certificate.objects.count()
+        away = list(
+            MobilityEpisode.objects.filter(status=EpisodeStatus.REGISTERED, intended_org=None)
+            .select_related("member")
+            .order_by("id")
+        )
+        issued = []
+        for episode in away[::3]:
+            issued.append(
+                do_issue_certificate(
+                    actor=admin,
+                    member=episode.member,
+                    kind=CertificateKind.ACTIVITY,
+                    issued_on=episode.out_date,
+                    reason=episode.reason,
+                    episode=episode,
+                )
+            )
+        last_year = self.today.year - 1
+        for certificate in issued:
+            if certificate.issued_on.year <= last_year:
+                do_check_certificate(
+                    actor=admin,
+                    certificate=certificate,
+                    year=last_year,
+                    checked_on=dt.date(last_year, 12, 20),
+                    result=CheckResult.PASSED,
+                    note="随年度民主评议一并审验",
+                )
+        if len(issued) > 2:
+            do_revoke_certificate(
+                actor=admin,
+                certificate=issued[0],
+                ended_on=self.today,
+                reason="本人已在流入地长期定居，应转移组织关系",
+            )
+            do_replace_certificate(
+                actor=admin,
+                certificate=issued[1],
+                issued_on=self.today,
+                reason="原证遗失，申请补办",
+            )
+        # Short trips: a certificate letter, valid a month.
+        travellers = (
+            Member.objects.active()
+            .filter(is_mobile=False, lost_contact=False, home_org=self.secretary_branch)
+            .exclude(name=DISTINCTIVE_MEMBER_NAME)
+            .order_by("-id")[:2]
+        )
+        for member in travellers:
+            start = self.today - dt.timedelta(days=self.rnd.randint(1, 10))
+            do_issue_certificate(
+                actor=admin,
+                member=member,
+                kind=CertificateKind.LETTER,
+                issued_on=start,
+                reason="短期外出学习培训",
+                valid_until=start + dt.timedelta(days=30),
+            )
+        return Certificate.objects.count() - count
+
+    # --- lost and found ---------------------------------------------------------------------
+
+    def _create_lost_and_found(self, admin: User, members: list[Member]) -> tuple[int, int]:
+        """Absences lost from sight (双找 with a few attempts recorded), members found at the
+        station without an outflow registration, and people found whose home organization is
+        not in the system."""
+        away = list(
+            MobilityEpisode.objects.filter(
+                status=EpisodeStatus.REGISTERED, intended_org=None, member__lost_contact=False
+            )
+            .select_related("member")
+            .order_by("-id")[:8]
+        )
+        for episode in away:
+            since = min(episode.out_date + dt.timedelta(days=self.rnd.randint(60, 300)), self.today)
+            do_mark_lost(
+                actor=admin,
+                member=episode.member,
+                since=since,
+                last_known_place=f"{episode.destination}{episode.employer}",
+            )
+            do_record_finding_attempt(
+                actor=admin,
+                member=episode.member,
+                attempted_on=self._date_between(since, self.today),
+                channel=ContactChannel.PHONE,
+                result="电话无人接听，已请流入地社区协助查找",
+                found=False,
+            )
+        station = self.station_second
+        first_township = self.townships[0]
+        candidates = [
+            m
+            for m in members
+            if not m.is_mobile
+            and not m.lost_contact
+            and m.archived_at is None
+            and m.home_org.path.startswith(first_township.path)
+            and m.home_org_id != self.secretary_branch.pk
+            and m.name != DISTINCTIVE_MEMBER_NAME
+        ][3::97][:3]
+        for member in candidates:
+            arrived = self.today - dt.timedelta(days=self.rnd.randint(5, 60))
+            do_register_found(
+                actor=admin,
+                inflow_org=station,
+                id_number=member.id_number,
+                name=member.name,
+                arrived_on=arrived,
+                destination_province="浙江省",
+                destination_city="杭州市",
+                destination_county="青山县",
+                residence=f"城南街道{self.rnd.choice(ROADS)}{self.rnd.randint(1, 200)}号",
+                employer=self._company(set()),
+                occupation=OccupationCategory.NON_PUBLIC_EMPLOYEE,
+                reason="未办理外出登记，到城南街道务工",
+            )
+        for claimed in ("中共江西省上饶市广丰区湖丰镇委员会", "中共安徽省六安市金寨县梅山镇委员会"):
+            birth = self._date_between(
+                self._years_before(self.today, 50), self._years_before(self.today, 25)
+            )
+            gender = self.rnd.choice([Gender.MALE, Gender.FEMALE])
+            do_record_found_arrival(
+                actor=admin,
+                inflow_org=station,
+                id_number=self._id_number(birth, gender),
+                name=self.fake.name_male() if gender == Gender.MALE else self.fake.name_female(),
+                claimed_home_org=claimed,
+                arrived_on=self.today - dt.timedelta(days=self.rnd.randint(3, 40)),
+                phone=self._mobile(),
+                residence=f"城南街道{self.rnd.choice(ROADS)}{self.rnd.randint(1, 200)}号",
+            )
+        return len(away), len(candidates) + 2
 
     # --- transfers --------------------------------------------------------------------------
 
