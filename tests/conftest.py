@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import Client
 
@@ -226,7 +227,11 @@ def login(client: Client) -> Callable[[User | None], Client]:
     """`login(user)` → the test client, logged in as `user` (or anonymous for None)."""
 
     def _login(user: User | None) -> Client:
+        # Logging out clears the cookies; a test that chose English keeps it.
+        language = client.cookies.get(settings.LANGUAGE_COOKIE_NAME)
         client.logout()
+        if language is not None:
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language.value
         if user is not None:
             client.force_login(user)
         return client

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from members import certificate_actions
 from members.certificate_actions import do_issue_certificate
@@ -92,7 +93,7 @@ def test_a_failed_issue_gives_its_number_back(tree, superuser, monkeypatch):
     # The second issue takes serial 2, then fails on saving (its number is already printed).
     real_format = certificate_actions.format_number
     monkeypatch.setattr(certificate_actions, "format_number", lambda *args: first.number)
-    with pytest.raises(ValidationError, match="already taken"):
+    with translation.override("en"), pytest.raises(ValidationError, match="already taken"):
         issue(superuser, people[1], LETTER)
     assert CertificateCounter.objects.get(county=tree.county, kind=LETTER).last_serial == 1
     monkeypatch.setattr(certificate_actions, "format_number", real_format)

@@ -50,8 +50,9 @@ OUTFLOW = {
 
 
 @pytest.fixture(autouse=True)
-def english():
-    """Messages are matched in their English source text."""
+def english(client, settings):
+    """Messages are matched in their English source text (pages through the language cookie)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
 

@@ -30,7 +30,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english(client, settings):
+    """Messages are matched in their English source text: the pages are asked for in English
+    (the language switch's cookie), the actions called here run in English."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
 
