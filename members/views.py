@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -79,6 +80,20 @@ def home(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def mark_in_transfer(members: list[Member]) -> None:
+    """Set `in_transfer` on each member with an open transfer: they stay in the register until
+    received, marked. One query for the page (the transfers app, looked up by name: members
+    does not import it)."""
+    transfer_model = apps.get_model("transfers", "Transfer")
+    moving = set(
+        transfer_model.objects.open()
+        .filter(member_id__in=[m.pk for m in members])
+        .values_list("member_id", flat=True)
+    )
+    for member in members:
+        member.in_transfer = member.pk in moving  # type: ignore[attr-defined]
+
+
 @login_required
 def member_list(request: AuthedRequest) -> HttpResponse:
     """Search and filter the members in scope, pinyin order, keyset pages."""
@@ -92,6 +107,7 @@ def member_list(request: AuthedRequest) -> HttpResponse:
         after=request.GET.get("after"),
         before=request.GET.get("before"),
     )
+    mark_in_transfer(page.object_list)
     # An exact count of a province's million members is a full scan; past the cap the page
     # says "more than" instead (the home page and the ledgers give exact figures).
     total = queryset.order_by()[: LIST_COUNT_CAP + 1].count()

@@ -334,6 +334,8 @@ ROWS = [
                                         (L,  200, 200, 200, 200, 200, 200, 200, 200)),
     Row("transfers:history", fixed("transfers:history"),
                                         (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("transfers:suggestions", fixed("transfers:suggestions"),
+                                        (L,  200, 200, 200, 200, 200, 200, 403, 200)),
     Row("transfers:org_options", lambda w: reverse("transfers:org_options") + "?q=乙",
                                         (L,  200, 200, 200, 200, 200, 200, 403, 200)),
     Row("transfers:start[a1]", member_url("transfers:start", "a1"),

@@ -6,6 +6,7 @@ app_name = "transfers"
 urlpatterns = [
     path("", views.queues, name="queues"),
     path("history/", views.history, name="history"),
+    path("suggestions/", views.suggestions, name="suggestions"),
     path("start/<int:pk>/", views.StartTransferView.as_view(), name="start"),
     path("start/batch/", views.start_batch, name="start_batch"),
     path("organizations/", views.organization_options, name="org_options"),

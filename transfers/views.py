@@ -52,6 +52,7 @@ from transfers.forms import (
     org_options,
 )
 from transfers.models import OPEN_STATUSES, Transfer, TransferEvent, TransferStatus
+from transfers.suggestions import transfer_suggestions
 
 S = TransferStatus
 
@@ -621,3 +622,18 @@ class LetterView(ScopedMixin, DetailView):
                 details={"transfer": transfer.pk, "number": transfer.number},
             )
         return response
+
+
+# --- suggestions ---------------------------------------------------------------------------
+
+
+@login_required
+def suggestions(request: AuthedRequest) -> HttpResponse:
+    """Members the user's branches should transfer (away six months at an employer with a party
+    organization, or settled elsewhere), longest away first. Home side only."""
+    if not request.user.is_superuser and not user_scope(request.user).paths_for(Action.CHANGE):
+        raise PermissionDenied
+    members = Member.objects.visible_to(request.user, Action.CHANGE).active().for_list()
+    rows = transfer_suggestions(members).order_by("away_since", "pk")
+    page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "transfers/suggestions.html", {"page": page, "querystring": ""})

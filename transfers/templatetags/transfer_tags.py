@@ -28,3 +28,24 @@ def transfer_counts(user: Any) -> dict[str, int] | None:
     else:
         return None
     return queue_counts(user, ids)
+
+
+@register.simple_tag
+def member_transfer(member: Any, user: Any, can_change: bool) -> dict[str, Any]:
+    """For the member's page: the open transfer the user may see (the member is "in transfer"
+    until received), else why the member should be transferred (home side only). One or two
+    queries."""
+    from transfers.models import Transfer
+    from transfers.suggestions import suggestion_for
+
+    current = (
+        Transfer.objects.visible_to(user)
+        .open()
+        .filter(member=member)
+        .select_related("to_org")
+        .first()
+    )
+    suggestion = None
+    if current is None and can_change and not member.is_archived:
+        suggestion = suggestion_for(member)
+    return {"open": current, "suggestion": suggestion}

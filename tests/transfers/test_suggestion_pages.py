@@ -1,0 +1,104 @@
+"""Where suggestions and open transfers show: the suggestions page, the member's page and the
+member list's "in transfer" flag."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from members.mobility_actions import do_register_outflow
+from tests.factories import MemberFactory
+from transfers.actions import do_start_transfer
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def settle(member, actor, *, days=200, party_org=True):
+    return do_register_outflow(
+        actor=actor,
+        member=member,
+        out_date=TODAY - dt.timedelta(days=days),
+        destination_province="浙江省",
+        destination_city="宁波市",
+        destination_county="北仑区",
+        employer="宁波某某电子有限公司",
+        employer_has_party_org=party_org,
+        occupation="non_public",
+        reason="务工",
+    )
+
+
+def test_the_suggestions_page_lists_who_should_move_and_nobody_else(
+    tree, members, secretary, secretary2, login
+):
+    recent = MemberFactory.create(home_org=tree.a1)
+    settle(members["a1"], secretary)
+    settle(recent, secretary, days=30)  # not six months yet
+    url = reverse("transfers:suggestions")
+    page = login(secretary).get(url).content.decode()
+    assert f'data-member="{members["a1"].pk}"' in page
+    assert f'data-member="{recent.pk}"' not in page
+    # Another township's secretary does not see A1's member.
+    assert f'data-member="{members["a1"].pk}"' not in login(secretary2).get(url).content.decode()
+
+
+def test_a_started_transfer_takes_the_member_off_the_suggestions(tree, members, secretary, login):
+    settle(members["a1"], secretary)
+    do_start_transfer(
+        actor=secretary,
+        member=members["a1"],
+        to_org=tree.b1,
+        reason="work",
+        dues_paid_until=TODAY.replace(day=1),
+    )
+    page = login(secretary).get(reverse("transfers:suggestions")).content.decode()
+    assert f'data-member="{members["a1"].pk}"' not in page
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_the_suggestions_page_costs_the_same_for_more_rows(
+    tree, secretary, login, django_assert_num_queries, rows
+):
+    for _ in range(rows):
+        settle(MemberFactory.create(home_org=tree.a1), secretary)
+    client = login(secretary)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("transfers:suggestions"))
+    assert response.status_code == 200
+    assert response.content.decode().count("data-member=") == rows
+
+
+def test_the_member_page_says_should_be_transferred_then_in_transfer(
+    tree, members, secretary, login
+):
+    member = members["a1"]
+    settle(member, secretary)
+    url = reverse("members:detail", args=[member.pk])
+    page = login(secretary).get(url).content.decode()
+    assert 'data-suggestion="fixed_employer"' in page
+    assert "data-transfer=" not in page
+    transfer = do_start_transfer(
+        actor=secretary, member=member, to_org=tree.b1, reason="work", dues_paid_until=TODAY
+    )
+    page = login(secretary).get(url).content.decode()
+    assert f'data-transfer="{transfer.pk}"' in page
+    assert "data-suggestion=" not in page
+    assert reverse("transfers:start", args=[member.pk]) not in page
+
+
+def test_the_register_flags_members_in_transfer(tree, members, secretary, login):
+    do_start_transfer(
+        actor=secretary,
+        member=members["a1"],
+        to_org=tree.b1,
+        reason="work",
+        dues_paid_until=TODAY,
+    )
+    response = login(secretary).get(reverse("members:list"))
+    flagged = [m for m in response.context["page"].object_list if m.in_transfer]
+    assert flagged == [members["a1"]]
