@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.views.generic import DetailView
 
+from core.audit import record_event
 from core.views import ScopedMixin
 from members.models import ContactRecord, Member, MobilityEpisode, RegularReport
 
@@ -63,6 +64,8 @@ class FiveCardsView(ScopedMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         member: Any = self.object
+        # A printout leaves the system: who printed whose cards is in the audit trail.
+        record_event(actor=self.actor, instance=member, event="member.cards_printed")
         episodes = list(
             MobilityEpisode.objects.filter(member=member)
             .select_related("home_org", "inflow_org", "contact_person")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
+from core.audit import record_event
 from core.pagination import keyset_page
 from core.scoping import Action
 from core.types import AuthedRequest
@@ -241,6 +242,12 @@ class CertificatePrintView(CertificateMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         certificate: Certificate = self.object
+        record_event(
+            actor=self.actor,
+            instance=certificate.member,
+            event="certificate.printed",
+            details={"number": certificate.number},
+        )
         if certificate.kind == CertificateKind.ACTIVITY:
             # The sheet has room for PRINTED_CHECKS rows: the latest checks, and blank rows
             # for the years to come.

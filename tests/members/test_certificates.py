@@ -568,6 +568,10 @@ def test_the_printed_certificate_and_letter(coded, members, away, secretary, log
     assert letter.number in html
     assert "2026年3月31日" in html
     assert stay.name in html
+    # Each print is in the audit trail, with the number printed.
+    printed = AuditEntry.objects.filter(event="certificate.printed").order_by("id")
+    assert [e.changes["number"] for e in printed] == [certificate.number, letter.number]
+    assert {e.actor for e in printed} == {secretary}
 
 
 def test_the_member_page_shows_buttons_by_side(

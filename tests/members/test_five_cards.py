@@ -250,7 +250,7 @@ def test_long_texts_are_cut(tree, members, secretary, town, login):
 #: member (with its branch and the totals of its logs), its latest episodes (with their
 #: organizations and contact), contacts (with who recorded them), reports (with who received
 #: them).
-CARDS_QUERIES = 9
+CARDS_QUERIES = 10  # + the audit entry of the print
 
 
 def test_the_cards_cost_the_same_however_long_the_history(
@@ -277,3 +277,13 @@ def test_the_inflow_side_prints_the_cards_of_a_member_shared_with_it(
     shared = members["shared"]
     assert login(station).get(cards_url(shared)).status_code == 200
     assert login(secretary2).get(cards_url(shared)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_printing_the_cards_is_audited(members, secretary, login):
+    from core.models import AuditEntry
+
+    login(secretary).get(reverse("members:five_cards", args=[members["a1"].pk]))
+    entry = AuditEntry.objects.get(event="member.cards_printed")
+    assert entry.actor == secretary
+    assert entry.object_pk == str(members["a1"].pk)
