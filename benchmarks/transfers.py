@@ -102,12 +102,12 @@ def seed_episodes(registered_by: int, log: Callable[[str], None] = print) -> Non
 ORG = "organizations_organization"
 QUEUE_SQL = f"""
     SELECT t.id, m.name, fo.name, COALESCE(too.name, t.to_name), t.status, t.number,
-           t.valid_until, t.*, m.*, fo.*, too.*, ic.*
+           t.valid_until, t.received_on, t.created_at, t.updated_at, t.to_org_id,
+           t.member_id, t.from_org_id
     FROM transfers_transfer t
     JOIN members_member m ON m.id = t.member_id
     JOIN {ORG} fo ON fo.id = t.from_org_id
     LEFT JOIN {ORG} too ON too.id = t.to_org_id
-    JOIN {ORG} ic ON ic.id = t.issuing_committee_id
     WHERE t.to_org_id IN (SELECT id FROM {ORG} WHERE path LIKE %(prefix)s)
       AND t.status = 'issued'
     ORDER BY t.updated_at DESC, t.id DESC
@@ -231,7 +231,7 @@ def move_members(
 def queue_values(rows: list[Any]) -> list[tuple[Any, ...]]:
     """What the queue page shows of each transfer (templates/transfers/_transfer_rows.html)."""
     return [
-        (t.pk, t.member.name, t.from_org.name, t.destination, t.status, t.number, t.valid_until)
+        (t.pk, t.member_name, t.from_org_name, t.destination, t.status, t.number, t.valid_until)
         for t in rows
     ]
 
@@ -247,9 +247,9 @@ def run(reps: int, count: int) -> dict[str, Any]:
     from core.scoping import Action
     from members.models import Member
     from organizations.models import Organization
-    from organizations.scope import user_scope
     from transfers.models import Transfer, TransferStatus
     from transfers.suggestions import away_cutoff, transfer_suggestions
+    from transfers.views import change_org_ids
 
     logging.getLogger("notifications").setLevel(logging.WARNING)
     scopes, users = bench_scopes()
@@ -277,14 +277,14 @@ def run(reps: int, count: int) -> dict[str, Any]:
     def orm_queue(fresh_scope: bool = True) -> list[tuple[Any, ...]]:
         if fresh_scope:  # as a request does: the user's roles and organizations, looked up
             receiver.__dict__.pop("_scope_cache", None)
-        ids = user_scope(receiver).organization_ids(Action.CHANGE)
+        ids = change_org_ids(receiver)  # as the queues page does
         rows = (
             Transfer.objects.visible_to(receiver)
             .incoming(ids)
-            .for_list()
             .order_by("-updated_at", "-pk")[:PAGE]
+            .rows()
         )
-        return queue_values(list(rows))
+        return queue_values(rows)
 
     def raw_queue() -> list[tuple[Any, ...]]:
         with raw.cursor() as cur:

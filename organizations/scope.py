@@ -55,8 +55,10 @@ class Scope:
         """
         from organizations.models import Organization
 
+        # Keyed by the subtrees, not the action: for most users (all but inspectors and
+        # committee members beside a branch role) seeing and changing cover the same ones.
         return self.memo(
-            f"organizations:{action}",
+            f"organizations:{self.paths_for(action)}",
             lambda: list(
                 Organization.objects.filter(self.q("path", action))
                 .order_by()

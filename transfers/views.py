@@ -69,12 +69,12 @@ QUEUES = (
 
 
 def change_org_ids(user: Any) -> Any:
-    """The organizations whose transfers the user works on (CHANGE scope), as ids; for the
-    system administrator, every organization (a subquery)."""
+    """The organizations whose transfers the user works on (CHANGE scope), as a subquery (every
+    organization for the system administrator): the queues' statements carry it inside."""
     scope = user_scope(user)
     if scope.is_superuser:
         return Organization.objects.order_by().values("id")
-    return scope.organization_ids(Action.CHANGE)
+    return Organization.objects.filter(scope.q("path", Action.CHANGE)).order_by().values("id")
 
 
 def _mine(ids: Any) -> Q:
@@ -131,10 +131,10 @@ def queues(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab") or next((k for k in keys if counts[k]), keys[0])
     if tab not in keys:
         tab = keys[0]
-    rows = list(
-        queue(Transfer.objects.visible_to(user).for_list(), tab, ids, today).order_by(
-            "-updated_at", "-pk"
-        )[: settings.MEMBERS_PAGE_SIZE]
+    rows = (
+        queue(Transfer.objects.visible_to(user), tab, ids, today)
+        .order_by("-updated_at", "-pk")[: settings.MEMBERS_PAGE_SIZE]
+        .rows()
     )
     tabs = [(key, label, counts[key]) for key, label in QUEUES]
     return render(
@@ -158,11 +158,14 @@ HISTORY_PAGE_SIZE = 50
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
     """Every transfer the user sees, newest first, by status."""
-    qs = Transfer.objects.visible_to(request.user).for_list().order_by("-created_at", "-pk")
+    qs = Transfer.objects.visible_to(request.user).order_by("-created_at", "-pk")
     form = HistoryFilter(request.GET or None)
     if form.is_valid() and form.cleaned_data["status"]:
         qs = qs.filter(status=form.cleaned_data["status"])
     page = Paginator(qs, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's slice of the queryset, read as light rows.
+    sliced: Any = page.object_list
+    page.object_list = sliced.rows()
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -512,12 +512,12 @@ def test_the_list_costs_the_same_with_more_rows(tree, station, login, django_ass
     record_arrival(station, tree.bs)
     #: Session, user, roles, the organizations in view scope, the count, the page's rows (with
     #: their organization), the organizations in change scope.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert len(client.get(url).context["rows"]) == 1
     for n in range(5):
         other = make_id_number(dt.date(1980, 1, 1 + n), sequence=n, gender="M", region="330102")
         record_arrival(station, tree.bs, id_number=other, name=f"孙{n}")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert len(client.get(url).context["rows"]) == 6
 
 

@@ -141,7 +141,7 @@ def test_the_history_shows_only_visible_transfers(world, secretary2, station, lo
 #: Session, user, the user's roles, the organization ids for CHANGE (the queues) and for VIEW
 #: (`visible_to`), one aggregate for every tab's count, the tab's rows; for the system
 #: administrator no roles and no ids.
-QUEUE_QUERIES = {"secretary": 7, "town": 7, "county": 7, "secretary2": 7, "superuser": 4}
+QUEUE_QUERIES = {"secretary": 5, "town": 5, "county": 5, "secretary2": 5, "superuser": 4}
 
 
 def _more_transfers(tree, superuser, count):
@@ -170,7 +170,7 @@ def test_the_queues_cost_the_same_however_long(
 
 
 #: Session, user, roles, the organization ids for VIEW, the count, the page's rows.
-HISTORY_QUERIES = {"secretary": 6, "county": 6, "secretary2": 6, "superuser": 4}
+HISTORY_QUERIES = {"secretary": 5, "county": 5, "secretary2": 5, "superuser": 4}
 
 
 @pytest.mark.parametrize("persona", list(HISTORY_QUERIES))
@@ -188,5 +188,6 @@ def test_the_history_costs_the_same_however_long(
 
 
 def test_the_scope_is_what_the_queues_use(secretary, tree):
-    assert change_org_ids(secretary) == user_scope(secretary).organization_ids("change")
-    assert tree.a1.pk in change_org_ids(secretary)
+    ids = [row["id"] for row in change_org_ids(secretary)]
+    assert sorted(ids) == sorted(user_scope(secretary).organization_ids("change"))
+    assert tree.a1.pk in ids
