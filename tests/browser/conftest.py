@@ -60,3 +60,19 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+@pytest.fixture
+def page_for(browser, live_server):
+    """`page_for(username)` → (context, page): a phone-sized browser logged in as `username`,
+    for journeys that pass from one person to the next. Close the context when done."""
+    from tests.browser.test_member_journey import log_in
+
+    def open_as(username: str):
+        context = browser.new_context(viewport={"width": 375, "height": 800})
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        log_in(page, live_server, username)
+        return context, page
+
+    return open_as

@@ -10,7 +10,6 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from members.models import Member
-from tests.browser.test_member_journey import log_in
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, available_apps=settings.INSTALLED_APPS)
@@ -22,15 +21,8 @@ def traveller(tree, members) -> Member:
 
 
 def test_outflow_check_in_and_the_shared_record(
-    browser, live_server, secretary, station, secretary2, traveller, tree
+    page_for, live_server, secretary, station, secretary2, traveller, tree
 ):
-    def page_for(username):
-        context = browser.new_context(viewport={"width": 375, "height": 800})
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        log_in(page, live_server, username)
-        return context, page
-
     detail = f"{live_server.url}{reverse('members:detail', args=[traveller.pk])}"
 
     # The home branch registers the outflow to the station's area.

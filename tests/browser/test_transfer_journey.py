@@ -26,15 +26,8 @@ def mover(tree, members) -> Member:
 
 
 def test_secretary_sends_town_approves_secretary2_receives(
-    browser, live_server, secretary, town, secretary2, mover, tree
+    page_for, live_server, secretary, town, secretary2, mover, tree
 ):
-    def page_for(username):
-        context = browser.new_context(viewport={"width": 375, "height": 800})
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        log_in(page, live_server, username)
-        return context, page
-
     member_page = f"{live_server.url}{reverse('members:detail', args=[mover.pk])}"
 
     # A1's secretary starts the transfer from the member's page, finding B1 by name.
