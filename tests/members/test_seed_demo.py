@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management import CommandError
 
 from members.management.commands.seed_demo import DESTINATIONS, split_destination
 
@@ -26,3 +27,39 @@ def test_every_demo_destination_has_a_province_and_a_county():
         assert province
         assert county
         assert place.startswith(province)
+
+
+@pytest.mark.django_db
+def test_the_whole_demo_county_builds_with_every_state():
+    """`make run`'s demo, built once as a newcomer would get it (about a minute): every feature
+    has rows to show, and every share it made is justified."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from members.models import Certificate, FoundArrival, Member, MobilityEpisode
+    from members.sharing import drift
+    from organizations.models import Organization
+    from transfers.models import Transfer, TransferStatus
+
+    call_command("seed_demo", stdout=StringIO())
+    assert Organization.objects.count() > 100
+    assert Member.objects.count() > 3000
+    assert set(MobilityEpisode.objects.values_list("status", flat=True)) >= {
+        "registered",
+        "checked_in",
+        "returned",
+        "lost",
+    }
+    assert MobilityEpisode.objects.filter(origin="found").exists()
+    assert FoundArrival.objects.exists()
+    assert set(Certificate.objects.values_list("status", flat=True)) >= {
+        "valid",
+        "revoked",
+        "replaced",
+    }
+    assert set(Transfer.objects.values_list("status", flat=True)) == set(TransferStatus.values)
+    assert drift() == ({}, {})
+    # The demo refuses to run twice.
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=StringIO())
