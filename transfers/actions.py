@@ -112,8 +112,15 @@ def _lock(transfer: Transfer) -> Transfer:
     )
 
 
-def _move(transfer: Transfer, status: str, actor: User | None, note: str = "") -> None:
-    """Take the transition (or say plainly why not) and write the timeline step."""
+def _move(
+    transfer: Transfer,
+    status: str,
+    actor: User | None,
+    note: str = "",
+    on: dt.date | None = None,
+) -> None:
+    """Take the transition (or say plainly why not) and write the timeline step, dated `on`
+    (the day it happened, when the step records one) or today."""
     if not transfer.can_become(status):
         raise ValidationError(
             _("This transfer is %(now)s: it cannot become %(next)s.")
@@ -126,7 +133,12 @@ def _move(transfer: Transfer, status: str, actor: User | None, note: str = "") -
     transfer.full_clean(exclude=RELATIONS, validate_unique=False, validate_constraints=False)
     transfer.save()
     TransferEvent.objects.create(
-        transfer=transfer, from_status=previous, to_status=status, actor=actor, note=note[:200]
+        transfer=transfer,
+        from_status=previous,
+        to_status=status,
+        actor=actor,
+        note=note[:200],
+        on=on or timezone.localdate(),
     )
 
 
@@ -268,7 +280,7 @@ def do_approve(
     """The committee approves; with `issue_on` it issues the letter in the same step."""
     transfer = _lock(transfer)
     _require(actor, transfer.issuing_committee)
-    _move(transfer, S.APPROVED, actor, note)
+    _move(transfer, S.APPROVED, actor, note, on=issue_on)
     if issue_on is not None:
         _issue(actor, transfer, issue_on)
     else:
@@ -307,7 +319,7 @@ def _issue(actor: User, transfer: Transfer, issued_on: dt.date) -> None:
     transfer.number = letter_number(transfer.issuing_committee, issued_on.year, transfer.serial)
     transfer.issued_on = issued_on
     transfer.valid_until = issued_on + dt.timedelta(days=transfer.valid_days)
-    _move(transfer, S.ISSUED, actor, transfer.number)
+    _move(transfer, S.ISSUED, actor, transfer.number, on=issued_on)
     sync_shares(actor=actor, member=transfer.member)
     _notify(
         actor, transfer.to_org, transfer, _("A member's relationship is being transferred to you")
@@ -426,7 +438,7 @@ def do_receive(*, actor: User, transfer: Transfer, received_on: dt.date) -> Tran
     _check_receivable(transfer, received_on)
     transfer.received_on = received_on
     transfer.received_by = actor
-    _move(transfer, S.RECEIVED, actor)
+    _move(transfer, S.RECEIVED, actor, on=received_on)
     _complete_move(actor, transfer, received_on)
     _notify(actor, transfer.from_org, transfer, _("Your member was received"))
     return transfer
@@ -446,7 +458,7 @@ def do_return_receipt(
     transfer.receipt_returned_on = returned_on
     transfer.receipt_handler = handler.strip()
     transfer.receipt_phone = phone.strip()
-    _move(transfer, S.RECEIPT_RETURNED, actor)
+    _move(transfer, S.RECEIPT_RETURNED, actor, on=returned_on)
     _notify(actor, transfer.from_org, transfer, _("The receipt came back"))
     return transfer
 
@@ -474,8 +486,8 @@ def do_record_receipt(
     transfer.receipt_returned_on = received_on
     transfer.receipt_handler = handler.strip()
     transfer.receipt_phone = phone.strip()
-    _move(transfer, S.RECEIVED, actor)
-    _move(transfer, S.RECEIPT_RETURNED, actor)
+    _move(transfer, S.RECEIVED, actor, on=received_on)
+    _move(transfer, S.RECEIPT_RETURNED, actor, on=received_on)
     _complete_move(actor, transfer, received_on)
     return transfer
 
@@ -494,7 +506,7 @@ def do_expire_letters(*, actor: User | None, today: dt.date | None = None) -> in
         .filter(status=S.ISSUED, valid_until__lt=today)
         .order_by("pk")
     ):
-        _move(transfer, S.EXPIRED, actor)
+        _move(transfer, S.EXPIRED, actor, on=today)
         sync_shares(actor=actor, member=transfer.member)
         _notify(actor, transfer.from_org, transfer, _("A transfer letter expired unreceived"))
         count += 1
@@ -518,7 +530,7 @@ def do_reissue(
     _require(actor, old.issuing_committee)
     if old.number is None:
         raise ValidationError(_("Only an issued letter can be reissued."))
-    _move(old, S.REISSUED, actor)
+    _move(old, S.REISSUED, actor, on=issued_on)
     destination_changed = to_org is not None or bool(to_name.strip())
     new_to_org = to_org if destination_changed else old.to_org
     new_to_name = to_name.strip() if destination_changed and to_org is None else ""

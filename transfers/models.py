@@ -361,7 +361,11 @@ class TransferEvent(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    #: When it happened: the letter's date of issue, the day it was received or the receipt
+    #: came back (often recorded days later); else the day it was recorded.
+    on = models.DateField(_("on"), default=timezone.localdate)
+    #: When it was recorded.
+    at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:

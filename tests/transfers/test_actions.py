@@ -429,3 +429,17 @@ def test_several_members_at_once_all_or_none(tree, members, secretary):
             dues_paid_until=DUES,
         )
     assert not Transfer.objects.filter(member=members["a1"]).exists()
+
+
+@pytest.mark.django_db
+def test_the_timeline_dates_each_step_when_it_happened(tree, members, secretary, secretary2, town):
+    transfer = start(secretary, members["a1"], tree.b1)
+    do_issue(actor=town, transfer=transfer, issued_on=TODAY - dt.timedelta(days=9))
+    # The receipt of the member is recorded a few days after it happened.
+    do_receive(actor=secretary2, transfer=transfer, received_on=TODAY - dt.timedelta(days=4))
+    dates = dict(TransferEvent.objects.filter(transfer=transfer).values_list("to_status", "on"))
+    assert dates == {
+        S.DRAFT: TODAY,
+        S.ISSUED: TODAY - dt.timedelta(days=9),
+        S.RECEIVED: TODAY - dt.timedelta(days=4),
+    }
