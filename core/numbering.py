@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 
 
 class SerialCounter(models.Model):
     """The last serial number issued for one key (the concrete model names the key fields)."""
 
-    last_serial = models.PositiveIntegerField(default=0)
+    last_serial = models.PositiveIntegerField(_("last number issued"), default=0)
 
     class Meta:
         abstract = True

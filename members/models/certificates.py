@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.numbering import SerialCounter
 from members.models.member import Member
 from members.models.mobility import MemberRecord, MobilityEpisode
 from organizations.models import Organization
@@ -45,7 +46,7 @@ class CheckResult(models.TextChoices):
     FAILED = "failed", _("Not passed")
 
 
-class CertificateCounter(models.Model):
+class CertificateCounter(SerialCounter):
     """The last number a county issued for one kind of certificate in one year."""
 
     county = models.ForeignKey(
@@ -53,7 +54,6 @@ class CertificateCounter(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=CertificateKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
-    last_serial = models.PositiveIntegerField(_("last number issued"), default=0)
 
     class Meta:
         verbose_name = _("certificate number counter")
