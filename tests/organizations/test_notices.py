@@ -91,3 +91,14 @@ def test_only_links_inside_the_site_are_followed(tree, secretary, login):
     )
     response = login(secretary).post(reverse("notice_open", args=[notice.pk]))
     assert response["Location"] == reverse("notices")
+
+
+def test_held_notices_stay_in_the_app(
+    tree, members, secretary, station, recording, django_capture_on_commit_callbacks
+):
+    from core.notifications import held
+
+    with django_capture_on_commit_callbacks(execute=True), held():
+        do_register_outflow(actor=secretary, member=members["a1"], intended_org=tree.bs, **OUTFLOW)
+    assert Notice.objects.filter(organization=tree.bs).exists()
+    assert recording == []

@@ -25,6 +25,7 @@ from faker import Faker
 
 from core.audit import acting_as, filed_under, record_event
 from core.models import User
+from core.notifications import held
 from core.validators import id_check_char, validate_mobile_phone
 from members.actions import do_archive_member, do_create_member
 from members.certificate_actions import (
@@ -205,7 +206,9 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         # Notices and end notes are stored as written: write them in the deployment's language.
-        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+        # ... and keep them in the app: the demo's phone numbers and addresses are made up, so no
+        # SMS or e-mail may leave for them.
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE), held():
             builder = DemoBuilder(self.stdout.write)
             summary = builder.build()
         elapsed = time.monotonic() - started
