@@ -16,7 +16,7 @@ from core.models import User
 from core.scoping import Action
 from members.models import RECORD_LIFE_PERMISSION, Member
 from organizations.models import Organization
-from organizations.scope import user_scope
+from organizations.scope import require_change, user_scope
 
 #: Fields the member form edits; identity and handling belong to the home organization.
 MEMBER_FIELDS = (
@@ -51,8 +51,10 @@ STATE_FIELDS = ("lost_contact", "lost_contact_since", "is_mobile", "mobile_desti
 SHARE_PERMISSIONS = ("view_member", RECORD_LIFE_PERMISSION)
 
 
-def _require_change(actor: User, org: Organization) -> None:
-    if not user_scope(actor).covers(org.path, Action.CHANGE):
+def require_record(actor: User, member: Member) -> None:
+    """Refuse (403) unless `actor` may record the member's life: the home side's changers, or
+    those of an organization the member is shared with."""
+    if not Member.objects.visible_to(actor, Action.RECORD).filter(pk=member.pk).exists():
         raise PermissionDenied
 
 
@@ -67,7 +69,7 @@ def _apply(member: Member, fields: dict[str, Any]) -> None:
 def do_create_member(*, actor: User, **fields: Any) -> Member:
     member = Member()
     _apply(member, fields)
-    _require_change(actor, member.home_org)
+    require_change(actor, member.home_org)
     member.full_clean()
     member.save()
     return member
@@ -76,13 +78,13 @@ def do_create_member(*, actor: User, **fields: Any) -> Member:
 @action
 def do_update_member(*, actor: User, member: Member, **fields: Any) -> Member:
     member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
-    _require_change(actor, member.home_org)
+    require_change(actor, member.home_org)
     if member.is_archived:
         raise ValidationError(_("An archived member cannot be edited; restore them first."))
     _apply(member, fields)
     # Moving a member to another organization in one's own scope is an edit; moving them out of
     # scope is a transfer, which has its own workflow.
-    _require_change(actor, member.home_org)
+    require_change(actor, member.home_org)
     member.full_clean()
     member.save()
     return member
@@ -92,7 +94,7 @@ def do_update_member(*, actor: User, member: Member, **fields: Any) -> Member:
 def do_archive_member(*, actor: User, member: Member, reason: str) -> Member:
     """Take a member off the active register. Nothing is deleted; the record stays readable."""
     member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
-    _require_change(actor, member.home_org)
+    require_change(actor, member.home_org)
     if not reason.strip():
         raise ValidationError({"archive_reason": _("Give the reason for archiving.")})
     if member.is_archived:
@@ -106,7 +108,7 @@ def do_archive_member(*, actor: User, member: Member, reason: str) -> Member:
 @action
 def do_restore_member(*, actor: User, member: Member) -> Member:
     member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
-    _require_change(actor, member.home_org)
+    require_change(actor, member.home_org)
     member.archived_at = None
     member.archive_reason = ""
     member.save(update_fields=["archived_at", "archive_reason", "updated_at"])
@@ -127,28 +129,15 @@ def do_reveal_id_number(*, actor: User, member: Member) -> str:
     return member.id_number
 
 
-@action
 def do_share_member(*, actor: User | None, member: Member, organization: Organization) -> None:
-    """Let `organization` (and every scope above it) see the member and record their life."""
-    for codename in SHARE_PERMISSIONS:
-        assign_perm(codename, organization.group, member)
-    record_event(
-        actor=actor,
-        instance=member,
-        event="member.shared",
-        details={"organization": organization.name, "organization_id": organization.pk},
-    )
+    """Every share permission at once. Actions derive shares (members.sharing.sync_shares);
+    this is for repairs and tests that set a grant by hand."""
+    do_change_shares(actor=actor, member=member, organization=organization, grant=SHARE_PERMISSIONS)
 
 
-@action
 def do_unshare_member(*, actor: User | None, member: Member, organization: Organization) -> None:
-    for codename in SHARE_PERMISSIONS:
-        remove_perm(codename, organization.group, member)
-    record_event(
-        actor=actor,
-        instance=member,
-        event="member.unshared",
-        details={"organization": organization.name, "organization_id": organization.pk},
+    do_change_shares(
+        actor=actor, member=member, organization=organization, revoke=SHARE_PERMISSIONS
     )
 
 

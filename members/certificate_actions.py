@@ -27,6 +27,7 @@ from core.actions import action
 from core.models import User
 from core.numbering import next_serial
 from core.scoping import Action
+from members.actions import require_record
 from members.models import (
     Certificate,
     CertificateCheck,
@@ -40,17 +41,7 @@ from members.models import (
 from members.models.certificates import NUMBER_TAGS
 from members.models.mobility import OPEN_STATUSES
 from organizations.models import Organization, OrgKind
-from organizations.scope import user_scope
-
-
-def _require_change(actor: User, org: Organization) -> None:
-    if not user_scope(actor).covers(org.path, Action.CHANGE):
-        raise PermissionDenied
-
-
-def _require_record(actor: User, member: Member) -> None:
-    if not Member.objects.visible_to(actor, Action.RECORD).filter(pk=member.pk).exists():
-        raise PermissionDenied
+from organizations.scope import require_change, user_scope
 
 
 def _not_in_future(field: str, day: dt.date, message: str) -> None:
@@ -165,7 +156,7 @@ def do_issue_certificate(
     (for a short trip): the home side, numbered by the county."""
     # The member's row lock serializes two issues for the same member.
     member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
-    _require_change(actor, member.home_org)
+    require_change(actor, member.home_org)
     if kind not in CertificateKind.values:
         raise ValueError(f"unknown certificate kind {kind!r}")
     if member.is_archived:
@@ -299,7 +290,7 @@ def do_fill_inflow_part(
 ) -> Certificate:
     """The inflow side fills its branch, the date of arrival and its contact person."""
     certificate = _locked(certificate)
-    _require_record(actor, certificate.member)
+    require_record(actor, certificate.member)
     _require_activity(certificate)
     _require_valid(certificate)
     episode = certificate.episode
@@ -368,7 +359,7 @@ def do_fill_departure_part(
     """When the member leaves the inflow organization, it records their organizational life and
     the month their dues are paid up to."""
     certificate = _locked(certificate)
-    _require_record(actor, certificate.member)
+    require_record(actor, certificate.member)
     _require_activity(certificate)
     if certificate.status not in (CertificateStatus.VALID, CertificateStatus.RETURNED):
         _require_valid(certificate)
@@ -412,7 +403,7 @@ def do_check_certificate(
 ) -> CertificateCheck:
     """The yearly check (年审) by the home side, with the democratic evaluation: once a year."""
     certificate = _locked(certificate)
-    _require_change(actor, certificate.member.home_org)
+    require_change(actor, certificate.member.home_org)
     _require_activity(certificate)
     _require_valid(certificate)
     if result not in CheckResult.values:
@@ -486,7 +477,7 @@ def do_revoke_certificate(
 ) -> Certificate:
     """The home side withdraws a certificate (吊销), with the reason."""
     certificate = _locked(certificate)
-    _require_change(actor, certificate.member.home_org)
+    require_change(actor, certificate.member.home_org)
     reason = _check_end(certificate, ended_on, reason, "ended_on")
     _end(certificate, CertificateStatus.REVOKED, ended_on, reason)
     return certificate
@@ -499,7 +490,7 @@ def do_replace_certificate(
     """A new certificate in place of one lost, damaged or out of date: the old one becomes
     replaced, the new one gets a new number and points at it (same kind, same absence)."""
     old = _locked(certificate)
-    _require_change(actor, old.member.home_org)
+    require_change(actor, old.member.home_org)
     member = Member.objects.select_for_update().select_related("home_org").get(pk=old.member_id)
     if member.is_archived:
         raise ValidationError(_("An archived member is not issued certificates."))

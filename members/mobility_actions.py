@@ -9,15 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
 from core.models import User
-from core.scoping import Action
 from core.validators import normalize_id_number
+from members.actions import require_record
 from members.models import (
     ArrivalStatus,
     ContactRecord,
@@ -34,7 +34,7 @@ from members.models.mobility import CURRENT_STATUSES, OPEN_STATUSES
 from members.sharing import sync_shares
 from organizations.actions import do_notify_organization
 from organizations.models import BRANCH_KINDS, Organization
-from organizations.scope import user_scope
+from organizations.scope import require_change
 
 #: What the home side fills in when a member reports leaving.
 OUTFLOW_FIELDS = (
@@ -55,11 +55,6 @@ OUTFLOW_FIELDS = (
 )
 
 
-def _require_change(actor: User, org: Organization) -> None:
-    if not user_scope(actor).covers(org.path, Action.CHANGE):
-        raise PermissionDenied
-
-
 def _transition(episode: MobilityEpisode, status: str) -> None:
     if not episode.can_become(status):
         raise ValidationError(
@@ -76,7 +71,7 @@ def _transition(episode: MobilityEpisode, status: str) -> None:
 def do_register_outflow(*, actor: User, member: Member, **fields: Any) -> MobilityEpisode:
     """The outflow report (外出流动报告登记), by the home branch, before the member leaves."""
     member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
-    _require_change(actor, member.home_org)
+    require_change(actor, member.home_org)
     if member.is_archived:
         raise ValidationError(_("An archived member cannot be registered as leaving."))
     current = (
@@ -130,10 +125,28 @@ def do_register_outflow(*, actor: User, member: Member, **fields: Any) -> Mobili
                 "employer": episode.employer or "—",
             },
         )
+    _mark_away(member, episode)
+    return episode
+
+
+def _mark_away(member: Member, episode: MobilityEpisode) -> None:
+    """The register's "mobile member" item and destination, kept by the episode actions."""
     member.is_mobile = True
     member.mobile_destination = episode.destination
     member.save(update_fields=["is_mobile", "mobile_destination", "updated_at"])
-    return episode
+
+
+def _already_checked_in(member: Member, episode: MobilityEpisode) -> ValidationError:
+    assert episode.inflow_org is not None
+    assert episode.checked_in_on is not None
+    return ValidationError(
+        _("%(name)s already checked in at %(org)s on %(date)s.")
+        % {
+            "name": member.name,
+            "org": episode.inflow_org.name,
+            "date": episode.checked_in_on.isoformat(),
+        }
+    )
 
 
 def find_member_for_check_in(*, id_number: str, name: str) -> Member | None:
@@ -206,16 +219,7 @@ def do_check_in(
             % {"name": member.name, "home": found.home_org.name}
         )
     if episode.status == EpisodeStatus.CHECKED_IN:
-        assert episode.inflow_org is not None
-        assert episode.checked_in_on is not None
-        raise ValidationError(
-            _("%(name)s already checked in at %(org)s on %(date)s.")
-            % {
-                "name": member.name,
-                "org": episode.inflow_org.name,
-                "date": episode.checked_in_on.isoformat(),
-            }
-        )
+        raise _already_checked_in(member, episode)
     was_lost = episode.status == EpisodeStatus.LOST
     _transition(episode, EpisodeStatus.CHECKED_IN)
     if was_lost:
@@ -264,7 +268,7 @@ def do_end_episode(
         .select_related("home_org", "inflow_org", "member")
         .get(pk=episode.pk)
     )
-    _require_change(actor, episode.home_org)
+    require_change(actor, episode.home_org)
     return end_episode(actor=actor, episode=episode, status=status, ended_on=ended_on, note=note)
 
 
@@ -308,8 +312,7 @@ def do_record_contact(
     *, actor: User, member: Member, contacted_on: dt.date, channel: str, summary: str
 ) -> ContactRecord:
     """A contact with the member, for the pairing card: the home side or the inflow side."""
-    if not Member.objects.visible_to(actor, Action.RECORD).filter(pk=member.pk).exists():
-        raise PermissionDenied
+    require_record(actor, member)
     if contacted_on > timezone.localdate():
         raise ValidationError({"contacted_on": _("A contact cannot be in the future.")})
     record = ContactRecord(
@@ -339,7 +342,7 @@ def do_mark_lost(
     is often the one that can find them.
     """
     member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
-    _require_change(actor, member.home_org)
+    require_change(actor, member.home_org)
     if member.is_archived:
         raise ValidationError(_("An archived member cannot be marked as lost contact."))
     if member.lost_contact:
@@ -389,8 +392,7 @@ def do_record_finding_attempt(
 ) -> FindingAttempt:
     """An attempt to find a lost member, by the home side or the inflow side; finding them
     takes them off the whereabouts-unknown list."""
-    if not Member.objects.visible_to(actor, Action.RECORD).filter(pk=member.pk).exists():
-        raise PermissionDenied
+    require_record(actor, member)
     member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
     if not member.lost_contact:
         raise ValidationError(
@@ -448,7 +450,7 @@ def do_record_report(
 ) -> RegularReport:
     """A regular report received from the member (定期汇报), by the home branch."""
     member = Member.objects.select_related("home_org").get(pk=member.pk)
-    _require_change(actor, member.home_org)
+    require_change(actor, member.home_org)
     if reported_on > timezone.localdate():
         raise ValidationError({"reported_on": _("A report cannot be in the future.")})
     report = RegularReport(
@@ -469,7 +471,7 @@ def do_record_report(
 
 
 def _check_inflow_org(actor: User, inflow_org: Organization) -> None:
-    _require_change(actor, inflow_org)
+    require_change(actor, inflow_org)
     if inflow_org.kind not in BRANCH_KINDS or not inflow_org.is_active:
         raise ValidationError(
             _("Members check in with an active branch or check-in station, not a committee.")
@@ -486,7 +488,7 @@ def _routing_fields(
 
     reason = reason.strip()
     if suggested_org is not None:
-        _require_change(actor, suggested_org)
+        require_change(actor, suggested_org)
     overridden = suggested_org is not None and suggested_org.pk != inflow_org.pk
     if overridden and not reason:
         assert suggested_org is not None
@@ -517,16 +519,7 @@ def _refuse_current_episode(member: Member) -> None:
     if current is None:
         return
     if current.status == EpisodeStatus.CHECKED_IN:
-        assert current.inflow_org is not None
-        assert current.checked_in_on is not None
-        raise ValidationError(
-            _("%(name)s already checked in at %(org)s on %(date)s.")
-            % {
-                "name": member.name,
-                "org": current.inflow_org.name,
-                "date": current.checked_in_on.isoformat(),
-            }
-        )
+        raise _already_checked_in(member, current)
     raise ValidationError(
         _(
             "%(name)s's home branch registered the outflow (left on %(date)s for %(place)s): "
@@ -612,9 +605,7 @@ def do_register_found(
     )
     episode.full_clean()
     episode.save()
-    member.is_mobile = True
-    member.mobile_destination = episode.destination
-    member.save(update_fields=["is_mobile", "mobile_destination", "updated_at"])
+    _mark_away(member, episode)
     sync_shares(actor=actor, member=member)
     do_notify_organization(
         actor=actor,
@@ -706,7 +697,7 @@ def _lock_open_arrival(actor: User, arrival: FoundArrival) -> FoundArrival:
         .select_related("inflow_org")
         .get(pk=arrival.pk)
     )
-    _require_change(actor, arrival.inflow_org)
+    require_change(actor, arrival.inflow_org)
     if arrival.status != ArrivalStatus.OPEN:
         raise ValidationError(
             _("This found person is already %(status)s.")

@@ -18,13 +18,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from core.models import User
+from members.actions import SHARE_PERMISSIONS, do_change_shares
 from members.models import RECORD_LIFE_PERMISSION, Member, MemberGroupObjectPermission
 from members.models.mobility import EpisodeStatus, MobilityEpisode
 from organizations.models import Organization
 
 VIEW = "view_member"
-#: Every permission a share may hold.
-SHARE_PERMISSIONS = (VIEW, RECORD_LIFE_PERMISSION)
 
 #: (member id, organization id) → the permissions justified, for the given members (None: all).
 Shares = dict[tuple[int, int], set[str]]
@@ -100,8 +99,6 @@ def drift(member_ids: Iterable[int] | None = None) -> tuple[Shares, Shares]:
 def sync_shares(*, actor: User | None, member: Member) -> tuple[Shares, Shares]:
     """Grant and revoke so that the member's shares are exactly the justified ones (audited).
     Runs inside the caller's action, after its records are saved."""
-    from members.actions import do_change_shares
-
     missing, extra = drift([member.pk])
     if missing or extra:
         org_ids = {org_id for _member_id, org_id in [*missing, *extra]}

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from core.scoping import Action
@@ -98,6 +99,13 @@ class Scope:
     @property
     def has_any(self) -> bool:
         return self.is_superuser or bool(self.paths_for(Action.VIEW))
+
+
+def require_change(user: Any, organization: Any) -> None:
+    """Refuse (403) unless `user` may change what belongs to `organization`: the check every
+    action makes inside its transaction before it writes."""
+    if organization is None or not user_scope(user).covers(organization.path, Action.CHANGE):
+        raise PermissionDenied
 
 
 def user_scope(user: Any) -> Scope:

@@ -38,7 +38,7 @@ from members.models.mobility import CURRENT_STATUSES, EpisodeStatus
 from members.sharing import sync_shares
 from organizations.actions import do_notify_organization
 from organizations.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization
-from organizations.scope import user_scope
+from organizations.scope import require_change, user_scope
 from transfers.models import (
     DONE_STATUSES,
     OPEN_STATUSES,
@@ -68,11 +68,6 @@ RELATIONS = (
 
 def covers(actor: User, org: Organization | None) -> bool:
     return org is not None and user_scope(actor).covers(org.path, Action.CHANGE)
-
-
-def _require(actor: User, org: Organization | None) -> None:
-    if not covers(actor, org):
-        raise PermissionDenied
 
 
 def issuing_committee_for(org: Organization) -> Organization:
@@ -203,7 +198,7 @@ def do_start_transfer(
 ) -> Transfer:
     """A draft transfer of `member`, by the sending side."""
     member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
-    _require(actor, member.home_org)
+    require_change(actor, member.home_org)
     if member.is_archived:
         raise ValidationError(_("An archived member cannot be transferred."))
     _check_destination(member, to_org, to_name)
@@ -263,7 +258,7 @@ def do_start_transfers(*, actor: User, members: Iterable[Member], **fields: Any)
 def do_submit(*, actor: User, transfer: Transfer) -> Transfer:
     """The branch sends the transfer to its committee for approval."""
     transfer = _lock(transfer)
-    _require(actor, transfer.from_org)
+    require_change(actor, transfer.from_org)
     if transfer.number:
         raise ValidationError(
             _("This letter was refused after it was issued: reissue it or withdraw it.")
@@ -279,7 +274,7 @@ def do_approve(
 ) -> Transfer:
     """The committee approves; with `issue_on` it issues the letter in the same step."""
     transfer = _lock(transfer)
-    _require(actor, transfer.issuing_committee)
+    require_change(actor, transfer.issuing_committee)
     _move(transfer, S.APPROVED, actor, note, on=issue_on)
     if issue_on is not None:
         _issue(actor, transfer, issue_on)
@@ -296,11 +291,11 @@ def do_reject(*, actor: User, transfer: Transfer, reason: str) -> Transfer:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
     if transfer.status == S.SUBMITTED:
-        _require(actor, transfer.issuing_committee)
+        require_change(actor, transfer.issuing_committee)
     elif transfer.status == S.ISSUED:
-        _require(actor, transfer.to_org)
+        require_change(actor, transfer.to_org)
     else:
-        _require(actor, transfer.from_org)
+        require_change(actor, transfer.from_org)
     transfer.reject_reason = reason.strip()
     _move(transfer, S.REJECTED, actor, reason)
     sync_shares(actor=actor, member=transfer.member)
@@ -338,7 +333,7 @@ def do_issue(*, actor: User, transfer: Transfer, issued_on: dt.date) -> Transfer
         if not (covers(actor, transfer.from_org) or covers(actor, transfer.issuing_committee)):
             raise PermissionDenied
     else:
-        _require(actor, transfer.issuing_committee)
+        require_change(actor, transfer.issuing_committee)
         if transfer.number:
             raise ValidationError(
                 _("This letter was refused after it was issued: reissue it or withdraw it.")
@@ -351,7 +346,7 @@ def do_issue(*, actor: User, transfer: Transfer, issued_on: dt.date) -> Transfer
 def do_withdraw(*, actor: User, transfer: Transfer, reason: str) -> Transfer:
     """The sending side calls the transfer off; the member stays where they are."""
     transfer = _lock(transfer)
-    _require(actor, transfer.from_org)
+    require_change(actor, transfer.from_org)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
     transfer.withdraw_reason = reason.strip()
@@ -434,7 +429,7 @@ def do_receive(*, actor: User, transfer: Transfer, received_on: dt.date) -> Tran
         raise ValidationError(
             _("This letter goes out of the system: the sender records the receipt.")
         )
-    _require(actor, transfer.to_org)
+    require_change(actor, transfer.to_org)
     _check_receivable(transfer, received_on)
     transfer.received_on = received_on
     transfer.received_by = actor
@@ -450,7 +445,7 @@ def do_return_receipt(
 ) -> Transfer:
     """The receiving committee returns the receipt (回执), within one month of receiving."""
     transfer = _lock(transfer)
-    _require(actor, transfer.to_org)
+    require_change(actor, transfer.to_org)
     if transfer.received_on and returned_on < transfer.received_on:
         raise ValidationError({"returned_on": _("The receipt comes after receiving.")})
     if not handler.strip():
@@ -475,7 +470,7 @@ def do_record_receipt(
     """Out of the system: the receipt came back by post; the sender records it, and the member
     leaves the register (archived, never deleted)."""
     transfer = _lock(transfer)
-    _require(actor, transfer.from_org)
+    require_change(actor, transfer.from_org)
     if transfer.to_org is not None:
         raise ValidationError(_("The receiving organization works in the system: it receives."))
     _check_receivable(transfer, received_on)
@@ -527,7 +522,7 @@ def do_reissue(
     """Reissue (换开) an expired or refused letter: the old one becomes void, the new one gets a
     new number and points back to it. The destination may be corrected."""
     old = _lock(transfer)
-    _require(actor, old.issuing_committee)
+    require_change(actor, old.issuing_committee)
     if old.number is None:
         raise ValidationError(_("Only an issued letter can be reissued."))
     _move(old, S.REISSUED, actor, on=issued_on)

@@ -7,7 +7,6 @@ from typing import Any
 from django import template
 
 from core.scoping import Action
-from organizations.models import Organization
 from organizations.scope import user_scope
 
 register = template.Library()
@@ -18,16 +17,12 @@ def transfer_counts(user: Any) -> dict[str, int] | None:
     """The user's transfer queues' counts; None for a user who works on no organization.
 
     The organizations are a subquery of the same aggregate, so the home page pays one query."""
-    from transfers.views import queue_counts
+    from transfers.views import change_org_ids, queue_counts
 
     scope = user_scope(user)
-    if scope.is_superuser:
-        ids: Any = Organization.objects.order_by().values("id")
-    elif scope.paths_for(Action.CHANGE):
-        ids = Organization.objects.filter(scope.q("path", Action.CHANGE)).order_by().values("id")
-    else:
+    if not scope.is_superuser and not scope.paths_for(Action.CHANGE):
         return None
-    return queue_counts(user, ids)
+    return queue_counts(user, change_org_ids(user))
 
 
 @register.simple_tag
