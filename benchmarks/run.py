@@ -271,7 +271,7 @@ def cursor_after(member_id: int, next_id: int) -> str:
     """The view's own `after` token for a member: keyset_page over that member and the next."""
     from core.pagination import keyset_page
     from members.models import Member
-    from members.views import LIST_KEYS
+    from members.register.views import LIST_KEYS
 
     page = keyset_page(Member.objects.filter(pk__in=[member_id, next_id]), keys=LIST_KEYS, size=1)
     assert page.next_cursor is not None
@@ -284,9 +284,9 @@ def orm_member_list(user: Any, params: dict[str, str]) -> tuple[list[int], int]:
     from django.http import QueryDict
 
     from core.pagination import keyset_page
-    from members.filters import MemberFilter
     from members.models import Member
-    from members.views import LIST_KEYS
+    from members.register.filters import MemberFilter
+    from members.register.views import LIST_KEYS
 
     user.__dict__.pop("_scope_cache", None)  # a request computes the scope afresh
     query = QueryDict(urlencode(params))

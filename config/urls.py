@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core.views import healthz
-from members import views as member_views
+from members.register import views as member_views
 from organizations import views as org_views
 from organizations.forms import PasswordChangeForm
 

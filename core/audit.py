@@ -57,6 +57,7 @@ def record_event(
     details: dict[str, Any] | None = None,
     org_path: str | None = None,
 ) -> AuditEntry:
+    # core.models reads the current actor from this module: the import breaks that cycle.
     from core.models import AuditEntry
 
     extra: dict[str, Any] = {}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 
 
 class ScopedModelChoiceField(forms.ModelChoiceField):
@@ -30,6 +32,31 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A year and month ("dues paid up to"), kept as the first day of the month: the one month
+    field of every form (certificates, transfers, dues)."""
+
+    widget = MonthInput
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    def to_python(self, value: Any) -> dt.date | None:
+        day = super().to_python(value)
+        return day.replace(day=1) if day else None
+
+
+def prefill(data: QueryDict, fields: Iterable[str], *, drop: Iterable[str] = ()) -> dict[str, Any]:
+    """Posted values as a new form's initial values (nothing is validated or saved): a page
+    that carries what was typed to the next step."""
+    return {name: data.get(name) for name in fields if name in data and name not in set(drop)}
 
 
 def add_action_errors(form: forms.BaseForm, exc: ValidationError) -> None:

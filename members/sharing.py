@@ -17,17 +17,84 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from guardian.shortcuts import assign_perm, remove_perm
+
+from core.actions import action
+from core.audit import record_event
 from core.models import User
-from members.actions import SHARE_PERMISSIONS, do_change_shares
-from members.models import RECORD_LIFE_PERMISSION, Member, MemberGroupObjectPermission
-from members.models.mobility import EpisodeStatus, MobilityEpisode
+from members.models import (
+    RECORD_LIFE_PERMISSION,
+    EpisodeStatus,
+    Member,
+    MemberGroupObjectPermission,
+    MobilityEpisode,
+)
 from organizations.models import Organization
+
+SHARE_PERMISSIONS = ("view_member", RECORD_LIFE_PERMISSION)
+
+
+def do_share_member(*, actor: User | None, member: Member, organization: Organization) -> None:
+    """Every share permission at once. Actions derive shares (members.sharing.sync_shares);
+    this is for repairs and tests that set a grant by hand."""
+    do_change_shares(actor=actor, member=member, organization=organization, grant=SHARE_PERMISSIONS)
+
+
+def do_unshare_member(*, actor: User | None, member: Member, organization: Organization) -> None:
+    do_change_shares(
+        actor=actor, member=member, organization=organization, revoke=SHARE_PERMISSIONS
+    )
+
+
+@action
+def do_change_shares(
+    *,
+    actor: User | None,
+    member: Member,
+    organization: Organization,
+    grant: Iterable[str] = (),
+    revoke: Iterable[str] = (),
+) -> None:
+    """Grant and revoke some share permissions of `organization` on the member (see
+    members.sharing, which decides what is justified)."""
+    granted, revoked = sorted(grant), sorted(revoke)
+    for codename in granted:
+        assign_perm(codename, organization.group, member)
+    for codename in revoked:
+        remove_perm(codename, organization.group, member)
+    if granted:
+        record_event(
+            actor=actor,
+            instance=member,
+            event="member.shared",
+            details={
+                "organization": organization.name,
+                "organization_id": organization.pk,
+                "permissions": granted,
+            },
+        )
+    if revoked:
+        record_event(
+            actor=actor,
+            instance=member,
+            event="member.unshared",
+            details={
+                "organization": organization.name,
+                "organization_id": organization.pk,
+                "permissions": revoked,
+            },
+        )
+
 
 VIEW = "view_member"
 
+
 #: (member id, organization id) → the permissions justified, for the given members (None: all).
 Shares = dict[tuple[int, int], set[str]]
+
+
 ShareSource = Callable[[Iterable[int] | None], Shares]
+
 
 _sources: list[ShareSource] = []
 

@@ -115,6 +115,7 @@ ROLE_ORG_KINDS: dict[str, frozenset[str]] = {
 
 class OrganizationQuerySet(MP_NodeQuerySet):
     def visible_to(self, user: Any, action: str = Action.VIEW) -> OrganizationQuerySet:
+        # organizations.scope reads roles from this module: importing it here breaks the cycle.
         from organizations.scope import user_scope
 
         scope = user_scope(user)
@@ -219,6 +220,7 @@ class RoleQuerySet(models.QuerySet["Role"]):
 
     def visible_to(self, user: Any, action: str = Action.VIEW) -> RoleQuerySet:
         """Roles on organizations inside the user's management scope."""
+        # As in OrganizationQuerySet.visible_to: the import breaks the models ↔ scope cycle.
         from organizations.scope import user_scope
 
         scope = user_scope(user)

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from core.scoping import Action
-from organizations.models import CAN_AUDIT, CAN_CHANGE, CAN_MANAGE, ROLE_RANK, Role
+from organizations.models import CAN_AUDIT, CAN_CHANGE, CAN_MANAGE, ROLE_RANK, Organization, Role
 
 #: Capability names used with Scope.q(): the core actions plus organization-level ones.
 MANAGE = "manage"  # edit organizations, manage staff accounts
@@ -54,8 +54,6 @@ class Scope:
         PostgreSQL use the foreign-key index (a branch secretary's 30 members out of a million),
         where an OR of path prefixes forces a scan.
         """
-        from organizations.models import Organization
-
         # Keyed by the subtrees, not the action: for most users (all but inspectors and
         # committee members beside a branch role) seeing and changing cover the same ones.
         return self.memo(

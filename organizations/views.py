@@ -17,12 +17,13 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.models import User
+from core.models import AuditEntry, User
+from core.pagination import keyset_page
 from core.types import AuthedRequest
 from organizations import actions
 from organizations.forms import GrantRoleForm, OrganizationForm, StaffUserForm
 from organizations.models import ALLOWED_CHILDREN, ROLE_RANK, Notice, Organization, Role
-from organizations.scope import MANAGE, user_scope
+from organizations.scope import AUDIT, MANAGE, user_scope
 
 
 @dataclass
@@ -332,10 +333,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @login_required
 def audit_list(request: AuthedRequest) -> HttpResponse:
     """The audit trail of the county officer's subtree, newest first, filterable."""
-    from core.models import AuditEntry
-    from core.pagination import keyset_page
-    from organizations.scope import AUDIT
-
     scope = user_scope(request.user)
     if not scope.is_superuser and not scope.paths_for(AUDIT):
         raise PermissionDenied

@@ -31,8 +31,8 @@ from django.db import transaction
 from django.test import Client
 
 from core.models import User
-from members.actions import do_share_member
 from members.models import Member
+from members.sharing import do_share_member
 from organizations.models import Organization, OrgKind, RoleKind
 from tests.factories import MemberFactory, OrganizationFactory, RoleFactory, UserFactory
 

@@ -14,9 +14,8 @@ import factory
 
 from core.models import User
 from core.validators import id_check_char
-from members.actions import do_archive_member, do_create_member
-from members.choices import Education, Gender, Membership, PersonnelCategory
-from members.models import Member
+from members.models import Education, Gender, Member, Membership, PersonnelCategory
+from members.register.actions import do_archive_member, do_create_member
 from organizations.actions import (
     do_create_organization,
     do_create_root_organization,

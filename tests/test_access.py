@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from members.mobility_actions import do_check_in, do_register_outflow
+from members.mobility.actions import do_check_in, do_register_outflow
 from members.models import MobilityEpisode
 from organizations.actions import do_notify_organization
 from organizations.models import Role
@@ -106,7 +106,7 @@ def found_arrival_url(view: str) -> Callable[[Targets], str]:
     """A person found outside the system, recorded at station B-S."""
 
     def url(w: Targets) -> str:
-        from members.mobility_actions import do_record_found_arrival
+        from members.found.actions import do_record_found_arrival
         from tests.factories import make_id_number
 
         arrival = do_record_found_arrival(
@@ -126,7 +126,7 @@ def certificate_url(view: str) -> Callable[[Targets], str]:
     """An activity certificate of a1's member, issued after the check-in at station B-S."""
 
     def url(w: Targets) -> str:
-        from members.certificate_actions import do_issue_certificate
+        from members.certificates.actions import do_issue_certificate
 
         episode = w.checked_in_episode
         certificate = do_issue_certificate(
@@ -222,7 +222,7 @@ ROWS = [
     Row("members:check_in", fixed("members:check_in"),
                                         (L,  200, 200, 200, 200, 200, 200, 403, 200)),
     # The mobile members' lists: every role reads its own (scope is in the rows, tested in
-    # tests/members/test_lists.py); an organization outside scope in the filter is a 404.
+    # tests/members/lists/test_lists.py); an organization outside scope in the filter is a 404.
     Row("members:mobile", fixed("members:mobile"),
                                         (L,  200, 200, 200, 200, 200, 200, 200, 200)),
     *[Row(f"members:{slug}", fixed(f"members:{slug}"),

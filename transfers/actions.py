@@ -32,9 +32,8 @@ from core.actions import action
 from core.models import User
 from core.numbering import next_serial
 from core.scoping import Action
-from members.mobility_actions import end_episode
-from members.models import Member, MobilityEpisode
-from members.models.mobility import CURRENT_STATUSES, EpisodeStatus
+from members.mobility.actions import end_episode
+from members.models import CURRENT_STATUSES, EpisodeStatus, Member, MobilityEpisode
 from members.sharing import sync_shares
 from organizations.actions import do_notify_organization
 from organizations.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization

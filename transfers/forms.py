@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from core.forms import DateInput, ScopedModelChoiceField
+from core.forms import DateInput, MonthField, ScopedModelChoiceField
 from members.models import Member
 from organizations.models import BRANCH_KINDS, Organization
 
@@ -49,20 +49,6 @@ class ReceivingOrganizationField(ScopedModelChoiceField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(queryset=receiving_organizations(), **kwargs)
-
-
-class MonthInput(forms.DateInput):
-    input_type = "month"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m")
-
-
-class MonthField(forms.DateField):
-    """A month (the first of it): "2026-11" from a month input, or a full date."""
-
-    widget = MonthInput
-    input_formats = ["%Y-%m", "%Y-%m-%d"]
 
 
 def valid_days_field() -> forms.IntegerField:

@@ -25,6 +25,7 @@ from core.numbering import SerialCounter
 from core.scoping import Action
 from members.models import Member, MobilityEpisode
 from organizations.models import Organization
+from organizations.scope import user_scope
 
 
 class TransferStatus(models.TextChoices):
@@ -127,8 +128,6 @@ class TransferQuerySet(models.QuerySet["Transfer"]):
         """The sending side sees its transfers from the draft on; the receiving side (and the
         committees above it) once the letter is issued. Changing follows the same split: each
         action checks which side may take it."""
-        from organizations.scope import user_scope
-
         scope = user_scope(user)
         if scope.is_superuser:
             return self

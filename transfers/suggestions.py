@@ -45,8 +45,8 @@ from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.models import OPEN_STATUSES as EPISODE_OPEN_STATUSES
 from members.models import Member, MemberQuerySet
-from members.models.mobility import OPEN_STATUSES as EPISODE_OPEN_STATUSES
 from transfers.models import OPEN_STATUSES, Transfer
 
 #: How long a member is away at a fixed employer before the transfer is due.

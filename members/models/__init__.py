@@ -1,14 +1,33 @@
-"""The member register (member.py), mobility episodes (mobility.py), and certificates
-(certificates.py)."""
+"""The member register's models, one module per record kind:
 
-from members.models.certificates import (
-    Certificate,
-    CertificateCheck,
-    CertificateCounter,
+- `choices`: the code lists of the national collection form and every status and kind;
+- `member`: the register (`Member`) and its guardian permission tables;
+- `mobility`: absences (`MobilityEpisode`), shared by the outflow and inflow sides;
+- `records`: the small records kept about a member (contacts, finding attempts, reports);
+- `found`: people found on arrival whose home organization is not in the system;
+- `certificates`: activity certificates and certificate letters, their numbers and checks.
+"""
+
+from members.models.certificates import Certificate, CertificateCheck, CertificateCounter
+from members.models.choices import (
+    CURRENT_STATUSES,
+    ETHNICITY_CHOICES,
+    OPEN_STATUSES,
+    ArrivalStatus,
     CertificateKind,
     CertificateStatus,
     CheckResult,
+    ContactChannel,
+    Education,
+    EpisodeOrigin,
+    EpisodeStatus,
+    Gender,
+    Membership,
+    OccupationCategory,
+    PersonnelCategory,
+    Standing,
 )
+from members.models.found import FoundArrival, FoundArrivalQuerySet
 from members.models.member import (
     RECORD_LIFE_PERMISSION,
     WIDE_SCOPE_ORGANIZATIONS,
@@ -17,24 +36,18 @@ from members.models.member import (
     MemberQuerySet,
     MemberUserObjectPermission,
 )
-from members.models.mobility import (
-    CURRENT_STATUSES,
-    OPEN_STATUSES,
-    ArrivalStatus,
-    ContactChannel,
+from members.models.mobility import MobilityEpisode, MobilityEpisodeQuerySet
+from members.models.records import (
     ContactRecord,
-    EpisodeOrigin,
-    EpisodeStatus,
     FindingAttempt,
-    FoundArrival,
-    MobilityEpisode,
-    MobilityEpisodeQuerySet,
-    OccupationCategory,
+    MemberRecord,
+    MemberRecordQuerySet,
     RegularReport,
 )
 
 __all__ = [
     "CURRENT_STATUSES",
+    "ETHNICITY_CHOICES",
     "OPEN_STATUSES",
     "RECORD_LIFE_PERMISSION",
     "WIDE_SCOPE_ORGANIZATIONS",
@@ -47,16 +60,24 @@ __all__ = [
     "CheckResult",
     "ContactChannel",
     "ContactRecord",
+    "Education",
     "EpisodeOrigin",
     "EpisodeStatus",
     "FindingAttempt",
     "FoundArrival",
+    "FoundArrivalQuerySet",
+    "Gender",
     "Member",
     "MemberGroupObjectPermission",
     "MemberQuerySet",
+    "MemberRecord",
+    "MemberRecordQuerySet",
     "MemberUserObjectPermission",
+    "Membership",
     "MobilityEpisode",
     "MobilityEpisodeQuerySet",
     "OccupationCategory",
+    "PersonnelCategory",
     "RegularReport",
+    "Standing",
 ]

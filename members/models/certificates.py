@@ -18,32 +18,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.numbering import SerialCounter
+from members.models.choices import CertificateKind, CertificateStatus, CheckResult
 from members.models.member import Member
-from members.models.mobility import MemberRecord, MobilityEpisode
+from members.models.mobility import MobilityEpisode
+from members.models.records import MemberRecord
 from organizations.models import Organization
-
-
-class CertificateKind(models.TextChoices):
-    ACTIVITY = "activity", _("Mobile party member activity certificate")
-    LETTER = "letter", _("Party member certificate letter")
-
 
 #: The short form of each kind in a certificate number (e.g. 330122流证〔2026〕第0001号).  # noqa: RUF003
 NUMBER_TAGS: dict[str, str] = {CertificateKind.ACTIVITY: "流证", CertificateKind.LETTER: "证明"}
-
-
-class CertificateStatus(models.TextChoices):
-    VALID = "valid", _("Valid")
-    #: Handed back when the absence ended (the member returned or transferred).
-    RETURNED = "returned", _("Returned")
-    REVOKED = "revoked", _("Revoked")
-    #: Replaced by a new certificate (lost, damaged, particulars changed).
-    REPLACED = "replaced", _("Replaced")
-
-
-class CheckResult(models.TextChoices):
-    PASSED = "passed", _("Passed")
-    FAILED = "failed", _("Not passed")
 
 
 class CertificateCounter(SerialCounter):

@@ -21,7 +21,7 @@ from core.validators import (
     validate_id_number,
     validate_mobile_phone,
 )
-from members.choices import (
+from members.models.choices import (
     ETHNICITY_CHOICES,
     Education,
     Gender,
@@ -30,12 +30,50 @@ from members.choices import (
     Standing,
 )
 from organizations.models import BRANCH_KINDS, Organization
+from organizations.scope import user_scope
+
+#: Fields the member form edits; identity and handling belong to the home organization.
+MEMBER_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "id_number",
+    "birth_date",
+    "education",
+    "personnel_category",
+    "home_org",
+    "joined_on",
+    "full_member_on",
+    "membership",
+    "job",
+    "phone",
+    "home_address",
+    "household_registration",
+    "residence",
+    "employer",
+    "standing",
+    "lost_contact",
+    "lost_contact_since",
+    "is_mobile",
+    "mobile_destination",
+    "report_every_months",
+)
+
+
+#: Register fields the mobility and lost-contact actions keep: an import may set them, the
+#: member form shows them but does not edit them (an outflow registration or a lost-contact
+#: record changes them, with its own trail).
+STATE_FIELDS = ("lost_contact", "lost_contact_since", "is_mobile", "mobile_destination")
+
 
 #: Above this many organizations a scope is "wide" (see MemberQuerySet.visible_to).
 WIDE_SCOPE_ORGANIZATIONS = 300
 
+
 #: The custom object permission the receiving side gets on a shared member.
 RECORD_LIFE_PERMISSION = "record_member_life"
+
+
 #: Which shared permission lets an organization's staff do what (change is never shared).
 SHARED_BY_ACTION: dict[str, str] = {
     Action.VIEW: "view_member",
@@ -53,8 +91,6 @@ class MemberQuerySet(models.QuerySet["Member"]):
         - record (organizational life, contacts, visits): the home side's changers, or the
           changers of an organization the member is shared with (`record_member_life`).
         """
-        from organizations.scope import user_scope
-
         scope = user_scope(user)
         if scope.is_superuser:
             return self

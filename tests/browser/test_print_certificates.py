@@ -9,13 +9,13 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from members.certificate_actions import (
+from members.certificates.actions import (
     do_check_certificate,
     do_fill_departure_part,
     do_fill_inflow_part,
     do_issue_certificate,
 )
-from members.mobility_actions import do_register_outflow
+from members.mobility.actions import do_register_outflow
 from members.models import Certificate, CertificateKind
 from organizations.models import OrgKind
 from tests.browser.printing import pdf_page_count, print_pdf

@@ -6,11 +6,11 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from members.card_views import SHEETS
+from members.cards.views import SHEETS
 from tests.browser.printing import pdf_page_count, print_pdf
 from tests.browser.test_member_journey import log_in
 from tests.factories import MemberFactory
-from tests.members.test_five_cards import long_record
+from tests.members.cards.test_five_cards import long_record
 
 pytestmark = pytest.mark.django_db(transaction=True, available_apps=settings.INSTALLED_APPS)
 

@@ -7,8 +7,8 @@ import pytest
 from core.actions import action
 from core.audit import acting_as, current_actor, record_event
 from core.models import AuditEntry
-from members.actions import do_reveal_id_number
 from members.models import Member
+from members.register.actions import do_reveal_id_number
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from members.actions import do_unshare_member
-from members.mobility_actions import do_check_in, do_register_outflow
+from members.mobility.actions import do_check_in, do_register_outflow
 from members.models import Member
+from members.sharing import do_unshare_member
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from members.mobility_actions import do_check_in, do_register_outflow
+from members.mobility.actions import do_check_in, do_register_outflow
 from organizations.actions import do_notify_organization
 from organizations.models import Notice
 from tests import channels

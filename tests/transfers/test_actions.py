@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from members.mobility_actions import do_check_in, do_register_outflow
+from members.mobility.actions import do_check_in, do_register_outflow
 from members.models import EpisodeStatus, Member, MobilityEpisode
 from members.sharing import actual_shares, drift
 from organizations.models import Notice

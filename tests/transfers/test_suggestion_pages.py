@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.mobility_actions import do_register_outflow
+from members.mobility.actions import do_register_outflow
 from tests.factories import MemberFactory
 from transfers.actions import do_start_transfer
 

@@ -27,27 +27,24 @@ from core.audit import acting_as, filed_under, record_event
 from core.models import User
 from core.notifications import held
 from core.validators import id_check_char, validate_mobile_phone
-from members.actions import do_archive_member, do_create_member
-from members.certificate_actions import (
+from members.certificates.actions import (
     do_check_certificate,
     do_issue_certificate,
     do_replace_certificate,
     do_revoke_certificate,
 )
-from members.choices import Education, Gender, Membership, PersonnelCategory, Standing
+from members.found.actions import do_record_found_arrival, do_register_found
 from members.management.demo import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     DEMO_USERNAMES,
     DISTINCTIVE_MEMBER_NAME,
 )
-from members.mobility_actions import (
+from members.mobility.actions import (
     do_check_in,
     do_end_episode,
     do_mark_lost,
     do_record_finding_attempt,
-    do_record_found_arrival,
-    do_register_found,
     do_register_outflow,
 )
 from members.models import (
@@ -55,11 +52,17 @@ from members.models import (
     CertificateKind,
     CheckResult,
     ContactChannel,
+    Education,
     EpisodeStatus,
+    Gender,
     Member,
+    Membership,
     MobilityEpisode,
     OccupationCategory,
+    PersonnelCategory,
+    Standing,
 )
+from members.register.actions import do_archive_member, do_create_member
 from organizations.actions import (
     do_create_organization,
     do_create_root_organization,

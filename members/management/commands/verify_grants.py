@@ -17,9 +17,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from members.actions import do_change_shares
 from members.models import Member
-from members.sharing import drift
+from members.sharing import do_change_shares, drift
 from organizations.models import Organization
 
 

@@ -1,0 +1,101 @@
+"""The five cards (五卡) of a member on one printable page.
+
+Each card is one A4 sheet: the mobility information card (流动信息卡), the pairing card
+(结对联心卡), the democratic evaluation card (民主评议卡), the basic information card (流动党员
+基本信息卡) and the education and handling card (教育处理卡). Long logs are cut to their latest
+entries (saying how many more there are) and long texts to a few lines, so every card fits its
+sheet and the page always prints on the same number of pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.views.generic import DetailView
+
+from core.audit import record_event
+from core.views import ScopedMixin
+from members.models import ContactRecord, Member, MobilityEpisode, RegularReport
+
+#: How many of the latest entries each card shows (what fits one A4 sheet).
+EPISODES_SHOWN = 3
+
+
+CONTACTS_SHOWN = 20
+
+
+REPORTS_SHOWN = 6
+
+
+#: The number of sheets the page prints on, whatever the member's records (tests pin it).
+SHEETS = 5
+
+
+def _count_of(model: type[Any]) -> Coalesce:
+    """The number of `model` rows about the member, as a subquery on the member's row."""
+    counted = (
+        model.objects.filter(member=OuterRef("pk"))
+        .order_by()
+        .values("member")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+class FiveCardsView(ScopedMixin, DetailView):
+    """The printable five cards; whoever may see the member may print them. The ID-card number
+    is masked, as on the member's page (the full number is revealed and audited only there)."""
+
+    model = Member
+    template_name = "print/five_cards.html"
+    context_object_name = "member"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        # The totals behind "N more not shown" ride on the member's row: no query per log.
+        return (
+            super()
+            .get_queryset()
+            .select_related("home_org")
+            .annotate(
+                episodes_total=_count_of(MobilityEpisode),
+                contacts_total=_count_of(ContactRecord),
+                reports_total=_count_of(RegularReport),
+            )
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        member: Any = self.object
+        # A printout leaves the system: who printed whose cards is in the audit trail.
+        record_event(actor=self.actor, instance=member, event="member.cards_printed")
+        episodes = list(
+            MobilityEpisode.objects.filter(member=member)
+            .select_related("home_org", "inflow_org", "contact_person")
+            .order_by("-out_date", "-id")[:EPISODES_SHOWN]
+        )
+        contacts = list(
+            ContactRecord.objects.filter(member=member)
+            .select_related("recorded_by")
+            .order_by("-contacted_on", "-id")[:CONTACTS_SHOWN]
+        )
+        reports = list(
+            RegularReport.objects.filter(member=member)
+            .select_related("received_by")
+            .order_by("-reported_on", "-id")[:REPORTS_SHOWN]
+        )
+        context.update(
+            episodes=episodes,
+            episodes_more=member.episodes_total - len(episodes),
+            # The pairing card names the contact of the latest absence that has one.
+            pairing=next((e for e in episodes if e.contact_person_id), None),
+            contacts=contacts,
+            contacts_more=member.contacts_total - len(contacts),
+            reports=reports,
+            reports_more=member.reports_total - len(reports),
+            printed_on=timezone.localdate(),
+        )
+        return context

@@ -1,0 +1,291 @@
+"""Pages of activity certificates and certificate letters: issue, the inflow and departure
+parts, the yearly check, revoke, replace, the certificate's page, its printable form, and the
+register (登记簿). A certificate is visible exactly as its member is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView
+
+from core.audit import record_event
+from core.pagination import keyset_page
+from core.scoping import Action
+from core.types import AuthedRequest
+from core.views import ScopedActionFormView, ScopedMixin
+from members.certificates import actions as acts
+from members.certificates.forms import (
+    CertificateCheckForm,
+    CertificateRegisterFilter,
+    DeparturePartForm,
+    InflowPartForm,
+    IssueCertificateForm,
+    ReplaceCertificateForm,
+    RevokeCertificateForm,
+)
+from members.models import (
+    OPEN_STATUSES,
+    Certificate,
+    CertificateKind,
+    CertificateStatus,
+    Member,
+    MobilityEpisode,
+)
+
+#: The register's order: newest year first, then each county's sequence of each kind.
+REGISTER_KEYS = ("-year", "kind", "county_id", "serial", "id")
+
+
+#: Rows of yearly checks on the printed activity certificate.
+PRINTED_CHECKS = 5
+
+
+def certificate_queryset(queryset: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    """Everything a certificate's pages print about it, in the one query."""
+    return queryset.select_related(
+        "member",
+        "member__home_org",
+        "episode",
+        "county",
+        "issuing_org",
+        "inflow_org",
+        "issued_by",
+        "replaces",
+    )
+
+
+class MemberCertificateIssueView(ScopedActionFormView):
+    """Issue an activity certificate or a certificate letter: the home side."""
+
+    model = Member
+    scope_action = Action.CHANGE
+    template_name = "members/certificates/issue.html"
+    context_object_name = "member"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("home_org")
+
+    def open_episode(self) -> MobilityEpisode | None:
+        return (
+            MobilityEpisode.objects.filter(member=self.object, status__in=OPEN_STATUSES)
+            .order_by("-out_date")
+            .first()
+        )
+
+    def get_form(self, data: Any = None) -> IssueCertificateForm:
+        episode = self.open_episode()
+        initial = {
+            "kind": CertificateKind.ACTIVITY if episode else CertificateKind.LETTER,
+            "reason": episode.reason if episode else "",
+        }
+        return IssueCertificateForm(data, initial=initial)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["open_episode"] = self.open_episode()
+        return context
+
+    def perform(self, form: IssueCertificateForm) -> None:
+        self.certificate = acts.do_issue_certificate(
+            actor=self.actor, member=self.object, **form.cleaned_data
+        )
+        messages.success(
+            self.request,
+            _("Issued %(kind)s number %(number)s.")
+            % {"kind": self.certificate.get_kind_display(), "number": self.certificate.number},
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("members:certificate", args=[self.certificate.pk])
+
+
+class CertificateMixin(ScopedMixin):
+    model = Certificate
+    pk_url_kwarg = "pk"
+    context_object_name: str | None = "certificate"
+
+    def get_queryset(self) -> Any:
+        return certificate_queryset(super().get_queryset())
+
+
+class CertificateFormView(CertificateMixin, ScopedActionFormView):
+    def get_success_url(self) -> str:
+        return reverse("members:certificate", args=[self.object.pk])
+
+
+class CertificateInflowView(CertificateFormView):
+    """The inflow part (流入党组织填写): the inflow side, or the home side on its behalf."""
+
+    scope_action = Action.RECORD
+    template_name = "members/certificates/inflow.html"
+
+    def get_form(self, data: Any = None) -> InflowPartForm:
+        return InflowPartForm(data, actor=self.actor, certificate=self.object)
+
+    def perform(self, form: InflowPartForm) -> None:
+        acts.do_fill_inflow_part(actor=self.actor, certificate=self.object, **form.cleaned_data)
+        messages.success(self.request, _("Inflow part filled in."))
+
+
+class CertificateDepartureView(CertificateFormView):
+    """The departure part: organizational life and dues while at the inflow organization."""
+
+    scope_action = Action.RECORD
+    template_name = "members/certificates/departure.html"
+
+    def get_form(self, data: Any = None) -> DeparturePartForm:
+        return DeparturePartForm(data, certificate=self.object)
+
+    def perform(self, form: DeparturePartForm) -> None:
+        acts.do_fill_departure_part(actor=self.actor, certificate=self.object, **form.cleaned_data)
+        messages.success(self.request, _("Departure part filled in."))
+
+
+class CertificateCheckView(CertificateFormView):
+    """The yearly check (年审): the home side, once a year."""
+
+    scope_action = Action.CHANGE
+    template_name = "members/certificates/check.html"
+
+    def get_form(self, data: Any = None) -> CertificateCheckForm:
+        return CertificateCheckForm(data)
+
+    def perform(self, form: CertificateCheckForm) -> None:
+        acts.do_check_certificate(actor=self.actor, certificate=self.object, **form.cleaned_data)
+        messages.success(self.request, _("Yearly check recorded."))
+
+
+class CertificateRevokeView(CertificateFormView):
+    scope_action = Action.CHANGE
+    template_name = "members/certificates/revoke.html"
+
+    def get_form(self, data: Any = None) -> RevokeCertificateForm:
+        return RevokeCertificateForm(data)
+
+    def perform(self, form: RevokeCertificateForm) -> None:
+        acts.do_revoke_certificate(actor=self.actor, certificate=self.object, **form.cleaned_data)
+        messages.success(self.request, _("Certificate revoked."))
+
+
+class CertificateReplaceView(CertificateFormView):
+    scope_action = Action.CHANGE
+    template_name = "members/certificates/replace.html"
+
+    def get_form(self, data: Any = None) -> ReplaceCertificateForm:
+        return ReplaceCertificateForm(data)
+
+    def perform(self, form: ReplaceCertificateForm) -> None:
+        self.new = acts.do_replace_certificate(
+            actor=self.actor, certificate=self.object, **form.cleaned_data
+        )
+        messages.success(
+            self.request,
+            _("Replaced by number %(number)s.") % {"number": self.new.number},
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("members:certificate", args=[self.new.pk])
+
+
+class CertificateDetailView(CertificateMixin, DetailView):
+    """One certificate: its parts, its yearly checks, what it replaced or was replaced by."""
+
+    template_name = "members/certificates/detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        certificate: Certificate = self.object
+        context["checks"] = list(certificate.checks.select_related("checked_by").order_by("year"))
+        context["replaced_by"] = Certificate.objects.filter(replaces=certificate).first()
+        member_id = certificate.member_id
+        context["can_change"] = (
+            Member.objects.visible_to(self.actor, Action.CHANGE).filter(pk=member_id).exists()
+        )
+        can_record = (
+            Member.objects.visible_to(self.actor, Action.RECORD).filter(pk=member_id).exists()
+        )
+        is_activity = certificate.kind == CertificateKind.ACTIVITY
+        context["can_fill_inflow"] = (
+            can_record
+            and is_activity
+            and certificate.status == CertificateStatus.VALID
+            and certificate.inflow_org_id is None
+        )
+        context["can_fill_departure"] = (
+            can_record
+            and is_activity
+            and certificate.status in (CertificateStatus.VALID, CertificateStatus.RETURNED)
+            and certificate.arrived_on is not None
+            and certificate.left_inflow_on is None
+        )
+        return context
+
+
+class CertificatePrintView(CertificateMixin, DetailView):
+    """The printable form: the activity certificate's official layout, or the letter."""
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("episode__inflow_org", "episode__intended_org")
+
+    def get_template_names(self) -> list[str]:
+        if self.object.kind == CertificateKind.ACTIVITY:
+            return ["print/activity_certificate.html"]
+        return ["print/certificate_letter.html"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        certificate: Certificate = self.object
+        record_event(
+            actor=self.actor,
+            instance=certificate.member,
+            event="certificate.printed",
+            details={"number": certificate.number},
+        )
+        if certificate.kind == CertificateKind.ACTIVITY:
+            # The sheet has room for PRINTED_CHECKS rows: the latest checks, and blank rows
+            # for the years to come.
+            checks = list(certificate.checks.order_by("-year")[:PRINTED_CHECKS])[::-1]
+            context["check_rows"] = checks + [None] * (PRINTED_CHECKS - len(checks))
+        context["age"] = certificate.member.age_on(certificate.issued_on)
+        episode = certificate.episode
+        addressee = episode and (episode.inflow_org or episode.intended_org)
+        context["addressee"] = addressee.name if addressee else ""
+        return context
+
+
+@login_required
+def certificate_register(request: AuthedRequest) -> HttpResponse:
+    """The register (登记簿) of certificates in scope: filter by kind, status, year."""
+    queryset = certificate_queryset(Certificate.objects.visible_to(request.user))
+    filters = CertificateRegisterFilter(request.GET or None)
+    if filters.is_bound and filters.is_valid():
+        for name in ("kind", "status", "year"):
+            value = filters.cleaned_data.get(name)
+            if value not in (None, ""):
+                queryset = queryset.filter(**{name: value})
+    page = keyset_page(
+        queryset,
+        keys=REGISTER_KEYS,
+        size=settings.MEMBERS_PAGE_SIZE,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
+    query.pop("before", None)
+    context = {
+        "filter": filters,
+        "page": page,
+        "querystring": query.urlencode(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "members/certificates/register.html", context)

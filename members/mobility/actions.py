@@ -1,0 +1,429 @@
+"""Writes on mobility episodes: outflow registration, check-in, return. Atomic and audited.
+
+Check-in locks the member's row (`select_for_update`), so of two secretaries checking in the same
+member at the same moment exactly one succeeds and the other is told where the member went.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.actions import action
+from core.models import User
+from members.access import require_record
+from members.certificates.actions import (
+    fill_inflow_part_on_check_in,
+    return_certificates_for_episode,
+)
+from members.mobility.routing import check_inflow_org, find_member_for_check_in, routing_fields
+from members.models import (
+    CURRENT_STATUSES,
+    OPEN_STATUSES,
+    ContactRecord,
+    EpisodeStatus,
+    FindingAttempt,
+    Member,
+    MobilityEpisode,
+    RegularReport,
+)
+from members.models.mobility import OUTFLOW_FIELDS
+from members.sharing import sync_shares
+from organizations.actions import do_notify_organization
+from organizations.models import Organization
+from organizations.scope import require_change
+
+
+def _transition(episode: MobilityEpisode, status: str) -> None:
+    if not episode.can_become(status):
+        raise ValidationError(
+            _("This absence is %(now)s and cannot become %(next)s.")
+            % {
+                "now": episode.get_status_display(),
+                "next": EpisodeStatus(status).label,
+            }
+        )
+    episode.status = status
+
+
+@action
+def do_register_outflow(*, actor: User, member: Member, **fields: Any) -> MobilityEpisode:
+    """The outflow report (外出流动报告登记), by the home branch, before the member leaves."""
+    member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
+    require_change(actor, member.home_org)
+    if member.is_archived:
+        raise ValidationError(_("An archived member cannot be registered as leaving."))
+    current = (
+        MobilityEpisode.objects.filter(member=member, status__in=CURRENT_STATUSES)
+        .select_related("inflow_org")
+        .first()
+    )
+    if current is not None and current.status == EpisodeStatus.LOST:
+        assert current.lost_since is not None
+        raise ValidationError(
+            _(
+                "%(name)s is away and lost contact (since %(since)s, last known at %(place)s): "
+                "record finding them, or end that absence, before registering a new one."
+            )
+            % {
+                "name": member.name,
+                "since": current.lost_since.isoformat(),
+                "place": member.last_known_place or current.destination,
+            }
+        )
+    if current is not None:
+        raise ValidationError(
+            _("%(name)s is already registered as away (since %(date)s, to %(place)s).")
+            % {
+                "name": member.name,
+                "date": current.out_date.isoformat(),
+                "place": current.destination,
+            }
+        )
+    unknown = set(fields) - set(OUTFLOW_FIELDS)
+    if unknown:
+        raise ValueError(f"not outflow fields: {sorted(unknown)}")
+    episode = MobilityEpisode(
+        member=member, home_org=member.home_org, registered_by=actor, **fields
+    )
+    episode.full_clean()
+    episode.save()
+    if episode.intended_org is not None:
+        do_notify_organization(
+            actor=actor,
+            organization=episode.intended_org,
+            title=_("%(name)s of %(home)s is coming to your area")
+            % {"name": member.name, "home": member.home_org.name},
+            body=_(
+                "Registered leaving on %(date)s for %(place)s (%(employer)s). Please urge "
+                "the member to check in."
+            )
+            % {
+                "date": episode.out_date.isoformat(),
+                "place": episode.destination,
+                "employer": episode.employer or "—",
+            },
+        )
+    mark_away(member, episode)
+    return episode
+
+
+def mark_away(member: Member, episode: MobilityEpisode) -> None:
+    """The register's "mobile member" item and destination, kept by the episode actions."""
+    member.is_mobile = True
+    member.mobile_destination = episode.destination
+    member.save(update_fields=["is_mobile", "mobile_destination", "updated_at"])
+
+
+def already_checked_in_error(member: Member, episode: MobilityEpisode) -> ValidationError:
+    assert episode.inflow_org is not None
+    assert episode.checked_in_on is not None
+    return ValidationError(
+        _("%(name)s already checked in at %(org)s on %(date)s.")
+        % {
+            "name": member.name,
+            "org": episode.inflow_org.name,
+            "date": episode.checked_in_on.isoformat(),
+        }
+    )
+
+
+@action
+def do_check_in(
+    *,
+    actor: User,
+    inflow_org: Organization,
+    id_number: str,
+    name: str,
+    checked_in_on: dt.date,
+    suggested_org: Organization | None = None,
+    routing_override_reason: str = "",
+    residence: str = "",
+    employer: str = "",
+    employer_sector: str = "",
+    employer_has_party_org: bool | None = None,
+) -> MobilityEpisode:
+    """Inflow check-in (流入报到): the arriving member reports to `inflow_org`.
+
+    `suggested_org` is the organization the management mode suggested (`members.routing`);
+    taking the member in elsewhere needs `routing_override_reason`. What the inflow side learnt
+    of the member (residence, employer) fills what the outflow registration left empty.
+    """
+    check_inflow_org(actor, inflow_org)
+    routing = routing_fields(actor, inflow_org, suggested_org, routing_override_reason)
+    found = find_member_for_check_in(id_number=id_number, name=name)
+    if found is None:
+        raise ValidationError(
+            _(
+                "No member with this ID-card number and name is registered. Check both, or "
+                "register the member as found."
+            )
+        )
+    if found.home_org_id == inflow_org.pk:
+        raise ValidationError(
+            _("%(name)s belongs to %(org)s: a member checks in away from home.")
+            % {"name": found.name, "org": inflow_org.name}
+        )
+    # The row lock serializes concurrent check-ins of the same member.
+    member = Member.objects.select_for_update().get(pk=found.pk)
+    episode = (
+        MobilityEpisode.objects.select_for_update(of=("self",))
+        .filter(member=member, status__in=[*OPEN_STATUSES, EpisodeStatus.LOST])
+        .select_related("inflow_org", "home_org")
+        .order_by("-out_date")
+        .first()
+    )
+    if episode is None:
+        raise ValidationError(
+            _(
+                "%(name)s has no outflow registration: ask their home branch (%(home)s) to "
+                "register the outflow, or register the member as found."
+            )
+            % {"name": member.name, "home": found.home_org.name}
+        )
+    if episode.status == EpisodeStatus.CHECKED_IN:
+        raise already_checked_in_error(member, episode)
+    was_lost = episode.status == EpisodeStatus.LOST
+    _transition(episode, EpisodeStatus.CHECKED_IN)
+    if was_lost:
+        episode.lost_since = None
+    episode.inflow_org = inflow_org
+    episode.checked_in_on = checked_in_on
+    episode.checked_in_by = actor
+    for field, value in routing.items():
+        setattr(episode, field, value)
+    learnt = {
+        "destination_address": residence.strip(),
+        "employer": employer.strip(),
+        "employer_sector": employer_sector,
+    }
+    for field, value in learnt.items():
+        if value and not getattr(episode, field):
+            setattr(episode, field, value)
+    if employer_has_party_org and not episode.employer_has_party_org:
+        episode.employer_has_party_org = True
+    episode.full_clean()
+    episode.save()
+    if was_lost:
+        _clear_lost(member)
+    sync_shares(actor=actor, member=member)
+    do_notify_organization(
+        actor=actor,
+        organization=episode.home_org,
+        title=_("%(name)s checked in at %(org)s") % {"name": member.name, "org": inflow_org.name},
+        body=_("Checked in on %(date)s.") % {"date": checked_in_on.isoformat()},
+        url=reverse("members:detail", args=[member.pk]),
+    )
+    fill_inflow_part_on_check_in(actor=actor, episode=episode)
+    return episode
+
+
+@action
+def do_end_episode(
+    *, actor: User, episode: MobilityEpisode, status: str, ended_on: dt.date, note: str = ""
+) -> MobilityEpisode:
+    """The member returned (回流) or the relationship was transferred: the absence ends, and the
+    inflow organization loses its access to the member. The home side decides."""
+    episode = (
+        MobilityEpisode.objects.select_for_update(of=("self",))
+        .select_related("home_org", "inflow_org", "member")
+        .get(pk=episode.pk)
+    )
+    require_change(actor, episode.home_org)
+    return end_episode(actor=actor, episode=episode, status=status, ended_on=ended_on, note=note)
+
+
+def end_episode(
+    *, actor: User | None, episode: MobilityEpisode, status: str, ended_on: dt.date, note: str = ""
+) -> MobilityEpisode:
+    """End a locked current episode (open or lost), whoever's action it is part of: the home
+    side's `do_end_episode`, or the receiving side's receipt of a transfer. The member is back
+    in view (no longer lost), their certificates are handed back, and shares are re-derived."""
+    if status not in (EpisodeStatus.RETURNED, EpisodeStatus.TRANSFERRED):
+        raise ValueError(f"{status} does not end an episode")
+    was_lost = episode.status == EpisodeStatus.LOST
+    _transition(episode, status)
+    episode.ended_on = ended_on
+    episode.end_note = note
+    episode.full_clean()
+    episode.save()
+    return_certificates_for_episode(actor=actor, episode=episode, ended_on=ended_on)
+    member = Member.objects.select_for_update().get(pk=episode.member_id)
+    if was_lost:
+        _clear_lost(member)
+    member.is_mobile = False
+    member.mobile_destination = ""
+    member.save(update_fields=["is_mobile", "mobile_destination", "updated_at"])
+    sync_shares(actor=actor, member=member)
+    return episode
+
+
+def _clear_lost(member: Member) -> None:
+    """The member is reached again: off the whereabouts-unknown list."""
+    member.lost_contact = False
+    member.lost_contact_since = None
+    member.last_known_place = ""
+    member.save(update_fields=["lost_contact", "lost_contact_since", "last_known_place"])
+
+
+@action
+def do_record_contact(
+    *, actor: User, member: Member, contacted_on: dt.date, channel: str, summary: str
+) -> ContactRecord:
+    """A contact with the member, for the pairing card: the home side or the inflow side."""
+    require_record(actor, member)
+    if contacted_on > timezone.localdate():
+        raise ValidationError({"contacted_on": _("A contact cannot be in the future.")})
+    record = ContactRecord(
+        member=member,
+        contacted_on=contacted_on,
+        channel=channel,
+        summary=summary.strip(),
+        recorded_by=actor,
+    )
+    record.full_clean()
+    record.save()
+    return record
+
+
+#: The member's fields that say contact is lost; finding the member clears them together.
+LOST_FIELDS = ["lost_contact", "lost_contact_since", "last_known_place", "updated_at"]
+
+
+@action
+def do_mark_lost(
+    *, actor: User, member: Member, since: dt.date, last_known_place: str = ""
+) -> Member:
+    """Put the member on the whereabouts-unknown list (失联): the home side decides.
+
+    A member lost while away takes their absence with them: the current episode becomes
+    "lost" with the same date. The inflow organization keeps its share of the member, since it
+    is often the one that can find them.
+    """
+    member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
+    require_change(actor, member.home_org)
+    if member.is_archived:
+        raise ValidationError(_("An archived member cannot be marked as lost contact."))
+    if member.lost_contact:
+        assert member.lost_contact_since is not None
+        raise ValidationError(
+            _("%(name)s is already on the whereabouts-unknown list (since %(date)s).")
+            % {"name": member.name, "date": member.lost_contact_since.isoformat()}
+        )
+    if since > timezone.localdate():
+        raise ValidationError({"since": _("Contact cannot be lost in the future.")})
+    episode = (
+        MobilityEpisode.objects.select_for_update(of=("self",))
+        .filter(member=member, status__in=OPEN_STATUSES)
+        .first()
+    )
+    if episode is not None and since < episode.out_date:
+        raise ValidationError(
+            {
+                "since": _(
+                    "The member left on %(date)s: contact while away cannot be lost before that."
+                )
+                % {"date": episode.out_date.isoformat()}
+            }
+        )
+    member.lost_contact = True
+    member.lost_contact_since = since
+    member.last_known_place = last_known_place.strip()
+    member.full_clean()
+    member.save(update_fields=LOST_FIELDS)
+    if episode is not None:
+        _transition(episode, EpisodeStatus.LOST)
+        episode.lost_since = since
+        episode.full_clean()
+        episode.save(update_fields=["status", "lost_since", "updated_at"])
+    return member
+
+
+@action
+def do_record_finding_attempt(
+    *,
+    actor: User,
+    member: Member,
+    attempted_on: dt.date,
+    channel: str,
+    result: str,
+    found: bool,
+) -> FindingAttempt:
+    """An attempt to find a lost member, by the home side or the inflow side; finding them
+    takes them off the whereabouts-unknown list."""
+    require_record(actor, member)
+    member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
+    if not member.lost_contact:
+        raise ValidationError(
+            _("%(name)s is not lost: there is no one to find.") % {"name": member.name}
+        )
+    if attempted_on > timezone.localdate():
+        raise ValidationError({"attempted_on": _("An attempt cannot be in the future.")})
+    assert member.lost_contact_since is not None
+    if attempted_on < member.lost_contact_since:
+        raise ValidationError(
+            {
+                "attempted_on": _("Contact was lost on %(date)s: an attempt comes after that.")
+                % {"date": member.lost_contact_since.isoformat()}
+            }
+        )
+    attempt = FindingAttempt(
+        member=member,
+        attempted_on=attempted_on,
+        channel=channel,
+        result=result.strip(),
+        found=found,
+        recorded_by=actor,
+    )
+    attempt.full_clean()
+    attempt.save()
+    if found:
+        member.lost_contact = False
+        member.lost_contact_since = None
+        member.last_known_place = ""
+        member.full_clean()
+        member.save(update_fields=LOST_FIELDS)
+        # The absence goes on where it stood: checked in if an organization had taken the
+        # member in (it kept its share while they were lost), registered otherwise.
+        episode = (
+            MobilityEpisode.objects.select_for_update(of=("self",))
+            .filter(member=member, status=EpisodeStatus.LOST)
+            .first()
+        )
+        if episode is not None:
+            back = (
+                EpisodeStatus.CHECKED_IN
+                if episode.inflow_org_id is not None
+                else EpisodeStatus.REGISTERED
+            )
+            _transition(episode, back)
+            episode.lost_since = None
+            episode.full_clean()
+            episode.save(update_fields=["status", "lost_since", "updated_at"])
+    return attempt
+
+
+@action
+def do_record_report(
+    *, actor: User, member: Member, reported_on: dt.date, channel: str, summary: str
+) -> RegularReport:
+    """A regular report received from the member (定期汇报), by the home branch."""
+    member = Member.objects.select_related("home_org").get(pk=member.pk)
+    require_change(actor, member.home_org)
+    if reported_on > timezone.localdate():
+        raise ValidationError({"reported_on": _("A report cannot be in the future.")})
+    report = RegularReport(
+        member=member,
+        reported_on=reported_on,
+        channel=channel,
+        summary=summary.strip(),
+        received_by=actor,
+    )
+    report.full_clean()
+    report.save()
+    return report

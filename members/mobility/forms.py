@@ -1,0 +1,244 @@
+"""Forms of mobility: the outflow report, check-in with its routing, the end of an absence,
+lost contact, finding attempts, contacts and reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput, ScopedModelChoiceField
+from core.models import User
+from members.access import check_in_organizations
+from members.mobility.routing import Route, routing_candidates, suggest_route
+from members.models import (
+    ContactRecord,
+    EpisodeStatus,
+    FindingAttempt,
+    Member,
+    MobilityEpisode,
+    RegularReport,
+)
+from members.models.mobility import OUTFLOW_FIELDS
+from organizations.models import BRANCH_KINDS, Organization, Role, Sector
+
+#: Above this many branch-level organizations the expected-inflow picker would be a page of its
+#: own; the field is left out and the inflow side records the organization at check-in.
+INTENDED_ORG_PICKER_LIMIT = 500
+
+
+class OutflowForm(forms.ModelForm):
+    """The outflow report (外出流动报告登记): where, when, why, to which employer, for how long."""
+
+    # The inflow organization is usually in another county, outside the user's scope: this is
+    # a plain (unscoped) picker of branch-level organizations, and choosing one only tells it.
+    intended_org = forms.ModelChoiceField(
+        queryset=Organization.objects.none(),
+        required=False,
+        label=_("Expected inflow organization"),
+    )
+    contact_person = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Designated contact"),
+        help_text=_("A staff member of the home branch who keeps in touch with the member."),
+    )
+
+    class Meta:
+        model = MobilityEpisode
+        fields = list(OUTFLOW_FIELDS)
+        widgets = {"out_date": DateInput(), "expected_return": DateInput()}
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        orgs = Organization.objects.active().filter(kind__in=BRANCH_KINDS).order_by("path")
+        if orgs.count() < INTENDED_ORG_PICKER_LIMIT:
+            self.fields["intended_org"].queryset = orgs  # type: ignore[attr-defined]
+        else:
+            del self.fields["intended_org"]
+        home_staff = Role.objects.active().filter(organization_id=member.home_org_id)
+        self.fields["contact_person"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            is_active=True, pk__in=home_staff.values("user_id")
+        ).order_by("full_name", "username")
+        self.fields["phone_there"].widget.attrs.update({"inputmode": "numeric", "maxlength": 11})
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        out_date: dt.date | None = data.get("out_date")
+        expected_return: dt.date | None = data.get("expected_return")
+        if out_date and expected_return and expected_return < out_date:
+            self.add_error(
+                "expected_return",
+                gettext("The expected return cannot be before the date of leaving."),
+            )
+        return data
+
+    def outflow_fields(self) -> dict[str, Any]:
+        """The cleaned values to hand to `do_register_outflow` (only the fields shown)."""
+        return {name: self.cleaned_data[name] for name in OUTFLOW_FIELDS if name in self.fields}
+
+
+class EndEpisodeForm(forms.Form):
+    """The member returned (回流) or the relationship was transferred."""
+
+    status = forms.ChoiceField(
+        label=_("How the absence ended"),
+        choices=[
+            (EpisodeStatus.RETURNED.value, EpisodeStatus.RETURNED.label),
+            (EpisodeStatus.TRANSFERRED.value, EpisodeStatus.TRANSFERRED.label),
+        ],
+        initial=EpisodeStatus.RETURNED.value,
+    )
+    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput(), initial=dt.date.today)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class RoutingForm(forms.Form):
+    """What is known of an arriving member that decides which organization takes them, the
+    organization (suggested by the management mode, see `members.routing`) and the reason when
+    the user chooses another one. The check-in and found pages share it."""
+
+    residence = forms.CharField(
+        label=_("Where they live"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Community, street or address: the community organization there may take them."
+        ),
+    )
+    employer = forms.CharField(label=_("Employer there"), max_length=200, required=False)
+    employer_sector = forms.ChoiceField(
+        label=_("Employer sector"), choices=[("", "—"), *Sector.choices], required=False
+    )
+    employer_has_party_org = forms.BooleanField(
+        label=_("The employer has a party organization"), required=False
+    )
+    inflow_org = ScopedModelChoiceField(
+        queryset=Organization.objects.none(), label=_("Inflow organization")
+    )
+    routing_override_reason = forms.CharField(
+        label=_("Reason for choosing another organization"),
+        max_length=200,
+        required=False,
+        help_text=_("Needed only when you choose an organization other than the suggested one."),
+    )
+
+    #: The form fields the routing rule reads.
+    FACTS = ("residence", "employer", "employer_sector", "employer_has_party_org")
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["inflow_org"].queryset = check_in_organizations(actor)  # type: ignore[attr-defined]
+        self.route: Route | None = None
+        if not self.is_bound:
+            # The page opens (or comes back from "suggest") with the suggestion chosen.
+            self.route = self.suggest(self.initial)
+            if self.route.organization is not None and not self.initial.get("inflow_org"):
+                self.initial["inflow_org"] = self.route.organization.pk
+
+    def suggest(self, facts: Mapping[str, Any]) -> Route:
+        has_party_org = facts.get("employer_has_party_org")
+        return suggest_route(
+            routing_candidates(self.fields["inflow_org"].queryset),  # type: ignore[attr-defined]
+            residence=str(facts.get("residence") or ""),
+            employer=str(facts.get("employer") or ""),
+            employer_sector=str(facts.get("employer_sector") or ""),
+            employer_has_party_org=has_party_org not in (None, False, "", "false", "False"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        self.route = self.suggest(data)
+        chosen: Organization | None = data.get("inflow_org")
+        suggested = self.route.organization
+        if (
+            chosen is not None
+            and suggested is not None
+            and chosen != suggested
+            and not (data.get("routing_override_reason") or "").strip()
+        ):
+            self.add_error(
+                "routing_override_reason",
+                gettext(
+                    "The management mode suggests %(org)s: give the reason for choosing another "
+                    "organization."
+                )
+                % {"org": suggested.name},
+            )
+        return data
+
+    def routing_kwargs(self) -> dict[str, Any]:
+        """The routing arguments of `do_check_in` / `do_register_found`."""
+        assert self.route is not None
+        return {
+            "inflow_org": self.cleaned_data["inflow_org"],
+            "suggested_org": self.route.organization,
+            "routing_override_reason": self.cleaned_data["routing_override_reason"],
+            **{name: self.cleaned_data[name] for name in self.FACTS},
+        }
+
+
+class CheckInForm(RoutingForm):
+    """Inflow check-in (流入报到): the arriving member is found by ID-card number and name."""
+
+    id_number = forms.CharField(label=_("ID number"), max_length=18)
+    name = forms.CharField(label=_("Name"), max_length=50)
+    checked_in_on = forms.DateField(
+        label=_("Checked in on"), widget=DateInput(), initial=dt.date.today
+    )
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, actor=actor, **kwargs)
+        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 18})
+
+    def check_in_kwargs(self) -> dict[str, Any]:
+        return {
+            "id_number": self.cleaned_data["id_number"],
+            "name": self.cleaned_data["name"],
+            "checked_in_on": self.cleaned_data["checked_in_on"],
+            **self.routing_kwargs(),
+        }
+
+
+class ContactForm(forms.ModelForm):
+    """A line of the pairing card."""
+
+    class Meta:
+        model = ContactRecord
+        fields = ["contacted_on", "channel", "summary"]
+        widgets = {"contacted_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}
+
+
+class FindingAttemptForm(forms.ModelForm):
+    """An attempt to find a lost member."""
+
+    class Meta:
+        model = FindingAttempt
+        fields = ["attempted_on", "channel", "result", "found"]
+        widgets = {"attempted_on": DateInput(), "result": forms.Textarea(attrs={"rows": 3})}
+
+
+class MarkLostForm(forms.Form):
+    """Put a member on the whereabouts-unknown list: since when, and where last known."""
+
+    since = forms.DateField(label=_("Lost contact since"), widget=DateInput())
+    last_known_place = forms.CharField(
+        label=_("Last known place"),
+        max_length=200,
+        required=False,
+        help_text=_("Where the member was last known to be: city, address, employer."),
+    )
+
+
+class ReportForm(forms.ModelForm):
+    """A regular report received from the member."""
+
+    class Meta:
+        model = RegularReport
+        fields = ["reported_on", "channel", "summary"]
+        widgets = {"reported_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 4})}

@@ -1,0 +1,226 @@
+"""Mobility pages: the outflow report, inflow check-in, the end of an absence, lost contact,
+finding attempts, contacts and regular reports. Each step is a `ScopedActionFormView` whose POST
+runs one action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.forms import add_action_errors, prefill
+from core.scoping import Action
+from core.types import AuthedRequest
+from core.views import ScopedActionFormView
+from members.access import require_check_in_scope
+from members.mobility.actions import (
+    do_check_in,
+    do_end_episode,
+    do_mark_lost,
+    do_record_contact,
+    do_record_finding_attempt,
+    do_record_report,
+    do_register_outflow,
+)
+from members.mobility.forms import (
+    CheckInForm,
+    ContactForm,
+    EndEpisodeForm,
+    FindingAttemptForm,
+    MarkLostForm,
+    OutflowForm,
+    ReportForm,
+)
+from members.mobility.routing import found_step
+from members.models import Member, MobilityEpisode
+from organizations.scope import user_scope
+
+
+class OutflowRegisterView(ScopedActionFormView):
+    """The outflow report (外出流动报告登记), filled in by the home side before leaving."""
+
+    model = Member
+    scope_action = Action.CHANGE
+    template_name = "members/mobility/episode_form.html"
+    context_object_name = "member"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("home_org")
+
+    def get_form(self, data: Any = None) -> OutflowForm:
+        return OutflowForm(data, member=self.object)
+
+    def perform(self, form: OutflowForm) -> None:
+        do_register_outflow(actor=self.actor, member=self.object, **form.outflow_fields())
+        messages.success(
+            self.request, _("Outflow of %(name)s registered.") % {"name": self.object.name}
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.pk])
+
+
+class ContactCreateView(ScopedActionFormView):
+    """Record a contact on the pairing card (结对联心卡): the home side or the inflow side."""
+
+    model = Member
+    scope_action = Action.RECORD
+    template_name = "members/mobility/contact_form.html"
+    context_object_name = "member"
+
+    def get_form(self, data: Any = None) -> ContactForm:
+        return ContactForm(data, initial={"contacted_on": timezone.localdate()})
+
+    def perform(self, form: ContactForm) -> None:
+        do_record_contact(actor=self.actor, member=self.object, **form.cleaned_data)
+        messages.success(self.request, _("Contact recorded."))
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.pk])
+
+
+class MarkLostView(ScopedActionFormView):
+    """Put a member on the whereabouts-unknown list (失联): the home side decides."""
+
+    model = Member
+    scope_action = Action.CHANGE
+    template_name = "members/mobility/member_lost.html"
+    context_object_name = "member"
+
+    def get_form(self, data: Any = None) -> MarkLostForm:
+        return MarkLostForm(
+            data,
+            initial={
+                "since": timezone.localdate(),
+                "last_known_place": self.object.mobile_destination,
+            },
+        )
+
+    def perform(self, form: MarkLostForm) -> None:
+        do_mark_lost(actor=self.actor, member=self.object, **form.cleaned_data)
+        messages.success(self.request, _("Marked as lost contact."))
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.pk])
+
+
+class FindingAttemptCreateView(ScopedActionFormView):
+    """Record an attempt to find a lost member (双找); the home or the inflow side."""
+
+    model = Member
+    scope_action = Action.RECORD
+    template_name = "members/mobility/finding_form.html"
+    context_object_name = "member"
+
+    def get_form(self, data: Any = None) -> FindingAttemptForm:
+        return FindingAttemptForm(data, initial={"attempted_on": timezone.localdate()})
+
+    def perform(self, form: FindingAttemptForm) -> None:
+        do_record_finding_attempt(actor=self.actor, member=self.object, **form.cleaned_data)
+        messages.success(self.request, _("Finding attempt recorded."))
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.pk])
+
+
+class ReportCreateView(ScopedActionFormView):
+    """Record a regular report received from the member (定期汇报): the home side."""
+
+    model = Member
+    scope_action = Action.CHANGE
+    template_name = "members/mobility/report_form.html"
+    context_object_name = "member"
+
+    def get_form(self, data: Any = None) -> ReportForm:
+        return ReportForm(data, initial={"reported_on": timezone.localdate()})
+
+    def perform(self, form: ReportForm) -> None:
+        do_record_report(actor=self.actor, member=self.object, **form.cleaned_data)
+        messages.success(self.request, _("Report recorded."))
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.pk])
+
+
+class EpisodeEndView(ScopedActionFormView):
+    """Record that the member returned (回流) or transferred the relationship: home side only."""
+
+    model = MobilityEpisode
+    scope_action = Action.CHANGE
+    pk_url_kwarg = "episode_pk"
+    template_name = "members/mobility/episode_end.html"
+    context_object_name = "episode"
+
+    def get_queryset(self) -> Any:
+        return (
+            super()
+            .get_queryset()
+            .filter(member_id=self.kwargs["pk"])
+            .select_related("member", "home_org", "inflow_org")
+        )
+
+    def check_object_action(self, obj: Any) -> None:
+        super().check_object_action(obj)
+        # Changing an episode includes the inflow side (it records life on it); ending the
+        # absence is the home side's alone, as `do_end_episode` enforces.
+        if not user_scope(self.actor).covers(obj.home_org.path, Action.CHANGE):
+            raise PermissionDenied
+
+    def get_form(self, data: Any = None) -> EndEpisodeForm:
+        return EndEpisodeForm(data)
+
+    def perform(self, form: EndEpisodeForm) -> None:
+        do_end_episode(
+            actor=self.actor,
+            episode=self.object,
+            status=form.cleaned_data["status"],
+            ended_on=form.cleaned_data["ended_on"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(self.request, _("The absence is recorded as ended."))
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.member_id])
+
+
+@login_required
+def check_in(request: AuthedRequest) -> HttpResponse:
+    """Inflow check-in (流入报到): an arriving member reports to a branch or station in scope.
+
+    The management mode suggests the organization (`members.routing`); "Suggest" (step=suggest)
+    shows the suggestion for what was typed without acting. When the check-in is refused for
+    want of an outflow record, the page offers the deliberate next step: register the member as
+    found, or record a found person outside the system.
+    """
+    require_check_in_scope(request.user)
+    offer = ""
+    if request.method == "POST" and request.POST.get("step") == "suggest":
+        initial = prefill(request.POST, CheckInForm.base_fields, drop=("inflow_org",))
+        form = CheckInForm(initial=initial, actor=request.user)
+    else:
+        form = CheckInForm(request.POST or None, actor=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                episode = do_check_in(actor=request.user, **form.check_in_kwargs())
+            except ValidationError as exc:
+                add_action_errors(form, exc)
+                offer = found_step(
+                    form.cleaned_data["id_number"],
+                    form.cleaned_data["name"],
+                    form.cleaned_data["inflow_org"],
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s checked in at %(org)s.")
+                    % {"name": episode.member.name, "org": episode.inflow_org},
+                )
+                return redirect("members:detail", pk=episode.member_id)
+    return render(request, "members/mobility/check_in.html", {"form": form, "offer": offer})

@@ -1,0 +1,126 @@
+"""Code lists of the national member collection form, and the statuses and kinds of every
+member record (absences, contacts, found people, certificates)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Membership(models.TextChoices):
+    PROBATIONARY = "probationary", _("Probationary member")
+    FULL = "full", _("Full member")
+
+
+class Standing(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    SUSPENDED = "suspended", _("Membership suspended")
+    LEFT = "left", _("Struck off (left the party)")
+    EXPELLED = "expelled", _("Expelled")
+    DECEASED = "deceased", _("Deceased")
+
+
+class Education(models.TextChoices):
+    POSTGRADUATE = "postgraduate", _("Postgraduate")
+    UNDERGRADUATE = "undergraduate", _("Undergraduate")
+    COLLEGE = "college", _("College (junior)")
+    SECONDARY_VOCATIONAL = "vocational", _("Secondary vocational")
+    HIGH_SCHOOL = "high_school", _("High school")
+    JUNIOR_HIGH_OR_BELOW = "junior_high", _("Junior high school or below")
+
+
+class PersonnelCategory(models.TextChoices):
+    WORKER = "worker", _("Employee")
+    FARMER = "farmer", _("Farmer, herder or fisher")
+    MIGRANT_WORKER = "migrant", _("Migrant worker")
+    SELF_EMPLOYED = "self_employed", _("Self-employed or trader")
+    PROFESSIONAL = "professional", _("Professional or technical staff")
+    CIVIL_SERVANT = "civil_servant", _("Government staff")
+    STUDENT = "student", _("Student")
+    RETIRED = "retired", _("Retired")
+    UNEMPLOYED = "unemployed", _("Unemployed")
+    OTHER = "other", _("Other")
+
+
+ETHNIC_GROUPS = [
+    "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",
+    "满族", "侗族", "瑶族", "白族", "土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族",
+    "佤族", "畲族", "高山族", "拉祜族", "水族", "东乡族", "纳西族", "景颇族", "柯尔克孜族",
+    "土族", "达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族", "仡佬族", "锡伯族",
+    "阿昌族", "普米族", "塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族",
+    "保安族", "裕固族", "京族", "塔塔尔族", "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族",
+    "基诺族",
+]  # fmt: skip
+
+
+ETHNICITY_CHOICES = [(name, name) for name in ETHNIC_GROUPS]
+
+
+class EpisodeStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered, not yet checked in")
+    CHECKED_IN = "checked_in", _("Checked in")
+    RETURNED = "returned", _("Returned")
+    TRANSFERRED = "transferred", _("Relationship transferred")
+    LOST = "lost", _("Lost contact")
+
+
+#: An episode in one of these states is the member's current absence.
+OPEN_STATUSES = (EpisodeStatus.REGISTERED, EpisodeStatus.CHECKED_IN)
+
+
+#: At most one episode per member is current: open, or lost while away.
+CURRENT_STATUSES = (*OPEN_STATUSES, EpisodeStatus.LOST)
+
+
+class EpisodeOrigin(models.TextChoices):
+    #: The home branch registered the outflow before the member left.
+    REGISTERED = "registered", _("Registered by the home branch")
+    #: The inflow side found the member, who had left without an outflow registration.
+    FOUND = "found", _("Found by the inflow organization")
+
+
+class OccupationCategory(models.TextChoices):
+    MIGRANT_WORKER = "migrant", _("Migrant worker or trader")
+    NON_PUBLIC_EMPLOYEE = "non_public", _("Employed in a non-public enterprise")
+    FLEXIBLE = "flexible", _("Flexible employment")
+    STUDY = "study", _("Study")
+    OTHER = "other", _("Other")
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    SMS = "sms", _("SMS")
+    WECHAT = "wechat", _("WeChat")
+    VISIT = "visit", _("Visit")
+    LETTER = "letter", _("Letter")
+    VIA_INFLOW = "via_inflow", _("Through the inflow organization")
+
+
+class ArrivalStatus(models.TextChoices):
+    OPEN = "open", _("Home organization not yet in the system")
+    MATCHED = "matched", _("Matched to a member")
+    CLOSED = "closed", _("Closed")
+
+
+class CertificateKind(models.TextChoices):
+    ACTIVITY = "activity", _("Mobile party member activity certificate")
+    LETTER = "letter", _("Party member certificate letter")
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    #: Handed back when the absence ended (the member returned or transferred).
+    RETURNED = "returned", _("Returned")
+    REVOKED = "revoked", _("Revoked")
+    #: Replaced by a new certificate (lost, damaged, particulars changed).
+    REPLACED = "replaced", _("Replaced")
+
+
+class CheckResult(models.TextChoices):
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Not passed")

@@ -1,0 +1,117 @@
+"""The member list's filters: one filterset shared by the list and, later, the exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member, MemberQuerySet, Membership, PersonnelCategory, Standing
+from organizations.models import Organization
+from organizations.scope import user_scope
+
+#: Most organizations offered in the list's picker (a province has thousands).
+ORG_OPTIONS_LIMIT = 300
+
+
+class YesNoSelect(django_filters.widgets.BooleanWidget):
+    """All / Yes / No, reading and writing ?x=true|false."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
+class MemberFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    org = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.none(),
+        method="filter_org",
+        label=_("Organization"),
+        empty_label=_("All in my scope"),
+    )
+    standing = django_filters.ChoiceFilter(
+        choices=Standing.choices, label=_("Party standing"), empty_label=_("All")
+    )
+    membership = django_filters.ChoiceFilter(
+        choices=Membership.choices, label=_("Membership type"), empty_label=_("All")
+    )
+    personnel_category = django_filters.ChoiceFilter(
+        choices=PersonnelCategory.choices, label=_("Personnel category"), empty_label=_("All")
+    )
+    lost_contact = django_filters.BooleanFilter(label=_("Lost contact"), widget=YesNoSelect)
+    is_mobile = django_filters.BooleanFilter(label=_("Mobile member"), widget=YesNoSelect)
+    archived = django_filters.BooleanFilter(
+        method="filter_archived", label=_("Archived"), widget=YesNoSelect
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "q",
+            "org",
+            "standing",
+            "membership",
+            "personnel_category",
+            "lost_contact",
+            "is_mobile",
+        ]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.filters["org"].queryset = Organization.objects.visible_to(user).order_by("path")
+
+    @property
+    def form(self) -> Any:
+        form = super().form
+        if not getattr(self, "_org_options_set", False):
+            self._org_options_set = True
+            self._limit_org_options(form)
+        return form
+
+    def _limit_org_options(self, form: Any) -> None:
+        """Offer the top levels of a large scope, not thousands of options.
+
+        Any organization in scope is still accepted (the organization page links to the list
+        filtered by it); only the options rendered are fewer.
+        """
+        field = form.fields["org"]
+        scope = user_scope(self.user)
+        top = min((role.organization.depth for role in scope.roles), default=1)
+        orgs: list[Organization] = []
+        for depth in (top + 2, top + 1):
+            orgs = list(field.queryset.filter(depth__lte=depth)[: ORG_OPTIONS_LIMIT + 1])
+            if len(orgs) <= ORG_OPTIONS_LIMIT:
+                break
+        options = [(org.pk, f"{'　' * (org.depth - top)}{org.name}") for org in orgs]
+        selected = form.data.get("org") if self.is_bound else None
+        if selected and selected.isdigit() and int(selected) not in {o.pk for o in orgs}:
+            chosen = field.queryset.filter(pk=int(selected)).first()
+            if chosen is not None:
+                options.append((chosen.pk, chosen.name))
+        field.widget.choices = [("", field.empty_label), *options]
+
+    def filter_q(self, queryset: MemberQuerySet, name: str, value: str) -> QuerySet[Member]:
+        return queryset.search(value)
+
+    def filter_org(
+        self, queryset: QuerySet[Member], name: str, value: Organization | None
+    ) -> QuerySet[Member]:
+        if value is None:
+            return queryset
+        subtree = Organization.objects.filter(path__startswith=value.path).order_by()
+        return queryset.filter(home_org__in=subtree.values("id"))
+
+    def filter_archived(
+        self, queryset: QuerySet[Member], name: str, value: bool | None
+    ) -> QuerySet[Member]:
+        return queryset.filter(archived_at__isnull=not value)
+
+    def filter_queryset(self, queryset: QuerySet[Member]) -> QuerySet[Member]:
+        queryset = super().filter_queryset(queryset)
+        if self.form.cleaned_data.get("archived") is None:
+            queryset = queryset.filter(archived_at__isnull=True)
+        return queryset

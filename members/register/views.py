@@ -1,0 +1,257 @@
+"""The member register's pages: the list, a member's page, create, edit, archive, restore, and
+the audited reveal of the full ID-card number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView
+
+from core.forms import add_action_errors
+from core.pagination import keyset_page
+from core.scoping import Action
+from core.types import AuthedRequest
+from core.views import ScopedActionFormView, ScopedMixin
+from members import access
+from members.lists.queries import Reach, Thresholds, episode_counts
+from members.models import ContactRecord, FindingAttempt, Member, MobilityEpisode, RegularReport
+from members.register import actions
+from members.register.filters import MemberFilter
+from members.register.forms import ArchiveForm, MemberForm
+from organizations.models import Notice
+from organizations.scope import user_scope
+
+LIST_KEYS = ("name_pinyin", "id")
+
+
+LIST_COUNT_CAP = 100_000
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    """The user's roles, their scope, and the counts that matter for it."""
+    scope = user_scope(request.user)
+    visible = Member.objects.visible_to(request.user).active()
+    counts = visible.aggregate(
+        total=Count("id"),
+        probationary=Count("id", filter=Q(membership="probationary")),
+        mobile=Count("id", filter=Q(is_mobile=True)),
+        lost=Count("id", filter=Q(lost_contact=True)),
+        suspended=Count("id", filter=Q(standing="suspended")),
+    )
+    notices = (
+        Notice.objects.unread_by(request.user)
+        .select_related("organization")
+        .order_by("-created_at")[:5]
+    )
+    # The mobile members' lists, one aggregate (the lost count is `counts.lost` above).
+    mobile_counts = episode_counts(Reach.of(request.user), Thresholds())
+    return render(
+        request,
+        "home.html",
+        {"scope": scope, "counts": counts, "mobile_counts": mobile_counts, "notices": notices},
+    )
+
+
+def mark_in_transfer(members: list[Member]) -> None:
+    """Set `in_transfer` on each member with an open transfer: they stay in the register until
+    received, marked. One query for the page (the transfers app, looked up by name: members
+    does not import it)."""
+    transfer_model = apps.get_model("transfers", "Transfer")
+    moving = set(
+        transfer_model.objects.open()
+        .filter(member_id__in=[m.pk for m in members])
+        .values_list("member_id", flat=True)
+    )
+    for member in members:
+        member.in_transfer = member.pk in moving  # type: ignore[attr-defined]
+
+
+@login_required
+def member_list(request: AuthedRequest) -> HttpResponse:
+    """Search and filter the members in scope, pinyin order, keyset pages."""
+    base = Member.objects.visible_to(request.user).for_list()
+    filterset = MemberFilter(request.GET or None, queryset=base, user=request.user)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base.active()
+    page = keyset_page(
+        queryset,
+        keys=LIST_KEYS,
+        size=settings.MEMBERS_PAGE_SIZE,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
+    mark_in_transfer(page.object_list)
+    # An exact count of a province's million members is a full scan; past the cap the page
+    # says "more than" instead (the home page and the ledgers give exact figures).
+    total = queryset.order_by()[: LIST_COUNT_CAP + 1].count()
+    query = request.GET.copy()
+    query.pop("after", None)
+    query.pop("before", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "total": min(total, LIST_COUNT_CAP),
+        "total_capped": total > LIST_COUNT_CAP,
+        "querystring": query.urlencode(),
+        "can_create": bool(user_scope(request.user).paths_for(Action.CHANGE))
+        or request.user.is_superuser,
+    }
+    template = "members/register/member_list.html"
+    # htmx's history restore wants the whole page, not the fragment.
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    return render(request, template, context)
+
+
+class MemberDetailView(ScopedMixin, DetailView):
+    model = Member
+    template_name = "members/register/member_detail.html"
+    context_object_name = "member"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("home_org")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        member: Member = self.object
+        user: Any = self.actor
+        context["can_change"] = self.scoped(Action.CHANGE).filter(pk=member.pk).exists()
+        context["can_reveal"] = access.may_reveal_id_number(user, member)
+        # The home branch's path, linked only where the user's scope reaches (a member shared
+        # with an inflow organization may live outside it).
+        scope = user_scope(user)
+        context["ancestors"] = [
+            (org, scope.covers(org.path)) for org in member.home_org.ancestors_and_self()
+        ]
+        # The mobility information card (流动信息卡): every absence, newest first, one query.
+        episodes = list(
+            MobilityEpisode.objects.filter(member=member)
+            .select_related("home_org", "inflow_org", "contact_person")
+            .order_by("-out_date")
+        )
+        context["episodes"] = episodes
+        # The pairing card: the latest contacts, one query.
+        context["contacts"] = list(
+            ContactRecord.objects.filter(member=member)
+            .select_related("recorded_by")
+            .order_by("-contacted_on", "-id")[:10]
+        )
+        context["finding_attempts"] = (
+            list(
+                FindingAttempt.objects.filter(member=member)
+                .select_related("recorded_by")
+                .order_by("-attempted_on", "-id")[:10]
+            )
+            if member.lost_contact
+            else []
+        )
+        context["reports"] = list(
+            RegularReport.objects.filter(member=member)
+            .select_related("received_by")
+            .order_by("-reported_on", "-id")[:5]
+        )
+        context["can_record"] = (
+            Member.objects.visible_to(user, Action.RECORD).filter(pk=member.pk).exists()
+        )
+        context["open_episode"] = next((e for e in episodes if e.is_open), None)
+        return context
+
+
+class MemberRevealIdView(ScopedMixin, DetailView):
+    """The full ID-card number, on request, each time audited (answers the htmx button)."""
+
+    model = Member
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        member = self.get_object()
+        if not access.may_reveal_id_number(self.actor, member):
+            raise PermissionDenied
+        number = actions.do_reveal_id_number(actor=self.actor, member=member)
+        return render(
+            request,
+            "members/register/member_detail.html#id-number",
+            {"member": member, "full_id": number},
+        )
+
+
+@login_required
+def member_create(request: AuthedRequest) -> HttpResponse:
+    if not request.user.is_superuser and not user_scope(request.user).paths_for(Action.CHANGE):
+        raise PermissionDenied
+    form = MemberForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            member = actions.do_create_member(actor=request.user, **fields)
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, _("Member %(name)s registered.") % {"name": member.name})
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/register/member_form.html", {"form": form})
+
+
+class MemberEditView(ScopedActionFormView):
+    model = Member
+    scope_action = Action.CHANGE
+    template_name = "members/register/member_form.html"
+    context_object_name = "member"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("home_org")
+
+    def get_form(self, data: Any = None) -> MemberForm:
+        return MemberForm(data, instance=self.object, actor=self.actor)
+
+    def perform(self, form: MemberForm) -> None:
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        actions.do_update_member(actor=self.actor, member=self.object, **fields)
+        messages.success(self.request, _("Saved."))
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.pk])
+
+
+class MemberArchiveView(ScopedActionFormView):
+    model = Member
+    scope_action = Action.CHANGE
+    template_name = "members/register/member_archive.html"
+    context_object_name = "member"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("home_org")
+
+    def get_form(self, data: Any = None) -> ArchiveForm:
+        return ArchiveForm(data)
+
+    def perform(self, form: ArchiveForm) -> None:
+        actions.do_archive_member(
+            actor=self.actor, member=self.object, reason=form.cleaned_data["reason"]
+        )
+        messages.success(self.request, _("Member archived. The record is kept."))
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.pk])
+
+
+class MemberRestoreView(ScopedMixin, DetailView):
+    model = Member
+    scope_action = Action.CHANGE
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        member = self.get_object()
+        actions.do_restore_member(actor=self.actor, member=member)
+        messages.success(request, _("Member restored to the register."))
+        return redirect("members:detail", pk=member.pk)
