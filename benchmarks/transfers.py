@@ -197,7 +197,7 @@ def move_members(
 
     from members.models import Member
     from organizations.models import Organization
-    from transfers.actions import do_issue, do_receive, do_start_transfer
+    from transfers.actions import do_issue_letter, do_receive_transfer, do_start_transfer
 
     today = timezone.localdate()
     branches = list(
@@ -216,14 +216,14 @@ def move_members(
             valid_days=90,
         )
         issued = time.perf_counter()
-        do_issue(actor=sender, transfer=transfer, issued_on=today)
+        do_issue_letter(actor=sender, transfer=transfer, issued_on=today)
         done = time.perf_counter()
         times["start"].append((issued - started) * 1000)
         times["issue"].append((done - issued) * 1000)
         if receive:
             # The receiving side comes to it fresh: its own scope, computed once per request.
             receiver.__dict__.pop("_scope_cache", None)
-            do_receive(actor=receiver, transfer=transfer, received_on=today)
+            do_receive_transfer(actor=receiver, transfer=transfer, received_on=today)
             times["receive"].append((time.perf_counter() - done) * 1000)
     return times
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import ParamSpec, TypeVar
 
 from django.db import transaction
@@ -13,6 +15,28 @@ from core.audit import acting_as
 P = ParamSpec("P")
 R = TypeVar("R")
 
+#: True while an action runs: an action called by another joins its transaction.
+_in_action: ContextVar[bool] = ContextVar("in_action", default=False)
+
+
+@contextmanager
+def _transaction() -> Iterator[None]:
+    """The outermost action opens the transaction (a savepoint only when its caller already holds
+    one: a test, a management command, a view that recovers from the action's refusal). An action
+    called inside another runs in that transaction without a savepoint of its own: if it fails,
+    the whole action fails, which is what a partial write would otherwise hide. A caller that
+    recovers from a nested action's failure opens a savepoint itself, and says why."""
+    if _in_action.get():
+        with transaction.atomic(savepoint=False):
+            yield
+        return
+    token = _in_action.set(True)
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        _in_action.reset(token)
+
 
 def action(func: Callable[P, R]) -> Callable[P, R]:
     """Run `func` in one transaction, with every audit entry it causes naming its `actor`."""
@@ -21,7 +45,7 @@ def action(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         if "actor" not in kwargs:
             raise TypeError(f"{func.__name__}() must be called with actor=")
-        with transaction.atomic(), acting_as(kwargs["actor"]):  # type: ignore[arg-type]
+        with _transaction(), acting_as(kwargs["actor"]):  # type: ignore[arg-type]
             return func(*args, **kwargs)
 
     return wrapper

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from members.mobility.actions import do_check_in, do_register_outflow
+from members.mobility.actions import do_check_in_member, do_register_outflow
 from members.models import MobilityEpisode
 from organizations.actions import do_notify_organization
 from organizations.models import Role
@@ -93,7 +93,7 @@ def checked_in_episode(members, tree, superuser) -> MobilityEpisode:
         occupation="migrant",
         reason="务工",
     )
-    return do_check_in(
+    return do_check_in_member(
         actor=superuser,
         inflow_org=tree.bs,
         id_number=member.id_number,
@@ -159,15 +159,15 @@ def transfer_url(view: str, state: str) -> Callable[[Targets], str]:
             fields["to_org"] = w.tree.b1
         transfer = t.do_start_transfer(actor=su, member=member, **fields)
         if state in ("submitted", "approved"):
-            t.do_submit(actor=su, transfer=transfer)
+            t.do_submit_transfer(actor=su, transfer=transfer)
         if state == "approved":
-            t.do_approve(actor=su, transfer=transfer)
+            t.do_approve_transfer(actor=su, transfer=transfer)
         if state in ("issued", "received", "out"):
-            t.do_issue(actor=su, transfer=transfer, issued_on=today)
+            t.do_issue_letter(actor=su, transfer=transfer, issued_on=today)
         if state == "received":
-            t.do_receive(actor=su, transfer=transfer, received_on=today)
+            t.do_receive_transfer(actor=su, transfer=transfer, received_on=today)
         if state == "expired":
-            t.do_issue(actor=su, transfer=transfer, issued_on=today - dt.timedelta(days=40))
+            t.do_issue_letter(actor=su, transfer=transfer, issued_on=today - dt.timedelta(days=40))
             t.do_expire_letters(actor=None)
         return reverse(view, args=[transfer.pk])
 

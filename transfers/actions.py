@@ -24,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -242,7 +243,12 @@ def do_start_transfers(*, actor: User, members: Iterable[Member], **fields: Any)
     errors: list[str] = []
     for member in members:
         try:
-            transfers.append(do_start_transfer(actor=actor, member=member, batch=batch, **fields))
+            # A savepoint per member: a refused member is reported, and the others are still
+            # checked, so the page lists every refusal at once (then nothing is kept).
+            with transaction.atomic():
+                transfers.append(
+                    do_start_transfer(actor=actor, member=member, batch=batch, **fields)
+                )
         except ValidationError as exc:
             errors.extend(f"{member.name}: {message}" for message in exc.messages)
     if errors:
@@ -254,7 +260,7 @@ def do_start_transfers(*, actor: User, members: Iterable[Member], **fields: Any)
 
 
 @action
-def do_submit(*, actor: User, transfer: Transfer) -> Transfer:
+def do_submit_transfer(*, actor: User, transfer: Transfer) -> Transfer:
     """The branch sends the transfer to its committee for approval."""
     transfer = _lock(transfer)
     require_change(actor, transfer.from_org)
@@ -268,7 +274,7 @@ def do_submit(*, actor: User, transfer: Transfer) -> Transfer:
 
 
 @action
-def do_approve(
+def do_approve_transfer(
     *, actor: User, transfer: Transfer, issue_on: dt.date | None = None, note: str = ""
 ) -> Transfer:
     """The committee approves; with `issue_on` it issues the letter in the same step."""
@@ -283,7 +289,7 @@ def do_approve(
 
 
 @action
-def do_reject(*, actor: User, transfer: Transfer, reason: str) -> Transfer:
+def do_reject_transfer(*, actor: User, transfer: Transfer, reason: str) -> Transfer:
     """Send the transfer back to the sender with a reason: the committee (a submission) or the
     receiving side (an issued letter)."""
     transfer = _lock(transfer)
@@ -322,7 +328,7 @@ def _issue(actor: User, transfer: Transfer, issued_on: dt.date) -> None:
 
 
 @action
-def do_issue(*, actor: User, transfer: Transfer, issued_on: dt.date) -> Transfer:
+def do_issue_letter(*, actor: User, transfer: Transfer, issued_on: dt.date) -> Transfer:
     """Issue the letter: a number from the committee's counter, the validity from today.
 
     From a draft or a returned submission only when the actor covers the issuing committee (its
@@ -342,7 +348,7 @@ def do_issue(*, actor: User, transfer: Transfer, issued_on: dt.date) -> Transfer
 
 
 @action
-def do_withdraw(*, actor: User, transfer: Transfer, reason: str) -> Transfer:
+def do_withdraw_transfer(*, actor: User, transfer: Transfer, reason: str) -> Transfer:
     """The sending side calls the transfer off; the member stays where they are."""
     transfer = _lock(transfer)
     require_change(actor, transfer.from_org)
@@ -421,7 +427,7 @@ def _check_receivable(transfer: Transfer, on: dt.date) -> None:
 
 
 @action
-def do_receive(*, actor: User, transfer: Transfer, received_on: dt.date) -> Transfer:
+def do_receive_transfer(*, actor: User, transfer: Transfer, received_on: dt.date) -> Transfer:
     """The receiving organization takes the member on: the move happens here, atomically."""
     transfer = _lock(transfer)
     if transfer.to_org is None:
@@ -508,7 +514,7 @@ def do_expire_letters(*, actor: User | None, today: dt.date | None = None) -> in
 
 
 @action
-def do_reissue(
+def do_reissue_letter(
     *,
     actor: User,
     transfer: Transfer,

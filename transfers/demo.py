@@ -9,18 +9,18 @@ from core.models import User
 from members.models import Member
 from organizations.models import Organization
 from transfers.actions import (
-    do_approve,
+    do_approve_transfer,
     do_expire_letters,
-    do_issue,
-    do_receive,
+    do_issue_letter,
+    do_receive_transfer,
     do_record_receipt,
-    do_reissue,
-    do_reject,
+    do_reissue_letter,
+    do_reject_transfer,
     do_return_receipt,
     do_start_transfer,
     do_start_transfers,
-    do_submit,
-    do_withdraw,
+    do_submit_transfer,
+    do_withdraw_transfer,
 )
 from transfers.models import Transfer
 
@@ -61,51 +61,53 @@ def build_demo_transfers(
     made = 0
     # Draft, awaiting approval, approved but not yet issued.
     start(next(mine), receiver)
-    do_submit(actor=actor, transfer=start(next(mine), elsewhere))
+    do_submit_transfer(actor=actor, transfer=start(next(mine), elsewhere))
     approved = start(next(mine), receiver)
-    do_submit(actor=actor, transfer=approved)
-    do_approve(actor=actor, transfer=approved)
+    do_submit_transfer(actor=actor, transfer=approved)
+    do_approve_transfer(actor=actor, transfer=approved)
     made += 3
     # Letters on their way: one fresh, one about to expire.
     for issued_days_ago in (3, 26):
         transfer = start(next(mine), receiver)
-        do_submit(actor=actor, transfer=transfer)
-        do_approve(actor=actor, transfer=transfer, issue_on=days_ago(issued_days_ago))
+        do_submit_transfer(actor=actor, transfer=transfer)
+        do_approve_transfer(actor=actor, transfer=transfer, issue_on=days_ago(issued_days_ago))
         made += 1
     # Sent back by the committee; refused by the receiving side; withdrawn by the sender.
     rejected = start(next(mine), receiver)
-    do_submit(actor=actor, transfer=rejected)
-    do_reject(actor=actor, transfer=rejected, reason="介绍信抬头有误，请核对接收党组织全称")
+    do_submit_transfer(actor=actor, transfer=rejected)
+    do_reject_transfer(
+        actor=actor, transfer=rejected, reason="介绍信抬头有误，请核对接收党组织全称"
+    )
     refused = start(next(mine), elsewhere)
-    do_issue(actor=actor, transfer=refused, issued_on=days_ago(5))
-    do_reject(actor=actor, transfer=refused, reason="经核实，该同志未在我单位就业")
+    do_issue_letter(actor=actor, transfer=refused, issued_on=days_ago(5))
+    do_reject_transfer(actor=actor, transfer=refused, reason="经核实，该同志未在我单位就业")
     withdrawn = start(next(mine), receiver)
-    do_withdraw(actor=actor, transfer=withdrawn, reason="本人决定暂不转移")
+    do_withdraw_transfer(actor=actor, transfer=withdrawn, reason="本人决定暂不转移")
     made += 3
     # Expired unreceived, and one of those reissued.
     for _ in range(2):
         transfer = start(next(mine), receiver)
-        do_issue(actor=actor, transfer=transfer, issued_on=days_ago(45))
+        do_issue_letter(actor=actor, transfer=transfer, issued_on=days_ago(45))
         made += 1
     do_expire_letters(actor=None, today=today)
     expired = Transfer.objects.filter(status="expired", from_org=senders[0].home_org).first()
     if expired is not None:
-        do_reissue(actor=actor, transfer=expired, issued_on=days_ago(2))
+        do_reissue_letter(actor=actor, transfer=expired, issued_on=days_ago(2))
         made += 1
     # Received within the system: one with the receipt overdue, two with it returned.
     overdue = start(next(theirs), receiver)
-    do_issue(actor=actor, transfer=overdue, issued_on=days_ago(50))
-    do_receive(actor=actor, transfer=overdue, received_on=days_ago(40))
+    do_issue_letter(actor=actor, transfer=overdue, issued_on=days_ago(50))
+    do_receive_transfer(actor=actor, transfer=overdue, received_on=days_ago(40))
     for _ in range(2):
         transfer = start(next(theirs), receiver)
-        do_issue(actor=actor, transfer=transfer, issued_on=days_ago(20))
-        do_receive(actor=actor, transfer=transfer, received_on=days_ago(15))
+        do_issue_letter(actor=actor, transfer=transfer, issued_on=days_ago(20))
+        do_receive_transfer(actor=actor, transfer=transfer, received_on=days_ago(15))
         do_return_receipt(actor=actor, transfer=transfer, returned_on=days_ago(10), handler="周敏")
     made += 3
     # Out of the system: one letter out, one whose receipt came back by post.
     for i, (name, addressee) in enumerate(OUT_OF_SYSTEM):
         transfer = start(next(mine), to_name=name, addressee=addressee, valid_days=60)
-        do_issue(actor=actor, transfer=transfer, issued_on=days_ago(20))
+        do_issue_letter(actor=actor, transfer=transfer, issued_on=days_ago(20))
         if i:
             do_record_receipt(
                 actor=actor, transfer=transfer, received_on=days_ago(6), handler="陈立"

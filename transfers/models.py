@@ -6,7 +6,7 @@ state machine is written once here (`TRANSITIONS`); every transition is an actio
 
 While a transfer is not yet received, the member stays in the sending organization's register,
 marked "in transfer". Receiving moves `Member.home_org` in the same transaction that closes the
-transfer (see `do_receive`).
+transfer (see `do_receive_transfer`).
 """
 
 from __future__ import annotations

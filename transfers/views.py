@@ -364,7 +364,7 @@ class SubmitView(StepView):
     form_class = forms.Form
 
     def perform(self, form: Any) -> Transfer:
-        return actions.do_submit(actor=self.actor, transfer=self.object)
+        return actions.do_submit_transfer(actor=self.actor, transfer=self.object)
 
     def success_message(self) -> str:
         return _("Submitted to %(org)s for approval.") % {"org": self.object.issuing_committee.name}
@@ -376,7 +376,7 @@ class ApproveView(StepView):
 
     def perform(self, form: Any) -> Transfer:
         data = form.cleaned_data
-        return actions.do_approve(
+        return actions.do_approve_transfer(
             actor=self.actor,
             transfer=self.object,
             issue_on=data["issue_on"] if data["issue_now"] else None,
@@ -392,7 +392,7 @@ class RejectView(StepView):
     form_class = ReasonForm
 
     def perform(self, form: Any) -> Transfer:
-        return actions.do_reject(
+        return actions.do_reject_transfer(
             actor=self.actor, transfer=self.object, reason=form.cleaned_data["reason"]
         )
 
@@ -405,7 +405,7 @@ class IssueView(StepView):
     form_class = IssueForm
 
     def perform(self, form: Any) -> Transfer:
-        return actions.do_issue(
+        return actions.do_issue_letter(
             actor=self.actor, transfer=self.object, issued_on=form.cleaned_data["issued_on"]
         )
 
@@ -418,7 +418,7 @@ class WithdrawView(StepView):
     form_class = ReasonForm
 
     def perform(self, form: Any) -> Transfer:
-        return actions.do_withdraw(
+        return actions.do_withdraw_transfer(
             actor=self.actor, transfer=self.object, reason=form.cleaned_data["reason"]
         )
 
@@ -431,7 +431,7 @@ class ReceiveView(StepView):
     form_class = ReceiveForm
 
     def perform(self, form: Any) -> Transfer:
-        return actions.do_receive(
+        return actions.do_receive_transfer(
             actor=self.actor, transfer=self.object, received_on=form.cleaned_data["received_on"]
         )
 
@@ -488,7 +488,7 @@ class ReissueView(StepView):
 
     def perform(self, form: Any) -> Transfer:
         data = form.cleaned_data
-        return actions.do_reissue(
+        return actions.do_reissue_letter(
             actor=self.actor,
             transfer=self.object,
             issued_on=data["issued_on"],

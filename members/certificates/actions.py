@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -129,10 +129,9 @@ def _new_certificate(
     )
     certificate.number = format_number(county, kind, certificate.year, certificate.serial)
     try:
-        with transaction.atomic():
-            certificate.save()
+        certificate.save()
     except IntegrityError as exc:
-        # Another county with the same code printed this number already: refuse, and the
+        # Another county with the same code printed this number already: refuse; the action's
         # rollback gives the serial back.
         raise ValidationError(
             _("The number %(number)s is already taken: check the county codes.")
@@ -313,9 +312,10 @@ def do_fill_inflow_part(
 
 
 def fill_inflow_part_on_check_in(*, actor: User, episode: MobilityEpisode) -> Certificate | None:
-    """Called by `do_check_in` inside its transaction: the member's valid activity certificate
-    gets the inflow part (the checking-in organization, the date, the user as contact) unless it
-    is filled in already or the dates would disagree; the check-in itself never fails here."""
+    """Runs inside `do_check_in_member`'s transaction (and the found member's): the member's valid
+    activity certificate gets the inflow part (the checking-in organization, the date, the user as
+    contact) unless it is filled in already or the dates would disagree; the check-in itself never
+    fails here."""
     assert episode.inflow_org is not None
     assert episode.checked_in_on is not None
     certificate = (
@@ -334,14 +334,14 @@ def fill_inflow_part_on_check_in(*, actor: User, episode: MobilityEpisode) -> Ce
     if certificate.episode_id is not None and certificate.episode_id != episode.pk:
         return None
     try:
-        with transaction.atomic():
-            return _fill_inflow(
-                certificate,
-                inflow_org=episode.inflow_org,
-                arrived_on=episode.checked_in_on,
-                contact=actor.full_name or actor.username,
-                contact_phone=(actor.phone or "")[:20],
-            )
+        # No savepoint: `_fill_inflow` refuses before it writes anything.
+        return _fill_inflow(
+            certificate,
+            inflow_org=episode.inflow_org,
+            arrived_on=episode.checked_in_on,
+            contact=actor.full_name or actor.username,
+            contact_phone=(actor.phone or "")[:20],
+        )
     except ValidationError:
         # The inflow side fills it by hand instead.
         return None
@@ -513,12 +513,11 @@ def do_replace_certificate(
     )
 
 
-@action
 def return_certificates_for_episode(
-    *, actor: User | None, episode: MobilityEpisode, ended_on: dt.date
+    *, episode: MobilityEpisode, ended_on: dt.date
 ) -> list[Certificate]:
     """The absence ended (the member returned or transferred): its valid certificates are
-    handed back. Called by `do_end_episode` inside its transaction."""
+    handed back. Runs inside the ending action's transaction (`end_episode`), as its actor."""
     returned = []
     for certificate in Certificate.objects.select_for_update().filter(
         episode=episode, status=CertificateStatus.VALID

@@ -19,7 +19,7 @@ from core.validators import normalize_id_number
 from members.certificates.actions import (
     fill_inflow_part_on_check_in,
 )
-from members.mobility.actions import already_checked_in_error, do_check_in, mark_away
+from members.mobility.actions import already_checked_in_error, do_check_in_member, mark_away
 from members.mobility.routing import check_inflow_org, find_member_for_check_in, routing_fields
 from members.models import (
     CURRENT_STATUSES,
@@ -59,7 +59,7 @@ def _refuse_current_episode(member: Member) -> None:
 
 
 @action
-def do_register_found(
+def do_register_found_member(
     *,
     actor: User,
     inflow_org: Organization,
@@ -271,7 +271,7 @@ def do_match_found_arrival(
         member=member, status__in=[EpisodeStatus.REGISTERED, EpisodeStatus.LOST]
     ).exists()
     if registered:
-        episode = do_check_in(
+        episode = do_check_in_member(
             actor=actor,
             inflow_org=arrival.inflow_org,
             id_number=arrival.id_number,
@@ -288,7 +288,7 @@ def do_match_found_arrival(
             missing["destination_county"] = _("Give the county or district the member is in.")
         if missing:
             raise ValidationError(missing)
-        episode = do_register_found(
+        episode = do_register_found_member(
             actor=actor,
             inflow_org=arrival.inflow_org,
             id_number=arrival.id_number,

@@ -68,7 +68,7 @@ class FoundMemberForm(RoutingForm):
         return data
 
     def found_kwargs(self) -> dict[str, Any]:
-        """The arguments of `do_register_found`."""
+        """The arguments of `do_register_found_member`."""
         own = (
             "id_number",
             "name",

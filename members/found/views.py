@@ -28,7 +28,7 @@ from members.found.actions import (
     do_close_found_arrival,
     do_match_found_arrival,
     do_record_found_arrival,
-    do_register_found,
+    do_register_found_member,
 )
 from members.found.forms import (
     CloseArrivalForm,
@@ -59,7 +59,7 @@ def register_found(request: AuthedRequest) -> HttpResponse:
         form = FoundMemberForm(request.POST or None, actor=request.user)
         if request.method == "POST" and form.is_valid():
             try:
-                episode = do_register_found(actor=request.user, **form.found_kwargs())
+                episode = do_register_found_member(actor=request.user, **form.found_kwargs())
             except ValidationError as exc:
                 add_action_errors(form, exc)
             else:

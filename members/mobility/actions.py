@@ -134,7 +134,7 @@ def already_checked_in_error(member: Member, episode: MobilityEpisode) -> Valida
 
 
 @action
-def do_check_in(
+def do_check_in_member(
     *,
     actor: User,
     inflow_org: Organization,
@@ -252,7 +252,7 @@ def end_episode(
     episode.end_note = note
     episode.full_clean()
     episode.save()
-    return_certificates_for_episode(actor=actor, episode=episode, ended_on=ended_on)
+    return_certificates_for_episode(episode=episode, ended_on=ended_on)
     member = Member.objects.select_for_update().get(pk=episode.member_id)
     if was_lost:
         _clear_lost(member)
@@ -296,7 +296,7 @@ LOST_FIELDS = ["lost_contact", "lost_contact_since", "last_known_place", "update
 
 
 @action
-def do_mark_lost(
+def do_mark_member_lost(
     *, actor: User, member: Member, since: dt.date, last_known_place: str = ""
 ) -> Member:
     """Put the member on the whereabouts-unknown list (失联): the home side decides.

@@ -173,7 +173,7 @@ class RoutingForm(forms.Form):
         return data
 
     def routing_kwargs(self) -> dict[str, Any]:
-        """The routing arguments of `do_check_in` / `do_register_found`."""
+        """The routing arguments of `do_check_in_member` / `do_register_found_member`."""
         assert self.route is not None
         return {
             "inflow_org": self.cleaned_data["inflow_org"],

@@ -21,9 +21,9 @@ from core.types import AuthedRequest
 from core.views import ScopedActionFormView
 from members.access import require_check_in_scope
 from members.mobility.actions import (
-    do_check_in,
+    do_check_in_member,
     do_end_episode,
-    do_mark_lost,
+    do_mark_member_lost,
     do_record_contact,
     do_record_finding_attempt,
     do_record_report,
@@ -104,7 +104,7 @@ class MarkLostView(ScopedActionFormView):
         )
 
     def perform(self, form: MarkLostForm) -> None:
-        do_mark_lost(actor=self.actor, member=self.object, **form.cleaned_data)
+        do_mark_member_lost(actor=self.actor, member=self.object, **form.cleaned_data)
         messages.success(self.request, _("Marked as lost contact."))
 
     def get_success_url(self) -> str:
@@ -208,7 +208,7 @@ def check_in(request: AuthedRequest) -> HttpResponse:
         form = CheckInForm(request.POST or None, actor=request.user)
         if request.method == "POST" and form.is_valid():
             try:
-                episode = do_check_in(actor=request.user, **form.check_in_kwargs())
+                episode = do_check_in_member(actor=request.user, **form.check_in_kwargs())
             except ValidationError as exc:
                 add_action_errors(form, exc)
                 offer = found_step(

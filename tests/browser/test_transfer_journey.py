@@ -14,7 +14,7 @@ from members.models import Member
 from tests.browser.printing import pdf_page_count, print_pdf
 from tests.browser.test_member_journey import log_in
 from tests.factories import MemberFactory
-from transfers.actions import do_issue, do_start_transfer
+from transfers.actions import do_issue_letter, do_start_transfer
 from transfers.models import Transfer, TransferStatus
 
 pytestmark = pytest.mark.django_db(transaction=True, available_apps=settings.INSTALLED_APPS)
@@ -111,7 +111,7 @@ def test_the_longest_letter_prints_on_one_page(page, live_server, tree, secretar
         valid_days=90,
         member_phone="1" * 20,
     )
-    do_issue(actor=town, transfer=transfer, issued_on=today)
+    do_issue_letter(actor=town, transfer=transfer, issued_on=today)
     log_in(page, live_server, "secretary")
     pdf, overflowing = print_pdf(
         page, f"{live_server.url}{reverse('transfers:letter', args=[transfer.pk])}"

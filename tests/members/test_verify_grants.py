@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from members.mobility.actions import do_check_in, do_register_outflow
+from members.mobility.actions import do_check_in_member, do_register_outflow
 from members.models import Member
 from members.sharing import do_unshare_member
 
@@ -33,7 +33,7 @@ def test_drift_is_reported_then_repaired(tree, members, secretary, station):
         occupation="migrant",
         reason="务工",
     )
-    do_check_in(
+    do_check_in_member(
         actor=station,
         inflow_org=tree.bs,
         id_number=member.id_number,
@@ -55,7 +55,7 @@ def test_drift_is_reported_then_repaired(tree, members, secretary, station):
 
 
 def test_an_issued_letter_justifies_a_view_share(tree, members, secretary, town):
-    from transfers.actions import do_issue, do_start_transfer
+    from transfers.actions import do_issue_letter, do_start_transfer
 
     transfer = do_start_transfer(
         actor=secretary,
@@ -64,7 +64,7 @@ def test_an_issued_letter_justifies_a_view_share(tree, members, secretary, town)
         reason="work",
         dues_paid_until=dt.date(2026, 1, 1),
     )
-    do_issue(actor=town, transfer=transfer, issued_on=dt.date.today())
+    do_issue_letter(actor=town, transfer=transfer, issued_on=dt.date.today())
     # Only the fixture's unjustified share drifts: the letter's grant is expected.
     with pytest.raises(CommandError, match="1 shares drifted"):
         run()

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from members.mobility.actions import do_check_in, do_register_outflow
+from members.mobility.actions import do_check_in_member, do_register_outflow
 from organizations.actions import do_notify_organization
 from organizations.models import Notice
 from tests import channels
@@ -50,7 +50,7 @@ def test_a_check_in_tells_the_home_branch_with_a_link(
     member = members["a1"]
     do_register_outflow(actor=secretary, member=member, **OUTFLOW)
     with django_capture_on_commit_callbacks(execute=True):
-        do_check_in(
+        do_check_in_member(
             actor=station,
             inflow_org=tree.bs,
             id_number=member.id_number,

@@ -8,23 +8,23 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from members.mobility.actions import do_check_in, do_register_outflow
+from members.mobility.actions import do_check_in_member, do_register_outflow
 from members.models import EpisodeStatus, Member, MobilityEpisode
 from members.sharing import actual_shares, drift
 from organizations.models import Notice
 from transfers.actions import (
-    do_approve,
+    do_approve_transfer,
     do_expire_letters,
-    do_issue,
-    do_receive,
+    do_issue_letter,
+    do_receive_transfer,
     do_record_receipt,
-    do_reissue,
-    do_reject,
+    do_reissue_letter,
+    do_reject_transfer,
     do_return_receipt,
     do_start_transfer,
     do_start_transfers,
-    do_submit,
-    do_withdraw,
+    do_submit_transfer,
+    do_withdraw_transfer,
     issuing_committee_for,
 )
 from transfers.models import TRANSITIONS, Transfer, TransferEvent, TransferStatus
@@ -49,8 +49,8 @@ def start(actor, member, to_org=None, **extra):
 
 def issued(tree, members, secretary, town, member="a1", to="b1"):
     transfer = start(secretary, members[member], getattr(tree, to))
-    do_submit(actor=secretary, transfer=transfer)
-    return do_approve(actor=town, transfer=transfer, issue_on=TODAY)
+    do_submit_transfer(actor=secretary, transfer=transfer)
+    return do_approve_transfer(actor=town, transfer=transfer, issue_on=TODAY)
 
 
 def sees(user, member, action="view"):
@@ -94,9 +94,9 @@ def test_the_whole_path_within_the_system(tree, members, secretary, town, secret
     assert transfer.number is None
     assert transfer.valid_days == 30
 
-    do_submit(actor=secretary, transfer=transfer)
+    do_submit_transfer(actor=secretary, transfer=transfer)
     assert Notice.objects.filter(organization=tree.town_a).exists()
-    do_approve(actor=town, transfer=transfer, issue_on=TODAY)
+    do_approve_transfer(actor=town, transfer=transfer, issue_on=TODAY)
     transfer.refresh_from_db()
     assert transfer.status == S.ISSUED
     assert transfer.number is not None
@@ -109,7 +109,7 @@ def test_the_whole_path_within_the_system(tree, members, secretary, town, secret
     assert not sees(secretary2, member, "change")
     assert Notice.objects.filter(organization=tree.b1).exists()
 
-    do_receive(actor=secretary2, transfer=transfer, received_on=TODAY)
+    do_receive_transfer(actor=secretary2, transfer=transfer, received_on=TODAY)
     transfer.refresh_from_db()
     member.refresh_from_db()
     assert transfer.status == S.RECEIVED
@@ -138,7 +138,7 @@ def test_the_whole_path_within_the_system(tree, members, secretary, town, secret
 @pytest.mark.django_db
 def test_a_township_officer_issues_without_a_separate_approval(tree, members, town):
     transfer = start(town, members["a1"], tree.b1)
-    do_issue(actor=town, transfer=transfer, issued_on=TODAY)
+    do_issue_letter(actor=town, transfer=transfer, issued_on=TODAY)
     transfer.refresh_from_db()
     assert transfer.status == S.ISSUED
     assert statuses(transfer) == [S.DRAFT, S.ISSUED]
@@ -148,7 +148,7 @@ def test_a_township_officer_issues_without_a_separate_approval(tree, members, to
 def test_a_branch_cannot_issue_its_own_letter(tree, members, secretary):
     transfer = start(secretary, members["a1"], tree.b1)
     with pytest.raises(PermissionDenied):
-        do_issue(actor=secretary, transfer=transfer, issued_on=TODAY)
+        do_issue_letter(actor=secretary, transfer=transfer, issued_on=TODAY)
     transfer.refresh_from_db()
     assert transfer.status == S.DRAFT
     assert transfer.number is None
@@ -157,11 +157,11 @@ def test_a_branch_cannot_issue_its_own_letter(tree, members, secretary):
 @pytest.mark.django_db
 def test_approval_then_issue_by_the_sender(tree, members, secretary, town):
     transfer = start(secretary, members["a1"], tree.b1)
-    do_submit(actor=secretary, transfer=transfer)
-    do_approve(actor=town, transfer=transfer)
+    do_submit_transfer(actor=secretary, transfer=transfer)
+    do_approve_transfer(actor=town, transfer=transfer)
     transfer.refresh_from_db()
     assert transfer.status == S.APPROVED
-    do_issue(actor=secretary, transfer=transfer, issued_on=TODAY)
+    do_issue_letter(actor=secretary, transfer=transfer, issued_on=TODAY)
     transfer.refresh_from_db()
     assert transfer.status == S.ISSUED
 
@@ -184,16 +184,16 @@ def test_out_of_scope_senders_and_approvers_are_refused(
     with pytest.raises(PermissionDenied):
         start(secretary2, members["a1"], tree.b1)
     transfer = start(secretary, members["a1"], tree.b1)
-    do_submit(actor=secretary, transfer=transfer)
+    do_submit_transfer(actor=secretary, transfer=transfer)
     with pytest.raises(PermissionDenied):
-        do_approve(actor=secretary, transfer=transfer, issue_on=TODAY)
+        do_approve_transfer(actor=secretary, transfer=transfer, issue_on=TODAY)
     with pytest.raises(PermissionDenied):
-        do_approve(actor=station, transfer=transfer, issue_on=TODAY)
-    do_approve(actor=town, transfer=transfer, issue_on=TODAY)
+        do_approve_transfer(actor=station, transfer=transfer, issue_on=TODAY)
+    do_approve_transfer(actor=town, transfer=transfer, issue_on=TODAY)
     with pytest.raises(PermissionDenied):
-        do_receive(actor=secretary, transfer=transfer, received_on=TODAY)
+        do_receive_transfer(actor=secretary, transfer=transfer, received_on=TODAY)
     with pytest.raises(PermissionDenied):
-        do_withdraw(actor=secretary2, transfer=transfer, reason="no")
+        do_withdraw_transfer(actor=secretary2, transfer=transfer, reason="no")
 
 
 @pytest.mark.django_db
@@ -234,9 +234,9 @@ def test_the_validity_bound_follows_the_deployment(tree, members, secretary, set
 def test_steps_out_of_order_are_refused(tree, members, secretary, secretary2, town):
     transfer = start(secretary, members["a1"], tree.b1)
     with pytest.raises(ValidationError, match="nothing to receive"):
-        do_receive(actor=secretary2, transfer=transfer, received_on=TODAY)
+        do_receive_transfer(actor=secretary2, transfer=transfer, received_on=TODAY)
     with pytest.raises(ValidationError, match="cannot become"):
-        do_approve(actor=town, transfer=transfer)
+        do_approve_transfer(actor=town, transfer=transfer)
     with pytest.raises(ValidationError, match="cannot become"):
         do_return_receipt(actor=secretary2, transfer=transfer, returned_on=TODAY, handler="x")
 
@@ -247,12 +247,14 @@ def test_a_letter_cannot_be_received_before_it_was_issued_or_after_it_expired(
 ):
     transfer = issued(tree, members, secretary, town)
     with pytest.raises(ValidationError):
-        do_receive(actor=secretary2, transfer=transfer, received_on=TODAY - dt.timedelta(days=1))
+        do_receive_transfer(
+            actor=secretary2, transfer=transfer, received_on=TODAY - dt.timedelta(days=1)
+        )
     Transfer.objects.filter(pk=transfer.pk).update(
         issued_on=TODAY - dt.timedelta(days=40), valid_until=TODAY - dt.timedelta(days=10)
     )
     with pytest.raises(ValidationError, match="expired"):
-        do_receive(actor=secretary2, transfer=transfer, received_on=TODAY)
+        do_receive_transfer(actor=secretary2, transfer=transfer, received_on=TODAY)
     members["a1"].refresh_from_db()
     assert members["a1"].home_org == tree.a1
 
@@ -263,14 +265,14 @@ def test_a_letter_cannot_be_received_before_it_was_issued_or_after_it_expired(
 @pytest.mark.django_db
 def test_a_rejected_submission_goes_back_and_can_be_submitted_again(tree, members, secretary, town):
     transfer = start(secretary, members["a1"], tree.b1)
-    do_submit(actor=secretary, transfer=transfer)
+    do_submit_transfer(actor=secretary, transfer=transfer)
     with pytest.raises(ValidationError, match="Give the reason"):
-        do_reject(actor=town, transfer=transfer, reason=" ")
-    do_reject(actor=town, transfer=transfer, reason="wrong addressee")
+        do_reject_transfer(actor=town, transfer=transfer, reason=" ")
+    do_reject_transfer(actor=town, transfer=transfer, reason="wrong addressee")
     transfer.refresh_from_db()
     assert transfer.status == S.REJECTED
     assert transfer.reject_reason == "wrong addressee"
-    do_submit(actor=secretary, transfer=transfer)
+    do_submit_transfer(actor=secretary, transfer=transfer)
     transfer.refresh_from_db()
     assert transfer.status == S.SUBMITTED
 
@@ -280,13 +282,13 @@ def test_the_receiver_refuses_an_issued_letter_and_loses_sight(
     tree, members, secretary, secretary2, town
 ):
     transfer = issued(tree, members, secretary, town)
-    do_reject(actor=secretary2, transfer=transfer, reason="not our member")
+    do_reject_transfer(actor=secretary2, transfer=transfer, reason="not our member")
     transfer.refresh_from_db()
     assert transfer.status == S.REJECTED
     assert not sees(secretary2, members["a1"])
     with pytest.raises(ValidationError, match="reissue it or withdraw"):
-        do_submit(actor=secretary, transfer=transfer)
-    new = do_reissue(actor=town, transfer=transfer, issued_on=TODAY, to_org=tree.b1)
+        do_submit_transfer(actor=secretary, transfer=transfer)
+    new = do_reissue_letter(actor=town, transfer=transfer, issued_on=TODAY, to_org=tree.b1)
     assert new.reissue_of == transfer
     assert new.number != transfer.number
 
@@ -296,7 +298,7 @@ def test_withdrawal_keeps_the_member_home_and_removes_the_grant(
     tree, members, secretary, secretary2, town
 ):
     transfer = issued(tree, members, secretary, town)
-    do_withdraw(actor=secretary, transfer=transfer, reason="changed plans")
+    do_withdraw_transfer(actor=secretary, transfer=transfer, reason="changed plans")
     transfer.refresh_from_db()
     members["a1"].refresh_from_db()
     assert transfer.status == S.WITHDRAWN
@@ -315,11 +317,11 @@ def test_expiry_and_reissue(tree, members, secretary, secretary2, town):
     assert transfer.status == S.EXPIRED
     assert not sees(secretary2, members["a1"])
     with pytest.raises(ValidationError, match="nothing to receive"):
-        do_receive(actor=secretary2, transfer=transfer, received_on=TODAY)
+        do_receive_transfer(actor=secretary2, transfer=transfer, received_on=TODAY)
     with pytest.raises(PermissionDenied):
-        do_reissue(actor=secretary, transfer=transfer, issued_on=TODAY)
+        do_reissue_letter(actor=secretary, transfer=transfer, issued_on=TODAY)
 
-    new = do_reissue(actor=town, transfer=transfer, issued_on=TODAY, valid_days=10)
+    new = do_reissue_letter(actor=town, transfer=transfer, issued_on=TODAY, valid_days=10)
     transfer.refresh_from_db()
     assert transfer.status == S.REISSUED
     assert new.status == S.ISSUED
@@ -328,7 +330,7 @@ def test_expiry_and_reissue(tree, members, secretary, secretary2, town):
     assert new.valid_until == TODAY + dt.timedelta(days=10)
     assert new.serial == transfer.serial + 1
     assert sees(secretary2, members["a1"])
-    do_receive(actor=secretary2, transfer=new, received_on=TODAY)
+    do_receive_transfer(actor=secretary2, transfer=new, received_on=TODAY)
     members["a1"].refresh_from_db()
     assert members["a1"].home_org == tree.b1
 
@@ -342,8 +344,8 @@ def test_out_of_the_system_the_sender_records_the_receipt(tree, members, secreta
         secretary, members["a1"], to_name="中共某省某县某镇委员会", addressee="某县委组织部"
     )
     assert not transfer.in_system
-    do_submit(actor=secretary, transfer=transfer)
-    do_approve(actor=town, transfer=transfer, issue_on=TODAY)
+    do_submit_transfer(actor=secretary, transfer=transfer)
+    do_approve_transfer(actor=town, transfer=transfer, issue_on=TODAY)
     transfer.refresh_from_db()
     assert actual_shares([members["a1"].pk]) == {}
     do_record_receipt(actor=secretary, transfer=transfer, received_on=TODAY, handler="王五")
@@ -379,7 +381,7 @@ def test_receiving_ends_the_open_absence_and_keeps_shares_consistent(
         occupation="migrant",
         reason="work",
     )
-    do_check_in(
+    do_check_in_member(
         actor=station,
         inflow_org=tree.bs,
         id_number=member.id_number,
@@ -388,16 +390,16 @@ def test_receiving_ends_the_open_absence_and_keeps_shares_consistent(
     )
     # The transfer goes to the station itself: two reasons for one share.
     transfer = start(secretary, member, tree.bs)
-    do_issue(actor=town, transfer=transfer, issued_on=TODAY)
+    do_issue_letter(actor=town, transfer=transfer, issued_on=TODAY)
     assert drift([member.pk]) == ({}, {})
-    do_withdraw(actor=secretary, transfer=transfer, reason="not yet")
+    do_withdraw_transfer(actor=secretary, transfer=transfer, reason="not yet")
     # The check-in still justifies the share.
     assert sees(station, member)
     assert drift([member.pk]) == ({}, {})
 
     transfer = start(secretary, member, tree.b1)
-    do_issue(actor=town, transfer=transfer, issued_on=TODAY)
-    do_receive(actor=secretary2, transfer=transfer, received_on=TODAY)
+    do_issue_letter(actor=town, transfer=transfer, issued_on=TODAY)
+    do_receive_transfer(actor=secretary2, transfer=transfer, received_on=TODAY)
     episode = MobilityEpisode.objects.get(member=member)
     assert episode.status == EpisodeStatus.TRANSFERRED
     assert episode.ended_on == TODAY
@@ -434,9 +436,11 @@ def test_several_members_at_once_all_or_none(tree, members, secretary):
 @pytest.mark.django_db
 def test_the_timeline_dates_each_step_when_it_happened(tree, members, secretary, secretary2, town):
     transfer = start(secretary, members["a1"], tree.b1)
-    do_issue(actor=town, transfer=transfer, issued_on=TODAY - dt.timedelta(days=9))
+    do_issue_letter(actor=town, transfer=transfer, issued_on=TODAY - dt.timedelta(days=9))
     # The receipt of the member is recorded a few days after it happened.
-    do_receive(actor=secretary2, transfer=transfer, received_on=TODAY - dt.timedelta(days=4))
+    do_receive_transfer(
+        actor=secretary2, transfer=transfer, received_on=TODAY - dt.timedelta(days=4)
+    )
     dates = dict(TransferEvent.objects.filter(transfer=transfer).values_list("to_status", "on"))
     assert dates == {
         S.DRAFT: TODAY,

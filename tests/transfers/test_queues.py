@@ -11,7 +11,12 @@ from django.utils import timezone
 from organizations.scope import user_scope
 from tests.conftest import PERSONAS
 from tests.factories import MemberFactory
-from transfers.actions import do_issue, do_receive, do_start_transfer, do_submit
+from transfers.actions import (
+    do_issue_letter,
+    do_receive_transfer,
+    do_start_transfer,
+    do_submit_transfer,
+)
 from transfers.models import Transfer
 from transfers.views import QUEUES, change_org_ids, queue, queue_conditions
 
@@ -43,15 +48,15 @@ def world(tree, members, superuser):
     """
     su = superuser
     submitted = start(su, members["a1"], tree.b1)
-    do_submit(actor=su, transfer=submitted)
+    do_submit_transfer(actor=su, transfer=submitted)
     issued = start(su, members["a2"], tree.b1)
-    do_issue(actor=su, transfer=issued, issued_on=TODAY)
+    do_issue_letter(actor=su, transfer=issued, issued_on=TODAY)
     overdue = start(su, members["county_branch"], tree.b1, valid_days=60)
-    do_issue(actor=su, transfer=overdue, issued_on=TODAY - dt.timedelta(days=40))
-    do_receive(actor=su, transfer=overdue, received_on=TODAY - dt.timedelta(days=35))
+    do_issue_letter(actor=su, transfer=overdue, issued_on=TODAY - dt.timedelta(days=40))
+    do_receive_transfer(actor=su, transfer=overdue, received_on=TODAY - dt.timedelta(days=35))
     leaving = MemberFactory.create(name="王甲二二", home_org=tree.a2)
     expiring = start(su, leaving, tree.county_branch, valid_days=30)
-    do_issue(actor=su, transfer=expiring, issued_on=TODAY - dt.timedelta(days=25))
+    do_issue_letter(actor=su, transfer=expiring, issued_on=TODAY - dt.timedelta(days=25))
     return {"submitted": submitted, "issued": issued, "overdue": overdue, "expiring": expiring}
 
 
@@ -148,7 +153,7 @@ def _more_transfers(tree, superuser, count):
     for _ in range(count):
         member = MemberFactory.create(home_org=tree.a1)
         transfer = start(superuser, member, tree.b1)
-        do_issue(actor=superuser, transfer=transfer, issued_on=TODAY)
+        do_issue_letter(actor=superuser, transfer=transfer, issued_on=TODAY)
 
 
 @pytest.mark.parametrize("persona", list(QUEUE_QUERIES))

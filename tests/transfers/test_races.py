@@ -16,7 +16,12 @@ from members.models import Member
 from members.sharing import actual_shares
 from organizations.models import RoleKind
 from tests.factories import MemberFactory, RoleFactory, UserFactory
-from transfers.actions import do_issue, do_receive, do_start_transfer, do_withdraw
+from transfers.actions import (
+    do_issue_letter,
+    do_receive_transfer,
+    do_start_transfer,
+    do_withdraw_transfer,
+)
 from transfers.models import Transfer, TransferStatus
 
 pytestmark = pytest.mark.django_db(transaction=True, available_apps=settings.INSTALLED_APPS)
@@ -59,7 +64,7 @@ def letter(tree, members, secretary, town) -> Transfer:
         reason="work",
         dues_paid_until=TODAY.replace(day=1),
     )
-    return do_issue(actor=town, transfer=transfer, issued_on=TODAY)
+    return do_issue_letter(actor=town, transfer=transfer, issued_on=TODAY)
 
 
 def fresh(user: User) -> User:
@@ -71,10 +76,12 @@ def test_two_receivers_at_once_one_wins(tree, members, letter, secretary2):
     RoleFactory.create(user=other, organization=tree.town_b, kind=RoleKind.TOWNSHIP_OFFICER)
     outcomes = race(
         {
-            "secretary2": lambda: do_receive(
+            "secretary2": lambda: do_receive_transfer(
                 actor=fresh(secretary2), transfer=letter, received_on=TODAY
             ),
-            "town_b": lambda: do_receive(actor=fresh(other), transfer=letter, received_on=TODAY),
+            "town_b": lambda: do_receive_transfer(
+                actor=fresh(other), transfer=letter, received_on=TODAY
+            ),
         }
     )
     assert list(outcomes.values()).count("ok") == 1
@@ -91,10 +98,10 @@ def test_receiving_while_the_sender_withdraws_one_wins(
 ):
     outcomes = race(
         {
-            "receive": lambda: do_receive(
+            "receive": lambda: do_receive_transfer(
                 actor=fresh(secretary2), transfer=letter, received_on=TODAY
             ),
-            "withdraw": lambda: do_withdraw(
+            "withdraw": lambda: do_withdraw_transfer(
                 actor=fresh(secretary), transfer=letter, reason="changed plans"
             ),
         }
@@ -127,7 +134,7 @@ def test_concurrent_issues_never_share_or_skip_a_number(tree, secretary, town):
     ]
 
     def issuer(draft: Transfer) -> Callable[[], object]:
-        return lambda: do_issue(actor=fresh(town), transfer=draft, issued_on=TODAY)
+        return lambda: do_issue_letter(actor=fresh(town), transfer=draft, issued_on=TODAY)
 
     outcomes = race({str(draft.pk): issuer(draft) for draft in drafts})
     assert set(outcomes.values()) == {"ok"}
@@ -155,11 +162,11 @@ def test_a_failed_issue_gives_its_number_back(tree, members, secretary, town, mo
     # The failure comes after the number was taken and the letter saved: all of it rolls back.
     monkeypatch.setattr("transfers.actions.sync_shares", fail)
     with pytest.raises(ValidationError, match="the grant failed"):
-        do_issue(actor=town, transfer=transfer, issued_on=TODAY)
+        do_issue_letter(actor=town, transfer=transfer, issued_on=TODAY)
     transfer.refresh_from_db()
     assert transfer.status == TransferStatus.DRAFT
     assert transfer.number is None
     monkeypatch.undo()
-    do_issue(actor=town, transfer=transfer, issued_on=TODAY)
+    do_issue_letter(actor=town, transfer=transfer, issued_on=TODAY)
     transfer.refresh_from_db()
     assert transfer.serial == 1

@@ -9,7 +9,7 @@ import pytest
 
 from members.models import EpisodeStatus, Member, MobilityEpisode
 from tests.factories import archive
-from transfers.actions import do_start_transfer, do_withdraw
+from transfers.actions import do_start_transfer, do_withdraw_transfer
 from transfers.suggestions import (
     SuggestionReason,
     away_cutoff,
@@ -146,7 +146,7 @@ def test_an_open_transfer_or_an_archived_member_is_not_suggested(tree, members, 
     archive(members["a2"])
     assert suggested() == {members["b1"].name: R.FIXED_EMPLOYER}
     # A withdrawn transfer is no longer open: the suggestion comes back.
-    do_withdraw(actor=secretary, transfer=transfer, reason="本人暂不转")
+    do_withdraw_transfer(actor=secretary, transfer=transfer, reason="本人暂不转")
     assert set(suggested()) == {members["a1"].name, members["b1"].name}
 
 

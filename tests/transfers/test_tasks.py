@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from core.models import AuditEntry
-from transfers.actions import do_issue, do_start_transfer
+from transfers.actions import do_issue_letter, do_start_transfer
 from transfers.models import Transfer, TransferEvent, TransferStatus
 from transfers.tasks import expire_letters
 
@@ -48,7 +48,7 @@ def issue(tree, member, town, valid_days: int = 30) -> Transfer:
         dues_paid_until=TODAY.replace(day=1),
         valid_days=valid_days,
     )
-    return do_issue(actor=town, transfer=transfer, issued_on=TODAY)
+    return do_issue_letter(actor=town, transfer=transfer, issued_on=TODAY)
 
 
 def test_the_expiry_runs_nightly_at_half_past_one_shanghai_time():

@@ -11,12 +11,12 @@ from django.utils import timezone, translation
 from core.models import AuditEntry
 from members.models import Member
 from transfers.actions import (
-    do_approve,
+    do_approve_transfer,
     do_expire_letters,
-    do_issue,
-    do_receive,
+    do_issue_letter,
+    do_receive_transfer,
     do_start_transfer,
-    do_submit,
+    do_submit_transfer,
 )
 from transfers.models import Transfer, TransferEvent, TransferStatus
 from transfers.templatetags.chinese_capitals import capital_year_month
@@ -47,13 +47,13 @@ def start(actor, member, to_org=None, **extra):
 
 def submitted(tree, members, secretary):
     transfer = start(secretary, members["a1"], tree.b1)
-    return do_submit(actor=secretary, transfer=transfer)
+    return do_submit_transfer(actor=secretary, transfer=transfer)
 
 
 def issued(tree, members, secretary, town, **extra):
     transfer = start(secretary, members["a1"], extra.pop("to_org", tree.b1), **extra)
-    do_submit(actor=secretary, transfer=transfer)
-    return do_approve(actor=town, transfer=transfer, issue_on=extra.get("issue_on", TODAY))
+    do_submit_transfer(actor=secretary, transfer=transfer)
+    return do_approve_transfer(actor=town, transfer=transfer, issue_on=extra.get("issue_on", TODAY))
 
 
 def fresh(transfer):
@@ -307,7 +307,7 @@ def test_a_receive_that_lost_the_race_is_shown_plainly(
     tree, members, secretary, town, secretary2, login
 ):
     transfer = issued(tree, members, secretary, town)
-    do_receive(actor=secretary2, transfer=transfer, received_on=TODAY)
+    do_receive_transfer(actor=secretary2, transfer=transfer, received_on=TODAY)
     response = login(secretary2).post(url("receive", transfer), {"received_on": TODAY.isoformat()})
     assert response.status_code == 200
     assert "was already received" in response.content.decode()
@@ -315,7 +315,7 @@ def test_a_receive_that_lost_the_race_is_shown_plainly(
 
 def test_return_receipt(tree, members, secretary, town, secretary2, login):
     transfer = issued(tree, members, secretary, town)
-    do_receive(actor=secretary2, transfer=transfer, received_on=TODAY)
+    do_receive_transfer(actor=secretary2, transfer=transfer, received_on=TODAY)
     response = login(secretary2).post(
         url("return_receipt", transfer),
         {"returned_on": TODAY.isoformat(), "handler": "李四", "phone": "0571-1234"},
@@ -328,7 +328,7 @@ def test_return_receipt(tree, members, secretary, town, secretary2, login):
 
 def test_record_receipt_out_of_the_system(tree, members, secretary, town, login):
     transfer = start(secretary, members["a1"], to_name="外省某党委")
-    do_issue(actor=town, transfer=transfer, issued_on=TODAY)
+    do_issue_letter(actor=town, transfer=transfer, issued_on=TODAY)
     response = login(secretary).post(
         url("record_receipt", transfer),
         {"received_on": TODAY.isoformat(), "handler": "王五", "phone": ""},
@@ -341,7 +341,7 @@ def test_record_receipt_out_of_the_system(tree, members, secretary, town, login)
 def test_reissue_an_expired_letter(tree, members, secretary, town, login):
     old_day = TODAY - dt.timedelta(days=40)
     transfer = start(secretary, members["a1"], tree.b1)
-    do_issue(actor=town, transfer=transfer, issued_on=old_day)
+    do_issue_letter(actor=town, transfer=transfer, issued_on=old_day)
     do_expire_letters(actor=None)
     assert fresh(transfer).status == S.EXPIRED
     response = login(town).post(
@@ -360,7 +360,7 @@ def test_reissue_an_expired_letter(tree, members, secretary, town, login):
 
 def test_reissue_with_a_forged_organization_is_404(tree, members, secretary, town, login):
     transfer = start(secretary, members["a1"], tree.b1)
-    do_issue(actor=town, transfer=transfer, issued_on=TODAY - dt.timedelta(days=40))
+    do_issue_letter(actor=town, transfer=transfer, issued_on=TODAY - dt.timedelta(days=40))
     do_expire_letters(actor=None)
     response = login(town).post(
         url("reissue", transfer),
@@ -387,7 +387,7 @@ def test_the_page_offers_only_the_steps_the_user_may_take(
     page = login(town).get(url("detail", transfer)).content.decode()
     assert url("approve", transfer) in page
     assert url("receive", transfer) not in page
-    transfer = do_approve(actor=town, transfer=transfer, issue_on=TODAY)
+    transfer = do_approve_transfer(actor=town, transfer=transfer, issue_on=TODAY)
     assert {s.name for s in available_steps(secretary2, transfer)} == {"receive", "reject"}
     page = login(secretary2).get(url("detail", transfer)).content.decode()
     assert url("receive", transfer) in page

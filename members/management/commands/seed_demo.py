@@ -33,7 +33,7 @@ from members.certificates.actions import (
     do_replace_certificate,
     do_revoke_certificate,
 )
-from members.found.actions import do_record_found_arrival, do_register_found
+from members.found.actions import do_record_found_arrival, do_register_found_member
 from members.management.demo import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
@@ -41,9 +41,9 @@ from members.management.demo import (
     DISTINCTIVE_MEMBER_NAME,
 )
 from members.mobility.actions import (
-    do_check_in,
+    do_check_in_member,
     do_end_episode,
-    do_mark_lost,
+    do_mark_member_lost,
     do_record_finding_attempt,
     do_register_outflow,
 )
@@ -347,7 +347,7 @@ class DemoBuilder:
                     episode=episode,
                 )
             arrived = min(left + dt.timedelta(days=self.rnd.randint(2, 20)), self.today)
-            do_check_in(
+            do_check_in_member(
                 actor=admin,
                 inflow_org=station,
                 id_number=member.id_number,
@@ -445,7 +445,7 @@ class DemoBuilder:
         )
         for episode in away:
             since = min(episode.out_date + dt.timedelta(days=self.rnd.randint(60, 300)), self.today)
-            do_mark_lost(
+            do_mark_member_lost(
                 actor=admin,
                 member=episode.member,
                 since=since,
@@ -473,7 +473,7 @@ class DemoBuilder:
         ][3::97][:3]
         for member in candidates:
             arrived = self.today - dt.timedelta(days=self.rnd.randint(5, 60))
-            do_register_found(
+            do_register_found_member(
                 actor=admin,
                 inflow_org=station,
                 id_number=member.id_number,

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from members.cards.views import CONTACTS_SHOWN, EPISODES_SHOWN, REPORTS_SHOWN, SHEETS
 from members.mobility.actions import (
-    do_check_in,
+    do_check_in_member,
     do_end_episode,
     do_record_contact,
     do_record_report,
@@ -82,7 +82,7 @@ def long_record(
             expected_return=dt.date(year, 12, 1),
             contact_person=home,
         )
-        do_check_in(
+        do_check_in_member(
             actor=inflow,
             inflow_org=inflow_org,
             id_number=member.id_number,

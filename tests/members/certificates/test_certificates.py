@@ -20,7 +20,7 @@ from members.certificates.actions import (
     do_replace_certificate,
     do_revoke_certificate,
 )
-from members.mobility.actions import do_check_in, do_end_episode, do_register_outflow
+from members.mobility.actions import do_check_in_member, do_end_episode, do_register_outflow
 from members.models import (
     Certificate,
     CertificateCheck,
@@ -85,7 +85,7 @@ def issue(actor, member, kind=ACTIVITY, issued_on=ISSUED, **extra):
 
 
 def check_in(actor, org, member, on=ARRIVED):
-    return do_check_in(
+    return do_check_in_member(
         actor=actor, inflow_org=org, id_number=member.id_number, name=member.name, checked_in_on=on
     )
 

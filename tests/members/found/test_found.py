@@ -18,9 +18,9 @@ from members.found.actions import (
     do_close_found_arrival,
     do_match_found_arrival,
     do_record_found_arrival,
-    do_register_found,
+    do_register_found_member,
 )
-from members.mobility.actions import do_check_in, do_register_outflow
+from members.mobility.actions import do_check_in_member, do_register_outflow
 from members.models import (
     ArrivalStatus,
     EpisodeOrigin,
@@ -206,7 +206,7 @@ def test_the_station_is_suggested_to_station_staff(tree, members, station, login
 def test_the_action_refuses_an_override_without_reason(tree, community, traveller, town):
     do_register_outflow(actor=system_user(), member=traveller, **OUTFLOW)
     with pytest.raises(ValidationError) as refused:
-        do_check_in(
+        do_check_in_member(
             actor=town,
             inflow_org=tree.a1,
             id_number=traveller.id_number,
@@ -222,7 +222,7 @@ def test_the_action_refuses_an_override_without_reason(tree, community, travelle
 def test_a_forged_suggestion_is_refused(tree, traveller, station):
     do_register_outflow(actor=system_user(), member=traveller, **OUTFLOW)
     with pytest.raises(PermissionDenied):
-        do_check_in(
+        do_check_in_member(
             actor=station,
             inflow_org=tree.bs,
             id_number=traveller.id_number,
@@ -308,7 +308,7 @@ def test_registering_a_found_member(tree, members, station, secretary, login):
 
 
 def test_without_the_date_of_leaving_the_arrival_is_used(tree, members, station):
-    episode = do_register_found(
+    episode = do_register_found_member(
         actor=station,
         inflow_org=tree.bs,
         id_number=members["a1"].id_number,
@@ -333,8 +333,8 @@ def test_found_is_refused_for_a_member_already_away(tree, members, station, secr
         "destination_county": "甲县",
     }
     with pytest.raises(ValidationError, match="check the member in instead"):
-        do_register_found(actor=station, inflow_org=tree.bs, **found)
-    do_check_in(
+        do_register_found_member(actor=station, inflow_org=tree.bs, **found)
+    do_check_in_member(
         actor=secretary2,
         inflow_org=tree.b1,
         id_number=member.id_number,
@@ -342,7 +342,7 @@ def test_found_is_refused_for_a_member_already_away(tree, members, station, secr
         checked_in_on=ARRIVED,
     )
     with pytest.raises(ValidationError, match="already checked in at 乙一支部 on 2026-03-05"):
-        do_register_found(actor=station, inflow_org=tree.bs, **found)
+        do_register_found_member(actor=station, inflow_org=tree.bs, **found)
     assert MobilityEpisode.objects.filter(member=member).count() == 1
 
 
@@ -350,7 +350,7 @@ def test_found_is_refused_for_a_wrong_name_or_at_home(tree, members, station, se
     member = members["a1"]
     place: dict[str, Any] = {"destination_province": "浙江省", "destination_county": "甲县"}
     with pytest.raises(ValidationError, match="No member with this ID-card number and name"):
-        do_register_found(
+        do_register_found_member(
             actor=station,
             inflow_org=tree.bs,
             id_number=member.id_number,
@@ -359,7 +359,7 @@ def test_found_is_refused_for_a_wrong_name_or_at_home(tree, members, station, se
             **place,
         )
     with pytest.raises(ValidationError, match="checks in away from home"):
-        do_register_found(
+        do_register_found_member(
             actor=secretary,
             inflow_org=tree.a1,
             id_number=member.id_number,
@@ -598,7 +598,7 @@ def test_no_found_offer_at_home_or_for_a_member_away(tree, members, secretary, s
     response = login(secretary).post(reverse("members:check_in"), check_in_post(member, tree.a1))
     assert "checks in away from home" in " ".join(response.context["form"].non_field_errors())
     assert response.context["offer"] == ""
-    do_register_found(
+    do_register_found_member(
         actor=station,
         inflow_org=tree.bs,
         id_number=member.id_number,

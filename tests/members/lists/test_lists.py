@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from members.lists.queries import LISTS, Reach, Thresholds, episode_counts, lost_base, lost_summary
 from members.mobility.actions import (
-    do_check_in,
+    do_check_in_member,
     do_end_episode,
-    do_mark_lost,
+    do_mark_member_lost,
     do_record_contact,
     do_record_finding_attempt,
     do_record_report,
@@ -43,7 +43,7 @@ def leave(member, *, days_ago, actor, intended=None):
 
 
 def arrive(member, org, *, days_ago, actor):
-    return do_check_in(
+    return do_check_in_member(
         actor=actor,
         inflow_org=org,
         id_number=member.id_number,
@@ -176,7 +176,7 @@ def test_contact_overdue_around_the_threshold(tree, superuser, secretary, settin
     # Contacted long before leaving, gone for 30 days: the clock starts at leaving.
     contact(people["王新走"], days_ago=400, actor=superuser)
     contact(people["王旧联"], days_ago=300, actor=superuser)
-    do_mark_lost(actor=superuser, member=people["王失联"], since=TODAY - 100 * DAY)
+    do_mark_member_lost(actor=superuser, member=people["王失联"], since=TODAY - 100 * DAY)
 
     rows = {
         e.member.name: e
@@ -239,11 +239,11 @@ def test_report_overdue_per_member_interval(tree, superuser, secretary):
 @pytest.fixture
 def lost_world(members, tree, superuser):
     """Lost: A1's member (at home), A2's member away and checked in at station B-S, B1's."""
-    do_mark_lost(actor=superuser, member=members["a1"], since=TODAY - 20 * DAY)
+    do_mark_member_lost(actor=superuser, member=members["a1"], since=TODAY - 20 * DAY)
     shared = MemberFactory.create(name="王站失", home_org=tree.a2)
     leave(shared, days_ago=100, actor=superuser)
     arrive(shared, tree.bs, days_ago=90, actor=superuser)
-    do_mark_lost(
+    do_mark_member_lost(
         actor=superuser, member=shared, since=TODAY - 30 * DAY, last_known_place="乙镇工地"
     )
     do_record_finding_attempt(
@@ -254,7 +254,7 @@ def lost_world(members, tree, superuser):
         result="工地已停工",
         found=False,
     )
-    do_mark_lost(actor=superuser, member=members["b1"], since=TODAY - 10 * DAY)
+    do_mark_member_lost(actor=superuser, member=members["b1"], since=TODAY - 10 * DAY)
     return shared
 
 
@@ -355,7 +355,7 @@ def test_counts_agree_with_the_lists(members, tree, superuser, county, secretary
     leave(members["a2"], days_ago=45, actor=superuser)
     leave(members["b1"], days_ago=5, actor=superuser)
     contact(members["b1"], days_ago=1, actor=superuser)
-    do_mark_lost(actor=superuser, member=members["b1"], since=TODAY - DAY)
+    do_mark_member_lost(actor=superuser, member=members["b1"], since=TODAY - DAY)
     for user in (county, secretary, station, superuser):
         reach, t = Reach.of(user), Thresholds()
         counts = episode_counts(reach, t)
@@ -414,7 +414,7 @@ def _populate(n, tree, superuser):
             contact(member, days_ago=200, actor=superuser)
             report(member, days_ago=200, actor=superuser)
         lost = MemberFactory.create(home_org=tree.a1)
-        do_mark_lost(actor=superuser, member=lost, since=TODAY - 50 * DAY)
+        do_mark_member_lost(actor=superuser, member=lost, since=TODAY - 50 * DAY)
         do_record_finding_attempt(
             actor=superuser,
             member=lost,

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from members.mobility.actions import do_mark_lost, do_record_finding_attempt
+from members.mobility.actions import do_mark_member_lost, do_record_finding_attempt
 from members.models import FindingAttempt
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +32,8 @@ def attempt(actor, member, found=False):
 def test_lost_attempts_then_found(members, secretary, station, login):
     member = members["shared"]  # home A2, shared with station B-S
     with pytest.raises(PermissionDenied):
-        do_mark_lost(actor=station, member=member, since=TODAY)  # the home side decides
-    do_mark_lost(actor=secretary, member=members["a1"], since=TODAY - dt.timedelta(days=200))
+        do_mark_member_lost(actor=station, member=member, since=TODAY)  # the home side decides
+    do_mark_member_lost(actor=secretary, member=members["a1"], since=TODAY - dt.timedelta(days=200))
     members["a1"].refresh_from_db()
     assert members["a1"].lost_contact
     assert members["a1"].lost_contact_since == TODAY - dt.timedelta(days=200)
@@ -53,7 +53,7 @@ def test_lost_attempts_then_found(members, secretary, station, login):
 
 def test_the_inflow_side_helps_find(members, town, station):
     member = members["shared"]
-    do_mark_lost(actor=town, member=member, since=TODAY)
+    do_mark_member_lost(actor=town, member=member, since=TODAY)
     attempt(station, member, found=True)
     member.refresh_from_db()
     assert not member.lost_contact
@@ -62,7 +62,7 @@ def test_the_inflow_side_helps_find(members, town, station):
 def test_nobody_to_find_and_outsiders_are_refused(members, secretary, secretary2):
     with translation.override("en"), pytest.raises(ValidationError, match="not lost"):
         attempt(secretary, members["a1"])
-    do_mark_lost(actor=secretary, member=members["a1"], since=TODAY)
+    do_mark_member_lost(actor=secretary, member=members["a1"], since=TODAY)
     with pytest.raises(PermissionDenied):
         attempt(secretary2, members["a1"])
     assert not FindingAttempt.objects.exists()
@@ -70,7 +70,9 @@ def test_nobody_to_find_and_outsiders_are_refused(members, secretary, secretary2
 
 def test_lost_in_the_future_is_refused(members, secretary):
     with pytest.raises(ValidationError):
-        do_mark_lost(actor=secretary, member=members["a1"], since=TODAY + dt.timedelta(days=1))
+        do_mark_member_lost(
+            actor=secretary, member=members["a1"], since=TODAY + dt.timedelta(days=1)
+        )
     members["a1"].refresh_from_db()
     assert not members["a1"].lost_contact
 

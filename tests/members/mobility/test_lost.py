@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 
 from core.models import AuditEntry
 from members.mobility.actions import (
-    do_check_in,
-    do_mark_lost,
+    do_check_in_member,
+    do_mark_member_lost,
     do_record_finding_attempt,
     do_register_outflow,
 )
@@ -40,7 +40,7 @@ def leave(member, actor, *, out=TODAY - 60 * DAY):
 
 
 def check_in(member, actor, org, *, on=TODAY - 50 * DAY):
-    return do_check_in(
+    return do_check_in_member(
         actor=actor, inflow_org=org, id_number=member.id_number, name=member.name, checked_in_on=on
     )
 
@@ -65,7 +65,7 @@ def test_lost_while_checked_in_then_found(members, tree, secretary, station, sup
     leave(member, secretary)
     episode = check_in(member, station, tree.bs)
 
-    do_mark_lost(
+    do_mark_member_lost(
         actor=secretary, member=member, since=TODAY - 10 * DAY, last_known_place="宁波北仑某厂"
     )
     member.refresh_from_db()
@@ -107,7 +107,7 @@ def test_lost_while_checked_in_then_found(members, tree, secretary, station, sup
 def test_lost_before_checking_in_goes_back_to_registered(members, secretary):
     member = members["a1"]
     episode = leave(member, secretary)
-    do_mark_lost(actor=secretary, member=member, since=TODAY - 30 * DAY)
+    do_mark_member_lost(actor=secretary, member=member, since=TODAY - 30 * DAY)
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.LOST
     find(member, secretary)
@@ -117,7 +117,7 @@ def test_lost_before_checking_in_goes_back_to_registered(members, secretary):
 
 def test_lost_at_home_has_no_absence(members, secretary):
     member = members["a1"]
-    do_mark_lost(actor=secretary, member=member, since=TODAY, last_known_place="本村")
+    do_mark_member_lost(actor=secretary, member=member, since=TODAY, last_known_place="本村")
     assert not MobilityEpisode.objects.filter(member=member).exists()
     find(member, secretary, on=TODAY)
     member.refresh_from_db()
@@ -128,7 +128,7 @@ def test_a_lost_member_can_check_in_again_elsewhere(members, tree, secretary, st
     """A lost absence is current: a check-in takes it up (the home side told where)."""
     member = members["a1"]
     episode = leave(member, secretary)
-    do_mark_lost(actor=secretary, member=member, since=TODAY - 5 * DAY)
+    do_mark_member_lost(actor=secretary, member=member, since=TODAY - 5 * DAY)
     check_in(member, station, tree.bs, on=TODAY - DAY)
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.CHECKED_IN
@@ -142,7 +142,7 @@ def test_lost_dates_out_of_order_are_refused(members, secretary, since, message)
     member = members["a1"]
     episode = leave(member, secretary)  # left 60 days ago
     with translation.override("en"), pytest.raises(ValidationError, match=message) as caught:
-        do_mark_lost(actor=secretary, member=member, since=since)
+        do_mark_member_lost(actor=secretary, member=member, since=since)
     assert "since" in caught.value.message_dict
     member.refresh_from_db()
     episode.refresh_from_db()
@@ -152,16 +152,16 @@ def test_lost_dates_out_of_order_are_refused(members, secretary, since, message)
 
 def test_lost_twice_and_archived_are_refused(members, secretary):
     member = members["a1"]
-    do_mark_lost(actor=secretary, member=member, since=TODAY - 3 * DAY)
+    do_mark_member_lost(actor=secretary, member=member, since=TODAY - 3 * DAY)
     with translation.override("en"), pytest.raises(ValidationError, match="already on the"):
-        do_mark_lost(actor=secretary, member=member, since=TODAY)
+        do_mark_member_lost(actor=secretary, member=member, since=TODAY)
     member.refresh_from_db()
     assert member.lost_contact_since == TODAY - 3 * DAY
 
 
 def test_an_attempt_before_contact_was_lost_is_refused(members, secretary):
     member = members["a1"]
-    do_mark_lost(actor=secretary, member=member, since=TODAY - 3 * DAY)
+    do_mark_member_lost(actor=secretary, member=member, since=TODAY - 3 * DAY)
     with translation.override("en"), pytest.raises(ValidationError, match="comes after"):
         find(member, secretary, on=TODAY - 4 * DAY)
     member.refresh_from_db()
@@ -171,7 +171,7 @@ def test_an_attempt_before_contact_was_lost_is_refused(members, secretary):
 def test_no_new_outflow_while_lost(members, secretary):
     member = members["a1"]
     leave(member, secretary)
-    do_mark_lost(
+    do_mark_member_lost(
         actor=secretary, member=member, since=TODAY - 10 * DAY, last_known_place="宁波北仑某厂"
     )
     with translation.override("en"), pytest.raises(ValidationError) as caught:
@@ -211,7 +211,9 @@ def test_a_refusal_is_shown_on_the_form(members, secretary, login):
 def test_a_lost_member_who_checks_in_is_no_longer_lost(members, secretary, station, tree):
     member = members["a1"]
     leave(member, secretary)
-    do_mark_lost(actor=secretary, member=member, since=TODAY - 30 * DAY, last_known_place="宁波")
+    do_mark_member_lost(
+        actor=secretary, member=member, since=TODAY - 30 * DAY, last_known_place="宁波"
+    )
     episode = check_in(member, station, tree.bs, on=TODAY - DAY)
     member.refresh_from_db()
     assert episode.status == EpisodeStatus.CHECKED_IN
@@ -225,7 +227,9 @@ def test_the_home_side_ends_a_lost_absence_from_the_member_page(members, secreta
 
     member = members["a1"]
     episode = leave(member, secretary)
-    do_mark_lost(actor=secretary, member=member, since=TODAY - 30 * DAY, last_known_place="宁波")
+    do_mark_member_lost(
+        actor=secretary, member=member, since=TODAY - 30 * DAY, last_known_place="宁波"
+    )
     page = login(secretary).get(reverse("members:detail", args=[member.pk]))
     assert reverse("members:end_episode", args=[member.pk, episode.pk]) in page.content.decode()
     do_end_episode(actor=secretary, episode=episode, status=EpisodeStatus.RETURNED, ended_on=TODAY)
@@ -241,7 +245,9 @@ def test_the_read_only_inspector_is_not_offered_to_record_an_attempt(
 ):
     member = members["a1"]
     leave(member, secretary)
-    do_mark_lost(actor=secretary, member=member, since=TODAY - 30 * DAY, last_known_place="宁波")
+    do_mark_member_lost(
+        actor=secretary, member=member, since=TODAY - 30 * DAY, last_known_place="宁波"
+    )
     link = reverse("members:finding_new", args=[member.pk])
     assert link in login(county).get(reverse("members:lost")).content.decode()
     page = login(inspector).get(reverse("members:lost")).content.decode()

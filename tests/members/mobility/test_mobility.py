@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.scoping import Action
-from members.mobility.actions import do_check_in, do_end_episode, do_register_outflow
+from members.mobility.actions import do_check_in_member, do_end_episode, do_register_outflow
 from members.models import EpisodeStatus, Member, MobilityEpisode
 
 LEFT = dt.date(2026, 3, 1)
@@ -42,7 +42,7 @@ def away(members, secretary):
 
 
 def check_in(actor, org, member, on=dt.date(2026, 3, 5)):
-    return do_check_in(
+    return do_check_in_member(
         actor=actor, inflow_org=org, id_number=member.id_number, name=member.name, checked_in_on=on
     )
 
@@ -95,7 +95,7 @@ def test_the_whole_absence_register_check_in_share_return(
 @pytest.mark.django_db
 def test_a_wrong_name_finds_nobody_and_changes_nothing(tree, members, away, station):
     with pytest.raises(ValidationError, match="ID-card number and name"):
-        do_check_in(
+        do_check_in_member(
             actor=station,
             inflow_org=tree.bs,
             id_number=members["a1"].id_number,

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from members.mobility.actions import do_check_in, do_end_episode, do_register_outflow
+from members.mobility.actions import do_check_in_member, do_end_episode, do_register_outflow
 from members.models import EpisodeStatus, Member, MobilityEpisode
 
 pytestmark = pytest.mark.django_db
@@ -244,7 +244,7 @@ def test_the_detail_page_costs_the_same_with_more_episodes(
             contact_person=secretary,
             intended_org=tree.a2,
         )
-        do_check_in(
+        do_check_in_member(
             actor=town,
             inflow_org=tree.a2,
             id_number=member.id_number,
