@@ -248,8 +248,8 @@ def run(reps: int, count: int) -> dict[str, Any]:
     from members.models import Member
     from organizations.models import Organization
     from transfers.models import Transfer, TransferStatus
+    from transfers.queues import change_org_ids
     from transfers.suggestions import away_cutoff, transfer_suggestions
-    from transfers.views import change_org_ids
 
     logging.getLogger("notifications").setLevel(logging.WARNING)
     scopes, users = bench_scopes()

@@ -6,19 +6,22 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView
 
 from core.forms import add_action_errors
 from core.models import User
+from core.panels import home_page
 from core.scoping import Action
+from core.types import AuthedRequest
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -55,6 +58,13 @@ class ScopedMixin(LoginRequiredMixin):
             and not self.scoped(self.scope_action).filter(pk=obj.pk).exists()
         ):
             raise PermissionDenied
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    """The user's roles, their notices, and the counts that matter in their scope: the sections
+    each app registers on `core.panels.home_page`."""
+    return render(request, "home.html", {"panels": home_page.build(request.user)})
 
 
 @never_cache

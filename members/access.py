@@ -22,15 +22,14 @@ from organizations.scope import user_scope
 
 
 def require_record(actor: User, member: Member) -> None:
-    """Refuse (403) unless `actor` may record the member's life: the home side's changers, or
-    those of an organization the member is shared with."""
-    if not Member.objects.visible_to(actor, Action.RECORD).filter(pk=member.pk).exists():
+    """Refuse (403) unless `actor` may record the member's life (`may_record`)."""
+    if not may_record(actor, member):
         raise PermissionDenied
 
 
 def may_reveal_id_number(actor: User, member: Member) -> bool:
     """Only the home side's staff (not inspectors, not organizations it is shared with)."""
-    return user_scope(actor).covers(member.home_org.path, Action.CHANGE)
+    return may_change(actor, member)
 
 
 def check_in_organizations(user: Any) -> Any:
@@ -48,3 +47,15 @@ def require_check_in_scope(user: User) -> None:
     """Checking members in (and finding them) needs a branch or station in change scope."""
     if not check_in_organizations(user).exists():
         raise PermissionDenied
+
+
+def may_change(user: User, member: Member) -> bool:
+    """The home side (changers over the member's branch): identity, handling, the absence,
+    certificates. Never granted by a share."""
+    return user_scope(user).covers(member.home_org.path, Action.CHANGE)
+
+
+def may_record(user: User, member: Member) -> bool:
+    """The home side's changers, or those of an organization the member is shared with:
+    contacts, finding attempts, the certificate's inflow and departure parts."""
+    return Member.objects.visible_to(user, Action.RECORD).filter(pk=member.pk).exists()

@@ -7,8 +7,13 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self) -> None:
+        # Imported here: models cannot be imported before the app registry is ready.
         from auditlog.registry import auditlog
 
+        from core.panels import home_page
+        from members import home
+        from members.certificates import panels as certificate_panels
+        from members.mobility import panels as mobility_panels
         from members.models import (
             Certificate,
             CertificateCheck,
@@ -19,6 +24,7 @@ class MembersConfig(AppConfig):
             MobilityEpisode,
             RegularReport,
         )
+        from members.panels import member_page
 
         # Audit entries keep only a masked ID-card number: the trail is read by more people.
         auditlog.register(
@@ -50,3 +56,7 @@ class MembersConfig(AppConfig):
             mask_callable="core.validators.mask_id_number",
             exclude_fields=["created_at", "updated_at"],
         )
+        # The member page's panels, one per feature package, in their order on the page.
+        for panel in (*mobility_panels.PANELS, *certificate_panels.PANELS):
+            member_page.register(panel)
+        home_page.register(home.HOME_PANEL)

@@ -9,7 +9,9 @@ class OrganizationsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from core.panels import home_page
         from organizations.models import Organization, Role
+        from organizations.panels import HOME_PANELS
 
         # Reverse relations (roles, members) and timestamps are noise in a county officer's diff.
         auditlog.register(
@@ -17,3 +19,5 @@ class OrganizationsConfig(AppConfig):
             exclude_fields=["depth", "numchild", "roles", "members", "created_at", "updated_at"],
         )
         auditlog.register(Role)
+        for panel in HOME_PANELS:
+            home_page.register(panel)

@@ -94,9 +94,21 @@ class Scope:
         ranks = [ROLE_RANK[r.kind] for r in self.roles if path.startswith(r.organization.path)]
         return max(ranks, default=-1)
 
+    def can(self, action: str = Action.VIEW) -> bool:
+        """Whether the user may `action` anything at all (some role allows it somewhere): the one
+        test behind "may create a member", "may check members in", the menus, and the pages
+        that need such a role."""
+        return self.is_superuser or bool(self.paths_for(action))
+
     @property
     def has_any(self) -> bool:
-        return self.is_superuser or bool(self.paths_for(Action.VIEW))
+        return self.can(Action.VIEW)
+
+
+def require_any(user: Any, action: str) -> None:
+    """Refuse (403) a user whose roles allow `action` nowhere."""
+    if not user_scope(user).can(action):
+        raise PermissionDenied
 
 
 def require_change(user: Any, organization: Any) -> None:

@@ -23,7 +23,7 @@ from core.types import AuthedRequest
 from organizations import actions
 from organizations.forms import GrantRoleForm, OrganizationForm, StaffUserForm
 from organizations.models import ALLOWED_CHILDREN, ROLE_RANK, Notice, Organization, Role
-from organizations.scope import AUDIT, MANAGE, user_scope
+from organizations.scope import AUDIT, MANAGE, require_any, user_scope
 
 
 @dataclass
@@ -191,8 +191,7 @@ def organization_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _require_any_manage(request: AuthedRequest) -> None:
-    if not user_scope(request.user).paths_for(MANAGE) and not request.user.is_superuser:
-        raise PermissionDenied
+    require_any(request.user, MANAGE)
 
 
 def _staff_queryset(request: AuthedRequest) -> Any:
@@ -334,8 +333,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 def audit_list(request: AuthedRequest) -> HttpResponse:
     """The audit trail of the county officer's subtree, newest first, filterable."""
     scope = user_scope(request.user)
-    if not scope.is_superuser and not scope.paths_for(AUDIT):
-        raise PermissionDenied
+    require_any(request.user, AUDIT)
     entries = AuditEntry.objects.select_related("actor", "content_type")
     if not scope.is_superuser:
         entries = entries.filter(scope.q("org_path", AUDIT))

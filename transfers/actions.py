@@ -1,13 +1,7 @@
 """Every step of a transfer: one atomic, audited action each, checking the state machine.
 
-Who may take which step:
-
-- the sending side (CHANGE over `from_org`): start, submit, withdraw, record an out-of-system
-  receipt;
-- the issuing committee (CHANGE over `issuing_committee`): approve, reject a submission, issue,
-  reissue; a sender whose own scope covers the committee issues without a separate approval;
-- the receiving side (CHANGE over `to_org`): receive, refuse (reject) an issued letter, return
-  the receipt.
+Who may take which step is `transfers.steps` (`require_step`), which the pages ask too; the
+sending side (CHANGE over the member's branch) starts a transfer.
 
 Each action locks the transfer row (`select_for_update`) before it reads the state, so two users
 acting on one transfer at once are serialized: the second sees the first's result and is told
@@ -23,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -32,13 +26,12 @@ from django.utils.translation import gettext as _
 from core.actions import action
 from core.models import User
 from core.numbering import next_serial
-from core.scoping import Action
 from members.mobility.actions import end_episode
 from members.models import CURRENT_STATUSES, EpisodeStatus, Member, MobilityEpisode
 from members.sharing import sync_shares
 from organizations.actions import do_notify_organization
 from organizations.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization
-from organizations.scope import require_change, user_scope
+from organizations.scope import require_change
 from transfers.models import (
     DONE_STATUSES,
     OPEN_STATUSES,
@@ -47,8 +40,7 @@ from transfers.models import (
     TransferEvent,
     TransferStatus,
 )
-
-S = TransferStatus
+from transfers.steps import require_step
 
 #: Foreign keys of a transfer, not re-validated at each step.
 RELATIONS = (
@@ -66,10 +58,6 @@ RELATIONS = (
 # --- who and what --------------------------------------------------------------------------
 
 
-def covers(actor: User, org: Organization | None) -> bool:
-    return org is not None and user_scope(actor).covers(org.path, Action.CHANGE)
-
-
 def issuing_committee_for(org: Organization) -> Organization:
     """Who issues the letter for a member of `org`: the organization itself if its kind may
     (settings.TRANSFER_SELF_ISSUING_KINDS), else its nearest committee above."""
@@ -79,10 +67,6 @@ def issuing_committee_for(org: Organization) -> Organization:
         if ancestor.kind in COMMITTEE_KINDS:
             return ancestor
     raise ValidationError(_("%(org)s has no committee above it to issue letters.") % {"org": org})
-
-
-def needs_approval(transfer: Transfer) -> bool:
-    return transfer.issuing_committee_id != transfer.from_org_id
 
 
 def validate_valid_days(days: int) -> None:
@@ -119,7 +103,7 @@ def _move(
     if not transfer.can_become(status):
         raise ValidationError(
             _("This transfer is %(now)s: it cannot become %(next)s.")
-            % {"now": transfer.get_status_display(), "next": S(status).label}
+            % {"now": transfer.get_status_display(), "next": TransferStatus(status).label}
         )
     previous = transfer.status
     transfer.status = status
@@ -231,7 +215,7 @@ def do_start_transfer(
     )
     transfer.full_clean()
     transfer.save()
-    TransferEvent.objects.create(transfer=transfer, to_status=S.DRAFT, actor=actor)
+    TransferEvent.objects.create(transfer=transfer, to_status=TransferStatus.DRAFT, actor=actor)
     return transfer
 
 
@@ -263,12 +247,12 @@ def do_start_transfers(*, actor: User, members: Iterable[Member], **fields: Any)
 def do_submit_transfer(*, actor: User, transfer: Transfer) -> Transfer:
     """The branch sends the transfer to its committee for approval."""
     transfer = _lock(transfer)
-    require_change(actor, transfer.from_org)
+    require_step(actor, "submit", transfer)
     if transfer.number:
         raise ValidationError(
             _("This letter was refused after it was issued: reissue it or withdraw it.")
         )
-    _move(transfer, S.SUBMITTED, actor)
+    _move(transfer, TransferStatus.SUBMITTED, actor)
     _notify(actor, transfer.issuing_committee, transfer, _("A transfer awaits your approval"))
     return transfer
 
@@ -279,8 +263,8 @@ def do_approve_transfer(
 ) -> Transfer:
     """The committee approves; with `issue_on` it issues the letter in the same step."""
     transfer = _lock(transfer)
-    require_change(actor, transfer.issuing_committee)
-    _move(transfer, S.APPROVED, actor, note, on=issue_on)
+    require_step(actor, "approve", transfer)
+    _move(transfer, TransferStatus.APPROVED, actor, note, on=issue_on)
     if issue_on is not None:
         _issue(actor, transfer, issue_on)
     else:
@@ -295,14 +279,9 @@ def do_reject_transfer(*, actor: User, transfer: Transfer, reason: str) -> Trans
     transfer = _lock(transfer)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
-    if transfer.status == S.SUBMITTED:
-        require_change(actor, transfer.issuing_committee)
-    elif transfer.status == S.ISSUED:
-        require_change(actor, transfer.to_org)
-    else:
-        require_change(actor, transfer.from_org)
+    require_step(actor, "reject", transfer)
     transfer.reject_reason = reason.strip()
-    _move(transfer, S.REJECTED, actor, reason)
+    _move(transfer, TransferStatus.REJECTED, actor, reason)
     sync_shares(actor=actor, member=transfer.member)
     _notify(actor, transfer.from_org, transfer, _("A transfer was sent back to you"))
     return transfer
@@ -319,7 +298,7 @@ def _issue(actor: User, transfer: Transfer, issued_on: dt.date) -> None:
     transfer.number = letter_number(transfer.issuing_committee, issued_on.year, transfer.serial)
     transfer.issued_on = issued_on
     transfer.valid_until = issued_on + dt.timedelta(days=transfer.valid_days)
-    _move(transfer, S.ISSUED, actor, transfer.number, on=issued_on)
+    _move(transfer, TransferStatus.ISSUED, actor, transfer.number, on=issued_on)
     sync_shares(actor=actor, member=transfer.member)
     _notify(
         actor, transfer.to_org, transfer, _("A member's relationship is being transferred to you")
@@ -334,15 +313,11 @@ def do_issue_letter(*, actor: User, transfer: Transfer, issued_on: dt.date) -> T
     From a draft or a returned submission only when the actor covers the issuing committee (its
     approval is implied); after approval, the sender or the committee."""
     transfer = _lock(transfer)
-    if transfer.status == S.APPROVED:
-        if not (covers(actor, transfer.from_org) or covers(actor, transfer.issuing_committee)):
-            raise PermissionDenied
-    else:
-        require_change(actor, transfer.issuing_committee)
-        if transfer.number:
-            raise ValidationError(
-                _("This letter was refused after it was issued: reissue it or withdraw it.")
-            )
+    require_step(actor, "issue", transfer)
+    if transfer.status != TransferStatus.APPROVED and transfer.number:
+        raise ValidationError(
+            _("This letter was refused after it was issued: reissue it or withdraw it.")
+        )
     _issue(actor, transfer, issued_on)
     return transfer
 
@@ -351,11 +326,11 @@ def do_issue_letter(*, actor: User, transfer: Transfer, issued_on: dt.date) -> T
 def do_withdraw_transfer(*, actor: User, transfer: Transfer, reason: str) -> Transfer:
     """The sending side calls the transfer off; the member stays where they are."""
     transfer = _lock(transfer)
-    require_change(actor, transfer.from_org)
+    require_step(actor, "withdraw", transfer)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
     transfer.withdraw_reason = reason.strip()
-    _move(transfer, S.WITHDRAWN, actor, reason)
+    _move(transfer, TransferStatus.WITHDRAWN, actor, reason)
     sync_shares(actor=actor, member=transfer.member)
     _notify(
         actor, transfer.to_org if transfer.number else None, transfer, _("A transfer was withdrawn")
@@ -406,7 +381,7 @@ def _check_receivable(transfer: Transfer, on: dt.date) -> None:
             _("%(name)s was already received on %(date)s.")
             % {"name": transfer.member.name, "date": transfer.received_on}
         )
-    if transfer.status != S.ISSUED:
+    if transfer.status != TransferStatus.ISSUED:
         raise ValidationError(
             _("This transfer is %(now)s: there is nothing to receive.")
             % {"now": transfer.get_status_display()}
@@ -434,11 +409,11 @@ def do_receive_transfer(*, actor: User, transfer: Transfer, received_on: dt.date
         raise ValidationError(
             _("This letter goes out of the system: the sender records the receipt.")
         )
-    require_change(actor, transfer.to_org)
+    require_step(actor, "receive", transfer)
     _check_receivable(transfer, received_on)
     transfer.received_on = received_on
     transfer.received_by = actor
-    _move(transfer, S.RECEIVED, actor, on=received_on)
+    _move(transfer, TransferStatus.RECEIVED, actor, on=received_on)
     _complete_move(actor, transfer, received_on)
     _notify(actor, transfer.from_org, transfer, _("Your member was received"))
     return transfer
@@ -450,7 +425,7 @@ def do_return_receipt(
 ) -> Transfer:
     """The receiving committee returns the receipt (回执), within one month of receiving."""
     transfer = _lock(transfer)
-    require_change(actor, transfer.to_org)
+    require_step(actor, "return_receipt", transfer)
     if transfer.received_on and returned_on < transfer.received_on:
         raise ValidationError({"returned_on": _("The receipt comes after receiving.")})
     if not handler.strip():
@@ -458,7 +433,7 @@ def do_return_receipt(
     transfer.receipt_returned_on = returned_on
     transfer.receipt_handler = handler.strip()
     transfer.receipt_phone = phone.strip()
-    _move(transfer, S.RECEIPT_RETURNED, actor, on=returned_on)
+    _move(transfer, TransferStatus.RECEIPT_RETURNED, actor, on=returned_on)
     _notify(actor, transfer.from_org, transfer, _("The receipt came back"))
     return transfer
 
@@ -475,7 +450,7 @@ def do_record_receipt(
     """Out of the system: the receipt came back by post; the sender records it, and the member
     leaves the register (archived, never deleted)."""
     transfer = _lock(transfer)
-    require_change(actor, transfer.from_org)
+    require_step(actor, "record_receipt", transfer)
     if transfer.to_org is not None:
         raise ValidationError(_("The receiving organization works in the system: it receives."))
     _check_receivable(transfer, received_on)
@@ -486,8 +461,8 @@ def do_record_receipt(
     transfer.receipt_returned_on = received_on
     transfer.receipt_handler = handler.strip()
     transfer.receipt_phone = phone.strip()
-    _move(transfer, S.RECEIVED, actor, on=received_on)
-    _move(transfer, S.RECEIPT_RETURNED, actor, on=received_on)
+    _move(transfer, TransferStatus.RECEIVED, actor, on=received_on)
+    _move(transfer, TransferStatus.RECEIPT_RETURNED, actor, on=received_on)
     _complete_move(actor, transfer, received_on)
     return transfer
 
@@ -503,10 +478,10 @@ def do_expire_letters(*, actor: User | None, today: dt.date | None = None) -> in
     for transfer in (
         Transfer.objects.select_for_update(of=("self",), skip_locked=True)
         .select_related("member", "from_org", "to_org")
-        .filter(status=S.ISSUED, valid_until__lt=today)
+        .filter(status=TransferStatus.ISSUED, valid_until__lt=today)
         .order_by("pk")
     ):
-        _move(transfer, S.EXPIRED, actor, on=today)
+        _move(transfer, TransferStatus.EXPIRED, actor, on=today)
         sync_shares(actor=actor, member=transfer.member)
         _notify(actor, transfer.from_org, transfer, _("A transfer letter expired unreceived"))
         count += 1
@@ -527,10 +502,10 @@ def do_reissue_letter(
     """Reissue (换开) an expired or refused letter: the old one becomes void, the new one gets a
     new number and points back to it. The destination may be corrected."""
     old = _lock(transfer)
-    require_change(actor, old.issuing_committee)
+    require_step(actor, "reissue", old)
     if old.number is None:
         raise ValidationError(_("Only an issued letter can be reissued."))
-    _move(old, S.REISSUED, actor, on=issued_on)
+    _move(old, TransferStatus.REISSUED, actor, on=issued_on)
     destination_changed = to_org is not None or bool(to_name.strip())
     new_to_org = to_org if destination_changed else old.to_org
     new_to_name = to_name.strip() if destination_changed and to_org is None else ""
@@ -558,7 +533,7 @@ def do_reissue_letter(
     new.save()
     TransferEvent.objects.create(
         transfer=new,
-        to_status=S.DRAFT,
+        to_status=TransferStatus.DRAFT,
         actor=actor,
         note=_("Reissue of %(number)s") % {"number": old.number},
     )

@@ -13,15 +13,23 @@ class TransfersConfig(AppConfig):
     verbose_name = _("Relationship transfers")
 
     def ready(self) -> None:
+        # Imported here, not at the top: models cannot be imported before the app registry is
+        # ready (the same holds in every AppConfig.ready of the project).
         from auditlog.registry import auditlog
 
+        from core.panels import home_page
+        from members.panels import member_page, register_list_flag
         from members.sharing import share_source
+        from transfers import panels
         from transfers.models import Transfer, TransferEvent
         from transfers.sharing import transfer_shares
 
         auditlog.register(Transfer, exclude_fields=["created_at", "updated_at"])
         auditlog.register(TransferEvent)
         share_source(transfer_shares)
+        member_page.register(panels.MEMBER_PANEL)
+        register_list_flag(panels.LIST_FLAG)
+        home_page.register(panels.HOME_PANEL)
         checks.register(check_letter_validity_bounds)
 
 

@@ -41,29 +41,58 @@ class TransferStatus(models.TextChoices):
     REISSUED = "reissued", _("Void: reissued")
 
 
-S = TransferStatus
-
 #: The allowed transitions, written once. "Rejected" goes back to the sender, who corrects and
 #: submits again, or withdraws.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.SUBMITTED, S.ISSUED, S.WITHDRAWN}),
-    S.SUBMITTED: frozenset({S.APPROVED, S.REJECTED, S.WITHDRAWN}),
-    S.APPROVED: frozenset({S.ISSUED, S.WITHDRAWN}),
-    S.ISSUED: frozenset({S.RECEIVED, S.REJECTED, S.WITHDRAWN, S.EXPIRED}),
-    S.RECEIVED: frozenset({S.RECEIPT_RETURNED}),
-    S.REJECTED: frozenset({S.SUBMITTED, S.ISSUED, S.WITHDRAWN, S.REISSUED}),
-    S.EXPIRED: frozenset({S.REISSUED, S.WITHDRAWN}),
-    S.RECEIPT_RETURNED: frozenset(),
-    S.WITHDRAWN: frozenset(),
-    S.REISSUED: frozenset(),
+    TransferStatus.DRAFT: frozenset(
+        {TransferStatus.SUBMITTED, TransferStatus.ISSUED, TransferStatus.WITHDRAWN}
+    ),
+    TransferStatus.SUBMITTED: frozenset(
+        {TransferStatus.APPROVED, TransferStatus.REJECTED, TransferStatus.WITHDRAWN}
+    ),
+    TransferStatus.APPROVED: frozenset({TransferStatus.ISSUED, TransferStatus.WITHDRAWN}),
+    TransferStatus.ISSUED: frozenset(
+        {
+            TransferStatus.RECEIVED,
+            TransferStatus.REJECTED,
+            TransferStatus.WITHDRAWN,
+            TransferStatus.EXPIRED,
+        }
+    ),
+    TransferStatus.RECEIVED: frozenset({TransferStatus.RECEIPT_RETURNED}),
+    TransferStatus.REJECTED: frozenset(
+        {
+            TransferStatus.SUBMITTED,
+            TransferStatus.ISSUED,
+            TransferStatus.WITHDRAWN,
+            TransferStatus.REISSUED,
+        }
+    ),
+    TransferStatus.EXPIRED: frozenset({TransferStatus.REISSUED, TransferStatus.WITHDRAWN}),
+    TransferStatus.RECEIPT_RETURNED: frozenset(),
+    TransferStatus.WITHDRAWN: frozenset(),
+    TransferStatus.REISSUED: frozenset(),
 }
 
 #: A transfer in one of these states is the member's open transfer (at most one per member).
-OPEN_STATUSES = (S.DRAFT, S.SUBMITTED, S.APPROVED, S.ISSUED, S.REJECTED, S.EXPIRED)
+OPEN_STATUSES = (
+    TransferStatus.DRAFT,
+    TransferStatus.SUBMITTED,
+    TransferStatus.APPROVED,
+    TransferStatus.ISSUED,
+    TransferStatus.REJECTED,
+    TransferStatus.EXPIRED,
+)
 #: States in which a letter exists and the receiving side may act.
-LETTER_STATUSES = (S.ISSUED, S.RECEIVED, S.RECEIPT_RETURNED, S.EXPIRED, S.REISSUED)
+LETTER_STATUSES = (
+    TransferStatus.ISSUED,
+    TransferStatus.RECEIVED,
+    TransferStatus.RECEIPT_RETURNED,
+    TransferStatus.EXPIRED,
+    TransferStatus.REISSUED,
+)
 #: The member has arrived: the move is done.
-DONE_STATUSES = (S.RECEIVED, S.RECEIPT_RETURNED)
+DONE_STATUSES = (TransferStatus.RECEIVED, TransferStatus.RECEIPT_RETURNED)
 
 
 class LetterCounter(SerialCounter):
@@ -154,7 +183,7 @@ class TransferQuerySet(models.QuerySet["Transfer"]):
     def incoming(self, org_ids: Any) -> TransferQuerySet:
         """Letters issued to an organization among `org_ids` (ids or a subquery), not yet
         received."""
-        return self.filter(to_org_id__in=org_ids, status=S.ISSUED)
+        return self.filter(to_org_id__in=org_ids, status=TransferStatus.ISSUED)
 
     def outgoing(self, org_ids: Any) -> TransferQuerySet:
         """Open transfers sent from an organization among `org_ids`."""
@@ -162,19 +191,19 @@ class TransferQuerySet(models.QuerySet["Transfer"]):
 
     def to_approve(self, org_ids: Any) -> TransferQuerySet:
         """Submitted, waiting for a committee among `org_ids`."""
-        return self.filter(issuing_committee_id__in=org_ids, status=S.SUBMITTED)
+        return self.filter(issuing_committee_id__in=org_ids, status=TransferStatus.SUBMITTED)
 
     def receipts_overdue(self, today: dt.date | None = None) -> TransferQuerySet:
         """Received more than a month ago (the rule) without the receipt back."""
         today = today or timezone.localdate()
         limit = today - dt.timedelta(days=settings.TRANSFER_RECEIPT_DAYS)
-        return self.filter(status=S.RECEIVED, received_on__lt=limit)
+        return self.filter(status=TransferStatus.RECEIVED, received_on__lt=limit)
 
     def expiring(self, today: dt.date | None = None) -> TransferQuerySet:
         """Issued letters that run out within the warning period (or already ran out)."""
         today = today or timezone.localdate()
         limit = today + dt.timedelta(days=settings.TRANSFER_EXPIRY_WARNING_DAYS)
-        return self.filter(status=S.ISSUED, valid_until__lte=limit)
+        return self.filter(status=TransferStatus.ISSUED, valid_until__lte=limit)
 
 
 class Transfer(models.Model):

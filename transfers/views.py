@@ -1,15 +1,10 @@
 """Transfer pages: the queues, a transfer with its timeline, each step's form, the letter.
 
-Who may take which step is decided by `transfers.actions` (see its docstring); `STEPS` below
-mirrors it only to show the right buttons and to answer 403 before a form is shown. The action
-still checks everything when the form is posted.
-"""
+Who may take which step is `transfers.steps`, asked by the actions and by these pages alike (to
+show the right buttons and to answer 403 before a form); the queues are `transfers.queues`."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -19,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
-from django_stubs_ext import StrOrPromise
 
 from core.audit import record_event
 from core.forms import add_action_errors
@@ -36,9 +29,8 @@ from core.types import AuthedRequest
 from core.views import ScopedMixin
 from members.models import Member
 from organizations.models import Organization
-from organizations.scope import user_scope
+from organizations.scope import require_any
 from transfers import actions
-from transfers.actions import covers
 from transfers.forms import (
     ApproveForm,
     BatchStartForm,
@@ -51,73 +43,10 @@ from transfers.forms import (
     StartTransferForm,
     org_options,
 )
-from transfers.models import OPEN_STATUSES, Transfer, TransferEvent, TransferStatus
+from transfers.models import Transfer, TransferEvent, TransferStatus
+from transfers.queues import QUEUES, change_org_ids, queue, queue_counts
+from transfers.steps import STEPS, available_steps, covers, may_print
 from transfers.suggestions import transfer_suggestions
-
-S = TransferStatus
-
-# --- the queues ----------------------------------------------------------------------------
-
-#: The queues, in tab order: (key, label).
-QUEUES = (
-    ("to_approve", gettext_lazy("To approve")),
-    ("incoming", gettext_lazy("To receive")),
-    ("outgoing", gettext_lazy("Outgoing")),
-    ("receipts_overdue", gettext_lazy("Receipts overdue")),
-    ("expiring", gettext_lazy("Letters about to expire")),
-)
-
-
-def change_org_ids(user: Any) -> Any:
-    """The organizations whose transfers the user works on (CHANGE scope), as a subquery (every
-    organization for the system administrator): the queues' statements carry it inside."""
-    scope = user_scope(user)
-    if scope.is_superuser:
-        return Organization.objects.order_by().values("id")
-    return Organization.objects.filter(scope.q("path", Action.CHANGE)).order_by().values("id")
-
-
-def _mine(ids: Any) -> Q:
-    return Q(from_org_id__in=ids) | Q(to_org_id__in=ids) | Q(issuing_committee_id__in=ids)
-
-
-def queue(qs: Any, key: str, ids: Any, today: dt.date) -> Any:
-    """One queue of `qs` for the organizations `ids`, through the queryset's named methods."""
-    if key == "to_approve":
-        return qs.to_approve(ids)
-    if key == "incoming":
-        return qs.incoming(ids)
-    if key == "outgoing":
-        return qs.outgoing(ids)
-    if key == "receipts_overdue":
-        return qs.receipts_overdue(today).filter(Q(to_org_id__in=ids) | Q(from_org_id__in=ids))
-    if key == "expiring":
-        return qs.expiring(today).filter(_mine(ids))
-    raise KeyError(key)
-
-
-def queue_conditions(ids: Any, today: dt.date) -> dict[str, Q]:
-    """The same queues as conditions, to count them all in one aggregate. Kept equal to the
-    queryset methods by tests/transfers/test_queues.py."""
-    overdue_limit = today - dt.timedelta(days=settings.TRANSFER_RECEIPT_DAYS)
-    expiry_limit = today + dt.timedelta(days=settings.TRANSFER_EXPIRY_WARNING_DAYS)
-    return {
-        "to_approve": Q(issuing_committee_id__in=ids, status=S.SUBMITTED),
-        "incoming": Q(to_org_id__in=ids, status=S.ISSUED),
-        "outgoing": Q(from_org_id__in=ids, status__in=OPEN_STATUSES),
-        "receipts_overdue": Q(status=S.RECEIVED, received_on__lt=overdue_limit)
-        & (Q(to_org_id__in=ids) | Q(from_org_id__in=ids)),
-        "expiring": Q(status=S.ISSUED, valid_until__lte=expiry_limit) & _mine(ids),
-    }
-
-
-def queue_counts(user: Any, ids: Any, today: dt.date | None = None) -> dict[str, int]:
-    """Every queue's count in one query."""
-    conditions = queue_conditions(ids, today or timezone.localdate())
-    counts: dict[str, int] = Transfer.objects.visible_to(user).aggregate(
-        **{key: Count("id", filter=condition) for key, condition in conditions.items()}
-    )
-    return counts
 
 
 @login_required
@@ -173,118 +102,6 @@ def history(request: HttpRequest) -> HttpResponse:
         "transfers/history.html",
         {"form": form, "page": page, "querystring": query.urlencode()},
     )
-
-
-# --- the steps -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step a user may take on a transfer: who (`allowed`), when (`open`)."""
-
-    name: str
-    label: StrOrPromise
-    allowed: Callable[[Any, Transfer], bool]
-    open: Callable[[Transfer], bool]
-    button: str = "btn-outline-primary"
-
-
-def _sender(user: Any, t: Transfer) -> bool:
-    return covers(user, t.from_org)
-
-
-def _committee(user: Any, t: Transfer) -> bool:
-    return covers(user, t.issuing_committee)
-
-
-def _receiver(user: Any, t: Transfer) -> bool:
-    return t.to_org is not None and covers(user, t.to_org)
-
-
-def _may_reject(user: Any, t: Transfer) -> bool:
-    if t.status == S.ISSUED:
-        return _receiver(user, t)
-    return _committee(user, t)
-
-
-def _may_issue(user: Any, t: Transfer) -> bool:
-    if t.status == S.APPROVED:
-        return _sender(user, t) or _committee(user, t)
-    return _committee(user, t)
-
-
-STEPS: dict[str, Step] = {
-    step.name: step
-    for step in (
-        Step(
-            "submit",
-            gettext_lazy("Submit for approval"),
-            _sender,
-            lambda t: t.can_become(S.SUBMITTED) and not t.number and actions.needs_approval(t),
-            "btn-primary",
-        ),
-        Step(
-            "approve",
-            gettext_lazy("Approve"),
-            _committee,
-            lambda t: t.status == S.SUBMITTED,
-            "btn-primary",
-        ),
-        Step(
-            "issue",
-            gettext_lazy("Issue the letter"),
-            _may_issue,
-            lambda t: t.can_become(S.ISSUED) and not t.number,
-            "btn-primary",
-        ),
-        Step(
-            "receive",
-            gettext_lazy("Receive the member"),
-            _receiver,
-            lambda t: t.status == S.ISSUED and t.to_org_id is not None,
-            "btn-primary",
-        ),
-        Step(
-            "return_receipt",
-            gettext_lazy("Return the receipt"),
-            _receiver,
-            lambda t: t.status == S.RECEIVED and t.to_org_id is not None,
-            "btn-primary",
-        ),
-        Step(
-            "record_receipt",
-            gettext_lazy("Record the returned receipt"),
-            _sender,
-            lambda t: t.status == S.ISSUED and t.to_org_id is None,
-            "btn-primary",
-        ),
-        Step(
-            "reissue",
-            gettext_lazy("Reissue the letter"),
-            _committee,
-            lambda t: t.can_become(S.REISSUED) and bool(t.number),
-        ),
-        Step(
-            "reject",
-            gettext_lazy("Send back"),
-            _may_reject,
-            lambda t: t.status in (S.SUBMITTED, S.ISSUED),
-            "btn-outline-danger",
-        ),
-        Step(
-            "withdraw",
-            gettext_lazy("Withdraw"),
-            _sender,
-            lambda t: t.can_become(S.WITHDRAWN),
-            "btn-outline-danger",
-        ),
-    )
-}
-
-
-def available_steps(user: Any, transfer: Transfer) -> list[Step]:
-    """The steps `user` may take on `transfer` now."""
-    return [s for s in STEPS.values() if s.open(transfer) and s.allowed(user, transfer)]
 
 
 class TransferDetailView(ScopedMixin, DetailView):
@@ -502,9 +319,6 @@ class ReissueView(StepView):
         return _("A new letter was issued; the old one is void.")
 
 
-# --- starting ------------------------------------------------------------------------------
-
-
 class StartTransferView(ScopedMixin, DetailView):
     """Start the transfer of one member, from the member's page."""
 
@@ -566,27 +380,16 @@ def start_batch(request: AuthedRequest) -> HttpResponse:
             messages.success(
                 request, _("%(count)s transfers started as drafts.") % {"count": len(transfers)}
             )
-            return redirect(reverse("transfers:history") + f"?status={S.DRAFT}")
+            return redirect(reverse("transfers:history") + f"?status={TransferStatus.DRAFT}")
     return render(request, "transfers/start_batch.html", {"form": form, "organization": org})
 
 
 @login_required
 def organization_options(request: HttpRequest) -> HttpResponse:
     """The receiving organizations whose name contains `q`, as <option>s for the picker."""
-    scope = user_scope(request.user)
-    if not (scope.is_superuser or scope.paths_for(Action.CHANGE)):
-        raise PermissionDenied
+    require_any(request.user, Action.CHANGE)
     options = org_options(request.GET.get("q", "")[:50])
     return render(request, "transfers/_org_options.html", {"options": options})
-
-
-# --- the letter ----------------------------------------------------------------------------
-
-
-def may_print(user: Any, transfer: Transfer) -> bool:
-    """The sending side and the issuing committee print the letter (it holds the full ID-card
-    number)."""
-    return covers(user, transfer.from_org) or covers(user, transfer.issuing_committee)
 
 
 class LetterView(ScopedMixin, DetailView):
@@ -611,7 +414,11 @@ class LetterView(ScopedMixin, DetailView):
         assert transfer.issued_on is not None
         context["member"] = transfer.member
         context["age"] = transfer.member.age_on(transfer.issued_on)
-        context["void"] = transfer.status in (S.REISSUED, S.WITHDRAWN, S.EXPIRED)
+        context["void"] = transfer.status in (
+            TransferStatus.REISSUED,
+            TransferStatus.WITHDRAWN,
+            TransferStatus.EXPIRED,
+        )
         return context
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -627,15 +434,11 @@ class LetterView(ScopedMixin, DetailView):
         return response
 
 
-# --- suggestions ---------------------------------------------------------------------------
-
-
 @login_required
 def suggestions(request: AuthedRequest) -> HttpResponse:
     """Members the user's branches should transfer (away six months at an employer with a party
     organization, or settled elsewhere), longest away first. Home side only."""
-    if not request.user.is_superuser and not user_scope(request.user).paths_for(Action.CHANGE):
-        raise PermissionDenied
+    require_any(request.user, Action.CHANGE)
     members = Member.objects.visible_to(request.user, Action.CHANGE).active().for_list()
     rows = transfer_suggestions(members).order_by("away_since", "pk")
     page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -80,8 +80,7 @@ def mobile_list(request: AuthedRequest, slug: str) -> HttpResponse:
         "querystring": query.urlencode(),
         "mobile_nav": True,
         # Read-only inspectors see the lists but record nothing (the scope is already computed).
-        "may_record": request.user.is_superuser
-        or bool(user_scope(request.user).paths_for(Action.CHANGE)),
+        "may_record": user_scope(request.user).can(Action.CHANGE),
     }
     if slug == "lost":
         anchor = summary_anchor(request.user, org)

@@ -83,6 +83,14 @@ class MobilityEpisodeQuerySet(models.QuerySet["MobilityEpisode"]):
     def for_list(self) -> MobilityEpisodeQuerySet:
         return self.select_related("member", "home_org", "inflow_org", "contact_person")
 
+    def of_member(self, member: Member) -> MobilityEpisodeQuerySet:
+        """The member's absences, newest first, as the mobility card shows them."""
+        return (
+            self.filter(member=member)
+            .select_related("home_org", "inflow_org", "contact_person")
+            .order_by("-out_date", "-id")
+        )
+
 
 class MobilityEpisode(models.Model):
     """One absence of a member: outflow registration, check-in, return or end.

@@ -3,7 +3,8 @@ lost, and regular reports. Each is visible exactly as its member is."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, ClassVar, NamedTuple
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +19,16 @@ class MemberRecordQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: Any, action: str = Action.VIEW) -> MemberRecordQuerySet:
         """A record about a member is visible (or recordable) exactly as the member is."""
         return self.filter(member__in=Member.objects.visible_to(user, action))
+
+    def latest_for(self, member: Member, limit: int) -> list[Any]:
+        """The member's latest `limit` entries of a log (`LogRecord`), newest first, with who
+        recorded them."""
+        model: Any = self.model
+        return list(
+            self.filter(member=member)
+            .select_related(model.BY_FIELD)
+            .order_by(f"-{model.DATE_FIELD}", "-id")[:limit]
+        )
 
 
 class MemberRecord(models.Model):
@@ -36,18 +47,54 @@ class MemberRecord(models.Model):
         return {"org_path": self.member.home_org.path}
 
 
-class ContactRecord(MemberRecord):
+class RecordRow(NamedTuple):
+    """One line of a member's log, whatever its kind: when, how, by whom, and what."""
+
+    date: dt.date
+    channel: str
+    by: Any
+    text: str
+
+
+class LogRecord(MemberRecord):
+    """A dated line of a log kept about a member (contacts, finding attempts, reports): the
+    member page and the five cards list every kind the same way (`row`)."""
+
+    DATE_FIELD: ClassVar[str]
+    BY_FIELD: ClassVar[str]
+    TEXT_FIELD: ClassVar[str]
+
+    channel = models.CharField(_("channel"), max_length=20, choices=ContactChannel.choices)
+
+
+    class Meta:
+        abstract = True
+
+    @property
+    def row(self) -> RecordRow:
+        return RecordRow(
+            getattr(self, self.DATE_FIELD),
+            str(self.get_channel_display()),
+            getattr(self, self.BY_FIELD),
+            getattr(self, self.TEXT_FIELD),
+        )
+
+
+class ContactRecord(LogRecord):
     """One contact with a member: a line of the pairing card (结对联心卡).
 
     Recorded by the home branch's contact person or by the inflow organization the member is
     shared with; the list shows how long ago the member was last reached.
     """
 
+    DATE_FIELD = "contacted_on"
+    BY_FIELD = "recorded_by"
+    TEXT_FIELD = "summary"
+
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("member")
     )
     contacted_on = models.DateField(_("date of contact"))
-    channel = models.CharField(_("channel"), max_length=20, choices=ContactChannel.choices)
     summary = models.CharField(_("summary"), max_length=500)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -65,15 +112,18 @@ class ContactRecord(MemberRecord):
         return f"{self.member} · {self.contacted_on}"
 
 
-class FindingAttempt(MemberRecord):
+class FindingAttempt(LogRecord):
     """One attempt to find a member whose whereabouts are unknown (双找: the organization looks
     for the member). An attempt that finds them closes the lost-contact state."""
+
+    DATE_FIELD = "attempted_on"
+    BY_FIELD = "recorded_by"
+    TEXT_FIELD = "result"
 
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="finding_attempts", verbose_name=_("member")
     )
     attempted_on = models.DateField(_("date of attempt"))
-    channel = models.CharField(_("channel"), max_length=20, choices=ContactChannel.choices)
     result = models.CharField(_("result"), max_length=500)
     found = models.BooleanField(_("found"), default=False)
     recorded_by = models.ForeignKey(
@@ -92,16 +142,19 @@ class FindingAttempt(MemberRecord):
         return f"{self.member} · {self.attempted_on}"
 
 
-class RegularReport(MemberRecord):
+class RegularReport(LogRecord):
     """A mobile member's regular report to the home branch (定期汇报): when, how, what about,
     and who received it. Members away report at least quarterly unless the branch says
     otherwise (`Member.report_every_months`)."""
+
+    DATE_FIELD = "reported_on"
+    BY_FIELD = "received_by"
+    TEXT_FIELD = "summary"
 
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="reports", verbose_name=_("member")
     )
     reported_on = models.DateField(_("date of report"))
-    channel = models.CharField(_("channel"), max_length=20, choices=ContactChannel.choices)
     summary = models.CharField(_("content"), max_length=1000)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,58 +21,17 @@ from core.scoping import Action
 from core.types import AuthedRequest
 from core.views import ScopedActionFormView, ScopedMixin
 from members import access
-from members.lists.queries import Reach, Thresholds, episode_counts
-from members.models import ContactRecord, FindingAttempt, Member, MobilityEpisode, RegularReport
+from members.models import Member
+from members.panels import MemberPage, flag_rows, member_page
 from members.register import actions
 from members.register.filters import MemberFilter
 from members.register.forms import ArchiveForm, MemberForm
-from organizations.models import Notice
-from organizations.scope import user_scope
+from organizations.scope import require_any, user_scope
 
 LIST_KEYS = ("name_pinyin", "id")
 
 
 LIST_COUNT_CAP = 100_000
-
-
-@login_required
-def home(request: AuthedRequest) -> HttpResponse:
-    """The user's roles, their scope, and the counts that matter for it."""
-    scope = user_scope(request.user)
-    visible = Member.objects.visible_to(request.user).active()
-    counts = visible.aggregate(
-        total=Count("id"),
-        probationary=Count("id", filter=Q(membership="probationary")),
-        mobile=Count("id", filter=Q(is_mobile=True)),
-        lost=Count("id", filter=Q(lost_contact=True)),
-        suspended=Count("id", filter=Q(standing="suspended")),
-    )
-    notices = (
-        Notice.objects.unread_by(request.user)
-        .select_related("organization")
-        .order_by("-created_at")[:5]
-    )
-    # The mobile members' lists, one aggregate (the lost count is `counts.lost` above).
-    mobile_counts = episode_counts(Reach.of(request.user), Thresholds())
-    return render(
-        request,
-        "home.html",
-        {"scope": scope, "counts": counts, "mobile_counts": mobile_counts, "notices": notices},
-    )
-
-
-def mark_in_transfer(members: list[Member]) -> None:
-    """Set `in_transfer` on each member with an open transfer: they stay in the register until
-    received, marked. One query for the page (the transfers app, looked up by name: members
-    does not import it)."""
-    transfer_model = apps.get_model("transfers", "Transfer")
-    moving = set(
-        transfer_model.objects.open()
-        .filter(member_id__in=[m.pk for m in members])
-        .values_list("member_id", flat=True)
-    )
-    for member in members:
-        member.in_transfer = member.pk in moving  # type: ignore[attr-defined]
 
 
 @login_required
@@ -90,7 +47,8 @@ def member_list(request: AuthedRequest) -> HttpResponse:
         after=request.GET.get("after"),
         before=request.GET.get("before"),
     )
-    mark_in_transfer(page.object_list)
+    # Badges other apps add to the rows (transfers: "in transfer"), one query each.
+    flag_rows(page.object_list)
     # An exact count of a province's million members is a full scan; past the cap the page
     # says "more than" instead (the home page and the ledgers give exact figures).
     total = queryset.order_by()[: LIST_COUNT_CAP + 1].count()
@@ -103,8 +61,7 @@ def member_list(request: AuthedRequest) -> HttpResponse:
         "total": min(total, LIST_COUNT_CAP),
         "total_capped": total > LIST_COUNT_CAP,
         "querystring": query.urlencode(),
-        "can_create": bool(user_scope(request.user).paths_for(Action.CHANGE))
-        or request.user.is_superuser,
+        "can_create": user_scope(request.user).can(Action.CHANGE),
     }
     template = "members/register/member_list.html"
     # htmx's history restore wants the whole page, not the fragment.
@@ -124,46 +81,26 @@ class MemberDetailView(ScopedMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         member: Member = self.object
-        user: Any = self.actor
-        context["can_change"] = self.scoped(Action.CHANGE).filter(pk=member.pk).exists()
-        context["can_reveal"] = access.may_reveal_id_number(user, member)
+        user = self.actor
+        page = MemberPage(
+            user=user,
+            member=member,
+            can_change=access.may_change(user, member),
+            can_record=access.may_record(user, member),
+        )
         # The home branch's path, linked only where the user's scope reaches (a member shared
         # with an inflow organization may live outside it).
         scope = user_scope(user)
-        context["ancestors"] = [
-            (org, scope.covers(org.path)) for org in member.home_org.ancestors_and_self()
-        ]
-        # The mobility information card (流动信息卡): every absence, newest first, one query.
-        episodes = list(
-            MobilityEpisode.objects.filter(member=member)
-            .select_related("home_org", "inflow_org", "contact_person")
-            .order_by("-out_date")
+        context.update(
+            can_change=page.can_change,
+            can_record=page.can_record,
+            can_reveal=access.may_reveal_id_number(user, member),
+            ancestors=[
+                (org, scope.covers(org.path)) for org in member.home_org.ancestors_and_self()
+            ],
+            # Every feature's panel (members.panels.member_page): each runs its queries here.
+            panels=member_page.build(page),
         )
-        context["episodes"] = episodes
-        # The pairing card: the latest contacts, one query.
-        context["contacts"] = list(
-            ContactRecord.objects.filter(member=member)
-            .select_related("recorded_by")
-            .order_by("-contacted_on", "-id")[:10]
-        )
-        context["finding_attempts"] = (
-            list(
-                FindingAttempt.objects.filter(member=member)
-                .select_related("recorded_by")
-                .order_by("-attempted_on", "-id")[:10]
-            )
-            if member.lost_contact
-            else []
-        )
-        context["reports"] = list(
-            RegularReport.objects.filter(member=member)
-            .select_related("received_by")
-            .order_by("-reported_on", "-id")[:5]
-        )
-        context["can_record"] = (
-            Member.objects.visible_to(user, Action.RECORD).filter(pk=member.pk).exists()
-        )
-        context["open_episode"] = next((e for e in episodes if e.is_open), None)
         return context
 
 
@@ -187,8 +124,7 @@ class MemberRevealIdView(ScopedMixin, DetailView):
 
 @login_required
 def member_create(request: AuthedRequest) -> HttpResponse:
-    if not request.user.is_superuser and not user_scope(request.user).paths_for(Action.CHANGE):
-        raise PermissionDenied
+    require_any(request.user, Action.CHANGE)
     form = MemberForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}

@@ -29,7 +29,6 @@ from transfers.actions import (
 )
 from transfers.models import TRANSITIONS, Transfer, TransferEvent, TransferStatus
 
-S = TransferStatus
 TODAY = timezone.localdate()
 DUES = TODAY.replace(day=1)
 
@@ -67,11 +66,15 @@ def statuses(transfer):
 
 
 def test_every_state_has_its_transitions_written_down():
-    assert set(TRANSITIONS) == set(S.values)
+    assert set(TRANSITIONS) == set(TransferStatus.values)
     for targets in TRANSITIONS.values():
-        assert targets <= set(S.values)
+        assert targets <= set(TransferStatus.values)
     # Finished states go nowhere.
-    for done in (S.RECEIPT_RETURNED, S.WITHDRAWN, S.REISSUED):
+    for done in (
+        TransferStatus.RECEIPT_RETURNED,
+        TransferStatus.WITHDRAWN,
+        TransferStatus.REISSUED,
+    ):
         assert TRANSITIONS[done] == frozenset()
 
 
@@ -89,7 +92,7 @@ def test_a_branch_letter_is_issued_by_its_township(tree):
 def test_the_whole_path_within_the_system(tree, members, secretary, town, secretary2):
     member = members["a1"]
     transfer = start(secretary, member, tree.b1)
-    assert transfer.status == S.DRAFT
+    assert transfer.status == TransferStatus.DRAFT
     assert transfer.issuing_committee == tree.town_a
     assert transfer.number is None
     assert transfer.valid_days == 30
@@ -98,7 +101,7 @@ def test_the_whole_path_within_the_system(tree, members, secretary, town, secret
     assert Notice.objects.filter(organization=tree.town_a).exists()
     do_approve_transfer(actor=town, transfer=transfer, issue_on=TODAY)
     transfer.refresh_from_db()
-    assert transfer.status == S.ISSUED
+    assert transfer.status == TransferStatus.ISSUED
     assert transfer.number is not None
     assert transfer.number.endswith(f"-{TODAY.year}-00001")
     assert transfer.valid_until == TODAY + dt.timedelta(days=30)
@@ -112,7 +115,7 @@ def test_the_whole_path_within_the_system(tree, members, secretary, town, secret
     do_receive_transfer(actor=secretary2, transfer=transfer, received_on=TODAY)
     transfer.refresh_from_db()
     member.refresh_from_db()
-    assert transfer.status == S.RECEIVED
+    assert transfer.status == TransferStatus.RECEIVED
     assert member.home_org == tree.b1
     assert not sees(secretary, member)
     assert sees(secretary2, member, "change")
@@ -124,14 +127,14 @@ def test_the_whole_path_within_the_system(tree, members, secretary, town, secret
         actor=secretary2, transfer=transfer, returned_on=TODAY, handler="李四", phone="0571"
     )
     transfer.refresh_from_db()
-    assert transfer.status == S.RECEIPT_RETURNED
+    assert transfer.status == TransferStatus.RECEIPT_RETURNED
     assert statuses(transfer) == [
-        S.DRAFT,
-        S.SUBMITTED,
-        S.APPROVED,
-        S.ISSUED,
-        S.RECEIVED,
-        S.RECEIPT_RETURNED,
+        TransferStatus.DRAFT,
+        TransferStatus.SUBMITTED,
+        TransferStatus.APPROVED,
+        TransferStatus.ISSUED,
+        TransferStatus.RECEIVED,
+        TransferStatus.RECEIPT_RETURNED,
     ]
 
 
@@ -140,8 +143,8 @@ def test_a_township_officer_issues_without_a_separate_approval(tree, members, to
     transfer = start(town, members["a1"], tree.b1)
     do_issue_letter(actor=town, transfer=transfer, issued_on=TODAY)
     transfer.refresh_from_db()
-    assert transfer.status == S.ISSUED
-    assert statuses(transfer) == [S.DRAFT, S.ISSUED]
+    assert transfer.status == TransferStatus.ISSUED
+    assert statuses(transfer) == [TransferStatus.DRAFT, TransferStatus.ISSUED]
 
 
 @pytest.mark.django_db
@@ -150,7 +153,7 @@ def test_a_branch_cannot_issue_its_own_letter(tree, members, secretary):
     with pytest.raises(PermissionDenied):
         do_issue_letter(actor=secretary, transfer=transfer, issued_on=TODAY)
     transfer.refresh_from_db()
-    assert transfer.status == S.DRAFT
+    assert transfer.status == TransferStatus.DRAFT
     assert transfer.number is None
 
 
@@ -160,10 +163,10 @@ def test_approval_then_issue_by_the_sender(tree, members, secretary, town):
     do_submit_transfer(actor=secretary, transfer=transfer)
     do_approve_transfer(actor=town, transfer=transfer)
     transfer.refresh_from_db()
-    assert transfer.status == S.APPROVED
+    assert transfer.status == TransferStatus.APPROVED
     do_issue_letter(actor=secretary, transfer=transfer, issued_on=TODAY)
     transfer.refresh_from_db()
-    assert transfer.status == S.ISSUED
+    assert transfer.status == TransferStatus.ISSUED
 
 
 # --- refusals -----------------------------------------------------------------------------
@@ -270,11 +273,11 @@ def test_a_rejected_submission_goes_back_and_can_be_submitted_again(tree, member
         do_reject_transfer(actor=town, transfer=transfer, reason=" ")
     do_reject_transfer(actor=town, transfer=transfer, reason="wrong addressee")
     transfer.refresh_from_db()
-    assert transfer.status == S.REJECTED
+    assert transfer.status == TransferStatus.REJECTED
     assert transfer.reject_reason == "wrong addressee"
     do_submit_transfer(actor=secretary, transfer=transfer)
     transfer.refresh_from_db()
-    assert transfer.status == S.SUBMITTED
+    assert transfer.status == TransferStatus.SUBMITTED
 
 
 @pytest.mark.django_db
@@ -284,7 +287,7 @@ def test_the_receiver_refuses_an_issued_letter_and_loses_sight(
     transfer = issued(tree, members, secretary, town)
     do_reject_transfer(actor=secretary2, transfer=transfer, reason="not our member")
     transfer.refresh_from_db()
-    assert transfer.status == S.REJECTED
+    assert transfer.status == TransferStatus.REJECTED
     assert not sees(secretary2, members["a1"])
     with pytest.raises(ValidationError, match="reissue it or withdraw"):
         do_submit_transfer(actor=secretary, transfer=transfer)
@@ -301,7 +304,7 @@ def test_withdrawal_keeps_the_member_home_and_removes_the_grant(
     do_withdraw_transfer(actor=secretary, transfer=transfer, reason="changed plans")
     transfer.refresh_from_db()
     members["a1"].refresh_from_db()
-    assert transfer.status == S.WITHDRAWN
+    assert transfer.status == TransferStatus.WITHDRAWN
     assert members["a1"].home_org == tree.a1
     assert not sees(secretary2, members["a1"])
     # A new transfer may start once the old one is closed.
@@ -314,7 +317,7 @@ def test_expiry_and_reissue(tree, members, secretary, secretary2, town):
     assert do_expire_letters(actor=None, today=TODAY) == 0
     assert do_expire_letters(actor=None, today=TODAY + dt.timedelta(days=31)) == 1
     transfer.refresh_from_db()
-    assert transfer.status == S.EXPIRED
+    assert transfer.status == TransferStatus.EXPIRED
     assert not sees(secretary2, members["a1"])
     with pytest.raises(ValidationError, match="nothing to receive"):
         do_receive_transfer(actor=secretary2, transfer=transfer, received_on=TODAY)
@@ -323,8 +326,8 @@ def test_expiry_and_reissue(tree, members, secretary, secretary2, town):
 
     new = do_reissue_letter(actor=town, transfer=transfer, issued_on=TODAY, valid_days=10)
     transfer.refresh_from_db()
-    assert transfer.status == S.REISSUED
-    assert new.status == S.ISSUED
+    assert transfer.status == TransferStatus.REISSUED
+    assert new.status == TransferStatus.ISSUED
     assert new.reissue_of == transfer
     assert new.to_org == tree.b1
     assert new.valid_until == TODAY + dt.timedelta(days=10)
@@ -351,7 +354,7 @@ def test_out_of_the_system_the_sender_records_the_receipt(tree, members, secreta
     do_record_receipt(actor=secretary, transfer=transfer, received_on=TODAY, handler="王五")
     transfer.refresh_from_db()
     member = Member.objects.get(pk=members["a1"].pk)
-    assert transfer.status == S.RECEIPT_RETURNED
+    assert transfer.status == TransferStatus.RECEIPT_RETURNED
     assert member.is_archived
     assert "某省" in member.archive_reason
     assert member.home_org == tree.a1
@@ -443,7 +446,7 @@ def test_the_timeline_dates_each_step_when_it_happened(tree, members, secretary,
     )
     dates = dict(TransferEvent.objects.filter(transfer=transfer).values_list("to_status", "on"))
     assert dates == {
-        S.DRAFT: TODAY,
-        S.ISSUED: TODAY - dt.timedelta(days=9),
-        S.RECEIVED: TODAY - dt.timedelta(days=4),
+        TransferStatus.DRAFT: TODAY,
+        TransferStatus.ISSUED: TODAY - dt.timedelta(days=9),
+        TransferStatus.RECEIVED: TODAY - dt.timedelta(days=4),
     }

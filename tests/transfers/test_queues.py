@@ -18,7 +18,7 @@ from transfers.actions import (
     do_submit_transfer,
 )
 from transfers.models import Transfer
-from transfers.views import QUEUES, change_org_ids, queue, queue_conditions
+from transfers.queues import QUEUES, change_org_ids, queue, queue_conditions
 
 pytestmark = pytest.mark.django_db
 

@@ -19,10 +19,9 @@ from transfers.actions import (
     do_submit_transfer,
 )
 from transfers.models import Transfer, TransferEvent, TransferStatus
+from transfers.steps import STEPS, available_steps
 from transfers.templatetags.chinese_capitals import capital_year_month
-from transfers.views import STEPS, available_steps
 
-S = TransferStatus
 TODAY = timezone.localdate()
 DUES = TODAY.replace(day=1)
 
@@ -91,7 +90,7 @@ def test_start_from_the_member_page(tree, members, secretary, login):
     transfer = Transfer.objects.get(member=member)
     assert response.status_code == 302
     assert response["Location"] == url("detail", transfer)
-    assert transfer.status == S.DRAFT
+    assert transfer.status == TransferStatus.DRAFT
     assert transfer.to_org == tree.b1
     assert transfer.valid_days == 45
     assert transfer.dues_paid_until == DUES
@@ -237,7 +236,7 @@ def test_submit(tree, members, secretary, login):
     transfer = start(secretary, members["a1"], tree.b1)
     response = login(secretary).post(url("submit", transfer))
     assert response.status_code == 302
-    assert fresh(transfer).status == S.SUBMITTED
+    assert fresh(transfer).status == TransferStatus.SUBMITTED
 
 
 def test_approve_and_issue_now(tree, members, secretary, town, login):
@@ -247,16 +246,18 @@ def test_approve_and_issue_now(tree, members, secretary, town, login):
     )
     assert response.status_code == 302
     transfer = fresh(transfer)
-    assert transfer.status == S.ISSUED
+    assert transfer.status == TransferStatus.ISSUED
     assert transfer.number
-    assert TransferEvent.objects.filter(transfer=transfer, to_status=S.APPROVED, note="同意")
+    assert TransferEvent.objects.filter(
+        transfer=transfer, to_status=TransferStatus.APPROVED, note="同意"
+    )
 
 
 def test_approve_without_issuing(tree, members, secretary, town, login):
     transfer = submitted(tree, members, secretary)
     response = login(town).post(url("approve", transfer), {"issue_on": TODAY.isoformat()})
     assert response.status_code == 302
-    assert fresh(transfer).status == S.APPROVED
+    assert fresh(transfer).status == TransferStatus.APPROVED
     assert fresh(transfer).number is None
 
 
@@ -268,7 +269,7 @@ def test_reject(tree, members, secretary, town, login):
     assert response.context["form"].errors["reason"]
     response = client.post(url("reject", transfer), {"reason": "材料不全"})
     assert response.status_code == 302
-    assert fresh(transfer).status == S.REJECTED
+    assert fresh(transfer).status == TransferStatus.REJECTED
     assert fresh(transfer).reject_reason == "材料不全"
 
 
@@ -276,7 +277,7 @@ def test_issue(tree, members, secretary, town, login):
     transfer = start(secretary, members["a1"], tree.b1)
     response = login(town).post(url("issue", transfer), {"issued_on": TODAY.isoformat()})
     assert response.status_code == 302
-    assert fresh(transfer).status == S.ISSUED
+    assert fresh(transfer).status == TransferStatus.ISSUED
 
 
 def test_issue_in_the_future_is_shown_on_the_field(tree, members, secretary, town, login):
@@ -285,21 +286,21 @@ def test_issue_in_the_future_is_shown_on_the_field(tree, members, secretary, tow
     response = login(town).post(url("issue", transfer), {"issued_on": tomorrow.isoformat()})
     assert response.status_code == 200
     assert "cannot be issued in the future" in str(response.context["form"].errors["issued_on"])
-    assert fresh(transfer).status == S.DRAFT
+    assert fresh(transfer).status == TransferStatus.DRAFT
 
 
 def test_withdraw(tree, members, secretary, login):
     transfer = start(secretary, members["a1"], tree.b1)
     response = login(secretary).post(url("withdraw", transfer), {"reason": "不走了"})
     assert response.status_code == 302
-    assert fresh(transfer).status == S.WITHDRAWN
+    assert fresh(transfer).status == TransferStatus.WITHDRAWN
 
 
 def test_receive(tree, members, secretary, town, secretary2, login):
     transfer = issued(tree, members, secretary, town)
     response = login(secretary2).post(url("receive", transfer), {"received_on": TODAY.isoformat()})
     assert response.status_code == 302
-    assert fresh(transfer).status == S.RECEIVED
+    assert fresh(transfer).status == TransferStatus.RECEIVED
     assert Member.objects.get(pk=members["a1"].pk).home_org == tree.b1
 
 
@@ -322,7 +323,7 @@ def test_return_receipt(tree, members, secretary, town, secretary2, login):
     )
     assert response.status_code == 302
     transfer = fresh(transfer)
-    assert transfer.status == S.RECEIPT_RETURNED
+    assert transfer.status == TransferStatus.RECEIPT_RETURNED
     assert transfer.receipt_handler == "李四"
 
 
@@ -334,7 +335,7 @@ def test_record_receipt_out_of_the_system(tree, members, secretary, town, login)
         {"received_on": TODAY.isoformat(), "handler": "王五", "phone": ""},
     )
     assert response.status_code == 302
-    assert fresh(transfer).status == S.RECEIPT_RETURNED
+    assert fresh(transfer).status == TransferStatus.RECEIPT_RETURNED
     assert Member.objects.get(pk=members["a1"].pk).is_archived
 
 
@@ -343,7 +344,7 @@ def test_reissue_an_expired_letter(tree, members, secretary, town, login):
     transfer = start(secretary, members["a1"], tree.b1)
     do_issue_letter(actor=town, transfer=transfer, issued_on=old_day)
     do_expire_letters(actor=None)
-    assert fresh(transfer).status == S.EXPIRED
+    assert fresh(transfer).status == TransferStatus.EXPIRED
     response = login(town).post(
         url("reissue", transfer),
         {"issued_on": TODAY.isoformat(), "valid_days": "60", "to_org": tree.county_branch.pk},
@@ -351,8 +352,8 @@ def test_reissue_an_expired_letter(tree, members, secretary, town, login):
     assert response.status_code == 302
     new = Transfer.objects.get(reissue_of=transfer)
     assert response["Location"] == url("detail", new)
-    assert fresh(transfer).status == S.REISSUED
-    assert new.status == S.ISSUED
+    assert fresh(transfer).status == TransferStatus.REISSUED
+    assert new.status == TransferStatus.ISSUED
     assert new.valid_days == 60
     assert new.to_org == tree.county_branch
     assert new.number != transfer.number
@@ -367,7 +368,7 @@ def test_reissue_with_a_forged_organization_is_404(tree, members, secretary, tow
         {"issued_on": TODAY.isoformat(), "valid_days": "30", "to_org": tree.town_b.pk},
     )
     assert response.status_code == 404
-    assert fresh(transfer).status == S.EXPIRED
+    assert fresh(transfer).status == TransferStatus.EXPIRED
     assert not Transfer.objects.filter(reissue_of=transfer).exists()
 
 
@@ -401,7 +402,7 @@ def test_a_step_the_user_may_not_take_is_403_and_changes_nothing(
     transfer = issued(tree, members, secretary, town)
     response = login(secretary).post(url("receive", transfer), {"received_on": TODAY.isoformat()})
     assert response.status_code == 403
-    assert fresh(transfer).status == S.ISSUED
+    assert fresh(transfer).status == TransferStatus.ISSUED
 
 
 def test_a_step_not_possible_now_says_so(tree, members, secretary, town, login):
@@ -413,14 +414,19 @@ def test_a_step_not_possible_now_says_so(tree, members, secretary, town, login):
     response = login(town).post(url("approve", transfer), {"issue_on": TODAY.isoformat()})
     assert response.status_code == 200
     assert "cannot become Approved" in response.content.decode()
-    assert fresh(transfer).status == S.DRAFT
+    assert fresh(transfer).status == TransferStatus.DRAFT
 
 
 def test_the_timeline(tree, members, secretary, town, login):
     transfer = issued(tree, members, secretary, town)
     page = login(secretary).get(url("detail", transfer))
     events = page.context["events"]
-    assert [e.to_status for e in events] == [S.DRAFT, S.SUBMITTED, S.APPROVED, S.ISSUED]
+    assert [e.to_status for e in events] == [
+        TransferStatus.DRAFT,
+        TransferStatus.SUBMITTED,
+        TransferStatus.APPROVED,
+        TransferStatus.ISSUED,
+    ]
     assert events[-1].actor == town
     assert transfer.number in page.content.decode()
 

@@ -22,6 +22,7 @@ from members.mobility.actions import (
 )
 from members.models import EpisodeStatus
 from tests.factories import MemberFactory, UserFactory, archive
+from tests.pages import shown
 
 pytestmark = pytest.mark.django_db
 
@@ -385,7 +386,7 @@ def test_the_overview_and_the_home_page_link_the_counts(members, tree, superuser
         "lost": 0,
     }
     home = client.get(reverse("home"))
-    assert home.context["mobile_counts"]["away"] == 1
+    assert shown(home, "mobile_counts")["away"] == 1
     assert reverse("members:not_checked_in") in home.content.decode()
 
 

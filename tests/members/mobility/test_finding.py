@@ -12,6 +12,7 @@ from django.utils import translation
 
 from members.mobility.actions import do_mark_member_lost, do_record_finding_attempt
 from members.models import FindingAttempt
+from tests.pages import shown
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_lost_attempts_then_found(members, secretary, station, login):
     members["a1"].refresh_from_db()
     assert members["a1"].lost_contact  # not found yet
     page = login(secretary).get(reverse("members:detail", args=[members["a1"].pk]))
-    assert [a.result for a in page.context["finding_attempts"]] == ["电话未接通"]
+    assert [a.result for a in shown(page, "finding_attempts")] == ["电话未接通"]
 
     attempt(secretary, members["a1"], found=True)
     members["a1"].refresh_from_db()

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from members.mobility.actions import do_record_report
 from members.models import RegularReport
+from tests.pages import shown
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_the_member_page_lists_reports_newest_first(members, secretary, login):
     report(secretary, members["a1"], reported_on=TODAY - dt.timedelta(days=90), summary="一季度")
     report(secretary, members["a1"], reported_on=TODAY, summary="二季度")
     page = login(secretary).get(reverse("members:detail", args=[members["a1"].pk]))
-    assert [r.summary for r in page.context["reports"]] == ["二季度", "一季度"]
+    assert [r.summary for r in shown(page, "reports")] == ["二季度", "一季度"]
 
 
 def test_recording_a_report_through_the_page(members, secretary, login):

@@ -1,0 +1,63 @@
+"""The member's page and the member list, as other feature packages and apps add to them.
+
+`member_page` holds the panels of a member's page: the mobility card, certificates, the
+whereabouts, reports and contacts (members' own feature packages, registered in
+`MembersConfig.ready`) and those of later apps (transfers registers its "in transfer" notice and
+its button in `TransfersConfig.ready`). `list_flags` holds the badges a row of the member list
+may carry beside the register's own (mobile, lost, archived): transfers adds "in transfer".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django_stubs_ext import StrOrPromise
+
+from core.models import User
+from core.panels import PanelRegistry
+from members.models import Member
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    """What every panel of a member's page is given: who looks, at whom, what they may do."""
+
+    user: User
+    member: Member
+    #: The home side: identity, handling, the absence, certificates.
+    can_change: bool
+    #: The home side's changers or an organization the member is shared with: life records.
+    can_record: bool
+
+
+member_page: PanelRegistry[MemberPage] = PanelRegistry("member")
+
+
+@dataclass(frozen=True)
+class ListFlag:
+    """A badge on the member list's rows of the members `find` answers (one query a page)."""
+
+    name: str
+    label: StrOrPromise
+    css: str
+    #: Of these member ids, those that carry the flag.
+    find: Callable[[list[int]], Iterable[int]]
+
+
+list_flags: dict[str, ListFlag] = {}
+
+
+def register_list_flag(flag: ListFlag) -> ListFlag:
+    list_flags[flag.name] = flag
+    return flag
+
+
+def flag_rows(members: list[Member]) -> None:
+    """Set `flags` (the registered flags it carries) on each member of a list page."""
+    ids = [member.pk for member in members]
+    found = {name: set(flag.find(ids)) for name, flag in list_flags.items()} if ids else {}
+    for member in members:
+        member.flags = [  # type: ignore[attr-defined]
+            flag for name, flag in list_flags.items() if member.pk in found[name]
+        ]
