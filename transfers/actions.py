@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from core.actions import action
 from core.models import User
 from core.numbering import next_serial
+from core.states import transition
 from members.mobility.actions import end_episode
 from members.models import CURRENT_STATUSES, EpisodeStatus, Member, MobilityEpisode
 from members.sharing import sync_shares
@@ -100,13 +101,7 @@ def _move(
 ) -> None:
     """Take the transition (or say plainly why not) and write the timeline step, dated `on`
     (the day it happened, when the step records one) or today."""
-    if not transfer.can_become(status):
-        raise ValidationError(
-            _("This transfer is %(now)s: it cannot become %(next)s.")
-            % {"now": transfer.get_status_display(), "next": TransferStatus(status).label}
-        )
-    previous = transfer.status
-    transfer.status = status
+    previous = transition(transfer, status)
     # The fields a step sets are checked here; the foreign keys were checked when the transfer
     # started, and the constraints hold in the database (a violation there is a bug, not input).
     transfer.full_clean(exclude=RELATIONS, validate_unique=False, validate_constraints=False)

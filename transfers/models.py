@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.numbering import SerialCounter
 from core.scoping import Action
+from core.states import StateMachine
 from members.models import Member, MobilityEpisode
 from organizations.models import Organization
 from organizations.scope import user_scope
@@ -206,8 +207,10 @@ class TransferQuerySet(models.QuerySet["Transfer"]):
         return self.filter(status=TransferStatus.ISSUED, valid_until__lte=limit)
 
 
-class Transfer(models.Model):
+class Transfer(StateMachine, models.Model):
     """One transfer of one member's organizational relationship, with its letter."""
+
+    TRANSITIONS = TRANSITIONS
 
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("member")
@@ -367,9 +370,6 @@ class Transfer(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
-
-    def can_become(self, status: str) -> bool:
-        return status in TRANSITIONS.get(self.status, frozenset())
 
 
 class TransferEvent(models.Model):

@@ -27,6 +27,7 @@ from core.actions import action
 from core.models import User
 from core.numbering import next_serial
 from core.scoping import Action
+from core.states import transition
 from members.access import require_record
 from members.models import (
     OPEN_STATUSES,
@@ -448,7 +449,7 @@ def do_check_certificate(
 
 
 def _end(certificate: Certificate, status: str, ended_on: dt.date, reason: str) -> None:
-    certificate.status = status
+    transition(certificate, status)
     certificate.ended_on = ended_on
     certificate.end_reason = reason
     certificate.full_clean()

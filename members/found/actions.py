@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.actions import action
 from core.models import User
+from core.states import transition
 from core.validators import normalize_id_number
 from members.certificates.actions import (
     fill_inflow_part_on_check_in,
@@ -239,7 +240,7 @@ def do_close_found_arrival(*, actor: User, arrival: FoundArrival, note: str) -> 
     arrival = _lock_open_arrival(actor, arrival)
     if not note.strip():
         raise ValidationError({"note": _("Say why the record is closed.")})
-    arrival.status = ArrivalStatus.CLOSED
+    transition(arrival, ArrivalStatus.CLOSED)
     arrival.note = note.strip()
     arrival.full_clean()
     arrival.save()
@@ -301,7 +302,7 @@ def do_match_found_arrival(
             occupation=occupation,
             phone_there=arrival.phone,
         )
-    arrival.status = ArrivalStatus.MATCHED
+    transition(arrival, ArrivalStatus.MATCHED)
     arrival.matched_member = member
     arrival.full_clean()
     arrival.save()

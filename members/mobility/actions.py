@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.actions import action
 from core.models import User
+from core.states import transition
 from members.access import require_record
 from members.certificates.actions import (
     fill_inflow_part_on_check_in,
@@ -37,18 +38,6 @@ from members.sharing import sync_shares
 from organizations.actions import do_notify_organization
 from organizations.models import Organization
 from organizations.scope import require_change
-
-
-def _transition(episode: MobilityEpisode, status: str) -> None:
-    if not episode.can_become(status):
-        raise ValidationError(
-            _("This absence is %(now)s and cannot become %(next)s.")
-            % {
-                "now": episode.get_status_display(),
-                "next": EpisodeStatus(status).label,
-            }
-        )
-    episode.status = status
 
 
 @action
@@ -189,7 +178,7 @@ def do_check_in_member(
     if episode.status == EpisodeStatus.CHECKED_IN:
         raise already_checked_in_error(member, episode)
     was_lost = episode.status == EpisodeStatus.LOST
-    _transition(episode, EpisodeStatus.CHECKED_IN)
+    transition(episode, EpisodeStatus.CHECKED_IN)
     if was_lost:
         episode.lost_since = None
     episode.inflow_org = inflow_org
@@ -247,7 +236,7 @@ def end_episode(
     if status not in (EpisodeStatus.RETURNED, EpisodeStatus.TRANSFERRED):
         raise ValueError(f"{status} does not end an episode")
     was_lost = episode.status == EpisodeStatus.LOST
-    _transition(episode, status)
+    transition(episode, status)
     episode.ended_on = ended_on
     episode.end_note = note
     episode.full_clean()
@@ -337,7 +326,7 @@ def do_mark_member_lost(
     member.full_clean()
     member.save(update_fields=LOST_FIELDS)
     if episode is not None:
-        _transition(episode, EpisodeStatus.LOST)
+        transition(episode, EpisodeStatus.LOST)
         episode.lost_since = since
         episode.full_clean()
         episode.save(update_fields=["status", "lost_since", "updated_at"])
@@ -401,7 +390,7 @@ def do_record_finding_attempt(
                 if episode.inflow_org_id is not None
                 else EpisodeStatus.REGISTERED
             )
-            _transition(episode, back)
+            transition(episode, back)
             episode.lost_since = None
             episode.full_clean()
             episode.save(update_fields=["status", "lost_since", "updated_at"])

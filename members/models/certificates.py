@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.numbering import SerialCounter
+from core.states import StateMachine
 from members.models.choices import CertificateKind, CertificateStatus, CheckResult
 from members.models.member import Member
 from members.models.mobility import MobilityEpisode
@@ -50,7 +51,7 @@ class CertificateCounter(SerialCounter):
         return f"{self.county} {self.kind} {self.year}: {self.last_serial}"
 
 
-class Certificate(MemberRecord):
+class Certificate(StateMachine, MemberRecord):
     """One activity certificate or certificate letter, issued by the home side.
 
     The basic part is the member's card and the episode's outflow registration, filled by the
@@ -58,6 +59,16 @@ class Certificate(MemberRecord):
     organizational-life and dues record when the member leaves it. A certificate is never
     deleted: it is returned, revoked or replaced, each with a reason.
     """
+
+    #: A valid certificate ends once: handed back with its absence, revoked, or replaced.
+    TRANSITIONS = {
+        CertificateStatus.VALID: frozenset(
+            {CertificateStatus.RETURNED, CertificateStatus.REVOKED, CertificateStatus.REPLACED}
+        ),
+        CertificateStatus.RETURNED: frozenset(),
+        CertificateStatus.REVOKED: frozenset(),
+        CertificateStatus.REPLACED: frozenset(),
+    }
 
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("member")

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import Action
+from core.states import StateMachine
 from core.validators import validate_id_number, validate_mobile_phone
 from members.models.choices import ArrivalStatus
 from members.models.member import Member
@@ -27,11 +28,18 @@ class FoundArrivalQuerySet(models.QuerySet["FoundArrival"]):
         return self.filter(inflow_org_id__in=scope.organization_ids(base))
 
 
-class FoundArrival(models.Model):
+class FoundArrival(StateMachine, models.Model):
     """A party member who arrived and reported without any outflow record, whose ID-card number
     is not in the system (their home organization does not work in it). The inflow side keeps
     them here until the home organization is reached; a member found *in* the system becomes an
     episode of origin "found" instead."""
+
+    #: An open record is matched to a member or closed, once.
+    TRANSITIONS = {
+        ArrivalStatus.OPEN: frozenset({ArrivalStatus.MATCHED, ArrivalStatus.CLOSED}),
+        ArrivalStatus.MATCHED: frozenset(),
+        ArrivalStatus.CLOSED: frozenset(),
+    }
 
     id_number = models.CharField(
         _("ID-card number"), max_length=18, validators=[validate_id_number]

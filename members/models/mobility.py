@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import Action
+from core.states import StateMachine
 from core.validators import validate_mobile_phone
 from members.models.choices import (
     CURRENT_STATUSES,
@@ -92,12 +93,14 @@ class MobilityEpisodeQuerySet(models.QuerySet["MobilityEpisode"]):
         )
 
 
-class MobilityEpisode(models.Model):
+class MobilityEpisode(StateMachine, models.Model):
     """One absence of a member: outflow registration, check-in, return or end.
 
     At most one episode per member is open (registered or checked in). While it is checked in,
     the inflow organization's group holds object permissions on the member.
     """
+
+    TRANSITIONS = TRANSITIONS
 
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="episodes", verbose_name=_("member")
@@ -271,6 +274,3 @@ class MobilityEpisode(models.Model):
             for part in (self.destination_province, self.destination_city, self.destination_county)
             if part
         )
-
-    def can_become(self, status: str) -> bool:
-        return status in TRANSITIONS.get(self.status, frozenset())

@@ -66,7 +66,6 @@ class LogRecord(MemberRecord):
 
     channel = models.CharField(_("channel"), max_length=20, choices=ContactChannel.choices)
 
-
     class Meta:
         abstract = True
 
