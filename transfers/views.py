@@ -26,7 +26,7 @@ from core.audit import record_event
 from core.forms import add_action_errors
 from core.scoping import Action
 from core.types import AuthedRequest
-from core.views import ScopedMixin
+from core.views import ScopedActionFormView, ScopedMixin
 from members.models import Member
 from organizations.models import Organization
 from organizations.scope import require_any
@@ -45,7 +45,7 @@ from transfers.forms import (
 )
 from transfers.models import Transfer, TransferEvent, TransferStatus
 from transfers.queues import QUEUES, change_org_ids, queue, queue_counts
-from transfers.steps import STEPS, available_steps, covers, may_print
+from transfers.steps import STEPS, available_steps, covers, may_print, require_step
 from transfers.suggestions import transfer_suggestions
 
 
@@ -125,7 +125,7 @@ class TransferDetailView(ScopedMixin, DetailView):
         return context
 
 
-class StepView(ScopedMixin, DetailView):
+class StepView(ScopedActionFormView):
     """One step's form. Visible transfer, step not the user's to take → 403; not visible → 404.
     A step the transfer's state does not allow now is refused by the action, shown plainly."""
 
@@ -133,54 +133,41 @@ class StepView(ScopedMixin, DetailView):
     template_name = "transfers/step_form.html"
     context_object_name = "transfer"
     step: str
-    form_class: type[forms.Form]
+    form_class: type[forms.Form] = forms.Form
 
     def get_queryset(self) -> Any:
         qs: Any = super().get_queryset()
         return qs.for_list()
 
     def check_object_action(self, obj: Any) -> None:
-        if not STEPS[self.step].allowed(self.actor, obj):
-            raise PermissionDenied
+        require_step(self.actor, self.step, obj)
 
     def get_form(self, data: Any = None) -> forms.Form:
         return self.form_class(data)
 
-    def perform(self, form: Any) -> Transfer:
+    def take(self, form: Any) -> Transfer:
+        """Run the step's action; answers the transfer to show next."""
         raise NotImplementedError
+
+    def perform(self, form: Any) -> None:
+        self.result = self.take(form)
+        messages.success(self.request, self.success_message())
 
     def success_message(self) -> str:
         return _("Done.")
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.object = self.get_object()
-        return self.render_form(self.get_form())
+    def get_success_url(self) -> str:
+        return reverse("transfers:detail", args=[self.result.pk])
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.object = self.get_object()
-        form = self.get_form(request.POST)
-        if form.is_valid():
-            try:
-                result = self.perform(form)
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(request, self.success_message())
-                return redirect("transfers:detail", pk=result.pk)
-        return self.render_form(form)
-
-    def render_form(self, form: forms.Form) -> HttpResponse:
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         step = STEPS[self.step]
-        return self.render_to_response(
-            self.get_context_data(form=form, step=step, step_open=step.open(self.object))
-        )
+        return super().get_context_data(step=step, step_open=step.open(self.object), **kwargs)
 
 
 class SubmitView(StepView):
     step = "submit"
-    form_class = forms.Form
 
-    def perform(self, form: Any) -> Transfer:
+    def take(self, form: Any) -> Transfer:
         return actions.do_submit_transfer(actor=self.actor, transfer=self.object)
 
     def success_message(self) -> str:
@@ -191,7 +178,7 @@ class ApproveView(StepView):
     step = "approve"
     form_class = ApproveForm
 
-    def perform(self, form: Any) -> Transfer:
+    def take(self, form: Any) -> Transfer:
         data = form.cleaned_data
         return actions.do_approve_transfer(
             actor=self.actor,
@@ -208,7 +195,7 @@ class RejectView(StepView):
     step = "reject"
     form_class = ReasonForm
 
-    def perform(self, form: Any) -> Transfer:
+    def take(self, form: Any) -> Transfer:
         return actions.do_reject_transfer(
             actor=self.actor, transfer=self.object, reason=form.cleaned_data["reason"]
         )
@@ -221,7 +208,7 @@ class IssueView(StepView):
     step = "issue"
     form_class = IssueForm
 
-    def perform(self, form: Any) -> Transfer:
+    def take(self, form: Any) -> Transfer:
         return actions.do_issue_letter(
             actor=self.actor, transfer=self.object, issued_on=form.cleaned_data["issued_on"]
         )
@@ -234,7 +221,7 @@ class WithdrawView(StepView):
     step = "withdraw"
     form_class = ReasonForm
 
-    def perform(self, form: Any) -> Transfer:
+    def take(self, form: Any) -> Transfer:
         return actions.do_withdraw_transfer(
             actor=self.actor, transfer=self.object, reason=form.cleaned_data["reason"]
         )
@@ -247,7 +234,7 @@ class ReceiveView(StepView):
     step = "receive"
     form_class = ReceiveForm
 
-    def perform(self, form: Any) -> Transfer:
+    def take(self, form: Any) -> Transfer:
         return actions.do_receive_transfer(
             actor=self.actor, transfer=self.object, received_on=form.cleaned_data["received_on"]
         )
@@ -263,7 +250,7 @@ class ReturnReceiptView(StepView):
     step = "return_receipt"
     form_class = ReturnReceiptForm
 
-    def perform(self, form: Any) -> Transfer:
+    def take(self, form: Any) -> Transfer:
         data = form.cleaned_data
         return actions.do_return_receipt(
             actor=self.actor,
@@ -281,7 +268,7 @@ class RecordReceiptView(StepView):
     step = "record_receipt"
     form_class = RecordReceiptForm
 
-    def perform(self, form: Any) -> Transfer:
+    def take(self, form: Any) -> Transfer:
         data = form.cleaned_data
         return actions.do_record_receipt(
             actor=self.actor,
@@ -303,7 +290,7 @@ class ReissueView(StepView):
     def get_form(self, data: Any = None) -> forms.Form:
         return ReissueForm(data, initial={"valid_days": self.object.valid_days})
 
-    def perform(self, form: Any) -> Transfer:
+    def take(self, form: Any) -> Transfer:
         data = form.cleaned_data
         return actions.do_reissue_letter(
             actor=self.actor,
@@ -319,7 +306,7 @@ class ReissueView(StepView):
         return _("A new letter was issued; the old one is void.")
 
 
-class StartTransferView(ScopedMixin, DetailView):
+class StartTransferView(ScopedActionFormView):
     """Start the transfer of one member, from the member's page."""
 
     model = Member
@@ -330,25 +317,17 @@ class StartTransferView(ScopedMixin, DetailView):
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("home_org")
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.object = self.get_object()
-        form = StartTransferForm(initial={"member_phone": self.object.phone})
-        return self.render_to_response(self.get_context_data(form=form))
+    def get_form(self, data: Any = None) -> StartTransferForm:
+        return StartTransferForm(data, initial={"member_phone": self.object.phone})
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.object = self.get_object()
-        form = StartTransferForm(request.POST)
-        if form.is_valid():
-            try:
-                transfer = actions.do_start_transfer(
-                    actor=self.actor, member=self.object, **form.action_fields()
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(request, _("Transfer started as a draft."))
-                return redirect("transfers:detail", pk=transfer.pk)
-        return self.render_to_response(self.get_context_data(form=form))
+    def perform(self, form: StartTransferForm) -> None:
+        self.transfer = actions.do_start_transfer(
+            actor=self.actor, member=self.object, **form.action_fields()
+        )
+        messages.success(self.request, _("Transfer started as a draft."))
+
+    def get_success_url(self) -> str:
+        return reverse("transfers:detail", args=[self.transfer.pk])
 
 
 @login_required
