@@ -1,7 +1,24 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
 from core.models import User
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The administrator may look, not write: every write on the domain goes through an action
+    (scope, rank rules, derived shares, the audit trail), which the app's own pages call."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(User)
