@@ -6,11 +6,15 @@ import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.db import transaction
+from django.db.models import Model
 
-from core.audit import acting_as
+from core.audit import acting_as, record_event
+
+if TYPE_CHECKING:
+    from core.models import User
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -49,3 +53,12 @@ def action(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
 
     return wrapper
+
+
+@action
+def do_record_printout(
+    *, actor: User, instance: Model, event: str, details: dict[str, Any] | None = None
+) -> None:
+    """A document left the system on paper (a letter, a certificate, the five cards, each with
+    a member's particulars): who printed what goes into the audit trail."""
+    record_event(actor=actor, instance=instance, event=event, details=details)

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView
 
+from core.actions import do_record_printout
 from core.forms import add_action_errors
 from core.models import User
 from core.panels import home_page
@@ -130,3 +131,18 @@ class ScopedActionFormView(ScopedMixin, DetailView):
 
     def render_form(self, form: forms.BaseForm) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form))
+
+
+class PrintView(ScopedMixin, DetailView):
+    """A printable document about one object in scope. Opening it is a printout, recorded
+    through an action before the page renders (`printout` says what was printed)."""
+
+    def printout(self) -> tuple[Model, str, dict[str, Any]]:
+        """(the record filed under, the audit event, its details) for `self.object`."""
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        instance, event, details = self.printout()
+        do_record_printout(actor=self.actor, instance=instance, event=event, details=details)
+        return self.render_to_response(self.get_context_data(object=self.object))

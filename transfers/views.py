@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,11 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
-from core.audit import record_event
 from core.forms import add_action_errors
 from core.scoping import Action
 from core.types import AuthedRequest
-from core.views import ScopedActionFormView, ScopedMixin
+from core.views import PrintView, ScopedActionFormView, ScopedMixin
 from members.models import Member
 from organizations.models import Organization
 from organizations.scope import require_any
@@ -371,7 +370,7 @@ def organization_options(request: HttpRequest) -> HttpResponse:
     return render(request, "transfers/_org_options.html", {"options": options})
 
 
-class LetterView(ScopedMixin, DetailView):
+class LetterView(PrintView):
     """The three-part introduction letter on one A4 sheet. Printing it is an audited access to
     the member's full ID-card number."""
 
@@ -400,17 +399,13 @@ class LetterView(ScopedMixin, DetailView):
         )
         return context
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = super().get(request, *args, **kwargs)
+    def printout(self) -> tuple[Model, str, dict[str, Any]]:
         transfer: Transfer = self.object
-        with transaction.atomic():
-            record_event(
-                actor=self.actor,
-                instance=transfer.member,
-                event="transfer.letter_printed",
-                details={"transfer": transfer.pk, "number": transfer.number},
-            )
-        return response
+        return (
+            transfer.member,
+            "transfer.letter_printed",
+            {"transfer": transfer.pk, "number": transfer.number},
+        )
 
 
 @login_required

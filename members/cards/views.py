@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.views.generic import DetailView
 
-from core.audit import record_event
-from core.views import ScopedMixin
+from core.views import PrintView
 from members.models import ContactRecord, Member, MobilityEpisode, RegularReport
 
 #: How many of the latest entries each card shows (what fits one A4 sheet).
@@ -46,7 +44,7 @@ def _count_of(model: type[Any]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-class FiveCardsView(ScopedMixin, DetailView):
+class FiveCardsView(PrintView):
     """The printable five cards; whoever may see the member may print them. The ID-card number
     is masked, as on the member's page (the full number is revealed and audited only there)."""
 
@@ -67,11 +65,12 @@ class FiveCardsView(ScopedMixin, DetailView):
             )
         )
 
+    def printout(self) -> tuple[Model, str, dict[str, Any]]:
+        return self.object, "member.cards_printed", {}
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         member: Any = self.object
-        # A printout leaves the system: who printed whose cards is in the audit trail.
-        record_event(actor=self.actor, instance=member, event="member.cards_printed")
         episodes = list(
             MobilityEpisode.objects.filter(member=member)
             .select_related("home_org", "inflow_org", "contact_person")

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,11 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
-from core.audit import record_event
 from core.pagination import keyset_page
 from core.scoping import Action
 from core.types import AuthedRequest
-from core.views import ScopedActionFormView, ScopedMixin
+from core.views import PrintView, ScopedActionFormView, ScopedMixin
 from members.certificates import actions as acts
 from members.certificates.forms import (
     CertificateCheckForm,
@@ -230,11 +229,15 @@ class CertificateDetailView(CertificateMixin, DetailView):
         return context
 
 
-class CertificatePrintView(CertificateMixin, DetailView):
+class CertificatePrintView(CertificateMixin, PrintView):
     """The printable form: the activity certificate's official layout, or the letter."""
 
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("episode__inflow_org", "episode__intended_org")
+
+    def printout(self) -> tuple[Model, str, dict[str, Any]]:
+        certificate: Certificate = self.object
+        return certificate.member, "certificate.printed", {"number": certificate.number}
 
     def get_template_names(self) -> list[str]:
         if self.object.kind == CertificateKind.ACTIVITY:
@@ -244,12 +247,6 @@ class CertificatePrintView(CertificateMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         certificate: Certificate = self.object
-        record_event(
-            actor=self.actor,
-            instance=certificate.member,
-            event="certificate.printed",
-            details={"number": certificate.number},
-        )
         if certificate.kind == CertificateKind.ACTIVITY:
             # The sheet has room for PRINTED_CHECKS rows: the latest checks, and blank rows
             # for the years to come.
