@@ -71,21 +71,9 @@ class FiveCardsView(PrintView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         member: Any = self.object
-        episodes = list(
-            MobilityEpisode.objects.filter(member=member)
-            .select_related("home_org", "inflow_org", "contact_person")
-            .order_by("-out_date", "-id")[:EPISODES_SHOWN]
-        )
-        contacts = list(
-            ContactRecord.objects.filter(member=member)
-            .select_related("recorded_by")
-            .order_by("-contacted_on", "-id")[:CONTACTS_SHOWN]
-        )
-        reports = list(
-            RegularReport.objects.filter(member=member)
-            .select_related("received_by")
-            .order_by("-reported_on", "-id")[:REPORTS_SHOWN]
-        )
+        episodes = list(MobilityEpisode.objects.of_member(member)[:EPISODES_SHOWN])
+        contacts = ContactRecord.objects.latest_for(member, CONTACTS_SHOWN)
+        reports = RegularReport.objects.latest_for(member, REPORTS_SHOWN)
         context.update(
             episodes=episodes,
             episodes_more=member.episodes_total - len(episodes),
