@@ -225,19 +225,10 @@ def _locked(certificate: Certificate) -> Certificate:
     )
 
 
-def _require_valid(certificate: Certificate) -> None:
-    if certificate.status != CertificateStatus.VALID:
-        raise ValidationError(
-            _("Certificate %(number)s is %(status)s: nothing more is recorded on it.")
-            % {"number": certificate.number, "status": certificate.get_status_display()}
-        )
-
-
-def _require_activity(certificate: Certificate) -> None:
-    if certificate.kind != CertificateKind.ACTIVITY:
-        raise ValidationError(
-            _("Only an activity certificate has an inflow part and yearly checks.")
-        )
+def _refuse(why: str | None) -> None:
+    """Raise the certificate's own reason why not (see `Certificate.*_refusal`)."""
+    if why:
+        raise ValidationError(why)
 
 
 def _fill_inflow(
@@ -248,12 +239,7 @@ def _fill_inflow(
     contact: str,
     contact_phone: str,
 ) -> Certificate:
-    if certificate.inflow_org_id is not None:
-        assert certificate.inflow_org is not None
-        raise ValidationError(
-            _("The inflow part is already filled in by %(org)s.")
-            % {"org": certificate.inflow_org.name}
-        )
+    _refuse(certificate.inflow_part_refusal())
     if arrived_on < certificate.issued_on:
         raise ValidationError(
             {
@@ -291,8 +277,7 @@ def do_fill_inflow_part(
     """The inflow side fills its branch, the date of arrival and its contact person."""
     certificate = _locked(certificate)
     require_record(actor, certificate.member)
-    _require_activity(certificate)
-    _require_valid(certificate)
+    _refuse(certificate.activity_refusal() or certificate.closed_refusal())
     episode = certificate.episode
     # The organization is one the actor works for, or the one the member checked in with.
     if not (
@@ -361,16 +346,8 @@ def do_fill_departure_part(
     the month their dues are paid up to."""
     certificate = _locked(certificate)
     require_record(actor, certificate.member)
-    _require_activity(certificate)
-    if certificate.status not in (CertificateStatus.VALID, CertificateStatus.RETURNED):
-        _require_valid(certificate)
-    if certificate.arrived_on is None:
-        raise ValidationError(_("Fill in the inflow part first: the member has not arrived."))
-    if certificate.left_inflow_on is not None:
-        raise ValidationError(
-            _("The departure part is already filled in (left on %(date)s).")
-            % {"date": certificate.left_inflow_on.isoformat()}
-        )
+    _refuse(certificate.departure_part_refusal())
+    assert certificate.arrived_on is not None
     if left_inflow_on < certificate.arrived_on:
         raise ValidationError(
             {
@@ -405,8 +382,7 @@ def do_check_certificate(
     """The yearly check (年审) by the home side, with the democratic evaluation: once a year."""
     certificate = _locked(certificate)
     require_change(actor, certificate.member.home_org)
-    _require_activity(certificate)
-    _require_valid(certificate)
+    _refuse(certificate.activity_refusal() or certificate.closed_refusal())
     if result not in CheckResult.values:
         raise ValidationError({"result": _("Choose a result.")})
     if checked_on < certificate.issued_on:
@@ -457,7 +433,7 @@ def _end(certificate: Certificate, status: str, ended_on: dt.date, reason: str) 
 
 
 def _check_end(certificate: Certificate, ended_on: dt.date, reason: str, field: str) -> str:
-    _require_valid(certificate)
+    _refuse(certificate.closed_refusal())
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason.")})

@@ -21,6 +21,7 @@ from core.pagination import keyset_page
 from core.scoping import Action
 from core.types import AuthedRequest
 from core.views import PrintView, ScopedActionFormView, ScopedMixin
+from members import access
 from members.certificates import actions as acts
 from members.certificates.forms import (
     CertificateCheckForm,
@@ -35,7 +36,6 @@ from members.models import (
     OPEN_STATUSES,
     Certificate,
     CertificateKind,
-    CertificateStatus,
     Member,
     MobilityEpisode,
 )
@@ -205,27 +205,11 @@ class CertificateDetailView(CertificateMixin, DetailView):
         certificate: Certificate = self.object
         context["checks"] = list(certificate.checks.select_related("checked_by").order_by("year"))
         context["replaced_by"] = Certificate.objects.filter(replaces=certificate).first()
-        member_id = certificate.member_id
-        context["can_change"] = (
-            Member.objects.visible_to(self.actor, Action.CHANGE).filter(pk=member_id).exists()
-        )
-        can_record = (
-            Member.objects.visible_to(self.actor, Action.RECORD).filter(pk=member_id).exists()
-        )
-        is_activity = certificate.kind == CertificateKind.ACTIVITY
-        context["can_fill_inflow"] = (
-            can_record
-            and is_activity
-            and certificate.status == CertificateStatus.VALID
-            and certificate.inflow_org_id is None
-        )
-        context["can_fill_departure"] = (
-            can_record
-            and is_activity
-            and certificate.status in (CertificateStatus.VALID, CertificateStatus.RETURNED)
-            and certificate.arrived_on is not None
-            and certificate.left_inflow_on is None
-        )
+        member = certificate.member
+        can_record = access.may_record(self.actor, member)
+        context["can_change"] = access.may_change(self.actor, member)
+        context["can_fill_inflow"] = can_record and certificate.inflow_part_open
+        context["can_fill_departure"] = can_record and certificate.departure_part_open
         return context
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.numbering import SerialCounter
@@ -178,6 +179,55 @@ class Certificate(StateMachine, MemberRecord):
 
     def __str__(self) -> str:
         return self.number
+
+    # Why a part cannot be written now (None: it can). The actions refuse with these words; the
+    # pages offer a part's button only where its `*_open` says so: one rule for both.
+
+    def closed_refusal(self, *open_statuses: str) -> str | None:
+        """Nothing more is recorded on a certificate outside `open_statuses` (default: valid)."""
+        if self.status in (open_statuses or (CertificateStatus.VALID,)):
+            return None
+        return gettext("Certificate %(number)s is %(status)s: nothing more is recorded on it.") % {
+            "number": self.number,
+            "status": self.get_status_display(),
+        }
+
+    def activity_refusal(self) -> str | None:
+        if self.kind == CertificateKind.ACTIVITY:
+            return None
+        return gettext("Only an activity certificate has an inflow part and yearly checks.")
+
+    def inflow_part_refusal(self) -> str | None:
+        """The inflow side fills its part once, on a valid activity certificate."""
+        if self.inflow_org_id is not None:
+            assert self.inflow_org is not None
+            return gettext("The inflow part is already filled in by %(org)s.") % {
+                "org": self.inflow_org.name
+            }
+        return self.activity_refusal() or self.closed_refusal()
+
+    def departure_part_refusal(self) -> str | None:
+        """The departure part comes after the arrival, once, also on a returned certificate."""
+        why = self.activity_refusal() or self.closed_refusal(
+            CertificateStatus.VALID, CertificateStatus.RETURNED
+        )
+        if why:
+            return why
+        if self.arrived_on is None:
+            return gettext("Fill in the inflow part first: the member has not arrived.")
+        if self.left_inflow_on is not None:
+            return gettext("The departure part is already filled in (left on %(date)s).") % {
+                "date": self.left_inflow_on.isoformat()
+            }
+        return None
+
+    @property
+    def inflow_part_open(self) -> bool:
+        return self.inflow_part_refusal() is None
+
+    @property
+    def departure_part_open(self) -> bool:
+        return self.departure_part_refusal() is None
 
 
 class CertificateCheck(models.Model):
