@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from django.db import transaction
 from django.db.models import Model
 
-from core.audit import acting_as, record_event
+from core.models import acting_as, record_event
 
 if TYPE_CHECKING:
     from core.models import User

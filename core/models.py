@@ -1,17 +1,31 @@
-"""Plumbing models with no domain of their own: the staff user and the audit entry."""
+"""Plumbing with no domain of its own, that every model and write of the project relies on:
+
+- the staff `User`;
+- the audit trail: `AuditEntry` (django-auditlog's entry with the organization path it is filed
+  under), who is acting (`acting_as`, set by every action) and the explicit events that change
+  nothing but must be recorded (`record_event`: full ID-card views, printouts, exports, grants);
+- state machines: a model's `TRANSITIONS` table and the one `transition` every action moves a
+  status with.
+
+Changes to registered models are logged automatically by django-auditlog (with the before/after
+values and the request's IP).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, ClassVar
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.indexes import OpClass
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-
-from core.audit import current_actor, current_org_path
 
 
 class User(AbstractUser):
@@ -38,6 +52,41 @@ class User(AbstractUser):
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"org_path": ""}
+
+
+# --- the audit trail ------------------------------------------------------------------------
+
+_current_actor: ContextVar[User | None] = ContextVar("audit_actor", default=None)
+_filed_under: ContextVar[str] = ContextVar("audit_org_path", default="")
+
+
+def current_actor() -> User | None:
+    return _current_actor.get()
+
+
+@contextmanager
+def acting_as(actor: User | None) -> Iterator[None]:
+    """Every audit entry written inside the block names `actor` (nesting is safe)."""
+    token = _current_actor.set(actor)
+    try:
+        yield
+    finally:
+        _current_actor.reset(token)
+
+
+def current_org_path() -> str:
+    return _filed_under.get()
+
+
+@contextmanager
+def filed_under(org_path: str) -> Iterator[None]:
+    """Entries for records that belong to no organization (staff users) written inside the
+    block are filed under `org_path`, so the officers above it see them on their audit page."""
+    token = _filed_under.set(org_path)
+    try:
+        yield
+    finally:
+        _filed_under.reset(token)
 
 
 class AuditEntryManager(LogEntryManager):
@@ -83,3 +132,60 @@ class AuditEntry(AbstractLogEntry):
             ),
             models.Index(fields=["event", "-timestamp"], name="audit_event_ts_idx"),
         ]
+
+
+def record_event(
+    *,
+    actor: User | None,
+    instance: Any,
+    event: str,
+    details: dict[str, Any] | None = None,
+    org_path: str | None = None,
+) -> AuditEntry:
+    extra: dict[str, Any] = {}
+    if org_path is not None:
+        extra["org_path"] = org_path
+    entry: AuditEntry = AuditEntry.objects.log_create(
+        instance,
+        force_log=True,
+        action=AuditEntry.Action.ACCESS,
+        event=event,
+        actor=actor,
+        changes=details or {},
+        **extra,
+    )
+    return entry
+
+
+# --- state machines -------------------------------------------------------------------------
+
+
+class StateMachine:
+    """A model whose `status` moves only as `TRANSITIONS` allows."""
+
+    TRANSITIONS: ClassVar[Mapping[str, frozenset[str]]]
+    status: Any
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, frozenset())
+
+
+def _label(obj: Any, status: str) -> str:
+    return str(dict(obj._meta.get_field("status").choices).get(status, status))
+
+
+def transition(obj: StateMachine, status: str) -> str:
+    """Move `obj` to `status` (not saved), or refuse saying plainly why; answers the status it
+    left. Runs inside the action that saves `obj`, after it locked the row."""
+    if not obj.can_become(status):
+        raise ValidationError(
+            gettext("This %(thing)s is %(now)s: it cannot become %(next)s.")
+            % {
+                "thing": getattr(obj, "_meta").verbose_name,  # noqa: B009 - a model's options
+                "now": _label(obj, obj.status),
+                "next": _label(obj, status),
+            }
+        )
+    previous: str = obj.status
+    obj.status = status
+    return previous

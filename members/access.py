@@ -1,24 +1,21 @@
 """Who may do what with a member: the one place actions, views and templates ask.
 
 Seeing a member is the queryset's business (`Member.objects.visible_to`); the rules here are the
-finer ones the pages and the actions share: recording life on a shared member, revealing the full
-ID-card number, checking members in, filling a certificate's parts. An action calls the
+finer ones the pages and the actions share: changing a member (the home side), recording life on
+a shared member, revealing the full ID-card number, ending an absence. (Where a user may check
+members in is `Organization.objects.check_in_points`; a certificate says itself which of its
+parts are open.) An action calls the
 `require_*` form (403 inside its transaction); a view or template asks the boolean form to decide
 what to offer."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 
 from core.models import User
 from core.scoping import Action
-from members.models import (
-    Member,
-)
-from organizations.models import BRANCH_KINDS, Organization
-from organizations.scope import user_scope
+from members.models import Member, MobilityEpisode
+from organizations.scope import require_change, user_scope
 
 
 def require_record(actor: User, member: Member) -> None:
@@ -32,23 +29,6 @@ def may_reveal_id_number(actor: User, member: Member) -> bool:
     return may_change(actor, member)
 
 
-def check_in_organizations(user: Any) -> Any:
-    """The organizations `user` may check members in at: active branches and stations in their
-    change scope."""
-    return (
-        Organization.objects.visible_to(user, Action.CHANGE)
-        .active()
-        .filter(kind__in=BRANCH_KINDS)
-        .order_by("path")
-    )
-
-
-def require_check_in_scope(user: User) -> None:
-    """Checking members in (and finding them) needs a branch or station in change scope."""
-    if not check_in_organizations(user).exists():
-        raise PermissionDenied
-
-
 def may_change(user: User, member: Member) -> bool:
     """The home side (changers over the member's branch): identity, handling, the absence,
     certificates. Never granted by a share."""
@@ -59,3 +39,9 @@ def may_record(user: User, member: Member) -> bool:
     """The home side's changers, or those of an organization the member is shared with:
     contacts, finding attempts, the certificate's inflow and departure parts."""
     return Member.objects.visible_to(user, Action.RECORD).filter(pk=member.pk).exists()
+
+
+def require_end_episode(user: User, episode: MobilityEpisode) -> None:
+    """Refuse (403) unless `user` works for the branch the member left from: the inflow side
+    records on an absence, but only the home side ends it (return, transfer)."""
+    require_change(user, episode.home_org)

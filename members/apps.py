@@ -25,6 +25,7 @@ class MembersConfig(AppConfig):
             RegularReport,
         )
         from members.panels import member_page
+        from members.sharing import EPISODE_SHARES, share_source
 
         # Audit entries keep only a masked ID-card number: the trail is read by more people.
         auditlog.register(
@@ -60,3 +61,4 @@ class MembersConfig(AppConfig):
         for panel in (*mobility_panels.PANELS, *certificate_panels.PANELS):
             member_page.register(panel)
         home_page.register(home.HOME_PANEL)
+        share_source(EPISODE_SHARES)

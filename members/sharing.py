@@ -15,13 +15,16 @@ compares the whole table against `desired_shares` and repairs drift.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from guardian.shortcuts import assign_perm, remove_perm
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
 
 from core.actions import action
-from core.audit import record_event
-from core.models import User
+from core.models import User, record_event
 from members.models import (
     RECORD_LIFE_PERMISSION,
     EpisodeStatus,
@@ -58,10 +61,27 @@ def do_change_shares(
     """Grant and revoke some share permissions of `organization` on the member (see
     members.sharing, which decides what is justified)."""
     granted, revoked = sorted(grant), sorted(revoke)
-    for codename in granted:
-        assign_perm(codename, organization.group, member)
-    for codename in revoked:
-        remove_perm(codename, organization.group, member)
+    # The grant rows directly (guardian's direct foreign-key table): one INSERT ... ON CONFLICT
+    # DO NOTHING, where guardian's assign_perm reads and inserts each in a savepoint of its own.
+    if granted:
+        permissions = Permission.objects.filter(
+            content_type=ContentType.objects.get_for_model(Member), codename__in=granted
+        )
+        MemberGroupObjectPermission.objects.bulk_create(
+            [
+                MemberGroupObjectPermission(
+                    permission=permission, group_id=organization.group_id, content_object=member
+                )
+                for permission in permissions
+            ],
+            ignore_conflicts=True,
+        )
+    if revoked:
+        MemberGroupObjectPermission.objects.filter(
+            group_id=organization.group_id,
+            content_object=member,
+            permission__codename__in=revoked,
+        ).delete()
     if granted:
         record_event(
             actor=actor,
@@ -93,39 +113,55 @@ VIEW = "view_member"
 Shares = dict[tuple[int, int], set[str]]
 
 
-ShareSource = Callable[[Iterable[int] | None], Shares]
+@dataclass(frozen=True)
+class ShareSource:
+    """A kind of record that shares a member with an organization while it lasts, said as data:
+    the records that justify a share now, the fields naming the member and the organization,
+    and the permissions the share gives. Apps register theirs (`share_source`): members its
+    absences, transfers its issued letters."""
+
+    name: str
+    model: type[models.Model]
+    justifies: Q
+    member_field: str
+    organization_field: str
+    permissions: frozenset[str]
+
+    def shares(self, member_ids: list[int] | None) -> Shares:
+        records = self.model._default_manager.filter(self.justifies)
+        if member_ids is not None:
+            records = records.filter(**{f"{self.member_field}__in": member_ids})
+        pairs = records.values_list(self.member_field, self.organization_field)
+        return {pair: set(self.permissions) for pair in pairs}
 
 
-_sources: list[ShareSource] = []
+_sources: dict[str, ShareSource] = {}
 
 
 def share_source(source: ShareSource) -> ShareSource:
-    """Register a function answering the shares some kind of record justifies."""
-    if source not in _sources:
-        _sources.append(source)
+    """Register a kind of record that justifies shares (again under the same name: replaced)."""
+    _sources[source.name] = source
     return source
 
 
-@share_source
-def episode_shares(member_ids: Iterable[int] | None) -> Shares:
-    """An absence checked in at an organization (or lost while there) shares the member with it."""
-    episodes = MobilityEpisode.objects.filter(
-        status__in=[EpisodeStatus.CHECKED_IN, EpisodeStatus.LOST], inflow_org__isnull=False
-    )
-    if member_ids is not None:
-        episodes = episodes.filter(member_id__in=list(member_ids))
-    return {
-        (member_id, org_id): {VIEW, RECORD_LIFE_PERMISSION}
-        for member_id, org_id in episodes.values_list("member_id", "inflow_org_id")
-    }
+#: An absence checked in at an organization (or lost while there) shares the member with it:
+#: the inflow side sees the member and records their life (registered in MembersConfig.ready).
+EPISODE_SHARES = ShareSource(
+    "episode",
+    MobilityEpisode,
+    Q(status__in=[EpisodeStatus.CHECKED_IN, EpisodeStatus.LOST], inflow_org__isnull=False),
+    "member_id",
+    "inflow_org_id",
+    frozenset({VIEW, RECORD_LIFE_PERMISSION}),
+)
 
 
 def desired_shares(member_ids: Iterable[int] | None = None) -> Shares:
     """The union of every source's shares: what the grant table should hold."""
     ids = None if member_ids is None else list(member_ids)
     wanted: Shares = {}
-    for source in _sources:
-        for key, codenames in source(ids).items():
+    for source in _sources.values():
+        for key, codenames in source.shares(ids).items():
             wanted.setdefault(key, set()).update(codenames)
     return wanted
 

@@ -11,10 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
-from core.audit import filed_under, record_event
-from core.models import User
-from core.notifications import Message, deliver
-from organizations.models import ROLE_RANK, Notice, Organization, Role
+from core.models import User, filed_under, record_event
+from organizations.models import ROLE_RANK, Organization, Role
 from organizations.scope import MANAGE, user_scope
 
 ORG_FIELDS = (
@@ -203,35 +201,3 @@ def do_complete_password_change(*, actor: User) -> None:
     if actor.must_change_password:
         actor.must_change_password = False
         actor.save(update_fields=["must_change_password"])
-
-
-@action
-def do_notify_organization(
-    *, actor: User | None, organization: Organization, title: str, body: str = "", url: str = ""
-) -> Notice:
-    """Tell an organization's staff: an in-app notice now, copies through the channels (SMS,
-    e-mail) once the transaction commits."""
-    notice = Notice(organization=organization, title=title, body=body, url=url)
-    notice.full_clean()
-    notice.save()
-    staff = User.objects.filter(
-        roles__organization=organization, roles__revoked_at__isnull=True, is_active=True
-    ).distinct()
-    deliver(
-        [
-            Message(
-                recipient=user.username,
-                subject=title,
-                body=body,
-                phone=user.phone,
-                email=user.email,
-            )
-            for user in staff
-        ]
-    )
-    return notice
-
-
-@action
-def do_mark_notice_read(*, actor: User, notice: Notice) -> None:
-    notice.read_by.add(actor)

@@ -129,6 +129,16 @@ class OrganizationQuerySet(MP_NodeQuerySet):
     def active(self) -> OrganizationQuerySet:
         return self.filter(is_active=True)
 
+    def check_in_points(self, user: Any) -> OrganizationQuerySet:
+        """Where `user` may check arriving members in: the active branches and stations in
+        their change scope, in tree order."""
+        return (
+            self.visible_to(user, Action.CHANGE)
+            .active()
+            .filter(kind__in=BRANCH_KINDS)
+            .order_by("path")
+        )
+
 
 class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):  # type: ignore[misc]
     def get_queryset(self) -> OrganizationQuerySet:
@@ -202,6 +212,16 @@ class Organization(MP_Node):
     @property
     def is_branch_level(self) -> bool:
         return self.kind in BRANCH_KINDS
+
+    @property
+    def taking_mode(self) -> str:
+        """The management mode under which this organization takes arriving members in (a
+        station without one set is affiliated by nature); "" when it has none."""
+        if self.management_mode:
+            return str(self.management_mode)
+        if self.kind == OrgKind.STATION:
+            return ManagementMode.AFFILIATED.value
+        return ""
 
     def allows_child(self, kind: str) -> bool:
         return kind in ALLOWED_CHILDREN.get(self.kind, frozenset())

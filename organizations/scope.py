@@ -111,6 +111,12 @@ def require_any(user: Any, action: str) -> None:
         raise PermissionDenied
 
 
+def require_check_in_point(user: Any) -> None:
+    """Refuse (403) a user with no branch or station to check arriving members in at."""
+    if not Organization.objects.check_in_points(user).exists():
+        raise PermissionDenied
+
+
 def require_change(user: Any, organization: Any) -> None:
     """Refuse (403) unless `user` may change what belongs to `organization`: the check every
     action makes inside its transaction before it writes."""

@@ -23,6 +23,7 @@ from core.types import AuthedRequest
 from organizations import actions
 from organizations.forms import GrantRoleForm, OrganizationForm, StaffUserForm
 from organizations.models import ALLOWED_CHILDREN, ROLE_RANK, Notice, Organization, Role
+from organizations.notices import do_mark_notice_read
 from organizations.scope import AUDIT, MANAGE, require_any, user_scope
 
 
@@ -378,7 +379,7 @@ def notice_list(request: AuthedRequest) -> HttpResponse:
 def notice_open(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """Mark a notice read and follow its link (only links inside this site)."""
     notice = get_object_or_404(Notice.objects.for_user(request.user), pk=pk)
-    actions.do_mark_notice_read(actor=request.user, notice=notice)
+    do_mark_notice_read(actor=request.user, notice=notice)
     if notice.url.startswith("/") and not notice.url.startswith("//"):
         return redirect(notice.url)
     return redirect("notices")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.notifications import Message
+from organizations.notices import Message
 
 SENT: list[Message] = []
 

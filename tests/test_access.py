@@ -17,8 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from members.mobility.actions import do_check_in_member, do_register_outflow
 from members.models import MobilityEpisode
-from organizations.actions import do_notify_organization
 from organizations.models import Role
+from organizations.notices import do_notify_organization
 from tests.conftest import PERSONAS
 from tests.permissions import LOGIN, assert_access
 

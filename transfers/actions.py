@@ -24,14 +24,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
-from core.models import User
+from core.models import User, transition
 from core.numbering import next_serial
-from core.states import transition
 from members.mobility.actions import end_episode
 from members.models import CURRENT_STATUSES, EpisodeStatus, Member, MobilityEpisode
 from members.sharing import sync_shares
-from organizations.actions import do_notify_organization
 from organizations.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization
+from organizations.notices import do_notify_organization
 from organizations.scope import require_change
 from transfers.models import (
     DONE_STATUSES,

@@ -22,11 +22,11 @@ class TransfersConfig(AppConfig):
         from members.sharing import share_source
         from transfers import panels
         from transfers.models import Transfer, TransferEvent
-        from transfers.sharing import transfer_shares
+        from transfers.sharing import TRANSFER_SHARES
 
         auditlog.register(Transfer, exclude_fields=["created_at", "updated_at"])
         auditlog.register(TransferEvent)
-        share_source(transfer_shares)
+        share_source(TRANSFER_SHARES)
         member_page.register(panels.MEMBER_PANEL)
         register_list_flag(panels.LIST_FLAG)
         home_page.register(panels.HOME_PANEL)

@@ -21,9 +21,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StateMachine
 from core.numbering import SerialCounter
 from core.scoping import Action
-from core.states import StateMachine
 from members.models import Member, MobilityEpisode
 from organizations.models import Organization
 from organizations.scope import user_scope

@@ -1,15 +1,18 @@
-"""While a letter is issued and not yet received, the receiving organization sees the member."""
+"""While a letter is issued and not yet received, the receiving organization sees the member, so
+that it can prepare (registered in `TransfersConfig.ready`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from django.db.models import Q
 
-from members.sharing import VIEW, Shares
+from members.sharing import VIEW, ShareSource
 from transfers.models import Transfer, TransferStatus
 
-
-def transfer_shares(member_ids: Iterable[int] | None) -> Shares:
-    transfers = Transfer.objects.filter(status=TransferStatus.ISSUED, to_org__isnull=False)
-    if member_ids is not None:
-        transfers = transfers.filter(member_id__in=list(member_ids))
-    return {key: {VIEW} for key in transfers.values_list("member_id", "to_org_id")}
+TRANSFER_SHARES = ShareSource(
+    "transfer",
+    Transfer,
+    Q(status=TransferStatus.ISSUED, to_org__isnull=False),
+    "member_id",
+    "to_org_id",
+    frozenset({VIEW}),
+)

@@ -166,8 +166,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
-# How notices leave the system (core/notifications.py); a deployment adds its SMS gateway here.
-NOTIFICATION_CHANNELS = ["core.notifications.ConsoleChannel", "core.notifications.EmailChannel"]
+# How notices leave the system (organizations/notices.py); a deployment adds its SMS gateway here.
+NOTIFICATION_CHANNELS = [
+    "organizations.notices.ConsoleChannel",
+    "organizations.notices.EmailChannel",
+]
 
 # Member register rules that local practice may change.
 MEMBERS_PAGE_SIZE = 50

@@ -24,10 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
-from core.models import User
+from core.models import User, transition
 from core.numbering import next_serial
 from core.scoping import Action
-from core.states import transition
 from members.access import require_record
 from members.models import (
     OPEN_STATUSES,

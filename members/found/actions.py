@@ -14,14 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
-from core.models import User
-from core.states import transition
+from core.models import User, transition
 from core.validators import normalize_id_number
 from members.certificates.actions import (
     fill_inflow_part_on_check_in,
 )
-from members.mobility.actions import already_checked_in_error, do_check_in_member, mark_away
-from members.mobility.routing import check_inflow_org, find_member_for_check_in, routing_fields
+from members.mobility.actions import (
+    already_checked_in_error,
+    check_inflow_org,
+    do_check_in_member,
+    mark_away,
+    routing_fields,
+)
 from members.models import (
     CURRENT_STATUSES,
     ArrivalStatus,
@@ -33,8 +37,8 @@ from members.models import (
     OccupationCategory,
 )
 from members.sharing import sync_shares
-from organizations.actions import do_notify_organization
 from organizations.models import Organization
+from organizations.notices import do_notify_organization
 from organizations.scope import require_change
 
 
@@ -96,7 +100,7 @@ def do_register_found_member(
         raise ValidationError(
             {"left_on": _("The member cannot have left home after arriving here.")}
         )
-    found = find_member_for_check_in(id_number=id_number, name=name)
+    found = Member.objects.arriving(id_number=id_number, name=name)
     if found is None:
         raise ValidationError(
             _(
@@ -260,7 +264,7 @@ def do_match_found_arrival(
     record by ID-card number and name. If the home branch has registered the outflow meanwhile
     the member is checked in; otherwise the found person becomes a found episode."""
     arrival = _lock_open_arrival(actor, arrival)
-    member = find_member_for_check_in(id_number=arrival.id_number, name=arrival.name)
+    member = Member.objects.arriving(id_number=arrival.id_number, name=arrival.name)
     if member is None:
         raise ValidationError(
             _(

@@ -17,7 +17,6 @@ from core.validators import (
     validate_id_number,
     validate_mobile_phone,
 )
-from members.access import check_in_organizations
 from members.mobility.forms import RoutingForm
 from members.models import (
     FoundArrival,
@@ -108,7 +107,7 @@ class FoundArrivalForm(forms.ModelForm):
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        orgs = check_in_organizations(actor)
+        orgs = Organization.objects.check_in_points(actor)
         self.fields["inflow_org"].queryset = orgs  # type: ignore[attr-defined]
         self.fields["arrived_on"].initial = timezone.localdate
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 18})

@@ -23,7 +23,6 @@ from core.scoping import Action
 from core.types import AuthedRequest
 from core.validators import mask_id_number
 from core.views import ScopedActionFormView
-from members.access import require_check_in_scope
 from members.found.actions import (
     do_close_found_arrival,
     do_match_found_arrival,
@@ -37,7 +36,7 @@ from members.found.forms import (
     MatchArrivalForm,
 )
 from members.models import ArrivalStatus, FoundArrival
-from organizations.scope import user_scope
+from organizations.scope import require_check_in_point, user_scope
 
 FOUND_PAGE_SIZE = 50
 
@@ -49,7 +48,7 @@ def register_found(request: AuthedRequest) -> HttpResponse:
     POST with step=prefill (from the check-in page) or step=suggest shows the form filled in;
     only the form's own "Register as found" button acts.
     """
-    require_check_in_scope(request.user)
+    require_check_in_point(request.user)
     step = request.POST.get("step", "")
     if request.method == "POST" and step in ("prefill", "suggest"):
         drop = ("inflow_org",) if step == "suggest" else ()
@@ -112,7 +111,7 @@ def arrival_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def arrival_create(request: AuthedRequest) -> HttpResponse:
     """Record a found person whose ID-card number is not in the system."""
-    require_check_in_scope(request.user)
+    require_check_in_point(request.user)
     if request.method == "POST" and request.POST.get("step") == "prefill":
         initial = prefill(request.POST, FoundArrivalForm.base_fields)
         form = FoundArrivalForm(initial=initial, actor=request.user)

@@ -15,14 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
-from core.models import User
-from core.states import transition
-from members.access import require_record
+from core.models import User, transition
+from members.access import require_end_episode, require_record
 from members.certificates.actions import (
     fill_inflow_part_on_check_in,
     return_certificates_for_episode,
 )
-from members.mobility.routing import check_inflow_org, find_member_for_check_in, routing_fields
 from members.models import (
     CURRENT_STATUSES,
     OPEN_STATUSES,
@@ -35,8 +33,8 @@ from members.models import (
 )
 from members.models.mobility import OUTFLOW_FIELDS
 from members.sharing import sync_shares
-from organizations.actions import do_notify_organization
-from organizations.models import Organization
+from organizations.models import BRANCH_KINDS, Organization
+from organizations.notices import do_notify_organization
 from organizations.scope import require_change
 
 
@@ -109,6 +107,32 @@ def mark_away(member: Member, episode: MobilityEpisode) -> None:
     member.save(update_fields=["is_mobile", "mobile_destination", "updated_at"])
 
 
+#: An episode's foreign keys: validated where they are chosen, not again at each step.
+EPISODE_RELATIONS = (
+    "member",
+    "home_org",
+    "intended_org",
+    "inflow_org",
+    "suggested_org",
+    "checked_in_by",
+    "contact_person",
+    "registered_by",
+)
+
+
+def check_arrival_date(arrived_on: dt.date, out_date: dt.date, *, field: str) -> None:
+    """A member arrives on or after leaving, and not in the future (a field error)."""
+    if arrived_on < out_date:
+        raise ValidationError(
+            {
+                field: _("The member left on %(date)s: the arrival comes after that.")
+                % {"date": out_date.isoformat()}
+            }
+        )
+    if arrived_on > timezone.localdate():
+        raise ValidationError({field: _("The arrival cannot be in the future.")})
+
+
 def already_checked_in_error(member: Member, episode: MobilityEpisode) -> ValidationError:
     assert episode.inflow_org is not None
     assert episode.checked_in_on is not None
@@ -120,6 +144,42 @@ def already_checked_in_error(member: Member, episode: MobilityEpisode) -> Valida
             "date": episode.checked_in_on.isoformat(),
         }
     )
+
+
+def check_inflow_org(actor: User, inflow_org: Organization) -> None:
+    require_change(actor, inflow_org)
+    if inflow_org.kind not in BRANCH_KINDS or not inflow_org.is_active:
+        raise ValidationError(
+            _("Members check in with an active branch or check-in station, not a committee.")
+        )
+
+
+def routing_fields(
+    actor: User, inflow_org: Organization, suggested_org: Organization | None, reason: str
+) -> dict[str, Any]:
+    """The episode's routing fields; taking the member in elsewhere than suggested needs a
+    reason. The stored mode is the one the member is actually managed under (the taking
+    organization's); the suggestion is kept beside it."""
+    reason = reason.strip()
+    if suggested_org is not None:
+        require_change(actor, suggested_org)
+    overridden = suggested_org is not None and suggested_org.pk != inflow_org.pk
+    if overridden and not reason:
+        assert suggested_org is not None
+        raise ValidationError(
+            {
+                "routing_override_reason": _(
+                    "The management mode suggests %(org)s: give the reason for choosing "
+                    "another organization."
+                )
+                % {"org": suggested_org.name}
+            }
+        )
+    return {
+        "routing_mode": inflow_org.taking_mode,
+        "suggested_org": suggested_org,
+        "routing_override_reason": reason if overridden else "",
+    }
 
 
 @action
@@ -145,7 +205,7 @@ def do_check_in_member(
     """
     check_inflow_org(actor, inflow_org)
     routing = routing_fields(actor, inflow_org, suggested_org, routing_override_reason)
-    found = find_member_for_check_in(id_number=id_number, name=name)
+    found = Member.objects.arriving(id_number=id_number, name=name)
     if found is None:
         raise ValidationError(
             _(
@@ -177,6 +237,7 @@ def do_check_in_member(
         )
     if episode.status == EpisodeStatus.CHECKED_IN:
         raise already_checked_in_error(member, episode)
+    check_arrival_date(checked_in_on, episode.out_date, field="checked_in_on")
     was_lost = episode.status == EpisodeStatus.LOST
     transition(episode, EpisodeStatus.CHECKED_IN)
     if was_lost:
@@ -196,7 +257,9 @@ def do_check_in_member(
             setattr(episode, field, value)
     if employer_has_party_org and not episode.employer_has_party_org:
         episode.employer_has_party_org = True
-    episode.full_clean()
+    # The relations were just read and locked, and the dates checked above; the database holds
+    # the constraints (checking each again would cost a query and a savepoint apiece).
+    episode.full_clean(exclude=EPISODE_RELATIONS, validate_constraints=False)
     episode.save()
     if was_lost:
         _clear_lost(member)
@@ -223,7 +286,7 @@ def do_end_episode(
         .select_related("home_org", "inflow_org", "member")
         .get(pk=episode.pk)
     )
-    require_change(actor, episode.home_org)
+    require_end_episode(actor, episode)
     return end_episode(actor=actor, episode=episode, status=status, ended_on=ended_on, note=note)
 
 

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, ScopedModelChoiceField
 from core.models import User
-from members.access import check_in_organizations
 from members.mobility.routing import Route, routing_candidates, suggest_route
 from members.models import (
     ContactRecord,
@@ -133,7 +132,7 @@ class RoutingForm(forms.Form):
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.fields["inflow_org"].queryset = check_in_organizations(actor)  # type: ignore[attr-defined]
+        self.fields["inflow_org"].queryset = Organization.objects.check_in_points(actor)  # type: ignore[attr-defined]
         self.route: Route | None = None
         if not self.is_bound:
             # The page opens (or comes back from "suggest") with the suggestion chosen.

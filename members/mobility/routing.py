@@ -17,19 +17,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from core.models import User
-from core.validators import normalize_id_number
 from members.models import (
     CURRENT_STATUSES,
     Member,
     MobilityEpisode,
 )
-from organizations.models import BRANCH_KINDS, ManagementMode, Organization, OrgKind, Sector
-from organizations.scope import require_change
+from organizations.models import ManagementMode, Organization, OrgKind, Sector
 
 #: Name endings dropped to get the place a community organization is named after
 #: ("幸福社区党支部" → "幸福社区"); longest first.
@@ -49,16 +45,6 @@ class Route(NamedTuple):
     @property
     def mode_label(self) -> str:
         return str(ManagementMode(self.mode).label) if self.mode else ""
-
-
-def mode_of(org: Organization) -> str:
-    """The management mode under which `org` takes members in (a station without one set is
-    affiliated by nature)."""
-    if org.management_mode:
-        return str(org.management_mode)
-    if org.kind == OrgKind.STATION:
-        return ManagementMode.AFFILIATED.value
-    return ""
 
 
 def routing_candidates(organizations: Any) -> list[Organization]:
@@ -157,7 +143,7 @@ def suggest_route(
                     % {"org": org.name},
                 )
 
-    stations = [org for org in orgs if mode_of(org) == ManagementMode.AFFILIATED]
+    stations = [org for org in orgs if org.taking_mode == ManagementMode.AFFILIATED]
     if stations:
         # Several stations: the one where the member lives, else the first in the tree.
         station = next((org for org in stations if lives_in(org, residence)), stations[0])
@@ -183,63 +169,11 @@ def suggest_route(
     )
 
 
-def find_member_for_check_in(*, id_number: str, name: str) -> Member | None:
-    """The member with exactly this ID-card number and name, or None.
-
-    The inflow side finds arriving members only this way, never by browsing other counties'
-    registers; a wrong name answers like an unknown number, so the lookup reveals nothing.
-    """
-    member = (
-        Member.objects.filter(id_number=normalize_id_number(id_number), archived_at__isnull=True)
-        .select_related("home_org")
-        .first()
-    )
-    if member is None or member.name != name.strip():
-        return None
-    return member
-
-
-def check_inflow_org(actor: User, inflow_org: Organization) -> None:
-    require_change(actor, inflow_org)
-    if inflow_org.kind not in BRANCH_KINDS or not inflow_org.is_active:
-        raise ValidationError(
-            _("Members check in with an active branch or check-in station, not a committee.")
-        )
-
-
-def routing_fields(
-    actor: User, inflow_org: Organization, suggested_org: Organization | None, reason: str
-) -> dict[str, Any]:
-    """The episode's routing fields; taking the member in elsewhere than suggested needs a
-    reason. The stored mode is the one the member is actually managed under (the taking
-    organization's); the suggestion is kept beside it."""
-    reason = reason.strip()
-    if suggested_org is not None:
-        require_change(actor, suggested_org)
-    overridden = suggested_org is not None and suggested_org.pk != inflow_org.pk
-    if overridden and not reason:
-        assert suggested_org is not None
-        raise ValidationError(
-            {
-                "routing_override_reason": _(
-                    "The management mode suggests %(org)s: give the reason for choosing "
-                    "another organization."
-                )
-                % {"org": suggested_org.name}
-            }
-        )
-    return {
-        "routing_mode": mode_of(inflow_org),
-        "suggested_org": suggested_org,
-        "routing_override_reason": reason if overridden else "",
-    }
-
-
 def found_step(id_number: str, name: str, inflow_org: Organization | None = None) -> str:
     """After a refused check-in, which deliberate next step the page offers: "found" (the
     member is in the system, away from home, with no current absence), "arrival" (no such
     member), or ""."""
-    member = find_member_for_check_in(id_number=id_number, name=name)
+    member = Member.objects.arriving(id_number=id_number, name=name)
     if member is None:
         return "arrival"
     if inflow_org is not None and member.home_org_id == inflow_org.pk:

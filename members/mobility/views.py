@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from core.forms import add_action_errors, prefill
 from core.scoping import Action
 from core.types import AuthedRequest
 from core.views import ScopedActionFormView
-from members.access import require_check_in_scope
+from members import access
 from members.mobility.actions import (
     do_check_in_member,
     do_end_episode,
@@ -40,7 +40,7 @@ from members.mobility.forms import (
 )
 from members.mobility.routing import found_step
 from members.models import Member, MobilityEpisode
-from organizations.scope import user_scope
+from organizations.scope import require_check_in_point
 
 
 class OutflowRegisterView(ScopedActionFormView):
@@ -169,9 +169,8 @@ class EpisodeEndView(ScopedActionFormView):
     def check_object_action(self, obj: Any) -> None:
         super().check_object_action(obj)
         # Changing an episode includes the inflow side (it records life on it); ending the
-        # absence is the home side's alone, as `do_end_episode` enforces.
-        if not user_scope(self.actor).covers(obj.home_org.path, Action.CHANGE):
-            raise PermissionDenied
+        # absence is the home side's alone.
+        access.require_end_episode(self.actor, obj)
 
     def get_form(self, data: Any = None) -> EndEpisodeForm:
         return EndEpisodeForm(data)
@@ -199,7 +198,7 @@ def check_in(request: AuthedRequest) -> HttpResponse:
     want of an outflow record, the page offers the deliberate next step: register the member as
     found, or record a found person outside the system.
     """
-    require_check_in_scope(request.user)
+    require_check_in_point(request.user)
     offer = ""
     if request.method == "POST" and request.POST.get("step") == "suggest":
         initial = prefill(request.POST, CheckInForm.base_fields, drop=("inflow_org",))

@@ -18,8 +18,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StateMachine
 from core.numbering import SerialCounter
-from core.states import StateMachine
 from members.models.choices import CertificateKind, CertificateStatus, CheckResult
 from members.models.member import Member
 from members.models.mobility import MobilityEpisode

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StateMachine
 from core.scoping import Action
-from core.states import StateMachine
 from core.validators import validate_id_number, validate_mobile_phone
 from members.models.choices import ArrivalStatus
 from members.models.member import Member

@@ -128,6 +128,22 @@ class MemberQuerySet(models.QuerySet["Member"]):
         """Not archived."""
         return self.filter(archived_at__isnull=True)
 
+    def arriving(self, *, id_number: str, name: str) -> Member | None:
+        """The member on the register with exactly this ID-card number and name, or None.
+
+        The inflow side finds arriving members only this way, never by browsing other
+        counties' registers; a wrong name answers like an unknown number, so the lookup
+        reveals nothing.
+        """
+        member = (
+            self.filter(id_number=normalize_id_number(id_number), archived_at__isnull=True)
+            .select_related("home_org")
+            .first()
+        )
+        if member is None or member.name != name.strip():
+            return None
+        return member
+
     def for_list(self) -> MemberQuerySet:
         return self.select_related("home_org")
 

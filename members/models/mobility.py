@@ -14,8 +14,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StateMachine
 from core.scoping import Action
-from core.states import StateMachine
 from core.validators import validate_mobile_phone
 from members.models.choices import (
     CURRENT_STATUSES,

@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
-from core.audit import record_event
-from core.models import User
+from core.models import User, record_event
 from members.access import may_reveal_id_number
 from members.models import Member
 from members.models.member import MEMBER_FIELDS

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.actions import action
-from core.audit import acting_as, current_actor, record_event
-from core.models import AuditEntry
+from core.models import AuditEntry, acting_as, current_actor, record_event
 from members.models import Member
 from members.register.actions import do_reveal_id_number
 from tests.factories import MemberFactory

@@ -1,4 +1,4 @@
-"""Every state machine moves only through `core.states.transition`, as its table allows."""
+"""Every state machine moves only through `core.models.transition`, as its table allows."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from core.states import StateMachine, transition
+from core.models import StateMachine, transition
 from members.models import Certificate, FoundArrival, MobilityEpisode
 from transfers.models import Transfer
 

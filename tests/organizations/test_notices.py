@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from members.mobility.actions import do_check_in_member, do_register_outflow
-from organizations.actions import do_notify_organization
 from organizations.models import Notice
+from organizations.notices import do_notify_organization
 from tests import channels
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_only_links_inside_the_site_are_followed(tree, secretary, login):
 def test_held_notices_stay_in_the_app(
     tree, members, secretary, station, recording, django_capture_on_commit_callbacks
 ):
-    from core.notifications import held
+    from organizations.notices import held
 
     with django_capture_on_commit_callbacks(execute=True), held():
         do_register_outflow(actor=secretary, member=members["a1"], intended_org=tree.bs, **OUTFLOW)

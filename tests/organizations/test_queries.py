@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from core.audit import record_event
+from core.models import record_event
 from organizations.models import OrgKind
 from tests.factories import MemberFactory, OrganizationFactory, RoleFactory
 

@@ -23,9 +23,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from faker import Faker
 
-from core.audit import acting_as, filed_under, record_event
-from core.models import User
-from core.notifications import held
+from core.models import User, acting_as, filed_under, record_event
 from core.validators import id_check_char, validate_mobile_phone
 from members.certificates.actions import (
     do_check_certificate,
@@ -69,6 +67,7 @@ from organizations.actions import (
     do_grant_role,
 )
 from organizations.models import ManagementMode, Organization, OrgKind, RoleKind, Sector
+from organizations.notices import held
 from transfers.demo import build_demo_transfers
 
 SEED = 2026

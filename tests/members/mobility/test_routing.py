@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from members.access import check_in_organizations
-from members.mobility.routing import lives_in, mode_of, routing_candidates, suggest_route, works_for
+from members.mobility.routing import lives_in, routing_candidates, suggest_route, works_for
 from organizations.models import ManagementMode, Organization, OrgKind, Sector
 from tests.factories import OrganizationFactory
 
@@ -113,9 +112,9 @@ def test_matching_words():
     assert not lives_in(COMMUNITY, "幸")  # too short to mean anything
     assert works_for(FACTORY_BRANCH, "乙县电子厂")
     assert not works_for(FACTORY_BRANCH, "甲县电子厂")
-    assert mode_of(STATION) == ManagementMode.AFFILIATED
-    assert mode_of(PLAIN) == ""
-    assert mode_of(COMMUNITY) == ManagementMode.INTEGRATED
+    assert STATION.taking_mode == ManagementMode.AFFILIATED
+    assert PLAIN.taking_mode == ""
+    assert COMMUNITY.taking_mode == ManagementMode.INTEGRATED
 
 
 @pytest.mark.django_db
@@ -130,11 +129,11 @@ def test_candidates_are_the_active_branches_in_change_scope(tree, town, station,
     closed = OrganizationFactory.create(
         parent=tree.town_a, name="旧站", kind=OrgKind.STATION, is_active=False
     )
-    orgs = list(check_in_organizations(town))
+    orgs = list(Organization.objects.check_in_points(town))
     assert orgs == [tree.a1, tree.a2, community]
     assert closed not in orgs
     # Plain branches without a management mode are never suggested.
-    assert routing_candidates(check_in_organizations(town)) == [community]
-    assert routing_candidates(check_in_organizations(station)) == [tree.bs]
+    assert routing_candidates(Organization.objects.check_in_points(town)) == [community]
+    assert routing_candidates(Organization.objects.check_in_points(station)) == [tree.bs]
     # Read-only inspectors check nobody in.
-    assert not check_in_organizations(inspector).exists()
+    assert not Organization.objects.check_in_points(inspector).exists()

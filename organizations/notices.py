@@ -1,9 +1,12 @@
-"""Notification channels: how a notice leaves the system (SMS, e-mail, a log).
+"""Notices to an organization's staff: the in-app notice (`organizations.Notice`, shown on the
+home page and at /notices/), the actions that send and read it, and the channels its copies
+leave the system through (SMS, e-mail, a log).
 
 A channel is a class with `send(message)`; `NOTIFICATION_CHANNELS` in settings lists the dotted
 paths of those in use. The console channel (a log line) is the default; the e-mail channel uses
 Django's mail settings; an SMS gateway is a channel a deployment adds (the tests replace the edge
-of the world with a recording channel). Sending happens after the transaction commits.
+of the world with a recording channel). Sending happens after the transaction commits, and a
+failing channel never undoes the action that sent the notice.
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.module_loading import import_string
+
+from core.actions import action
+from core.models import User
+from organizations.models import Notice, Organization
 
 logger = logging.getLogger("notifications")
 
@@ -95,3 +102,35 @@ def deliver(messages: list[Message]) -> None:
                     logger.exception("channel %s failed for %s", channel, message.recipient)
 
     transaction.on_commit(send_all)
+
+
+@action
+def do_notify_organization(
+    *, actor: User | None, organization: Organization, title: str, body: str = "", url: str = ""
+) -> Notice:
+    """Tell an organization's staff: an in-app notice now, copies through the channels (SMS,
+    e-mail) once the transaction commits."""
+    notice = Notice(organization=organization, title=title, body=body, url=url)
+    notice.full_clean()
+    notice.save()
+    staff = User.objects.filter(
+        roles__organization=organization, roles__revoked_at__isnull=True, is_active=True
+    ).distinct()
+    deliver(
+        [
+            Message(
+                recipient=user.username,
+                subject=title,
+                body=body,
+                phone=user.phone,
+                email=user.email,
+            )
+            for user in staff
+        ]
+    )
+    return notice
+
+
+@action
+def do_mark_notice_read(*, actor: User, notice: Notice) -> None:
+    notice.read_by.add(actor)
