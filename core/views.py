@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView
+from django_stubs_ext import StrOrPromise
 
 from core.actions import do_record_printout
 from core.forms import add_action_errors
@@ -113,6 +115,12 @@ class ScopedActionFormView(ScopedMixin, DetailView):
     def get_success_url(self) -> str:
         raise NotImplementedError
 
+    #: Said once the action is done (see `get_success_message`).
+    success_message: StrOrPromise = ""
+
+    def get_success_message(self) -> str:
+        return str(self.success_message)
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = self.get_object()
         return self.render_form(self.get_form())
@@ -126,6 +134,8 @@ class ScopedActionFormView(ScopedMixin, DetailView):
             except ValidationError as exc:
                 add_action_errors(form, exc)
             else:
+                if message := self.get_success_message():
+                    messages.success(request, message)
                 return redirect(self.get_success_url())
         return self.render_form(form)
 

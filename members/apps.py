@@ -24,7 +24,7 @@ class MembersConfig(AppConfig):
             MobilityEpisode,
             RegularReport,
         )
-        from members.panels import member_page
+        from members.pages import member_page
         from members.sharing import EPISODE_SHARES, share_source
 
         # Audit entries keep only a masked ID-card number: the trail is read by more people.

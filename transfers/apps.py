@@ -18,7 +18,7 @@ class TransfersConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from core.panels import home_page
-        from members.panels import member_page, register_list_flag
+        from members.pages import member_page, register_list_flag
         from members.sharing import share_source
         from transfers import panels
         from transfers.models import Transfer, TransferEvent

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import User
 from core.panels import Panel, PanelContext
 from core.scoping import Action
-from members.panels import ListFlag, MemberPage
+from members.pages import ListFlag, MemberPage
 from organizations.scope import user_scope
 from transfers.models import Transfer
 from transfers.queues import change_org_ids, queue_counts

@@ -27,6 +27,7 @@ from core.scoping import Action
 from core.types import AuthedRequest
 from core.views import PrintView, ScopedActionFormView, ScopedMixin
 from members.models import Member
+from members.pages import MemberActionView
 from organizations.models import Organization
 from organizations.scope import require_any
 from transfers import actions
@@ -150,9 +151,8 @@ class StepView(ScopedActionFormView):
 
     def perform(self, form: Any) -> None:
         self.result = self.take(form)
-        messages.success(self.request, self.success_message())
 
-    def success_message(self) -> str:
+    def get_success_message(self) -> str:
         return _("Done.")
 
     def get_success_url(self) -> str:
@@ -169,7 +169,7 @@ class SubmitView(StepView):
     def take(self, form: Any) -> Transfer:
         return actions.do_submit_transfer(actor=self.actor, transfer=self.object)
 
-    def success_message(self) -> str:
+    def get_success_message(self) -> str:
         return _("Submitted to %(org)s for approval.") % {"org": self.object.issuing_committee.name}
 
 
@@ -186,7 +186,7 @@ class ApproveView(StepView):
             note=data["note"],
         )
 
-    def success_message(self) -> str:
+    def get_success_message(self) -> str:
         return _("Approved.")
 
 
@@ -199,7 +199,7 @@ class RejectView(StepView):
             actor=self.actor, transfer=self.object, reason=form.cleaned_data["reason"]
         )
 
-    def success_message(self) -> str:
+    def get_success_message(self) -> str:
         return _("Sent back to the sender.")
 
 
@@ -212,7 +212,7 @@ class IssueView(StepView):
             actor=self.actor, transfer=self.object, issued_on=form.cleaned_data["issued_on"]
         )
 
-    def success_message(self) -> str:
+    def get_success_message(self) -> str:
         return _("The letter was issued.")
 
 
@@ -225,7 +225,7 @@ class WithdrawView(StepView):
             actor=self.actor, transfer=self.object, reason=form.cleaned_data["reason"]
         )
 
-    def success_message(self) -> str:
+    def get_success_message(self) -> str:
         return _("The transfer was withdrawn.")
 
 
@@ -238,7 +238,7 @@ class ReceiveView(StepView):
             actor=self.actor, transfer=self.object, received_on=form.cleaned_data["received_on"]
         )
 
-    def success_message(self) -> str:
+    def get_success_message(self) -> str:
         return _("%(name)s now belongs to %(org)s.") % {
             "name": self.object.member.name,
             "org": self.object.destination,
@@ -259,7 +259,7 @@ class ReturnReceiptView(StepView):
             phone=data["phone"],
         )
 
-    def success_message(self) -> str:
+    def get_success_message(self) -> str:
         return _("The receipt was returned.")
 
 
@@ -277,7 +277,7 @@ class RecordReceiptView(StepView):
             phone=data["phone"],
         )
 
-    def success_message(self) -> str:
+    def get_success_message(self) -> str:
         return _("The receipt was recorded; the member left the register.")
 
 
@@ -301,20 +301,16 @@ class ReissueView(StepView):
             addressee=data["addressee"],
         )
 
-    def success_message(self) -> str:
+    def get_success_message(self) -> str:
         return _("A new letter was issued; the old one is void.")
 
 
-class StartTransferView(ScopedActionFormView):
+class StartTransferView(MemberActionView):
     """Start the transfer of one member, from the member's page."""
 
-    model = Member
     scope_action = Action.CHANGE
     template_name = "transfers/start_form.html"
-    context_object_name = "member"
-
-    def get_queryset(self) -> Any:
-        return super().get_queryset().select_related("home_org")
+    success_message = gettext_lazy("Transfer started as a draft.")
 
     def get_form(self, data: Any = None) -> StartTransferForm:
         return StartTransferForm(data, initial={"member_phone": self.object.phone})
@@ -323,7 +319,6 @@ class StartTransferView(ScopedActionFormView):
         self.transfer = actions.do_start_transfer(
             actor=self.actor, member=self.object, **form.action_fields()
         )
-        messages.success(self.request, _("Transfer started as a draft."))
 
     def get_success_url(self) -> str:
         return reverse("transfers:detail", args=[self.transfer.pk])

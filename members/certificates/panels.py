@@ -7,7 +7,7 @@ from django.db.models import OuterRef, Subquery
 
 from core.panels import Panel, PanelContext
 from members.models import Certificate, CertificateCheck
-from members.panels import MemberPage
+from members.pages import MemberPage
 
 
 def certificates(page: MemberPage) -> PanelContext:

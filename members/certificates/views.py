@@ -36,9 +36,9 @@ from members.models import (
     OPEN_STATUSES,
     Certificate,
     CertificateKind,
-    Member,
     MobilityEpisode,
 )
+from members.pages import MemberActionView
 
 #: The register's order: newest year first, then each county's sequence of each kind.
 REGISTER_KEYS = ("-year", "kind", "county_id", "serial", "id")
@@ -62,16 +62,11 @@ def certificate_queryset(queryset: QuerySet[Certificate]) -> QuerySet[Certificat
     )
 
 
-class MemberCertificateIssueView(ScopedActionFormView):
+class MemberCertificateIssueView(MemberActionView):
     """Issue an activity certificate or a certificate letter: the home side."""
 
-    model = Member
     scope_action = Action.CHANGE
     template_name = "members/certificates/issue.html"
-    context_object_name = "member"
-
-    def get_queryset(self) -> Any:
-        return super().get_queryset().select_related("home_org")
 
     def open_episode(self) -> MobilityEpisode | None:
         return (
@@ -97,11 +92,12 @@ class MemberCertificateIssueView(ScopedActionFormView):
         self.certificate = acts.do_issue_certificate(
             actor=self.actor, member=self.object, **form.cleaned_data
         )
-        messages.success(
-            self.request,
-            _("Issued %(kind)s number %(number)s.")
-            % {"kind": self.certificate.get_kind_display(), "number": self.certificate.number},
-        )
+
+    def get_success_message(self) -> str:
+        return _("Issued %(kind)s number %(number)s.") % {
+            "kind": self.certificate.get_kind_display(),
+            "number": self.certificate.number,
+        }
 
     def get_success_url(self) -> str:
         return reverse("members:certificate", args=[self.certificate.pk])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from core.panels import Panel, PanelContext
 from members.models import ContactRecord, FindingAttempt, MobilityEpisode, RegularReport
-from members.panels import MemberPage
+from members.pages import MemberPage
 
 #: How many entries of each log the member's page shows.
 CONTACTS_SHOWN = 10

@@ -4,8 +4,10 @@ runs one action."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from core.forms import add_action_errors, prefill
 from core.scoping import Action
@@ -39,114 +43,92 @@ from members.mobility.forms import (
     ReportForm,
 )
 from members.mobility.routing import found_step
-from members.models import Member, MobilityEpisode
+from members.models import MobilityEpisode
+from members.models.records import LogRecord
+from members.pages import MemberActionView
 from organizations.scope import require_check_in_point
 
 
-class OutflowRegisterView(ScopedActionFormView):
+class OutflowRegisterView(MemberActionView):
     """The outflow report (外出流动报告登记), filled in by the home side before leaving."""
 
-    model = Member
     scope_action = Action.CHANGE
     template_name = "members/mobility/episode_form.html"
-    context_object_name = "member"
-
-    def get_queryset(self) -> Any:
-        return super().get_queryset().select_related("home_org")
+    success_message = gettext_lazy("Outflow of %(name)s registered.")
 
     def get_form(self, data: Any = None) -> OutflowForm:
         return OutflowForm(data, member=self.object)
 
     def perform(self, form: OutflowForm) -> None:
         do_register_outflow(actor=self.actor, member=self.object, **form.outflow_fields())
-        messages.success(
-            self.request, _("Outflow of %(name)s registered.") % {"name": self.object.name}
-        )
-
-    def get_success_url(self) -> str:
-        return reverse("members:detail", args=[self.object.pk])
 
 
-class ContactCreateView(ScopedActionFormView):
-    """Record a contact on the pairing card (结对联心卡): the home side or the inflow side."""
-
-    model = Member
-    scope_action = Action.RECORD
-    template_name = "members/mobility/contact_form.html"
-    context_object_name = "member"
-
-    def get_form(self, data: Any = None) -> ContactForm:
-        return ContactForm(data, initial={"contacted_on": timezone.localdate()})
-
-    def perform(self, form: ContactForm) -> None:
-        do_record_contact(actor=self.actor, member=self.object, **form.cleaned_data)
-        messages.success(self.request, _("Contact recorded."))
-
-    def get_success_url(self) -> str:
-        return reverse("members:detail", args=[self.object.pk])
-
-
-class MarkLostView(ScopedActionFormView):
+class MarkLostView(MemberActionView):
     """Put a member on the whereabouts-unknown list (失联): the home side decides."""
 
-    model = Member
     scope_action = Action.CHANGE
     template_name = "members/mobility/member_lost.html"
-    context_object_name = "member"
+    success_message = gettext_lazy("Marked as lost contact.")
 
     def get_form(self, data: Any = None) -> MarkLostForm:
-        return MarkLostForm(
-            data,
-            initial={
-                "since": timezone.localdate(),
-                "last_known_place": self.object.mobile_destination,
-            },
-        )
+        initial = {
+            "since": timezone.localdate(),
+            "last_known_place": self.object.mobile_destination,
+        }
+        return MarkLostForm(data, initial=initial)
 
     def perform(self, form: MarkLostForm) -> None:
         do_mark_member_lost(actor=self.actor, member=self.object, **form.cleaned_data)
-        messages.success(self.request, _("Marked as lost contact."))
-
-    def get_success_url(self) -> str:
-        return reverse("members:detail", args=[self.object.pk])
 
 
-class FindingAttemptCreateView(ScopedActionFormView):
+class RecordCreateView(MemberActionView):
+    """A line of one of the member's logs, dated today unless said otherwise: `record` is the
+    action that writes it, `form_class` its form, `heading` the page's title."""
+
+    template_name = "members/mobility/record_form.html"
+    form_class: type[forms.ModelForm[Any]]
+    record: Callable[..., LogRecord]
+    heading: StrOrPromise
+
+    def get_form(self, data: Any = None) -> forms.ModelForm[Any]:
+        model: type[LogRecord] = self.form_class._meta.model
+        return self.form_class(data, initial={model.DATE_FIELD: timezone.localdate()})
+
+    def perform(self, form: forms.ModelForm[Any]) -> None:
+        type(self).record(actor=self.actor, member=self.object, **form.cleaned_data)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(heading=self.heading, **kwargs)
+
+
+class ContactCreateView(RecordCreateView):
+    """Record a contact on the pairing card (结对联心卡): the home side or the inflow side."""
+
+    scope_action = Action.RECORD
+    form_class = ContactForm
+    record = staticmethod(do_record_contact)
+    heading = gettext_lazy("Record a contact")
+    success_message = gettext_lazy("Contact recorded.")
+
+
+class FindingAttemptCreateView(RecordCreateView):
     """Record an attempt to find a lost member (双找); the home or the inflow side."""
 
-    model = Member
     scope_action = Action.RECORD
-    template_name = "members/mobility/finding_form.html"
-    context_object_name = "member"
-
-    def get_form(self, data: Any = None) -> FindingAttemptForm:
-        return FindingAttemptForm(data, initial={"attempted_on": timezone.localdate()})
-
-    def perform(self, form: FindingAttemptForm) -> None:
-        do_record_finding_attempt(actor=self.actor, member=self.object, **form.cleaned_data)
-        messages.success(self.request, _("Finding attempt recorded."))
-
-    def get_success_url(self) -> str:
-        return reverse("members:detail", args=[self.object.pk])
+    form_class = FindingAttemptForm
+    record = staticmethod(do_record_finding_attempt)
+    heading = gettext_lazy("Record a finding attempt")
+    success_message = gettext_lazy("Finding attempt recorded.")
 
 
-class ReportCreateView(ScopedActionFormView):
+class ReportCreateView(RecordCreateView):
     """Record a regular report received from the member (定期汇报): the home side."""
 
-    model = Member
     scope_action = Action.CHANGE
-    template_name = "members/mobility/report_form.html"
-    context_object_name = "member"
-
-    def get_form(self, data: Any = None) -> ReportForm:
-        return ReportForm(data, initial={"reported_on": timezone.localdate()})
-
-    def perform(self, form: ReportForm) -> None:
-        do_record_report(actor=self.actor, member=self.object, **form.cleaned_data)
-        messages.success(self.request, _("Report recorded."))
-
-    def get_success_url(self) -> str:
-        return reverse("members:detail", args=[self.object.pk])
+    form_class = ReportForm
+    record = staticmethod(do_record_report)
+    heading = gettext_lazy("Record a report")
+    success_message = gettext_lazy("Report recorded.")
 
 
 class EpisodeEndView(ScopedActionFormView):

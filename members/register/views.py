@@ -11,18 +11,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
 from core.forms import add_action_errors
 from core.pagination import keyset_page
 from core.scoping import Action
 from core.types import AuthedRequest
-from core.views import ScopedActionFormView, ScopedMixin
+from core.views import ScopedMixin
 from members import access
 from members.models import Member
-from members.panels import MemberPage, flag_rows, member_page
+from members.pages import MemberActionView, MemberPage, flag_rows, member_page
 from members.register import actions
 from members.register.filters import MemberFilter
 from members.register.forms import ArchiveForm, MemberForm
@@ -98,7 +98,7 @@ class MemberDetailView(ScopedMixin, DetailView):
             ancestors=[
                 (org, scope.covers(org.path)) for org in member.home_org.ancestors_and_self()
             ],
-            # Every feature's panel (members.panels.member_page): each runs its queries here.
+            # Every feature's panel (members.pages.member_page): each runs its queries here.
             panels=member_page.build(page),
         )
         return context
@@ -138,14 +138,10 @@ def member_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "members/register/member_form.html", {"form": form})
 
 
-class MemberEditView(ScopedActionFormView):
-    model = Member
+class MemberEditView(MemberActionView):
     scope_action = Action.CHANGE
     template_name = "members/register/member_form.html"
-    context_object_name = "member"
-
-    def get_queryset(self) -> Any:
-        return super().get_queryset().select_related("home_org")
+    success_message = gettext_lazy("Saved.")
 
     def get_form(self, data: Any = None) -> MemberForm:
         return MemberForm(data, instance=self.object, actor=self.actor)
@@ -153,32 +149,19 @@ class MemberEditView(ScopedActionFormView):
     def perform(self, form: MemberForm) -> None:
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         actions.do_update_member(actor=self.actor, member=self.object, **fields)
-        messages.success(self.request, _("Saved."))
-
-    def get_success_url(self) -> str:
-        return reverse("members:detail", args=[self.object.pk])
 
 
-class MemberArchiveView(ScopedActionFormView):
-    model = Member
+class MemberArchiveView(MemberActionView):
     scope_action = Action.CHANGE
     template_name = "members/register/member_archive.html"
-    context_object_name = "member"
-
-    def get_queryset(self) -> Any:
-        return super().get_queryset().select_related("home_org")
+    success_message = gettext_lazy("Member archived. The record is kept.")
 
     def get_form(self, data: Any = None) -> ArchiveForm:
         return ArchiveForm(data)
 
     def perform(self, form: ArchiveForm) -> None:
-        actions.do_archive_member(
-            actor=self.actor, member=self.object, reason=form.cleaned_data["reason"]
-        )
-        messages.success(self.request, _("Member archived. The record is kept."))
-
-    def get_success_url(self) -> str:
-        return reverse("members:detail", args=[self.object.pk])
+        reason = form.cleaned_data["reason"]
+        actions.do_archive_member(actor=self.actor, member=self.object, reason=reason)
 
 
 class MemberRestoreView(ScopedMixin, DetailView):

@@ -1,4 +1,5 @@
-"""The member's page and the member list, as other feature packages and apps add to them.
+"""The member's pages: the member's page and the member list as other feature packages and apps
+add to them, and the base of every page that runs one action on one member.
 
 `member_page` holds the panels of a member's page: the mobility card, certificates, the
 whereabouts, reports and contacts (members' own feature packages, registered in
@@ -11,11 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.urls import reverse
 from django_stubs_ext import StrOrPromise
 
 from core.models import User
 from core.panels import PanelRegistry
+from core.views import ScopedActionFormView
 from members.models import Member
 
 
@@ -61,3 +65,21 @@ def flag_rows(members: list[Member]) -> None:
         member.flags = [  # type: ignore[attr-defined]
             flag for name, flag in list_flags.items() if member.pk in found[name]
         ]
+
+
+class MemberActionView(ScopedActionFormView):
+    """A form about one member (in `scope_action`'s scope) whose valid POST runs one action,
+    says `success_message` (formatted with the member's name) and goes back to the member's
+    page. Subclasses set `scope_action`, `template_name`, and implement `get_form`, `perform`."""
+
+    model = Member
+    context_object_name = "member"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("home_org")
+
+    def get_success_message(self) -> str:
+        return str(self.success_message) % {"name": self.object.name}
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.pk])
