@@ -8,9 +8,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
+from core.forms import add_action_errors
 from core.models import acting_as, record_event
 
 if TYPE_CHECKING:
@@ -18,6 +21,7 @@ if TYPE_CHECKING:
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 
 #: True while an action runs: an action called by another joins its transaction.
 _in_action: ContextVar[bool] = ContextVar("in_action", default=False)
@@ -62,3 +66,15 @@ def do_record_printout(
     """A document left the system on paper (a letter, a certificate, the five cards, each with
     a member's particulars): who printed what goes into the audit trail."""
     record_event(actor=actor, instance=instance, event=event, details=details)
+
+
+def run_action(form: forms.BaseForm, act: Callable[[], T]) -> T | None:
+    """If `form` is bound and valid, run the action it asks for: its result; or None, with the
+    action's refusal shown on the form (nothing was written)."""
+    if not form.is_bound or not form.is_valid():
+        return None
+    try:
+        return act()
+    except ValidationError as exc:
+        add_action_errors(form, exc)
+        return None

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpRequest, QueryDict
 
 
 class ScopedModelChoiceField(forms.ModelChoiceField):
@@ -66,3 +66,24 @@ def add_action_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+F = TypeVar("F", bound=forms.BaseForm)
+
+
+def form_for(
+    form_class: type[F],
+    request: HttpRequest,
+    *,
+    steps: Mapping[str, Iterable[str]] | None = None,
+    **kwargs: Any,
+) -> F:
+    """The form a page shows for `request`: bound to its POST; or, when the POST is one of
+    `steps` ("suggest" for what was typed, "prefill" carried from another page), filled in from
+    it without validating or acting, less the fields the step names."""
+    step = request.POST.get("step", "") if request.method == "POST" else ""
+    if steps and step in steps:
+        fields: Iterable[str] = getattr(form_class, "base_fields")  # noqa: B009 - set by the form's metaclass
+        initial = prefill(request.POST, fields, drop=steps[step])
+        return form_class(initial=initial, **kwargs)
+    return form_class(request.POST or None, **kwargs)

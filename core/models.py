@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.auth.models import AbstractUser
@@ -155,6 +155,17 @@ def record_event(
         **extra,
     )
     return entry
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def save_valid(instance: M, *, update_fields: list[str] | None = None) -> M:
+    """Validate (`full_clean`: fields, the model's `clean`, constraints), then save: the last
+    step of every action that writes a row."""
+    instance.full_clean()
+    instance.save(update_fields=update_fields)
+    return instance
 
 
 # --- state machines -------------------------------------------------------------------------

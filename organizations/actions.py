@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
-from core.models import User, filed_under, record_event
+from core.models import User, filed_under, record_event, save_valid
 from organizations.models import ROLE_RANK, Organization, Role
 from organizations.scope import MANAGE, user_scope
 
@@ -84,9 +84,7 @@ def do_update_organization(
         if name not in ORG_FIELDS or name == "kind":
             raise ValueError(f"{name} cannot be changed here")
         setattr(org, name, value)
-    org.full_clean()
-    org.save()
-    return org
+    return save_valid(org)
 
 
 def grantable_role_kinds(actor: User, organization: Organization) -> list[str]:
@@ -105,8 +103,7 @@ def do_grant_role(*, actor: User, user: User, organization: Organization, kind: 
     if Role.objects.active().filter(user=user, organization=organization, kind=kind).exists():
         raise ValidationError(_("This user already holds that role on that organization."))
     role = Role(user=user, organization=organization, kind=kind, granted_by=actor)
-    role.full_clean()
-    role.save()
+    save_valid(role)
     record_event(
         actor=actor,
         instance=role,

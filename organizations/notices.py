@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from core.actions import action
-from core.models import User
+from core.models import User, save_valid
 from organizations.models import Notice, Organization
 
 logger = logging.getLogger("notifications")
@@ -111,8 +111,7 @@ def do_notify_organization(
     """Tell an organization's staff: an in-app notice now, copies through the channels (SMS,
     e-mail) once the transaction commits."""
     notice = Notice(organization=organization, title=title, body=body, url=url)
-    notice.full_clean()
-    notice.save()
+    save_valid(notice)
     staff = User.objects.filter(
         roles__organization=organization, roles__revoked_at__isnull=True, is_active=True
     ).distinct()

@@ -17,6 +17,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.actions import run_action
 from core.models import AuditEntry, User
 from core.pagination import keyset_page
 from core.types import AuthedRequest
@@ -156,16 +157,15 @@ def organization_create(request: AuthedRequest, parent_pk: int) -> HttpResponse:
     if not user_scope(request.user).covers(parent.path, MANAGE):
         raise PermissionDenied
     form = OrganizationForm(request.POST or None, parent=parent)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = actions.do_create_organization(
-                actor=request.user, parent=parent, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Organization created."))
-            return redirect("organizations:detail", pk=org.pk)
+    org = run_action(
+        form,
+        lambda: actions.do_create_organization(
+            actor=request.user, parent=parent, **form.cleaned_data
+        ),
+    )
+    if org is not None:
+        messages.success(request, _("Organization created."))
+        return redirect("organizations:detail", pk=org.pk)
     return render(request, "organizations/organization_form.html", {"form": form, "parent": parent})
 
 
@@ -175,16 +175,15 @@ def organization_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if not user_scope(request.user).covers(org.path, MANAGE):
         raise PermissionDenied
     form = OrganizationForm(request.POST or None, instance=org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_update_organization(
-                actor=request.user, organization=org, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Organization saved."))
-            return redirect("organizations:detail", pk=org.pk)
+    saved = run_action(
+        form,
+        lambda: actions.do_update_organization(
+            actor=request.user, organization=org, **form.cleaned_data
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Organization saved."))
+        return redirect("organizations:detail", pk=org.pk)
     return render(request, "organizations/organization_form.html", {"form": form, "org": org})
 
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
-from core.models import User, transition
+from core.models import User, save_valid, transition
 from core.numbering import next_serial
 from members.mobility.actions import end_episode
 from members.models import CURRENT_STATUSES, EpisodeStatus, Member, MobilityEpisode
@@ -175,7 +175,7 @@ def do_start_transfer(
     batch: uuid.UUID | None = None,
 ) -> Transfer:
     """A draft transfer of `member`, by the sending side."""
-    member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
+    member = Member.objects.locked(member)
     require_change(actor, member.home_org)
     if member.is_archived:
         raise ValidationError(_("An archived member cannot be transferred."))
@@ -207,8 +207,7 @@ def do_start_transfer(
         batch=batch,
         created_by=actor,
     )
-    transfer.full_clean()
-    transfer.save()
+    save_valid(transfer)
     TransferEvent.objects.create(transfer=transfer, to_status=TransferStatus.DRAFT, actor=actor)
     return transfer
 
@@ -363,8 +362,7 @@ def _complete_move(actor: User, transfer: Transfer, on: dt.date) -> Member:
         }
     member.is_mobile = False
     member.mobile_destination = ""
-    member.full_clean()
-    member.save()
+    save_valid(member)
     sync_shares(actor=actor, member=member)
     return member
 
@@ -523,8 +521,7 @@ def do_reissue_letter(
         batch=old.batch,
         created_by=actor,
     )
-    new.full_clean()
-    new.save()
+    save_valid(new)
     TransferEvent.objects.create(
         transfer=new,
         to_status=TransferStatus.DRAFT,

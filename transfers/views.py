@@ -11,7 +11,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
-from core.forms import add_action_errors
+from core.actions import run_action
 from core.scoping import Action
 from core.types import AuthedRequest
 from core.views import PrintView, ScopedActionFormView, ScopedMixin
@@ -340,20 +340,19 @@ def start_batch(request: AuthedRequest) -> HttpResponse:
         .order_by("name_pinyin", "pk")
     )
     form = BatchStartForm(request.POST or None, members=members)
-    if request.method == "POST" and form.is_valid():
-        try:
-            transfers = actions.do_start_transfers(
-                actor=request.user,
-                members=list(form.cleaned_data["members"]),
-                **form.action_fields(),
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(
-                request, _("%(count)s transfers started as drafts.") % {"count": len(transfers)}
-            )
-            return redirect(reverse("transfers:history") + f"?status={TransferStatus.DRAFT}")
+    transfers = run_action(
+        form,
+        lambda: actions.do_start_transfers(
+            actor=request.user,
+            members=list(form.cleaned_data["members"]),
+            **form.action_fields(),
+        ),
+    )
+    if transfers is not None:
+        messages.success(
+            request, _("%(count)s transfers started as drafts.") % {"count": len(transfers)}
+        )
+        return redirect(reverse("transfers:history") + f"?status={TransferStatus.DRAFT}")
     return render(request, "transfers/start_batch.html", {"form": form, "organization": org})
 
 

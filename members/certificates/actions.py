@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
-from core.models import User, transition
+from core.models import User, save_valid, transition
 from core.numbering import next_serial
 from core.scoping import Action
 from members.access import require_record
@@ -154,7 +154,7 @@ def do_issue_certificate(
     """Issue an activity certificate (for the member's current absence) or a certificate letter
     (for a short trip): the home side, numbered by the county."""
     # The member's row lock serializes two issues for the same member.
-    member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
+    member = Member.objects.locked(member)
     require_change(actor, member.home_org)
     if kind not in CertificateKind.values:
         raise ValueError(f"unknown certificate kind {kind!r}")
@@ -258,9 +258,7 @@ def _fill_inflow(
     certificate.arrived_on = arrived_on
     certificate.inflow_contact = contact.strip()
     certificate.inflow_contact_phone = contact_phone.strip()
-    certificate.full_clean()
-    certificate.save()
-    return certificate
+    return save_valid(certificate)
 
 
 @action
@@ -363,9 +361,7 @@ def do_fill_departure_part(
     certificate.life_record = life_record.strip()
     # Dues are paid up to a month: the first day stands for it.
     certificate.dues_paid_until = dues_paid_until.replace(day=1) if dues_paid_until else None
-    certificate.full_clean()
-    certificate.save()
-    return certificate
+    return save_valid(certificate)
 
 
 @action
@@ -418,17 +414,14 @@ def do_check_certificate(
         note=note.strip(),
         checked_by=actor,
     )
-    check.full_clean()
-    check.save()
-    return check
+    return save_valid(check)
 
 
 def _end(certificate: Certificate, status: str, ended_on: dt.date, reason: str) -> None:
     transition(certificate, status)
     certificate.ended_on = ended_on
     certificate.end_reason = reason
-    certificate.full_clean()
-    certificate.save()
+    save_valid(certificate)
 
 
 def _check_end(certificate: Certificate, ended_on: dt.date, reason: str, field: str) -> str:

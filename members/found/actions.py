@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
-from core.models import User, transition
+from core.models import User, save_valid, transition
 from core.validators import normalize_id_number
 from members.certificates.actions import (
     fill_inflow_part_on_check_in,
@@ -113,7 +113,7 @@ def do_register_found_member(
             _("%(name)s belongs to %(org)s: a member checks in away from home.")
             % {"name": found.name, "org": inflow_org.name}
         )
-    member = Member.objects.select_for_update().select_related("home_org").get(pk=found.pk)
+    member = Member.objects.locked(found)
     _refuse_current_episode(member)
     episode = MobilityEpisode(
         member=member,
@@ -137,8 +137,7 @@ def do_register_found_member(
         registered_by=actor,
         **routing,
     )
-    episode.full_clean()
-    episode.save()
+    save_valid(episode)
     mark_away(member, episode)
     sync_shares(actor=actor, member=member)
     do_notify_organization(
@@ -218,9 +217,7 @@ def do_record_found_arrival(
         employer=employer.strip(),
         recorded_by=actor,
     )
-    arrival.full_clean()
-    arrival.save()
-    return arrival
+    return save_valid(arrival)
 
 
 def _lock_open_arrival(actor: User, arrival: FoundArrival) -> FoundArrival:
@@ -246,9 +243,7 @@ def do_close_found_arrival(*, actor: User, arrival: FoundArrival, note: str) -> 
         raise ValidationError({"note": _("Say why the record is closed.")})
     transition(arrival, ArrivalStatus.CLOSED)
     arrival.note = note.strip()
-    arrival.full_clean()
-    arrival.save()
-    return arrival
+    return save_valid(arrival)
 
 
 @action
@@ -308,6 +303,5 @@ def do_match_found_arrival(
         )
     transition(arrival, ArrivalStatus.MATCHED)
     arrival.matched_member = member
-    arrival.full_clean()
-    arrival.save()
+    save_valid(arrival)
     return episode

@@ -11,14 +11,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.forms import add_action_errors, prefill
+from core.actions import run_action
+from core.forms import form_for
 from core.scoping import Action
 from core.types import AuthedRequest
 from core.validators import mask_id_number
@@ -49,25 +49,18 @@ def register_found(request: AuthedRequest) -> HttpResponse:
     only the form's own "Register as found" button acts.
     """
     require_check_in_point(request.user)
-    step = request.POST.get("step", "")
-    if request.method == "POST" and step in ("prefill", "suggest"):
-        drop = ("inflow_org",) if step == "suggest" else ()
-        initial = prefill(request.POST, FoundMemberForm.base_fields, drop=drop)
-        form = FoundMemberForm(initial=initial, actor=request.user)
-    else:
-        form = FoundMemberForm(request.POST or None, actor=request.user)
-        if request.method == "POST" and form.is_valid():
-            try:
-                episode = do_register_found_member(actor=request.user, **form.found_kwargs())
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s was registered as found at %(org)s; the home branch has been told.")
-                    % {"name": episode.member.name, "org": episode.inflow_org},
-                )
-                return redirect("members:detail", pk=episode.member_id)
+    steps = {"prefill": (), "suggest": ("inflow_org",)}
+    form = form_for(FoundMemberForm, request, steps=steps, actor=request.user)
+    episode = run_action(
+        form, lambda: do_register_found_member(actor=request.user, **form.found_kwargs())
+    )
+    if episode is not None:
+        messages.success(
+            request,
+            _("%(name)s was registered as found at %(org)s; the home branch has been told.")
+            % {"name": episode.member.name, "org": episode.inflow_org},
+        )
+        return redirect("members:detail", pk=episode.member_id)
     return render(request, "members/found/member_form.html", {"form": form})
 
 
@@ -112,26 +105,21 @@ def arrival_list(request: AuthedRequest) -> HttpResponse:
 def arrival_create(request: AuthedRequest) -> HttpResponse:
     """Record a found person whose ID-card number is not in the system."""
     require_check_in_point(request.user)
-    if request.method == "POST" and request.POST.get("step") == "prefill":
-        initial = prefill(request.POST, FoundArrivalForm.base_fields)
-        form = FoundArrivalForm(initial=initial, actor=request.user)
-    else:
-        form = FoundArrivalForm(request.POST or None, actor=request.user)
-        if request.method == "POST" and form.is_valid():
-            try:
-                arrival = do_record_found_arrival(
-                    actor=request.user,
-                    **{name: form.cleaned_data[name] for name in FoundArrivalForm.Meta.fields},
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s was recorded as found at %(org)s.")
-                    % {"name": arrival.name, "org": arrival.inflow_org},
-                )
-                return redirect("members:found_list")
+    form = form_for(FoundArrivalForm, request, steps={"prefill": ()}, actor=request.user)
+    fields = FoundArrivalForm.Meta.fields
+    arrival = run_action(
+        form,
+        lambda: do_record_found_arrival(
+            actor=request.user, **{name: form.cleaned_data[name] for name in fields}
+        ),
+    )
+    if arrival is not None:
+        messages.success(
+            request,
+            _("%(name)s was recorded as found at %(org)s.")
+            % {"name": arrival.name, "org": arrival.inflow_org},
+        )
+        return redirect("members:found_list")
     return render(request, "members/found/arrival_form.html", {"form": form})
 
 

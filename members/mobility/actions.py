@@ -7,7 +7,7 @@ member at the same moment exactly one succeeds and the other is told where the m
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
-from core.models import User, transition
+from core.models import User, save_valid, transition
 from members.access import require_end_episode, require_record
 from members.certificates.actions import (
     fill_inflow_part_on_check_in,
@@ -32,6 +32,7 @@ from members.models import (
     RegularReport,
 )
 from members.models.mobility import OUTFLOW_FIELDS
+from members.models.records import LogRecord
 from members.sharing import sync_shares
 from organizations.models import BRANCH_KINDS, Organization
 from organizations.notices import do_notify_organization
@@ -41,7 +42,7 @@ from organizations.scope import require_change
 @action
 def do_register_outflow(*, actor: User, member: Member, **fields: Any) -> MobilityEpisode:
     """The outflow report (外出流动报告登记), by the home branch, before the member leaves."""
-    member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
+    member = Member.objects.locked(member)
     require_change(actor, member.home_org)
     if member.is_archived:
         raise ValidationError(_("An archived member cannot be registered as leaving."))
@@ -78,8 +79,7 @@ def do_register_outflow(*, actor: User, member: Member, **fields: Any) -> Mobili
     episode = MobilityEpisode(
         member=member, home_org=member.home_org, registered_by=actor, **fields
     )
-    episode.full_clean()
-    episode.save()
+    save_valid(episode)
     if episode.intended_org is not None:
         do_notify_organization(
             actor=actor,
@@ -302,8 +302,7 @@ def end_episode(
     transition(episode, status)
     episode.ended_on = ended_on
     episode.end_note = note
-    episode.full_clean()
-    episode.save()
+    save_valid(episode)
     return_certificates_for_episode(episode=episode, ended_on=ended_on)
     member = Member.objects.select_for_update().get(pk=episode.member_id)
     if was_lost:
@@ -323,24 +322,35 @@ def _clear_lost(member: Member) -> None:
     member.save(update_fields=["lost_contact", "lost_contact_since", "last_known_place"])
 
 
+L = TypeVar("L", bound=LogRecord)
+
+
+def add_to_log(
+    model: type[L],
+    actor: User,
+    member: Member,
+    on: dt.date,
+    channel: str,
+    text: str,
+    future: str,
+    **extra: Any,
+) -> L:
+    """A line of one of the member's logs (contacts, finding attempts, reports), dated `on`,
+    which may not be in the future (`future` says so). Runs inside the recording action."""
+    if on > timezone.localdate():
+        raise ValidationError({model.DATE_FIELD: future})
+    fields = {model.DATE_FIELD: on, model.TEXT_FIELD: text.strip(), model.BY_FIELD: actor}
+    return save_valid(model(member=member, channel=channel, **fields, **extra))
+
+
 @action
 def do_record_contact(
     *, actor: User, member: Member, contacted_on: dt.date, channel: str, summary: str
 ) -> ContactRecord:
     """A contact with the member, for the pairing card: the home side or the inflow side."""
     require_record(actor, member)
-    if contacted_on > timezone.localdate():
-        raise ValidationError({"contacted_on": _("A contact cannot be in the future.")})
-    record = ContactRecord(
-        member=member,
-        contacted_on=contacted_on,
-        channel=channel,
-        summary=summary.strip(),
-        recorded_by=actor,
-    )
-    record.full_clean()
-    record.save()
-    return record
+    future = _("A contact cannot be in the future.")
+    return add_to_log(ContactRecord, actor, member, contacted_on, channel, summary, future)
 
 
 #: The member's fields that say contact is lost; finding the member clears them together.
@@ -357,7 +367,7 @@ def do_mark_member_lost(
     "lost" with the same date. The inflow organization keeps its share of the member, since it
     is often the one that can find them.
     """
-    member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
+    member = Member.objects.locked(member)
     require_change(actor, member.home_org)
     if member.is_archived:
         raise ValidationError(_("An archived member cannot be marked as lost contact."))
@@ -386,13 +396,11 @@ def do_mark_member_lost(
     member.lost_contact = True
     member.lost_contact_since = since
     member.last_known_place = last_known_place.strip()
-    member.full_clean()
-    member.save(update_fields=LOST_FIELDS)
+    save_valid(member, update_fields=LOST_FIELDS)
     if episode is not None:
         transition(episode, EpisodeStatus.LOST)
         episode.lost_since = since
-        episode.full_clean()
-        episode.save(update_fields=["status", "lost_since", "updated_at"])
+        save_valid(episode, update_fields=["status", "lost_since", "updated_at"])
     return member
 
 
@@ -409,13 +417,11 @@ def do_record_finding_attempt(
     """An attempt to find a lost member, by the home side or the inflow side; finding them
     takes them off the whereabouts-unknown list."""
     require_record(actor, member)
-    member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
+    member = Member.objects.locked(member)
     if not member.lost_contact:
         raise ValidationError(
             _("%(name)s is not lost: there is no one to find.") % {"name": member.name}
         )
-    if attempted_on > timezone.localdate():
-        raise ValidationError({"attempted_on": _("An attempt cannot be in the future.")})
     assert member.lost_contact_since is not None
     if attempted_on < member.lost_contact_since:
         raise ValidationError(
@@ -424,22 +430,15 @@ def do_record_finding_attempt(
                 % {"date": member.lost_contact_since.isoformat()}
             }
         )
-    attempt = FindingAttempt(
-        member=member,
-        attempted_on=attempted_on,
-        channel=channel,
-        result=result.strip(),
-        found=found,
-        recorded_by=actor,
+    future = _("An attempt cannot be in the future.")
+    attempt = add_to_log(
+        FindingAttempt, actor, member, attempted_on, channel, result, future, found=found
     )
-    attempt.full_clean()
-    attempt.save()
     if found:
         member.lost_contact = False
         member.lost_contact_since = None
         member.last_known_place = ""
-        member.full_clean()
-        member.save(update_fields=LOST_FIELDS)
+        save_valid(member, update_fields=LOST_FIELDS)
         # The absence goes on where it stood: checked in if an organization had taken the
         # member in (it kept its share while they were lost), registered otherwise.
         episode = (
@@ -455,8 +454,7 @@ def do_record_finding_attempt(
             )
             transition(episode, back)
             episode.lost_since = None
-            episode.full_clean()
-            episode.save(update_fields=["status", "lost_since", "updated_at"])
+            save_valid(episode, update_fields=["status", "lost_since", "updated_at"])
     return attempt
 
 
@@ -467,15 +465,5 @@ def do_record_report(
     """A regular report received from the member (定期汇报), by the home branch."""
     member = Member.objects.select_related("home_org").get(pk=member.pk)
     require_change(actor, member.home_org)
-    if reported_on > timezone.localdate():
-        raise ValidationError({"reported_on": _("A report cannot be in the future.")})
-    report = RegularReport(
-        member=member,
-        reported_on=reported_on,
-        channel=channel,
-        summary=summary.strip(),
-        received_by=actor,
-    )
-    report.full_clean()
-    report.save()
-    return report
+    future = _("A report cannot be in the future.")
+    return add_to_log(RegularReport, actor, member, reported_on, channel, summary, future)

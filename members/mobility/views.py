@@ -10,7 +10,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
-from core.forms import add_action_errors, prefill
+from core.actions import run_action
+from core.forms import prefill
 from core.scoping import Action
 from core.types import AuthedRequest
 from core.views import ScopedActionFormView
@@ -181,27 +181,23 @@ def check_in(request: AuthedRequest) -> HttpResponse:
     found, or record a found person outside the system.
     """
     require_check_in_point(request.user)
-    offer = ""
     if request.method == "POST" and request.POST.get("step") == "suggest":
         initial = prefill(request.POST, CheckInForm.base_fields, drop=("inflow_org",))
         form = CheckInForm(initial=initial, actor=request.user)
     else:
         form = CheckInForm(request.POST or None, actor=request.user)
-        if request.method == "POST" and form.is_valid():
-            try:
-                episode = do_check_in_member(actor=request.user, **form.check_in_kwargs())
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-                offer = found_step(
-                    form.cleaned_data["id_number"],
-                    form.cleaned_data["name"],
-                    form.cleaned_data["inflow_org"],
-                )
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s checked in at %(org)s.")
-                    % {"name": episode.member.name, "org": episode.inflow_org},
-                )
-                return redirect("members:detail", pk=episode.member_id)
+    offer = ""
+    if form.is_bound and form.is_valid():
+        typed = dict(form.cleaned_data)
+        episode = run_action(
+            form, lambda: do_check_in_member(actor=request.user, **form.check_in_kwargs())
+        )
+        if episode is not None:
+            messages.success(
+                request,
+                _("%(name)s checked in at %(org)s.")
+                % {"name": episode.member.name, "org": episode.inflow_org},
+            )
+            return redirect("members:detail", pk=episode.member_id)
+        offer = found_step(typed["id_number"], typed["name"], typed["inflow_org"])
     return render(request, "members/mobility/check_in.html", {"form": form, "offer": offer})

@@ -128,6 +128,11 @@ class MemberQuerySet(models.QuerySet["Member"]):
         """Not archived."""
         return self.filter(archived_at__isnull=True)
 
+    def locked(self, member: Member) -> Member:
+        """`member` read again and locked, with its branch, for the action about to change
+        it: two actions on one member take turns."""
+        return self.select_for_update().select_related("home_org").get(pk=member.pk)
+
     def arriving(self, *, id_number: str, name: str) -> Member | None:
         """The member on the register with exactly this ID-card number and name, or None.
 

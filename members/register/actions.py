@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
-from core.models import User, record_event
+from core.models import User, record_event, save_valid
 from members.access import may_reveal_id_number
 from members.models import Member
 from members.models.member import MEMBER_FIELDS
@@ -29,14 +29,12 @@ def do_create_member(*, actor: User, **fields: Any) -> Member:
     member = Member()
     _apply(member, fields)
     require_change(actor, member.home_org)
-    member.full_clean()
-    member.save()
-    return member
+    return save_valid(member)
 
 
 @action
 def do_update_member(*, actor: User, member: Member, **fields: Any) -> Member:
-    member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
+    member = Member.objects.locked(member)
     require_change(actor, member.home_org)
     if member.is_archived:
         raise ValidationError(_("An archived member cannot be edited; restore them first."))
@@ -44,15 +42,13 @@ def do_update_member(*, actor: User, member: Member, **fields: Any) -> Member:
     # Moving a member to another organization in one's own scope is an edit; moving them out of
     # scope is a transfer, which has its own workflow.
     require_change(actor, member.home_org)
-    member.full_clean()
-    member.save()
-    return member
+    return save_valid(member)
 
 
 @action
 def do_archive_member(*, actor: User, member: Member, reason: str) -> Member:
     """Take a member off the active register. Nothing is deleted; the record stays readable."""
-    member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
+    member = Member.objects.locked(member)
     require_change(actor, member.home_org)
     if not reason.strip():
         raise ValidationError({"archive_reason": _("Give the reason for archiving.")})
@@ -66,7 +62,7 @@ def do_archive_member(*, actor: User, member: Member, reason: str) -> Member:
 
 @action
 def do_restore_member(*, actor: User, member: Member) -> Member:
-    member = Member.objects.select_for_update().select_related("home_org").get(pk=member.pk)
+    member = Member.objects.locked(member)
     require_change(actor, member.home_org)
     member.archived_at = None
     member.archive_reason = ""

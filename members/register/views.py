@@ -8,14 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
-from core.forms import add_action_errors
+from core.actions import run_action
 from core.pagination import keyset_page
 from core.scoping import Action
 from core.types import AuthedRequest
@@ -126,15 +126,16 @@ class MemberRevealIdView(ScopedMixin, DetailView):
 def member_create(request: AuthedRequest) -> HttpResponse:
     require_any(request.user, Action.CHANGE)
     form = MemberForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            member = actions.do_create_member(actor=request.user, **fields)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Member %(name)s registered.") % {"name": member.name})
-            return redirect("members:detail", pk=member.pk)
+    fields = form.Meta.fields
+    member = run_action(
+        form,
+        lambda: actions.do_create_member(
+            actor=request.user, **{name: form.cleaned_data[name] for name in fields}
+        ),
+    )
+    if member is not None:
+        messages.success(request, _("Member %(name)s registered.") % {"name": member.name})
+        return redirect("members:detail", pk=member.pk)
     return render(request, "members/register/member_form.html", {"form": form})
 
 
