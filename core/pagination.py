@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest
 from django.utils.dateparse import parse_datetime
 
 M = TypeVar("M", bound=Model)
@@ -132,3 +133,21 @@ def keyset_page(
         next_cursor=_encode(_key(rows[-1], keys)) if rows and more_after else None,
         previous_cursor=_encode(_key(rows[0], keys)) if rows and after_values is not None else None,
     )
+
+
+def keyset_context(
+    request: HttpRequest, queryset: QuerySet[M], *, keys: tuple[str, ...], size: int
+) -> dict[str, Any]:
+    """The page of `queryset` the request's cursor asks for, and the list's other parameters
+    for its links: the context of every cursor-paged list and of `_keyset_nav.html`."""
+    page = keyset_page(
+        queryset,
+        keys=keys,
+        size=size,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
+    query.pop("before", None)
+    return {"page": page, "querystring": query.urlencode()}

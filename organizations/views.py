@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core.actions import run_action
 from core.models import AuditEntry, User
-from core.pagination import keyset_page
+from core.pagination import keyset_context
 from core.types import AuthedRequest
 from organizations import actions
 from organizations.forms import GrantRoleForm, OrganizationForm, StaffUserForm
@@ -329,6 +329,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 # --- Audit trail ----------------------------------------------------------------------------
 
 
+AUDIT_PAGE_SIZE = 50
+
+
 @login_required
 def audit_list(request: AuthedRequest) -> HttpResponse:
     """The audit trail of the county officer's subtree, newest first, filterable."""
@@ -343,17 +346,9 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
         entries = entries.filter(event=event)
     if actor:
         entries = entries.filter(actor__username=actor)
-    page = keyset_page(
-        entries,
-        keys=("-timestamp", "-id"),
-        size=50,
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
-    )
+    pages = keyset_context(request, entries, keys=("-timestamp", "-id"), size=AUDIT_PAGE_SIZE)
     return render(
-        request,
-        "organizations/audit_list.html",
-        {"page": page, "event": event, "actor": actor},
+        request, "organizations/audit_list.html", {"event": event, "actor": actor, **pages}
     )
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
-from core.pagination import keyset_page
+from core.pagination import keyset_context
 from core.scoping import Action
 from core.types import AuthedRequest
 from core.views import PrintView, ScopedActionFormView, ScopedMixin
@@ -249,20 +249,9 @@ def certificate_register(request: AuthedRequest) -> HttpResponse:
             value = filters.cleaned_data.get(name)
             if value not in (None, ""):
                 queryset = queryset.filter(**{name: value})
-    page = keyset_page(
-        queryset,
-        keys=REGISTER_KEYS,
-        size=settings.MEMBERS_PAGE_SIZE,
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
-    )
-    query = request.GET.copy()
-    query.pop("after", None)
-    query.pop("before", None)
     context = {
         "filter": filters,
-        "page": page,
-        "querystring": query.urlencode(),
         "today": timezone.localdate(),
+        **keyset_context(request, queryset, keys=REGISTER_KEYS, size=settings.MEMBERS_PAGE_SIZE),
     }
     return render(request, "members/certificates/register.html", context)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
 from core.actions import run_action
-from core.pagination import keyset_page
+from core.pagination import keyset_context
 from core.scoping import Action
 from core.types import AuthedRequest
 from core.views import ScopedMixin
@@ -40,27 +40,18 @@ def member_list(request: AuthedRequest) -> HttpResponse:
     base = Member.objects.visible_to(request.user).for_list()
     filterset = MemberFilter(request.GET or None, queryset=base, user=request.user)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base.active()
-    page = keyset_page(
-        queryset,
-        keys=LIST_KEYS,
-        size=settings.MEMBERS_PAGE_SIZE,
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
-    )
+    pages = keyset_context(request, queryset, keys=LIST_KEYS, size=settings.MEMBERS_PAGE_SIZE)
+    page = pages["page"]
     # Badges other apps add to the rows (transfers: "in transfer"), one query each.
     flag_rows(page.object_list)
     # An exact count of a province's million members is a full scan; past the cap the page
     # says "more than" instead (the home page and the ledgers give exact figures).
     total = queryset.order_by()[: LIST_COUNT_CAP + 1].count()
-    query = request.GET.copy()
-    query.pop("after", None)
-    query.pop("before", None)
     context = {
+        **pages,
         "filter": filterset,
-        "page": page,
         "total": min(total, LIST_COUNT_CAP),
         "total_capped": total > LIST_COUNT_CAP,
-        "querystring": query.urlencode(),
         "can_create": user_scope(request.user).can(Action.CHANGE),
     }
     template = "members/register/member_list.html"
