@@ -82,28 +82,14 @@ def do_change_shares(
             content_object=member,
             permission__codename__in=revoked,
         ).delete()
-    if granted:
-        record_event(
-            actor=actor,
-            instance=member,
-            event="member.shared",
-            details={
+    for event, codenames in (("member.shared", granted), ("member.unshared", revoked)):
+        if codenames:
+            details = {
                 "organization": organization.name,
                 "organization_id": organization.pk,
-                "permissions": granted,
-            },
-        )
-    if revoked:
-        record_event(
-            actor=actor,
-            instance=member,
-            event="member.unshared",
-            details={
-                "organization": organization.name,
-                "organization_id": organization.pk,
-                "permissions": revoked,
-            },
-        )
+                "permissions": codenames,
+            }
+            record_event(actor=actor, instance=member, event=event, details=details)
 
 
 VIEW = "view_member"

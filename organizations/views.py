@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,40 +152,58 @@ def organization_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _managed_org(request: AuthedRequest, pk: int) -> Organization:
+    """An organization in the user's view scope (else 404) that they manage (else 403)."""
+    org = _get_org(request, pk)
+    if not user_scope(request.user).covers(org.path, MANAGE):
+        raise PermissionDenied
+    return org
+
+
+def _organization_form(
+    request: AuthedRequest,
+    form: OrganizationForm,
+    save: Callable[[], Organization | None],
+    done: str,
+    **context: Organization,
+) -> HttpResponse:
+    """The organization form: run `save` on a valid POST and open the organization, else show
+    the form (with the action's refusal)."""
+    org = run_action(form, save)
+    if org is not None:
+        messages.success(request, done)
+        return redirect("organizations:detail", pk=org.pk)
+    return render(request, "organizations/organization_form.html", {"form": form, **context})
+
+
 @login_required
 def organization_create(request: AuthedRequest, parent_pk: int) -> HttpResponse:
-    parent = _get_org(request, parent_pk)
-    if not user_scope(request.user).covers(parent.path, MANAGE):
-        raise PermissionDenied
+    parent = _managed_org(request, parent_pk)
     form = OrganizationForm(request.POST or None, parent=parent)
-    org = run_action(
+    return _organization_form(
+        request,
         form,
         lambda: actions.do_create_organization(
             actor=request.user, parent=parent, **form.cleaned_data
         ),
+        _("Organization created."),
+        parent=parent,
     )
-    if org is not None:
-        messages.success(request, _("Organization created."))
-        return redirect("organizations:detail", pk=org.pk)
-    return render(request, "organizations/organization_form.html", {"form": form, "parent": parent})
 
 
 @login_required
 def organization_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    org = _get_org(request, pk)
-    if not user_scope(request.user).covers(org.path, MANAGE):
-        raise PermissionDenied
+    org = _managed_org(request, pk)
     form = OrganizationForm(request.POST or None, instance=org)
-    saved = run_action(
+    return _organization_form(
+        request,
         form,
         lambda: actions.do_update_organization(
             actor=request.user, organization=org, **form.cleaned_data
         ),
+        _("Organization saved."),
+        org=org,
     )
-    if saved is not None:
-        messages.success(request, _("Organization saved."))
-        return redirect("organizations:detail", pk=org.pk)
-    return render(request, "organizations/organization_form.html", {"form": form, "org": org})
 
 
 # --- Staff accounts -------------------------------------------------------------------------

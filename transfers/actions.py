@@ -83,6 +83,13 @@ def letter_number(committee: Organization, year: int, serial: int) -> str:
     return f"{code}-{year}-{serial:05d}"
 
 
+def _take(actor: User, step: str, transfer: Transfer) -> Transfer:
+    """Lock the transfer and check that `actor` is the one to take `step` on it."""
+    transfer = _lock(transfer)
+    require_step(actor, step, transfer)
+    return transfer
+
+
 def _lock(transfer: Transfer) -> Transfer:
     return (
         Transfer.objects.select_for_update(of=("self",))
@@ -239,8 +246,7 @@ def do_start_transfers(*, actor: User, members: Iterable[Member], **fields: Any)
 @action
 def do_submit_transfer(*, actor: User, transfer: Transfer) -> Transfer:
     """The branch sends the transfer to its committee for approval."""
-    transfer = _lock(transfer)
-    require_step(actor, "submit", transfer)
+    transfer = _take(actor, "submit", transfer)
     if transfer.number:
         raise ValidationError(
             _("This letter was refused after it was issued: reissue it or withdraw it.")
@@ -255,8 +261,7 @@ def do_approve_transfer(
     *, actor: User, transfer: Transfer, issue_on: dt.date | None = None, note: str = ""
 ) -> Transfer:
     """The committee approves; with `issue_on` it issues the letter in the same step."""
-    transfer = _lock(transfer)
-    require_step(actor, "approve", transfer)
+    transfer = _take(actor, "approve", transfer)
     _move(transfer, TransferStatus.APPROVED, actor, note, on=issue_on)
     if issue_on is not None:
         _issue(actor, transfer, issue_on)
@@ -305,8 +310,7 @@ def do_issue_letter(*, actor: User, transfer: Transfer, issued_on: dt.date) -> T
 
     From a draft or a returned submission only when the actor covers the issuing committee (its
     approval is implied); after approval, the sender or the committee."""
-    transfer = _lock(transfer)
-    require_step(actor, "issue", transfer)
+    transfer = _take(actor, "issue", transfer)
     if transfer.status != TransferStatus.APPROVED and transfer.number:
         raise ValidationError(
             _("This letter was refused after it was issued: reissue it or withdraw it.")
@@ -318,8 +322,7 @@ def do_issue_letter(*, actor: User, transfer: Transfer, issued_on: dt.date) -> T
 @action
 def do_withdraw_transfer(*, actor: User, transfer: Transfer, reason: str) -> Transfer:
     """The sending side calls the transfer off; the member stays where they are."""
-    transfer = _lock(transfer)
-    require_step(actor, "withdraw", transfer)
+    transfer = _take(actor, "withdraw", transfer)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
     transfer.withdraw_reason = reason.strip()
@@ -416,8 +419,7 @@ def do_return_receipt(
     *, actor: User, transfer: Transfer, returned_on: dt.date, handler: str, phone: str = ""
 ) -> Transfer:
     """The receiving committee returns the receipt (回执), within one month of receiving."""
-    transfer = _lock(transfer)
-    require_step(actor, "return_receipt", transfer)
+    transfer = _take(actor, "return_receipt", transfer)
     if transfer.received_on and returned_on < transfer.received_on:
         raise ValidationError({"returned_on": _("The receipt comes after receiving.")})
     if not handler.strip():
@@ -441,8 +443,7 @@ def do_record_receipt(
 ) -> Transfer:
     """Out of the system: the receipt came back by post; the sender records it, and the member
     leaves the register (archived, never deleted)."""
-    transfer = _lock(transfer)
-    require_step(actor, "record_receipt", transfer)
+    transfer = _take(actor, "record_receipt", transfer)
     if transfer.to_org is not None:
         raise ValidationError(_("The receiving organization works in the system: it receives."))
     _check_receivable(transfer, received_on)
@@ -493,8 +494,7 @@ def do_reissue_letter(
 ) -> Transfer:
     """Reissue (换开) an expired or refused letter: the old one becomes void, the new one gets a
     new number and points back to it. The destination may be corrected."""
-    old = _lock(transfer)
-    require_step(actor, "reissue", old)
+    old = _take(actor, "reissue", transfer)
     if old.number is None:
         raise ValidationError(_("Only an issued letter can be reissued."))
     _move(old, TransferStatus.REISSUED, actor, on=issued_on)

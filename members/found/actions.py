@@ -7,6 +7,7 @@ matched. Atomic and audited, like every action."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -21,6 +22,7 @@ from members.certificates.actions import (
 )
 from members.mobility.actions import (
     already_checked_in_error,
+    arriving_member,
     check_inflow_org,
     do_check_in_member,
     mark_away,
@@ -100,19 +102,15 @@ def do_register_found_member(
         raise ValidationError(
             {"left_on": _("The member cannot have left home after arriving here.")}
         )
-    found = Member.objects.arriving(id_number=id_number, name=name)
-    if found is None:
-        raise ValidationError(
-            _(
-                "No member with this ID-card number and name is in the system. If their home "
-                "organization does not work in the system, record them as found outside it."
-            )
-        )
-    if found.home_org_id == inflow_org.pk:
-        raise ValidationError(
-            _("%(name)s belongs to %(org)s: a member checks in away from home.")
-            % {"name": found.name, "org": inflow_org.name}
-        )
+    found = arriving_member(
+        id_number,
+        name,
+        inflow_org,
+        unknown=_(
+            "No member with this ID-card number and name is in the system. If their home "
+            "organization does not work in the system, record them as found outside it."
+        ),
+    )
     member = Member.objects.locked(found)
     _refuse_current_episode(member)
     episode = MobilityEpisode(
@@ -270,16 +268,17 @@ def do_match_found_arrival(
     registered = MobilityEpisode.objects.filter(
         member=member, status__in=[EpisodeStatus.REGISTERED, EpisodeStatus.LOST]
     ).exists()
+    # What the found person said, for either way.
+    person: dict[str, Any] = {
+        "actor": actor,
+        "inflow_org": arrival.inflow_org,
+        "id_number": arrival.id_number,
+        "name": arrival.name,
+        "residence": arrival.residence,
+        "employer": arrival.employer,
+    }
     if registered:
-        episode = do_check_in_member(
-            actor=actor,
-            inflow_org=arrival.inflow_org,
-            id_number=arrival.id_number,
-            name=arrival.name,
-            checked_in_on=arrival.arrived_on,
-            residence=arrival.residence,
-            employer=arrival.employer,
-        )
+        episode = do_check_in_member(**person, checked_in_on=arrival.arrived_on)
     else:
         missing = {}
         if not destination_province.strip():
@@ -289,15 +288,10 @@ def do_match_found_arrival(
         if missing:
             raise ValidationError(missing)
         episode = do_register_found_member(
-            actor=actor,
-            inflow_org=arrival.inflow_org,
-            id_number=arrival.id_number,
-            name=arrival.name,
+            **person,
             arrived_on=arrival.arrived_on,
             destination_province=destination_province,
             destination_county=destination_county,
-            residence=arrival.residence,
-            employer=arrival.employer,
             occupation=occupation,
             phone_there=arrival.phone,
         )

@@ -182,6 +182,20 @@ def routing_fields(
     }
 
 
+def arriving_member(id_number: str, name: str, inflow_org: Organization, *, unknown: str) -> Member:
+    """The arriving member (`Member.objects.arriving`), who must be from elsewhere; `unknown`
+    says what to do when there is no such member."""
+    found = Member.objects.arriving(id_number=id_number, name=name)
+    if found is None:
+        raise ValidationError(unknown)
+    if found.home_org_id == inflow_org.pk:
+        raise ValidationError(
+            _("%(name)s belongs to %(org)s: a member checks in away from home.")
+            % {"name": found.name, "org": inflow_org.name}
+        )
+    return found
+
+
 @action
 def do_check_in_member(
     *,
@@ -205,19 +219,15 @@ def do_check_in_member(
     """
     check_inflow_org(actor, inflow_org)
     routing = routing_fields(actor, inflow_org, suggested_org, routing_override_reason)
-    found = Member.objects.arriving(id_number=id_number, name=name)
-    if found is None:
-        raise ValidationError(
-            _(
-                "No member with this ID-card number and name is registered. Check both, or "
-                "register the member as found."
-            )
-        )
-    if found.home_org_id == inflow_org.pk:
-        raise ValidationError(
-            _("%(name)s belongs to %(org)s: a member checks in away from home.")
-            % {"name": found.name, "org": inflow_org.name}
-        )
+    found = arriving_member(
+        id_number,
+        name,
+        inflow_org,
+        unknown=_(
+            "No member with this ID-card number and name is registered. Check both, or "
+            "register the member as found."
+        ),
+    )
     # The row lock serializes concurrent check-ins of the same member.
     member = Member.objects.select_for_update().get(pk=found.pk)
     episode = (

@@ -14,7 +14,7 @@ user may choose another organization with a reason (stored on the episode).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from django.db.models import Q
@@ -34,6 +34,10 @@ ORG_NAME_SUFFIXES = ("党总支部", "党总支", "党支部", "党委", "总支
 
 #: Company-form endings dropped from an employer's name before matching it.
 EMPLOYER_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "公司")
+
+
+Fits = Callable[[Organization], bool]
+Explain = Callable[[Organization], str]
 
 
 class Route(NamedTuple):
@@ -95,53 +99,52 @@ def suggest_route(
     """The organization the management mode suggests for an arriving member, among
     `organizations` (those the user may check members in at), with the reason in words."""
     orgs = list(organizations)
-
-    if employer:
-        for org in orgs:
-            if (
-                org.kind == OrgKind.MOBILE_BRANCH
-                and org.management_mode == ManagementMode.SELF_MANAGED
-                and works_for(org, employer)
-            ):
-                return Route(
-                    ManagementMode.SELF_MANAGED.value,
-                    org,
-                    _(
-                        "%(employer)s has its own mobile-member branch: the member is managed "
-                        "there (self-managed)."
-                    )
-                    % {"employer": employer},
+    # (mode, whether what is known of the member can decide it, which organization of that
+    # mode fits, why in words), from the most specific fact to the most general.
+    rules: tuple[tuple[ManagementMode, bool, Fits, Explain], ...] = (
+        (
+            ManagementMode.SELF_MANAGED,
+            bool(employer),
+            lambda org: org.kind == OrgKind.MOBILE_BRANCH and works_for(org, employer),
+            lambda org: (
+                _(
+                    "%(employer)s has its own mobile-member branch: the member is managed "
+                    "there (self-managed)."
                 )
-
-    if employer_sector:
-        for org in orgs:
-            if org.management_mode == ManagementMode.SECTOR_BASED and org.sector == employer_sector:
-                return Route(
-                    ManagementMode.SECTOR_BASED.value,
-                    org,
-                    _(
-                        "Members employed in the sector “%(sector)s” are managed by that "
-                        "sector's organization (sector-based)."
-                    )
-                    % {"sector": Sector(employer_sector).label},
+                % {"employer": employer}
+            ),
+        ),
+        (
+            ManagementMode.SECTOR_BASED,
+            bool(employer_sector),
+            lambda org: org.sector == employer_sector,
+            lambda org: (
+                _(
+                    "Members employed in the sector “%(sector)s” are managed by that "
+                    "sector's organization (sector-based)."
                 )
-
-    if residence:
-        for org in orgs:
-            if (
-                org.sector == Sector.COMMUNITY
-                and org.management_mode == ManagementMode.INTEGRATED
-                and lives_in(org, residence)
-            ):
-                return Route(
-                    ManagementMode.INTEGRATED.value,
-                    org,
-                    _(
-                        "The member lives in the area of %(org)s: the community organization "
-                        "manages them (integrated)."
-                    )
-                    % {"org": org.name},
+                % {"sector": Sector(employer_sector).label}
+            ),
+        ),
+        (
+            ManagementMode.INTEGRATED,
+            bool(residence),
+            lambda org: org.sector == Sector.COMMUNITY and lives_in(org, residence),
+            lambda org: (
+                _(
+                    "The member lives in the area of %(org)s: the community organization "
+                    "manages them (integrated)."
                 )
+                % {"org": org.name}
+            ),
+        ),
+    )
+    for mode, known, fits, explain in rules:
+        found = known and next(
+            (org for org in orgs if org.management_mode == mode and fits(org)), None
+        )
+        if found:
+            return Route(mode.value, found, explain(found))
 
     stations = [org for org in orgs if org.taking_mode == ManagementMode.AFFILIATED]
     if stations:

@@ -34,26 +34,19 @@ class Command(BaseCommand):
             keys = [*missing, *extra]
             members = Member.objects.in_bulk([m for m, _o in keys])
             orgs = Organization.objects.select_related("group").in_bulk([o for _m, o in keys])
-            for (member_id, org_id), codenames in sorted(extra.items()):
-                held = ", ".join(sorted(codenames))
-                self.stdout.write(f"extra:   {members[member_id]} → {orgs[org_id]} ({held})")
-                if options["repair"]:
-                    do_change_shares(
-                        actor=None,
-                        member=members[member_id],
-                        organization=orgs[org_id],
-                        revoke=codenames,
-                    )
-            for (member_id, org_id), codenames in sorted(missing.items()):
-                held = ", ".join(sorted(codenames))
-                self.stdout.write(f"missing: {members[member_id]} → {orgs[org_id]} ({held})")
-                if options["repair"]:
-                    do_change_shares(
-                        actor=None,
-                        member=members[member_id],
-                        organization=orgs[org_id],
-                        grant=codenames,
-                    )
+            # Extra grants are revoked, missing ones granted.
+            for label, shares, change in (
+                ("extra:  ", extra, "revoke"),
+                ("missing:", missing, "grant"),
+            ):
+                for (member_id, org_id), codenames in sorted(shares.items()):
+                    member, org = members[member_id], orgs[org_id]
+                    held = ", ".join(sorted(codenames))
+                    self.stdout.write(f"{label} {member} → {org} ({held})")
+                    if options["repair"]:
+                        do_change_shares(
+                            actor=None, member=member, organization=org, **{change: codenames}
+                        )
         count = len(keys)
         if not count:
             self.stdout.write("every share is justified by a check-in or an issued letter")
