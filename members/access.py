@@ -10,7 +10,7 @@ what to offer."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import User
 from core.scoping import Action
@@ -45,3 +45,13 @@ def require_end_episode(user: User, episode: MobilityEpisode) -> None:
     """Refuse (403) unless `user` works for the branch the member left from: the inflow side
     records on an absence, but only the home side ends it (return, transfer)."""
     require_change(user, episode.home_org)
+
+
+def lock_for_change(actor: User, member: Member, *, archived: str = "") -> Member:
+    """The member, locked for the home side's action about to change them (403 for anyone
+    else); with `archived`, the words refusing an archived member."""
+    member = Member.objects.locked(member)
+    require_change(actor, member.home_org)
+    if archived and member.is_archived:
+        raise ValidationError(archived)
+    return member

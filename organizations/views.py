@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,50 +159,34 @@ def _managed_org(request: AuthedRequest, pk: int) -> Organization:
     return org
 
 
-def _organization_form(
-    request: AuthedRequest,
-    form: OrganizationForm,
-    save: Callable[[], Organization | None],
-    done: str,
-    **context: Organization,
-) -> HttpResponse:
-    """The organization form: run `save` on a valid POST and open the organization, else show
-    the form (with the action's refusal)."""
-    org = run_action(form, save)
-    if org is not None:
-        messages.success(request, done)
-        return redirect("organizations:detail", pk=org.pk)
-    return render(request, "organizations/organization_form.html", {"form": form, **context})
-
-
 @login_required
-def organization_create(request: AuthedRequest, parent_pk: int) -> HttpResponse:
-    parent = _managed_org(request, parent_pk)
-    form = OrganizationForm(request.POST or None, parent=parent)
-    return _organization_form(
-        request,
-        form,
-        lambda: actions.do_create_organization(
-            actor=request.user, parent=parent, **form.cleaned_data
-        ),
-        _("Organization created."),
-        parent=parent,
-    )
-
-
-@login_required
-def organization_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+def organization_form(request: AuthedRequest, pk: int, *, creating: bool = False) -> HttpResponse:
+    """Edit an organization the user manages, or (`creating`) add one under it: through the
+    action, shown again with its refusal."""
     org = _managed_org(request, pk)
-    form = OrganizationForm(request.POST or None, instance=org)
-    return _organization_form(
-        request,
-        form,
-        lambda: actions.do_update_organization(
+    if creating:
+        form = OrganizationForm(request.POST or None, parent=org)
+        done = _("Organization created.")
+        context = {"form": form, "parent": org}
+    else:
+        form = OrganizationForm(request.POST or None, instance=org)
+        done = _("Organization saved.")
+        context = {"form": form, "org": org}
+
+    def save() -> Organization:
+        if creating:
+            return actions.do_create_organization(
+                actor=request.user, parent=org, **form.cleaned_data
+            )
+        return actions.do_update_organization(
             actor=request.user, organization=org, **form.cleaned_data
-        ),
-        _("Organization saved."),
-        org=org,
-    )
+        )
+
+    saved = run_action(form, save)
+    if saved is not None:
+        messages.success(request, done)
+        return redirect("organizations:detail", pk=saved.pk)
+    return render(request, "organizations/organization_form.html", context)
 
 
 # --- Staff accounts -------------------------------------------------------------------------

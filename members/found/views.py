@@ -55,11 +55,9 @@ def register_found(request: AuthedRequest) -> HttpResponse:
         form, lambda: do_register_found_member(actor=request.user, **form.found_kwargs())
     )
     if episode is not None:
-        messages.success(
-            request,
-            _("%(name)s was registered as found at %(org)s; the home branch has been told.")
-            % {"name": episode.member.name, "org": episode.inflow_org},
-        )
+        done = _("%(name)s was registered as found at %(org)s; the home branch has been told.")
+        names = {"name": episode.member.name, "org": episode.inflow_org}
+        messages.success(request, done % names)
         return redirect("members:detail", pk=episode.member_id)
     return render(request, "members/found/member_form.html", {"form": form})
 

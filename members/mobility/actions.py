@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.actions import action
 from core.models import User, save_valid, transition
-from members.access import require_end_episode, require_record
+from members.access import lock_for_change, require_end_episode, require_record
 from members.certificates.actions import (
     fill_inflow_part_on_check_in,
     return_certificates_for_episode,
@@ -42,10 +42,9 @@ from organizations.scope import require_change
 @action
 def do_register_outflow(*, actor: User, member: Member, **fields: Any) -> MobilityEpisode:
     """The outflow report (外出流动报告登记), by the home branch, before the member leaves."""
-    member = Member.objects.locked(member)
-    require_change(actor, member.home_org)
-    if member.is_archived:
-        raise ValidationError(_("An archived member cannot be registered as leaving."))
+    member = lock_for_change(
+        actor, member, archived=_("An archived member cannot be registered as leaving.")
+    )
     current = (
         MobilityEpisode.objects.filter(member=member, status__in=CURRENT_STATUSES)
         .select_related("inflow_org")
@@ -377,10 +376,9 @@ def do_mark_member_lost(
     "lost" with the same date. The inflow organization keeps its share of the member, since it
     is often the one that can find them.
     """
-    member = Member.objects.locked(member)
-    require_change(actor, member.home_org)
-    if member.is_archived:
-        raise ValidationError(_("An archived member cannot be marked as lost contact."))
+    member = lock_for_change(
+        actor, member, archived=_("An archived member cannot be marked as lost contact.")
+    )
     if member.lost_contact:
         assert member.lost_contact_since is not None
         raise ValidationError(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.actions import action
 from core.models import User, record_event, save_valid
-from members.access import may_reveal_id_number
+from members.access import lock_for_change, may_reveal_id_number
 from members.models import Member
 from members.models.member import MEMBER_FIELDS
 from organizations.scope import require_change
@@ -34,10 +34,9 @@ def do_create_member(*, actor: User, **fields: Any) -> Member:
 
 @action
 def do_update_member(*, actor: User, member: Member, **fields: Any) -> Member:
-    member = Member.objects.locked(member)
-    require_change(actor, member.home_org)
-    if member.is_archived:
-        raise ValidationError(_("An archived member cannot be edited; restore them first."))
+    member = lock_for_change(
+        actor, member, archived=_("An archived member cannot be edited; restore them first.")
+    )
     _apply(member, fields)
     # Moving a member to another organization in one's own scope is an edit; moving them out of
     # scope is a transfer, which has its own workflow.
