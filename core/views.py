@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import redis
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -84,8 +85,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     redis_url = settings.REDIS_URL or settings.CELERY_BROKER_URL
     if redis_url:
         try:
-            import redis
-
             redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2).ping()
             checks["redis"] = "ok"
         except Exception as exc:

@@ -7,6 +7,7 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Organizations")
 
     def ready(self) -> None:
+        # Imported here: models cannot be imported before the app registry is ready.
         from auditlog.registry import auditlog
 
         from core.panels import home_page

@@ -196,3 +196,28 @@ def test_an_expected_return_before_leaving_is_refused(members, secretary):
             **{**OUTFLOW, "expected_return": LEFT - dt.timedelta(days=1)},
         )
     assert not MobilityEpisode.objects.filter(member=members["a1"]).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("day", "why"),
+    [
+        (
+            LEFT - dt.timedelta(days=1),
+            "The member left on 2026-03-01: the arrival comes after that.",
+        ),
+        (dt.date(9999, 12, 31), "The arrival cannot be in the future."),
+    ],
+)
+def test_a_check_in_before_leaving_or_in_the_future_is_refused_and_changes_nothing(
+    tree, members, away, station, day, why
+):
+    """Hostile input is ordinary input: the date is a field error on the check-in, and the
+    absence stays registered, shared with nobody."""
+    with pytest.raises(ValidationError) as refused:
+        check_in(station, tree.bs, members["a1"], on=day)
+    assert refused.value.message_dict == {"checked_in_on": [why]}
+    away.refresh_from_db()
+    assert away.status == EpisodeStatus.REGISTERED
+    assert away.inflow_org is None
+    assert not visible(station, members["a1"])
