@@ -162,19 +162,15 @@ def orm_member_list(user: Any, params: dict[str, str]) -> tuple[list[int], int]:
 
 def orm_tree(user: Any) -> tuple[int, int]:
     """What organizations.views.organization_tree runs before rendering."""
-    from django.db.models import Count, Q
-
-    from organizations.models import Organization
-    from organizations.views import build_tree
+    from organizations.views import counted_tree
 
     user.__dict__.pop("_scope_cache", None)
-    orgs = list(
-        Organization.objects.visible_to(user)
-        .annotate(direct_members=Count("members", filter=Q(members__archived_at__isnull=True)))
-        .order_by("path")
-    )
-    build_tree(orgs)
-    return len(orgs), sum(o.direct_members for o in orgs)
+    roots = counted_tree(user)
+    return sum(_size(node) for node in roots), sum(node.total_members for node in roots)
+
+
+def _size(node: Any) -> int:
+    return 1 + sum(_size(child) for child in node.children)
 
 
 def orm_away(user: Any) -> tuple[list[int], int]:

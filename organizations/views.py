@@ -15,6 +15,7 @@ from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.models import AuditEntry, User
@@ -27,6 +28,7 @@ from organizations.models import (
     ROLE_RANK,
     Notice,
     Organization,
+    OrgKind,
     Role,
     TreeRow,
 )
@@ -67,16 +69,14 @@ def build_tree(orgs: Sequence[OrgT]) -> list[TreeNode[OrgT]]:
     return roots
 
 
-def _counted_tree(
-    request: AuthedRequest, under: Organization | None = None
-) -> list[TreeNode[TreeRow]]:
+def counted_tree(user: User, under: Organization | None = None) -> list[TreeNode[TreeRow]]:
     """The user's organizations (under `under`) as a tree with member counts: two queries.
 
     The counts are one aggregate of the active-members index grouped by organization, as one
     would write it by hand: a province's million members are one index-only pass, not 5,000
     correlated counts nor a join of every member row to its organization (docs/benchmarks.md).
     """
-    orgs = Organization.objects.visible_to(request.user)
+    orgs = Organization.objects.visible_to(user)
     if under is not None:
         orgs = orgs.filter(path__startswith=under.path)
     rows = orgs.order_by("path").tree_rows()
@@ -94,15 +94,21 @@ def _counted_tree(
 
 @dataclass(frozen=True, slots=True)
 class TreeLine:
-    """One line of the rendered tree: the template loops over lines instead of including
-    itself once per organization (a province shows over a thousand)."""
+    """One line of the rendered tree, with what its label shows worked out: the template loops
+    over lines instead of including itself once per organization (a province shows over a
+    thousand), and reads each value without a chain of lookups."""
 
-    node: TreeNode[TreeRow] | None  # None: the end of the last open node's children
-    #: "open" (its children follow), "closed" (they load when opened), "leaf"
-    shape: str = ""
+    #: "open" (its children follow), "closed" (they load when opened), "leaf"; "" ends the
+    #: children of the last open line.
+    shape: str
+    node: TreeNode[TreeRow] | None = None
     expanded: bool = False
     url: str = ""
     children_url: str = ""
+    kind_label: str = ""
+    #: "12 members", and "(3 directly)" for a node with children and members of its own.
+    members: str = ""
+    directly: str = ""
 
 
 def _url_for(name: str) -> Callable[[int], str]:
@@ -118,19 +124,33 @@ def tree_lines(
     """The lines of `nodes` and their descendants down to `render_depth`; levels down to
     `open_depth` start expanded, deeper ones with children load them when opened."""
     detail, subtree = _url_for("organizations:detail"), _url_for("organizations:subtree")
+    kinds = {kind: str(label) for kind, label in OrgKind.choices}
     lines: list[TreeLine] = []
 
     def add(node: TreeNode[TreeRow]) -> None:
         org = node.org
+        shape = "open" if org.depth < render_depth else "closed"
         if not node.children:
-            lines.append(TreeLine(node, "leaf", url=detail(org.pk)))
-        elif org.depth >= render_depth:
-            lines.append(TreeLine(node, "closed", url=detail(org.pk), children_url=subtree(org.pk)))
-        else:
-            lines.append(TreeLine(node, "open", org.depth <= open_depth, detail(org.pk)))
+            shape = "leaf"
+        lines.append(
+            TreeLine(
+                shape,
+                node,
+                expanded=org.depth <= open_depth,
+                url=detail(org.pk),
+                children_url=subtree(org.pk) if shape == "closed" else "",
+                kind_label=kinds.get(org.kind, org.kind),
+                members=ngettext("%(counter)s member", "%(counter)s members", node.total_members)
+                % {"counter": node.total_members},
+                directly=_("%(n)s directly") % {"n": node.direct_members}
+                if node.children and node.direct_members
+                else "",
+            )
+        )
+        if shape == "open":
             for child in node.children:
                 add(child)
-            lines.append(TreeLine(None))
+            lines.append(TreeLine(""))
 
     for node in nodes:
         add(node)
@@ -144,7 +164,7 @@ def organization_tree(request: AuthedRequest) -> HttpResponse:
     The counts need every organization, the page does not: levels below the open ones are
     rendered closed and load their children when opened (`organization_subtree`).
     """
-    roots = _counted_tree(request)
+    roots = counted_tree(request.user)
     # Open the user's own top level and the one below it, wherever in the tree that is.
     top = min((node.org.depth for node in roots), default=1)
     return render(
@@ -166,7 +186,7 @@ def _size(node: TreeNode[Any]) -> int:
 def organization_subtree(request: AuthedRequest, pk: int) -> HttpResponse:
     """The children of one organization, for a tree node opened on the page (htmx)."""
     org = _get_org(request, pk)
-    (node,) = _counted_tree(request, under=org)
+    (node,) = counted_tree(request.user, under=org)
     return render(
         request,
         "organizations/_tree_lines.html",
