@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -13,11 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.links import url_maker
 from core.models import AuditEntry, User
 from core.pagination import keyset_page
 from core.types import AuthedRequest
@@ -111,19 +112,12 @@ class TreeLine:
     directly: str = ""
 
 
-def _url_for(name: str) -> Callable[[int], str]:
-    """`reverse(name, args=[pk])` for many pks: one reverse, then string joins."""
-    marker = 918273645
-    head, tail = reverse(name, args=[marker]).split(str(marker))
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 def tree_lines(
     nodes: list[TreeNode[TreeRow]], *, open_depth: int, render_depth: int
 ) -> list[TreeLine]:
     """The lines of `nodes` and their descendants down to `render_depth`; levels down to
     `open_depth` start expanded, deeper ones with children load them when opened."""
-    detail, subtree = _url_for("organizations:detail"), _url_for("organizations:subtree")
+    detail, subtree = url_maker("organizations:detail"), url_maker("organizations:subtree")
     kinds = {kind: str(label) for kind, label in OrgKind.choices}
     lines: list[TreeLine] = []
 

@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import PlainSelect
 from members.models import Member, MemberQuerySet, Membership, PersonnelCategory, Standing
 from organizations.models import Organization
 from organizations.scope import user_scope
@@ -16,7 +17,7 @@ from organizations.scope import user_scope
 ORG_OPTIONS_LIMIT = 300
 
 
-class YesNoSelect(django_filters.widgets.BooleanWidget):
+class YesNoSelect(django_filters.widgets.BooleanWidget, PlainSelect):
     """All / Yes / No, reading and writing ?x=true|false."""
 
     def __init__(self) -> None:
@@ -31,15 +32,25 @@ class MemberFilter(django_filters.FilterSet):
         method="filter_org",
         label=_("Organization"),
         empty_label=_("All in my scope"),
+        widget=PlainSelect,
     )
     standing = django_filters.ChoiceFilter(
-        choices=Standing.choices, label=_("Party standing"), empty_label=_("All")
+        choices=Standing.choices,
+        label=_("Party standing"),
+        empty_label=_("All"),
+        widget=PlainSelect,
     )
     membership = django_filters.ChoiceFilter(
-        choices=Membership.choices, label=_("Membership type"), empty_label=_("All")
+        choices=Membership.choices,
+        label=_("Membership type"),
+        empty_label=_("All"),
+        widget=PlainSelect,
     )
     personnel_category = django_filters.ChoiceFilter(
-        choices=PersonnelCategory.choices, label=_("Personnel category"), empty_label=_("All")
+        choices=PersonnelCategory.choices,
+        label=_("Personnel category"),
+        empty_label=_("All"),
+        widget=PlainSelect,
     )
     lost_contact = django_filters.BooleanFilter(label=_("Lost contact"), widget=YesNoSelect)
     is_mobile = django_filters.BooleanFilter(label=_("Mobile member"), widget=YesNoSelect)
@@ -81,17 +92,19 @@ class MemberFilter(django_filters.FilterSet):
         field = form.fields["org"]
         scope = user_scope(self.user)
         top = min((role.organization.depth for role in scope.roles), default=1)
-        orgs: list[Organization] = []
+        # (id, depth, name) values: the options need nothing else of an organization.
+        orgs: list[tuple[int, int, str]] = []
         for depth in (top + 2, top + 1):
-            orgs = list(field.queryset.filter(depth__lte=depth)[: ORG_OPTIONS_LIMIT + 1])
+            levels = field.queryset.filter(depth__lte=depth).values_list("pk", "depth", "name")
+            orgs = list(levels[: ORG_OPTIONS_LIMIT + 1])
             if len(orgs) <= ORG_OPTIONS_LIMIT:
                 break
-        options = [(org.pk, f"{'　' * (org.depth - top)}{org.name}") for org in orgs]
+        options = [(pk, f"{'　' * (depth - top)}{name}") for pk, depth, name in orgs]
         selected = form.data.get("org") if self.is_bound else None
-        if selected and selected.isdigit() and int(selected) not in {o.pk for o in orgs}:
-            chosen = field.queryset.filter(pk=int(selected)).first()
+        if selected and selected.isdigit() and int(selected) not in {pk for pk, *_rest in orgs}:
+            chosen = field.queryset.filter(pk=int(selected)).values_list("pk", "name").first()
             if chosen is not None:
-                options.append((chosen.pk, chosen.name))
+                options.append(chosen)
         field.widget.choices = [("", field.empty_label), *options]
 
     def filter_q(self, queryset: MemberQuerySet, name: str, value: str) -> QuerySet[Member]:
