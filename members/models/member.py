@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Left
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -149,9 +151,13 @@ class MemberQuerySet(models.QuerySet["Member"]):
             if upper[:-1].isdigit() or upper.isdigit():
                 return self.filter(Q(id_number__startswith=upper) | Q(phone__startswith=text))
             return self.none()
-        found = self.filter(name__startswith=text)
         reading = reading_prefix(text)
-        return found.filter(_pinyin_range(reading)) if reading else found
+        if not reading:
+            return self.filter(name__startswith=text)
+        # The reading's range finds the matches, in the list's order. The name is compared as
+        # an expression so that PostgreSQL does not also scan the name index for every name
+        # with this beginning (67,000 for 张 in a province) to AND it in: docs/benchmarks.md.
+        return self.filter(Exact(Left("name", len(text)), text), _pinyin_range(reading))
 
 
 def _pinyin_range(prefix: str) -> Q:

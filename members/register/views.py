@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Choices, Count, Q
+from django.db.models import Choices, Count, Exists, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +32,7 @@ from members.models import (
     FindingAttempt,
     Gender,
     Member,
+    MemberQuerySet,
     Membership,
     MobilityEpisode,
     RegularReport,
@@ -40,7 +41,7 @@ from members.models import (
 from members.register import actions
 from members.register.filters import MemberFilter
 from members.register.forms import ArchiveForm, MemberForm
-from organizations.models import Notice
+from organizations.models import Notice, Organization
 from organizations.scope import user_scope
 
 LIST_KEYS = ("name_pinyin", "id")
@@ -76,7 +77,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 
 #: What a line of the register shows, and its sort keys: the page reads these columns of a
-#: member and its organization, not all fifty.
+#: member, not all thirty.
 LIST_COLUMNS = (
     "name",
     "name_pinyin",
@@ -88,8 +89,24 @@ LIST_COLUMNS = (
     "is_mobile",
     "lost_contact",
     "archived_at",
-    "home_org__name",
+    "home_org",
 )
+
+
+def register_queryset(user: Any) -> MemberQuerySet:
+    """The members `user` sees, as the register reads them: the columns a line shows, with its
+    organization's name and whether a transfer is open (a member stays in the register until
+    received, marked). PostgreSQL works out the two for the rows of the page only, after its
+    sort and limit, where a join would read every organization and another query would cost a
+    round trip. (The transfers app is looked up by name: members does not import it.)"""
+    transfer_model = apps.get_model("transfers", "Transfer")
+    org_name = Organization.objects.filter(pk=OuterRef("home_org_id")).order_by().values("name")
+    moving = transfer_model.objects.open().filter(member_id=OuterRef("pk"))
+    return (
+        Member.objects.visible_to(user)
+        .only(*LIST_COLUMNS)
+        .annotate(org_name=Subquery(org_name), in_transfer=Exists(moving))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,21 +129,18 @@ class RegisterLine:
     in_transfer: bool
     archived_at: dt.datetime | None
 
+    @property
+    def flagged(self) -> bool:
+        """Any of the flags templates/members/register/_flags.html shows."""
+        return self.is_mobile or self.lost_contact or self.in_transfer or bool(self.archived_at)
+
 
 def _labels(choices: type[Choices]) -> dict[Any, str]:
     return {value: str(label) for value, label in choices.choices}
 
 
 def register_lines(members: list[Member]) -> list[RegisterLine]:
-    """The page's lines. A member with an open transfer stays in the register until received,
-    marked: one query for the page (the transfers app, looked up by name: members does not
-    import it)."""
-    transfer_model = apps.get_model("transfers", "Transfer")
-    moving = set(
-        transfer_model.objects.open()
-        .filter(member_id__in=[m.pk for m in members])
-        .values_list("member_id", flat=True)
-    )
+    """The page's lines (`members` from `register_queryset`)."""
     url = url_maker("members:detail")
     gender, membership, standing = _labels(Gender), _labels(Membership), _labels(Standing)
     return [
@@ -137,13 +151,13 @@ def register_lines(members: list[Member]) -> list[RegisterLine]:
             gender=gender.get(m.gender, m.gender),
             id_number=m.masked_id_number,
             membership=membership.get(m.membership, m.membership),
-            org=m.home_org.name,
+            org=vars(m)["org_name"],
             phone=m.phone,
             standing=standing.get(m.standing, m.standing),
             normal=m.standing == Standing.NORMAL,
             is_mobile=m.is_mobile,
             lost_contact=m.lost_contact,
-            in_transfer=m.pk in moving,
+            in_transfer=vars(m)["in_transfer"],
             archived_at=m.archived_at,
         )
         for m in members
@@ -153,7 +167,7 @@ def register_lines(members: list[Member]) -> list[RegisterLine]:
 @login_required
 def member_list(request: AuthedRequest) -> HttpResponse:
     """Search and filter the members in scope, pinyin order, keyset pages."""
-    base = Member.objects.visible_to(request.user).for_list().only(*LIST_COLUMNS)
+    base = register_queryset(request.user)
     filterset = MemberFilter(request.GET or None, queryset=base, user=request.user)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base.active()
     page = keyset_page(
