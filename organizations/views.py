@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypedDict, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -93,23 +93,24 @@ def counted_tree(user: User, under: Organization | None = None) -> list[TreeNode
     return build_tree(rows)
 
 
-@dataclass(frozen=True, slots=True)
-class TreeLine:
+class TreeLine(TypedDict, total=False):
     """One line of the rendered tree, with what its label shows worked out: the template loops
     over lines instead of including itself once per organization (a province shows over a
-    thousand), and reads each value without a chain of lookups."""
+    thousand), and reads each value as a key (the engine tries keys before attributes)."""
 
     #: "open" (its children follow), "closed" (they load when opened), "leaf"; "" ends the
     #: children of the last open line.
     shape: str
-    node: TreeNode[TreeRow] | None = None
-    expanded: bool = False
-    url: str = ""
-    children_url: str = ""
-    kind_label: str = ""
-    #: "12 members", and "(3 directly)" for a node with children and members of its own.
-    members: str = ""
-    directly: str = ""
+    expanded: bool
+    url: str
+    children_url: str
+    name: str
+    kind: str
+    kind_label: str
+    is_active: bool
+    #: "12 members", and "3 directly" for a node with children and members of its own.
+    members: str
+    directly: str
 
 
 def tree_lines(
@@ -128,12 +129,14 @@ def tree_lines(
             shape = "leaf"
         lines.append(
             TreeLine(
-                shape,
-                node,
+                shape=shape,
                 expanded=org.depth <= open_depth,
                 url=detail(org.pk),
                 children_url=subtree(org.pk) if shape == "closed" else "",
+                name=org.name,
+                kind=org.kind,
                 kind_label=kinds.get(org.kind, org.kind),
+                is_active=org.is_active,
                 members=ngettext("%(counter)s member", "%(counter)s members", node.total_members)
                 % {"counter": node.total_members},
                 directly=_("%(n)s directly") % {"n": node.direct_members}
@@ -144,7 +147,7 @@ def tree_lines(
         if shape == "open":
             for child in node.children:
                 add(child)
-            lines.append(TreeLine(""))
+            lines.append(TreeLine(shape=""))
 
     for node in nodes:
         add(node)

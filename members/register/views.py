@@ -4,8 +4,7 @@ the audited reveal of the full ID-card number."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.apps import apps
 from django.conf import settings
@@ -109,10 +108,10 @@ def register_queryset(user: Any) -> MemberQuerySet:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class RegisterLine:
+class RegisterLine(TypedDict):
     """A line of the register as the page shows it, worked out once per page (choice labels,
-    the masked number, the link) so that the template only reads values."""
+    the masked number, the link) so that the template only reads values. A dict: the template
+    engine looks keys up first, before attributes."""
 
     pk: int
     url: str
@@ -128,11 +127,8 @@ class RegisterLine:
     lost_contact: bool
     in_transfer: bool
     archived_at: dt.datetime | None
-
-    @property
-    def flagged(self) -> bool:
-        """Any of the flags templates/members/register/_flags.html shows."""
-        return self.is_mobile or self.lost_contact or self.in_transfer or bool(self.archived_at)
+    #: Any of the flags templates/members/register/_flags.html shows.
+    flagged: bool
 
 
 def _labels(choices: type[Choices]) -> dict[Any, str]:
@@ -143,25 +139,29 @@ def register_lines(members: list[Member]) -> list[RegisterLine]:
     """The page's lines (`members` from `register_queryset`)."""
     url = url_maker("members:detail")
     gender, membership, standing = _labels(Gender), _labels(Membership), _labels(Standing)
-    return [
-        RegisterLine(
-            pk=m.pk,
-            url=url(m.pk),
-            name=m.name,
-            gender=gender.get(m.gender, m.gender),
-            id_number=m.masked_id_number,
-            membership=membership.get(m.membership, m.membership),
-            org=vars(m)["org_name"],
-            phone=m.phone,
-            standing=standing.get(m.standing, m.standing),
-            normal=m.standing == Standing.NORMAL,
-            is_mobile=m.is_mobile,
-            lost_contact=m.lost_contact,
-            in_transfer=vars(m)["in_transfer"],
-            archived_at=m.archived_at,
+    lines = []
+    for m in members:
+        in_transfer = vars(m)["in_transfer"]
+        lines.append(
+            RegisterLine(
+                pk=m.pk,
+                url=url(m.pk),
+                name=m.name,
+                gender=gender.get(m.gender, m.gender),
+                id_number=m.masked_id_number,
+                membership=membership.get(m.membership, m.membership),
+                org=vars(m)["org_name"],
+                phone=m.phone,
+                standing=standing.get(m.standing, m.standing),
+                normal=m.standing == Standing.NORMAL,
+                is_mobile=m.is_mobile,
+                lost_contact=m.lost_contact,
+                in_transfer=in_transfer,
+                archived_at=m.archived_at,
+                flagged=m.is_mobile or m.lost_contact or in_transfer or bool(m.archived_at),
+            )
         )
-        for m in members
-    ]
+    return lines
 
 
 @login_required
