@@ -15,6 +15,7 @@ from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from core.lookups import AnyOf
 from core.pinyin import next_key, pinyin_initials, pinyin_key, reading_prefix
 from core.scoping import Action
 from core.validators import (
@@ -111,8 +112,9 @@ class MemberQuerySet(models.QuerySet["Member"]):
             return self.filter(condition)
         # A narrow scope (a branch, a township) is a few hundred rows among a million: literal
         # id lists let `home_org IN (...) OR id IN (...)` be a BitmapOr of two index scans,
-        # which an OR over a subquery or a path join cannot (docs/benchmarks.md).
-        condition = Q(home_org_id__in=org_ids)
+        # which an OR over a subquery or a path join cannot (docs/benchmarks.md). Each list is
+        # one array parameter (`= ANY`), not a parameter per id.
+        condition = Q(AnyOf(F("home_org_id"), org_ids))
         if codename and org_ids:
             shared = scope.memo(
                 f"shared_member_ids:{codename}",
@@ -123,7 +125,7 @@ class MemberQuerySet(models.QuerySet["Member"]):
                 ),
             )
             if shared:
-                condition |= Q(pk__in=shared)
+                condition |= Q(AnyOf(F("pk"), shared))
         return self.filter(condition)
 
     def active(self) -> MemberQuerySet:
