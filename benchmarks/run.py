@@ -1,14 +1,20 @@
-"""Time the member list and the organization tree at province scale against hand-written SQL.
+"""Time the member list, the organization tree and a mobile members' list at province scale
+against the floor a Django page can reach and against hand-written SQL.
 
-    python -m benchmarks.run [--rebuild] [--reps 7] [--explain]
+    python -m benchmarks.run [--rebuild] [--reps 7] [--explain] [--transfers 1000]
 
-For each case the real view is requested through Django's test client (force_login, DEBUG off,
-the production middleware and templates), and the same rows are fetched with hand-written SQL
-on a plain psycopg2 connection. Each is warmed up once, then repeated (interleaved); medians
-are reported.
-The "orm" column runs only the querysets the view runs (no HTTP, no template), and "queries" /
-"sql" come from one extra instrumented request: they show where the app's time goes.
-Results are printed and written to benchmarks/results/ (gitignored).
+For each case four things are timed, interleaved, each warmed up once (medians are reported):
+
+- app: the real view through Django's test client (force_login, DEBUG off, the production
+  middleware and templates);
+- floor: a minimal view that runs the case's hand-written SQL on Django's connection and renders
+  the same rows with a plain template, behind the session and auth middleware only
+  (benchmarks/floor.py, its own URLconf and client);
+- orm: only the querysets the view runs (no HTTP, no template);
+- raw: the hand-written SQL (benchmarks/raw.py) on a plain psycopg2 connection.
+
+"queries" and "app sql ms" come from one extra instrumented request of the app's page. Results
+are printed and written to benchmarks/results/ (gitignored); docs/benchmarks.md explains them.
 """
 
 from __future__ import annotations
@@ -136,20 +142,21 @@ def cursor_after(member_id: int, next_id: int) -> str:
 
 
 def orm_member_list(user: Any, params: dict[str, str]) -> tuple[list[int], int]:
-    """What members.views.member_list runs before rendering."""
+    """What members.register.views.member_list runs before rendering."""
     from django.conf import settings
     from django.http import QueryDict
 
     from core.pagination import keyset_page
     from members.models import Member
     from members.register.filters import MemberFilter
-    from members.register.views import LIST_KEYS
+    from members.register.views import LIST_KEYS, register_count, register_queryset
 
     user.__dict__.pop("_scope_cache", None)  # a request computes the scope afresh
     query = QueryDict(urlencode(params))
-    base = Member.objects.visible_to(user).for_list()
+    base = register_queryset(user)
     filterset = MemberFilter(query or None, queryset=base, user=user)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base.active()
+    filtered = filterset.is_bound and filterset.is_valid()
+    queryset = filterset.qs if filtered else base.active()
     page = keyset_page(
         queryset,
         keys=LIST_KEYS,
@@ -157,7 +164,11 @@ def orm_member_list(user: Any, params: dict[str, str]) -> tuple[list[int], int]:
         after=query.get("after"),
         before=query.get("before"),
     )
-    return [m.pk for m in page.object_list], queryset.count()
+    parts = [
+        filterset.filter_queryset(part) if filtered else part.active()
+        for part in Member.objects.visible_parts(user)
+    ]
+    return [m.pk for m in page.object_list], register_count(parts)
 
 
 def orm_tree(user: Any) -> tuple[int, int]:
@@ -203,6 +214,7 @@ def run(reps: int, explain: bool, server_from_url: bool) -> dict[str, Any]:
 
     from benchmarks import floor
     from members.models import Member
+    from members.register.views import LIST_COUNT_CAP
 
     scopes, users = bench_scopes()
     transfers.seed_episodes(registered_by=users["province"].pk)  # for the mobile lists
@@ -245,7 +257,13 @@ def run(reps: int, explain: bool, server_from_url: bool) -> dict[str, Any]:
                 case = measure(Case(name, scope.label, target.app_url), target, *clients)
                 rows, count = raw.member_page(scope.prefix, q, cursor)
                 case.rows, case.total = min(len(rows), 50), count
-                check(case, ([r[0] for r in rows[:50]], count), target.orm())
+                ids, orm_count = target.orm()
+                # The list counts up to a cap (members.register.views.LIST_COUNT_CAP).
+                check(
+                    case,
+                    ([r[0] for r in rows[:50]], min(count, LIST_COUNT_CAP + 1)),
+                    (ids, min(orm_count, LIST_COUNT_CAP + 1)),
+                )
                 cases.append(case)
             target = Target(
                 "/organizations/",
