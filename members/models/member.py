@@ -101,15 +101,19 @@ class MemberQuerySet(models.QuerySet["Member"]):
         return self.filter(home | shared if shared else home)
 
     def visible_parts(self, user: Any, action: str = Action.VIEW) -> list[MemberQuerySet]:
-        """`visible_to(user, action)` as disjoint querysets whose union it is: the members at
-        home in the scope, and those shared with it from elsewhere. Counted apart, the first
-        is a count of the active-members index alone, where the union needs every row read
-        (a county's list count: 9 ms -> 4 ms, docs/benchmarks.md)."""
+        """`visible_to(user, action)` as disjoint querysets whose union it is: for a narrow
+        scope, the members at home in it and those shared with it from elsewhere. Counted
+        apart, the first is a count of the active-members index alone, where the OR needs
+        every row read (a county's list count: 9 ms -> 4 ms, docs/benchmarks.md). A wide
+        scope stays one queryset: "shared, and not at home in a province" would be a scan of
+        the whole member table."""
         halves = _scope_halves(user, action)
         if halves is None:
             return [self]
         home, shared = halves
-        return [self.filter(home), *([self.filter(shared).exclude(home)] if shared else [])]
+        if not shared or _is_wide(user, action):
+            return [self.filter(home | shared if shared else home)]
+        return [self.filter(home), self.filter(shared).exclude(home)]
 
     def active(self) -> MemberQuerySet:
         """Not archived."""
@@ -145,17 +149,27 @@ class MemberQuerySet(models.QuerySet["Member"]):
         return self.filter(Exact(Left("name", len(text)), text), _pinyin_range(reading))
 
 
+def _base_action(action: str) -> str:
+    """The scope an action is checked against: recording life needs the changers' scope."""
+    return Action.CHANGE if action == Action.RECORD else action
+
+
+def _is_wide(user: Any, action: str) -> bool:
+    """A scope of more than WIDE_SCOPE_ORGANIZATIONS organizations (a county and up)."""
+    return len(user_scope(user).organization_ids(_base_action(action))) > WIDE_SCOPE_ORGANIZATIONS
+
+
 def _scope_halves(user: Any, action: str) -> tuple[Q, Q | None] | None:
     """The two halves of a user's member scope for `action`: home organization inside it, and
     shared with it (None when nothing is shared for the action); None for a superuser."""
     scope = user_scope(user)
     if scope.is_superuser:
         return None
-    base = Action.CHANGE if action == Action.RECORD else action
+    base = _base_action(action)
     codename = SHARED_BY_ACTION.get(action)
     org_ids = scope.organization_ids(base)
     grants = MemberGroupObjectPermission.objects.filter(permission__codename=codename)
-    if len(org_ids) > WIDE_SCOPE_ORGANIZATIONS:
+    if _is_wide(user, action):
         # A wide scope (a county and up) holds most of what it scans: hashed subqueries
         # filter an index walk in pinyin order cheaply, and keep the SQL small.
         in_scope = Organization.objects.filter(scope.q("path", base)).order_by()
