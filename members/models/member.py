@@ -186,7 +186,7 @@ def _scope_halves(user: Any, action: str) -> tuple[Q, Q | None] | None:
     shared_ids = scope.memo(
         f"shared_member_ids:{codename}",
         lambda: list(
-            grants.filter(group_id__in=scope.group_ids(base))
+            grants.filter(AnyOf(F("group_id"), scope.group_ids(base)))
             .values_list("content_object_id", flat=True)
             .distinct()
         ),
