@@ -1,14 +1,20 @@
-"""Time the member list and the organization tree at province scale against hand-written SQL.
+"""Time the member list, the organization tree and a mobile members' list at province scale
+against the floor a Django page can reach and against hand-written SQL.
 
-    python -m benchmarks.run [--rebuild] [--reps 7] [--explain]
+    python -m benchmarks.run [--rebuild] [--reps 7] [--explain] [--transfers 1000]
 
-For each case the real view is requested through Django's test client (force_login, DEBUG off,
-the production middleware and templates), and the same rows are fetched with hand-written SQL
-on a plain psycopg2 connection. Each is warmed up once, then repeated (interleaved); medians
-are reported.
-The "orm" column runs only the querysets the view runs (no HTTP, no template), and "queries" /
-"sql" come from one extra instrumented request: they show where the app's time goes.
-Results are printed and written to benchmarks/results/ (gitignored).
+For each case four things are timed, interleaved, each warmed up once (medians are reported):
+
+- app: the real view through Django's test client (force_login, DEBUG off, the production
+  middleware and templates);
+- floor: a minimal view that runs the case's hand-written SQL on Django's connection and renders
+  the same rows with a plain template, behind the session and auth middleware only
+  (benchmarks/floor.py, its own URLconf and client);
+- orm: only the querysets the view runs (no HTTP, no template);
+- raw: the hand-written SQL (benchmarks/raw.py) on a plain psycopg2 connection.
+
+"queries" and "app sql ms" come from one extra instrumented request of the app's page. Results
+are printed and written to benchmarks/results/ (gitignored); docs/benchmarks.md explains them.
 """
 
 from __future__ import annotations
@@ -27,10 +33,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from pypinyin import Style, pinyin
-
-from benchmarks import generate
+from benchmarks import generate, transfers
 from benchmarks.db import BASE_DIR, BENCH_DB_NAME, bench_url, connect, default_config
+from benchmarks.raw import RawSQL
 
 RESULTS_DIR = BASE_DIR / "benchmarks" / "results"
 #: Row at this fraction of the scope's list order starts the "deep page".
@@ -51,8 +56,8 @@ class Case:
     name: str
     scope: str
     url: str
-    params: dict[str, str]
     app_ms: float = 0.0
+    floor_ms: float = 0.0
     orm_ms: float = 0.0
     raw_ms: float = 0.0
     queries: int = 0
@@ -60,10 +65,15 @@ class Case:
     rows: int = 0
     total: int = 0
     bytes: int = 0
+    floor_bytes: int = 0
     checks: list[str] = field(default_factory=list)
 
     @property
-    def ratio(self) -> float:
+    def app_floor(self) -> float:
+        return self.app_ms / self.floor_ms if self.floor_ms else float("nan")
+
+    @property
+    def app_raw(self) -> float:
         return self.app_ms / self.raw_ms if self.raw_ms else float("nan")
 
 
@@ -79,153 +89,6 @@ def medians_ms(fns: dict[str, Callable[[], Any]], reps: int) -> dict[str, float]
             fn()
             times[name].append((time.perf_counter() - started) * 1000)
     return {name: statistics.median(values) for name, values in times.items()}
-
-
-# --- hand-written SQL ---------------------------------------------------------------------------
-#
-# What a developer who knows the data would write for the same rows (docs/benchmarks.md explains
-# each choice): the two halves of the scope (members at home in the subtree; members shared with
-# it from outside) as separate, index-friendly queries, and searches bounded on the sort key.
-
-SHARED = """
-    SELECT gp.content_object_id FROM members_membergroupobjectpermission gp
-    JOIN organizations_organization g ON g.group_id = gp.group_id
-    WHERE gp.permission_id = %(perm)s AND g.path LIKE %(prefix)s
-"""
-# Each half takes its own first 51 in list order; the page is the first 51 of both.
-PAGE = f"""
-    SELECT * FROM (
-      (SELECT m.*, o.* FROM members_member m
-       JOIN organizations_organization o ON o.id = m.home_org_id
-       WHERE m.home_org_id IN (SELECT id FROM organizations_organization WHERE path LIKE %(prefix)s)
-         AND m.archived_at IS NULL {{search}} {{cursor}}
-       ORDER BY m.name_pinyin, m.id LIMIT 51)
-      UNION ALL
-      (SELECT m.*, o.* FROM members_member m
-       JOIN organizations_organization o ON o.id = m.home_org_id
-       WHERE o.path NOT LIKE %(prefix)s AND m.id IN ({SHARED})
-         AND m.archived_at IS NULL {{search}} {{cursor}}
-       ORDER BY m.name_pinyin, m.id LIMIT 51)
-    ) page
-    ORDER BY 3, 1 LIMIT 51  -- name_pinyin, id
-"""
-COUNT = f"""
-    SELECT
-      (SELECT count(*) FROM members_member m
-       JOIN organizations_organization o ON o.id = m.home_org_id
-       WHERE o.path LIKE %(prefix)s AND m.archived_at IS NULL {{search}})
-    + (SELECT count(*) FROM members_member m
-       JOIN organizations_organization o ON o.id = m.home_org_id
-       WHERE o.path NOT LIKE %(prefix)s AND m.archived_at IS NULL {{search}}
-         AND m.id IN ({SHARED}))
-"""
-CURSOR = "AND (m.name_pinyin, m.id) > (%(after_key)s, %(after_id)s)"
-
-
-def search_sql(q: str) -> str:
-    """MemberQuerySet.search's conditions for the inputs benchmarked here, plus a range on the
-    sort key that every match satisfies, so the ordered index walk starts where matches are."""
-    if not q:
-        return ""
-    if q.isdigit():
-        return "AND (m.id_number LIKE %(like)s OR m.phone LIKE %(like)s)"
-    bounded = "AND m.name_pinyin >= %(low)s AND m.name_pinyin < %(high)s"
-    if q.isascii() and q.isalpha():
-        return f"AND (m.name_initials LIKE %(like)s OR m.name_pinyin LIKE %(like)s) {bounded}"
-    return f"AND m.name LIKE %(like)s {bounded}"
-
-
-def sort_bounds(q: str) -> tuple[str, str]:
-    """[low, high) holding the pinyin key of every name the search matches."""
-    if q.isascii():
-        # Initials and pinyin both start with the first letter of the pinyin key.
-        low = high = q[0].lower()
-    else:
-        readings = pinyin(q[0], style=Style.NORMAL, heteronym=True)[0]
-        low, high = min(readings), max(readings)
-    return low, high[:-1] + chr(ord(high[-1]) + 1)
-
-
-class RawSQL:
-    def __init__(self, perm_id: int) -> None:
-        self.conn = connect(BENCH_DB_NAME)
-        self.conn.autocommit = True
-        self.perm_id = perm_id
-
-    def close(self) -> None:
-        self.conn.close()
-
-    def _args(self, scope: Scope, q: str, after: tuple[str, int] | None) -> dict[str, Any]:
-        args: dict[str, Any] = {
-            "prefix": scope.prefix + "%",
-            "perm": self.perm_id,
-            "like": q.lower() + "%" if q.isascii() else q + "%",
-        }
-        if after:
-            args["after_key"], args["after_id"] = after
-        if q and not q.isdigit():
-            args["low"], args["high"] = sort_bounds(q)
-        return args
-
-    def member_page(
-        self, scope: Scope, q: str = "", after: tuple[str, int] | None = None
-    ) -> tuple[list[tuple[Any, ...]], int]:
-        """One page (51 rows: the page and the "is there more" probe) and the count."""
-        args = self._args(scope, q, after)
-        search = search_sql(q)
-        with self.conn.cursor() as cur:
-            cur.execute(PAGE.format(search=search, cursor=CURSOR if after else ""), args)
-            rows = cur.fetchall()
-            cur.execute(COUNT.format(search=search_sql(q)), args)
-            count_row = cur.fetchone()
-        return rows, int(count_row[0]) if count_row else 0
-
-    def row_at(self, scope: Scope, offset: int) -> list[tuple[str, int]]:
-        """(pinyin, id) of the rows at `offset` and after it in the scope's list order."""
-        with self.conn.cursor() as cur:
-            cur.execute(
-                f"""
-                SELECT m.name_pinyin, m.id FROM members_member m
-                WHERE (m.home_org_id IN (
-                         SELECT id FROM organizations_organization WHERE path LIKE %(prefix)s)
-                       OR m.id IN ({SHARED}))
-                  AND m.archived_at IS NULL
-                ORDER BY m.name_pinyin, m.id OFFSET %(offset)s LIMIT 2
-                """,
-                {**self._args(scope, "", None), "offset": offset},
-            )
-            return [(str(a), int(b)) for a, b in cur.fetchall()]
-
-    def tree(self, scope: Scope) -> list[tuple[Any, ...]]:
-        """The organizations in scope in path order, each with its non-archived member count."""
-        with self.conn.cursor() as cur:
-            cur.execute(
-                """
-                SELECT o.*, COALESCE(c.n, 0) AS direct_members
-                FROM organizations_organization o
-                LEFT JOIN (
-                    SELECT m.home_org_id, count(*) AS n FROM members_member m
-                    WHERE m.archived_at IS NULL AND m.home_org_id IN (
-                        SELECT id FROM organizations_organization WHERE path LIKE %(prefix)s)
-                    GROUP BY m.home_org_id
-                ) c ON c.home_org_id = o.id
-                WHERE o.path LIKE %(prefix)s
-                ORDER BY o.path
-                """,
-                {"prefix": scope.prefix + "%"},
-            )
-            return cur.fetchall()
-
-    def explain(self, sql: str) -> str:
-        with self.conn.cursor() as cur:
-            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-            return "\n".join(str(r[0]) for r in cur.fetchall())
-
-    def server(self) -> str:
-        with self.conn.cursor() as cur:
-            cur.execute("SHOW server_version")
-            row = cur.fetchone()
-        return str(row[0]) if row else "?"
 
 
 # --- the benchmark ------------------------------------------------------------------------------
@@ -279,20 +142,21 @@ def cursor_after(member_id: int, next_id: int) -> str:
 
 
 def orm_member_list(user: Any, params: dict[str, str]) -> tuple[list[int], int]:
-    """What members.views.member_list runs before rendering."""
+    """What members.register.views.member_list runs before rendering."""
     from django.conf import settings
     from django.http import QueryDict
 
     from core.pagination import keyset_page
     from members.models import Member
     from members.register.filters import MemberFilter
-    from members.register.views import LIST_KEYS
+    from members.register.views import LIST_KEYS, register_count, register_queryset
 
     user.__dict__.pop("_scope_cache", None)  # a request computes the scope afresh
     query = QueryDict(urlencode(params))
-    base = Member.objects.visible_to(user).for_list()
+    base = register_queryset(user)
     filterset = MemberFilter(query or None, queryset=base, user=user)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base.active()
+    filtered = filterset.is_bound and filterset.is_valid()
+    queryset = filterset.qs if filtered else base.active()
     page = keyset_page(
         queryset,
         keys=LIST_KEYS,
@@ -300,44 +164,74 @@ def orm_member_list(user: Any, params: dict[str, str]) -> tuple[list[int], int]:
         after=query.get("after"),
         before=query.get("before"),
     )
-    return [m.pk for m in page.object_list], queryset.count()
+    parts = [
+        filterset.filter_queryset(part) if filtered else part.active()
+        for part in Member.objects.visible_parts(user)
+    ]
+    return [m.pk for m in page.object_list], register_count(parts)
 
 
 def orm_tree(user: Any) -> tuple[int, int]:
     """What organizations.views.organization_tree runs before rendering."""
-    from django.db.models import Count, Q
-
-    from organizations.models import Organization
-    from organizations.views import build_tree
+    from organizations.views import counted_tree
 
     user.__dict__.pop("_scope_cache", None)
-    orgs = list(
-        Organization.objects.visible_to(user)
-        .annotate(direct_members=Count("members", filter=Q(members__archived_at__isnull=True)))
-        .order_by("path")
-    )
-    build_tree(orgs)
-    return len(orgs), sum(o.direct_members for o in orgs)
+    roots = counted_tree(user)
+    return sum(_size(node) for node in roots), sum(node.total_members for node in roots)
+
+
+def _size(node: Any) -> int:
+    return 1 + sum(_size(child) for child in node.children)
+
+
+def orm_away(user: Any) -> tuple[list[int], int]:
+    """What members.lists.views.mobile_list runs for "my members away" before rendering."""
+    from django.conf import settings
+    from django.core.paginator import Paginator
+
+    from members.lists.queries import LISTS, Reach, Thresholds
+
+    user.__dict__.pop("_scope_cache", None)
+    rows = LISTS["away"].queryset(Reach.of(user), Thresholds())
+    page = Paginator(rows, settings.MEMBERS_PAGE_SIZE).get_page(1)
+    return [e.pk for e in page.object_list], page.paginator.count
+
+
+@dataclass
+class Target:
+    """One page measured four ways: the app, the floor view, the app's querysets, bare SQL."""
+
+    app_url: str
+    floor_url: str
+    orm: Callable[[], Any]
+    raw: Callable[[], Any]
 
 
 def run(reps: int, explain: bool, server_from_url: bool) -> dict[str, Any]:
+    # After django.setup() (setup_django): these modules read the settings when imported.
     from django.contrib.auth.models import Permission
     from django.test import Client
 
+    from benchmarks import floor
     from members.models import Member
+    from members.register.views import LIST_COUNT_CAP
 
     scopes, users = bench_scopes()
+    transfers.seed_episodes(registered_by=users["province"].pk)  # for the mobile lists
     perm_id = Permission.objects.get(codename="view_member", content_type__app_label="members").pk
-    raw = RawSQL(perm_id)
+    raw = RawSQL(connect(BENCH_DB_NAME), perm_id)
+    raw.conn.autocommit = True
+    floor.configure(perm_id, {s.label: s.prefix for s in scopes})
     cases: list[Case] = []
     plans: dict[str, str] = {}
     try:
         for scope in scopes:
             user = users[scope.label]
-            client = Client()
-            client.force_login(user)
-            total = raw.member_page(scope)[1]
-            deep = raw.row_at(scope, int(total * DEEP_FRACTION))
+            app, bare = Client(), floor.floor_client(user)
+            app.force_login(user)
+            clients = (app, bare, raw, plans if explain else None, reps)
+            total = raw.member_page(scope.prefix)[1]
+            deep = raw.row_at(scope.prefix, int(total * DEEP_FRACTION))
             after = cursor_after(deep[0][1], deep[1][1])
             searches = {
                 "search pinyin initials": "zs",
@@ -351,32 +245,50 @@ def run(reps: int, explain: bool, server_from_url: bool) -> dict[str, Any]:
                 *((name, {"q": q}, q, None) for name, q in searches.items()),
             ]  # fmt: skip
             for name, params, q, cursor in list_cases:
-                case = Case(name, scope.label, "/members/", params)
-                raw_fn = partial(raw.member_page, scope, q, cursor)
-                orm_fn = partial(orm_member_list, user, params)
-                measure(case, client, raw_fn, orm_fn, reps, plans if explain else None, raw)
-                rows, count = raw.member_page(scope, q, cursor)
-                ids, orm_count = orm_member_list(user, params)
+                floor_params = {"q": q} if q else {}
+                if cursor:
+                    floor_params = {"after_key": cursor[0], "after_id": str(cursor[1])}
+                target = Target(
+                    _url("/members/", params),
+                    _url(f"/members/{scope.label}/", floor_params),
+                    partial(orm_member_list, user, params),
+                    partial(raw.member_page, scope.prefix, q, cursor),
+                )
+                case = measure(Case(name, scope.label, target.app_url), target, *clients)
+                rows, count = raw.member_page(scope.prefix, q, cursor)
                 case.rows, case.total = min(len(rows), 50), count
-                if [r[0] for r in rows[:50]] != ids or count != orm_count:
-                    case.checks.append("raw SQL and the view's querysets disagree")
+                ids, orm_count = target.orm()
+                # The list counts up to a cap (members.register.views.LIST_COUNT_CAP).
+                check(
+                    case,
+                    ([r[0] for r in rows[:50]], min(count, LIST_COUNT_CAP + 1)),
+                    (ids, min(orm_count, LIST_COUNT_CAP + 1)),
+                )
                 cases.append(case)
-            case = Case("organization tree", scope.label, "/organizations/", {})
-            measure(
-                case,
-                client,
-                partial(raw.tree, scope),
+            target = Target(
+                "/organizations/",
+                f"/organizations/{scope.label}/",
                 partial(orm_tree, user),
-                reps,
-                plans if explain else None,
-                raw,
+                partial(raw.tree, scope.prefix),
             )
-            tree_rows = raw.tree(scope)
-            case.rows = len(tree_rows)
-            case.total = sum(int(r[-1]) for r in tree_rows)
-            if orm_tree(user) != (case.rows, case.total):
-                case.checks.append("raw SQL and the view's querysets disagree")
+            case = measure(Case("organization tree", scope.label, target.app_url), target, *clients)
+            tree_rows = raw.tree(scope.prefix)
+            case.rows, case.total = len(tree_rows), sum(int(r[-1]) for r in tree_rows)
+            check(case, (case.rows, case.total), target.orm())
             cases.append(case)
+            if scope.label == "county":
+                target = Target(
+                    "/members/mobile/away/",
+                    f"/mobile/away/{scope.label}/",
+                    partial(orm_away, user),
+                    partial(raw.away, scope.prefix),
+                )
+                case = measure(Case("mobile: members away", scope.label, target.app_url), target,
+                               *clients)  # fmt: skip
+                away_rows, away_count = raw.away(scope.prefix)
+                case.rows, case.total = len(away_rows), away_count
+                check(case, ([r[0] for r in away_rows], away_count), target.orm())
+                cases.append(case)
         info = {
             "when": dt.datetime.now().isoformat(timespec="seconds"),
             "server": f"PostgreSQL {raw.server()}",
@@ -385,36 +297,60 @@ def run(reps: int, explain: bool, server_from_url: bool) -> dict[str, Any]:
             "python": platform.python_version(),
             "reps": reps,
             "members": Member.objects.count(),
+            "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         }
     finally:
-        raw.close()
-    return {"info": info, "cases": [asdict(c) | {"ratio": c.ratio} for c in cases], "plans": plans}
+        raw.conn.close()
+    return {
+        "info": info,
+        "cases": [asdict(c) | {"app_floor": c.app_floor, "app_raw": c.app_raw} for c in cases],
+        "plans": plans,
+    }
+
+
+def _url(path: str, params: dict[str, str]) -> str:
+    return path + (f"?{urlencode(params)}" if params else "")
+
+
+def check(case: Case, raw_result: Any, orm_result: Any) -> None:
+    if raw_result != orm_result:
+        case.checks.append("raw SQL and the view's querysets disagree")
+
+
+def _get(client: Any, url: str) -> Any:
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url}: HTTP {response.status_code}")
+    return response
 
 
 def measure(
     case: Case,
-    client: Any,
-    raw_fn: Callable[[], Any],
-    orm_fn: Callable[[], Any],
-    reps: int,
-    plans: dict[str, str] | None,
+    target: Target,
+    app: Any,
+    bare: Any,
     raw: RawSQL,
-) -> None:
+    plans: dict[str, str] | None,
+    reps: int,
+) -> Case:
+    """Time the four interleaved; then one instrumented request of the app's page."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    url = case.url + (f"?{urlencode(case.params)}" if case.params else "")
-
-    def app_fn() -> Any:
-        response = client.get(url)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url}: HTTP {response.status_code}")
-        return response
-
-    medians = medians_ms({"app": app_fn, "orm": orm_fn, "raw": raw_fn}, reps)
-    case.app_ms, case.orm_ms, case.raw_ms = medians["app"], medians["orm"], medians["raw"]
+    medians = medians_ms(
+        {
+            "app": partial(_get, app, target.app_url),
+            "floor": partial(_get, bare, target.floor_url),
+            "orm": target.orm,
+            "raw": target.raw,
+        },
+        reps,
+    )
+    case.app_ms, case.floor_ms = medians["app"], medians["floor"]
+    case.orm_ms, case.raw_ms = medians["orm"], medians["raw"]
+    case.floor_bytes = len(_get(bare, target.floor_url).content)
     with CaptureQueriesContext(connection) as captured:
-        response = app_fn()
+        response = _get(app, target.app_url)
     case.bytes = len(response.content)
     case.queries = len(captured.captured_queries)
     case.app_sql_ms = 1000 * sum(float(q["time"]) for q in captured.captured_queries)
@@ -424,26 +360,29 @@ def measure(
             f"-- slowest of {case.queries} queries ({float(slowest['time']) * 1000:.1f} ms)\n"
             f"{slowest['sql']}\n\n{raw.explain(slowest['sql'])}"
         )
+    return case
+
+
+COLUMNS = (
+    ("scope", lambda c: c["scope"]),
+    ("case", lambda c: c["name"] + (" (!)" if c["checks"] else "")),
+    ("app ms", lambda c: f"{c['app_ms']:.1f}"),
+    ("floor ms", lambda c: f"{c['floor_ms']:.1f}"),
+    ("orm ms", lambda c: f"{c['orm_ms']:.1f}"),
+    ("raw ms", lambda c: f"{c['raw_ms']:.1f}"),
+    ("app/floor", lambda c: f"{c['app_floor']:.2f}"),
+    ("app/raw", lambda c: f"{c['app_raw']:.2f}"),
+    ("queries", lambda c: str(c["queries"])),
+    ("app sql ms", lambda c: f"{c['app_sql_ms']:.1f}"),
+    ("KB", lambda c: f"{c['bytes'] / 1024:.0f}"),
+    ("floor KB", lambda c: f"{c['floor_bytes'] / 1024:.0f}"),
+)
 
 
 def table(result: dict[str, Any]) -> str:
-    head = ("scope", "case", "app ms", "orm ms", "raw ms", "ratio", "queries", "app sql ms", "KB")
-    lines = [head]
-    for c in result["cases"]:
-        lines.append(
-            (
-                c["scope"],
-                c["name"] + (" (!)" if c["checks"] else ""),
-                f"{c['app_ms']:.1f}",
-                f"{c['orm_ms']:.1f}",
-                f"{c['raw_ms']:.1f}",
-                f"{c['ratio']:.1f}",
-                str(c["queries"]),
-                f"{c['app_sql_ms']:.1f}",
-                f"{c['bytes'] / 1024:.0f}",
-            )
-        )
-    widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
+    lines = [tuple(head for head, _cell in COLUMNS)]
+    lines += [tuple(cell(c) for _head, cell in COLUMNS) for c in result["cases"]]
+    widths = [max(len(row[i]) for row in lines) for i in range(len(COLUMNS))]
     out = []
     for n, row in enumerate(lines):
         cells = [
@@ -457,11 +396,12 @@ def table(result: dict[str, Any]) -> str:
     out.append("")
     out.append(
         f"{info['members']:,} members; {info['server']} ({info['database']}); "
-        f"{info['cpus']} CPUs; Python {info['python']}; median of {info['reps']} after a warm-up"
+        f"{info['cpus']} CPUs; Python {info['python']}; median of {info['reps']} after a warm-up; "
+        f"load average {info['load']} at the end"
     )
     for c in result["cases"]:
-        for check in c["checks"]:
-            out.append(f"(!) {c['scope']} · {c['name']}: {check}")
+        for check_ in c["checks"]:
+            out.append(f"(!) {c['scope']} · {c['name']}: {check_}")
     return "\n".join(out)
 
 
@@ -497,8 +437,6 @@ def main(argv: list[str] | None = None) -> None:
         print(f"\nquery plans: {Path(RESULTS_DIR / f'{stamp}-plans.txt').relative_to(BASE_DIR)}")
     print(f"results: {(RESULTS_DIR / f'{stamp}.json').relative_to(BASE_DIR)}")
     if args.transfers:
-        from benchmarks import transfers
-
         transfers.report(transfers.run(args.reps, args.transfers))
 
 

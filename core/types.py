@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
 from core.models import User
+
+#: Whoever asks: a staff user, or nobody logged in (scope answers "nothing" for them).
+AnyUser = User | AnonymousUser
 
 
 class AuthedRequest(HttpRequest):

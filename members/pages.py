@@ -10,10 +10,11 @@ may carry beside the register's own (mobile, lost, archived): transfers adds "in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django_stubs_ext import StrOrPromise
 
@@ -40,13 +41,14 @@ member_page: PanelRegistry[MemberPage] = PanelRegistry("member")
 
 @dataclass(frozen=True)
 class ListFlag:
-    """A badge on the member list's rows of the members `find` answers (one query a page)."""
+    """A badge on the member list's lines of the members `records` finds."""
 
     name: str
     label: StrOrPromise
     css: str
-    #: Of these member ids, those that carry the flag.
-    find: Callable[[list[int]], Iterable[int]]
+    #: The records that flag a member, filtered on `member_id=OuterRef("pk")`: the list asks
+    #: whether any exists, for the page's rows only, in its one query.
+    records: Callable[[], QuerySet[Any]]
 
 
 list_flags: dict[str, ListFlag] = {}
@@ -55,16 +57,6 @@ list_flags: dict[str, ListFlag] = {}
 def register_list_flag(flag: ListFlag) -> ListFlag:
     list_flags[flag.name] = flag
     return flag
-
-
-def flag_rows(members: list[Member]) -> None:
-    """Set `flags` (the registered flags it carries) on each member of a list page."""
-    ids = [member.pk for member in members]
-    found = {name: set(flag.find(ids)) for name, flag in list_flags.items()} if ids else {}
-    for member in members:
-        member.flags = [  # type: ignore[attr-defined]
-            flag for name, flag in list_flags.items() if member.pk in found[name]
-        ]
 
 
 class MemberActionView(ScopedActionFormView):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -32,6 +32,16 @@ def _outermost(paths: set[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
+class ScopeOrganization(NamedTuple):
+    """An organization inside a user's scope, as list queries and pickers need it."""
+
+    pk: int
+    group_id: int
+    path: str
+    depth: int
+    name: str
+
+
 @dataclass(frozen=True)
 class Scope:
     is_superuser: bool = False
@@ -47,29 +57,35 @@ class Scope:
         result: T = self._memo[key]
         return result
 
-    def organizations(self, action: str = Action.VIEW) -> list[tuple[int, int]]:
-        """(id, group id) of every organization inside the scope for `action`: one query.
+    def organization_rows(self, action: str = Action.VIEW) -> list[ScopeOrganization]:
+        """Every organization inside the scope for `action`, in path order: one query.
 
-        Big tables filter on these ids instead of joining the tree by path: an id list lets
+        Big tables filter on their ids instead of joining the tree by path: an id list lets
         PostgreSQL use the foreign-key index (a branch secretary's 30 members out of a million),
-        where an OR of path prefixes forces a scan.
+        where an OR of path prefixes forces a scan. The pickers that offer the scope's top
+        levels read their names and depths from here too, rather than querying again.
         """
         # Keyed by the subtrees, not the action: for most users (all but inspectors and
         # committee members beside a branch role) seeing and changing cover the same ones.
         return self.memo(
             f"organizations:{self.paths_for(action)}",
-            lambda: list(
-                Organization.objects.filter(self.q("path", action))
-                .order_by()
-                .values_list("id", "group_id")
-            ),
+            lambda: [
+                ScopeOrganization(*row)
+                for row in Organization.objects.filter(self.q("path", action))
+                .order_by("path")
+                .values_list(*ScopeOrganization._fields)
+            ],
         )
 
+    def organizations(self, action: str = Action.VIEW) -> list[tuple[int, int]]:
+        """(id, group id) of every organization inside the scope for `action`."""
+        return [(o.pk, o.group_id) for o in self.organization_rows(action)]
+
     def organization_ids(self, action: str = Action.VIEW) -> list[int]:
-        return [org_id for org_id, _group_id in self.organizations(action)]
+        return [o.pk for o in self.organization_rows(action)]
 
     def group_ids(self, action: str = Action.VIEW) -> list[int]:
-        return [group_id for _org_id, group_id in self.organizations(action)]
+        return [o.group_id for o in self.organization_rows(action)]
 
     def paths_for(self, action: str) -> tuple[str, ...]:
         return self.paths.get(action, ())

@@ -2,88 +2,168 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, Protocol, TypedDict, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.actions import run_action
+from core.links import url_maker
 from core.models import AuditEntry, User
 from core.pagination import keyset_context
 from core.types import AuthedRequest
 from organizations import actions
 from organizations.forms import GrantRoleForm, OrganizationForm, StaffUserForm
-from organizations.models import ALLOWED_CHILDREN, ROLE_RANK, Notice, Organization, Role
+from organizations.models import (
+    ALLOWED_CHILDREN,
+    ROLE_RANK,
+    Notice,
+    Organization,
+    OrgKind,
+    Role,
+    TreeRow,
+)
 from organizations.notices import do_mark_notice_read
 from organizations.scope import AUDIT, MANAGE, require_any, user_scope
 
 
-@dataclass
-class TreeNode:
-    org: Organization
+class Counted(Protocol):
+    """What the tree nests: an organization (a `TreeRow`, or a model instance in tests) with
+    its direct member count."""
+
+    path: str
+    direct_members: int
+
+
+OrgT = TypeVar("OrgT", bound=Counted)
+
+
+@dataclass(slots=True)
+class TreeNode(Generic[OrgT]):
+    org: OrgT
     direct_members: int
     total_members: int = 0
-    children: list[TreeNode] = field(default_factory=list)
+    children: list[TreeNode[OrgT]] = field(default_factory=list)
 
 
-def build_tree(orgs: list[Organization]) -> list[TreeNode]:
-    """Nest `orgs` (ordered by path, each annotated with `direct_members`) and sum subtrees."""
-    nodes = {o.path: TreeNode(org=o, direct_members=o.direct_members) for o in orgs}
-    roots: list[TreeNode] = []
+def build_tree(orgs: Sequence[OrgT]) -> list[TreeNode[OrgT]]:
+    """Nest `orgs` (ordered by path, each with `direct_members`) and sum subtrees."""
+    nodes: dict[str, TreeNode[OrgT]] = {}
+    roots: list[TreeNode[OrgT]] = []
     step = Organization.steplen
     for org in orgs:
-        node = nodes[org.path]
+        node = nodes[org.path] = TreeNode(org=org, direct_members=org.direct_members)
         parent = nodes.get(org.path[:-step])
         (parent.children if parent else roots).append(node)
     # Children come after their parent in path order, so a reverse walk sums bottom-up.
-    for org in reversed(orgs):
-        node = nodes[org.path]
+    for node in reversed(nodes.values()):
         node.total_members = node.direct_members + sum(c.total_members for c in node.children)
     return roots
 
 
-def _counted_tree(request: AuthedRequest, under: Organization | None = None) -> list[TreeNode]:
-    orgs = Organization.objects.visible_to(request.user)
+def counted_tree(user: User, under: Organization | None = None) -> list[TreeNode[TreeRow]]:
+    """The user's organizations (under `under`) as a tree with member counts: two queries.
+
+    The counts are one aggregate of the active-members index grouped by organization, as one
+    would write it by hand: a province's million members are one index-only pass, not 5,000
+    correlated counts nor a join of every member row to its organization (docs/benchmarks.md).
+    """
+    orgs = Organization.objects.visible_to(user)
     if under is not None:
         orgs = orgs.filter(path__startswith=under.path)
-    # One count per organization from the active-members index (a correlated subquery), not a
-    # join of every member row: a province's tree is 5,000 index lookups instead of a
-    # million-row join (docs/benchmarks.md).
+    rows = orgs.order_by("path").tree_rows()
     members = Organization._meta.get_field("members").related_model._default_manager
-    active = (
-        members.filter(home_org=OuterRef("pk"), archived_at__isnull=True)
+    counts = dict(
+        members.filter(archived_at__isnull=True, home_org_id__in=orgs.order_by().values("id"))
         .order_by()
-        .values("home_org")
-        .annotate(n=Count("pk"))
-        .values("n")
+        .values_list("home_org_id")
+        .annotate(n=Count("*"))
     )
-    return build_tree(
-        list(
-            orgs.only("id", "path", "depth", "numchild", "name", "kind", "is_active")
-            .annotate(direct_members=Coalesce(Subquery(active), 0))
-            .order_by("path")
+    for row in rows:
+        row.direct_members = counts.get(row.pk, 0)
+    return build_tree(rows)
+
+
+class TreeLine(TypedDict, total=False):
+    """One line of the rendered tree, with what its label shows worked out: the template loops
+    over lines instead of including itself once per organization (a province shows over a
+    thousand), and reads each value as a key (the engine tries keys before attributes)."""
+
+    #: "open" (its children follow), "closed" (they load when opened), "leaf"; "" ends the
+    #: children of the last open line.
+    shape: str
+    expanded: bool
+    url: str
+    children_url: str
+    name: str
+    kind: str
+    kind_label: str
+    is_active: bool
+    #: "12 members", and "3 directly" for a node with children and members of its own.
+    members: str
+    directly: str
+
+
+def tree_lines(
+    nodes: list[TreeNode[TreeRow]], *, open_depth: int, render_depth: int
+) -> list[TreeLine]:
+    """The lines of `nodes` and their descendants down to `render_depth`; levels down to
+    `open_depth` start expanded, deeper ones with children load them when opened."""
+    detail, subtree = url_maker("organizations:detail"), url_maker("organizations:subtree")
+    kinds = {kind: str(label) for kind, label in OrgKind.choices}
+    lines: list[TreeLine] = []
+
+    def add(node: TreeNode[TreeRow]) -> None:
+        org = node.org
+        shape = "open" if org.depth < render_depth else "closed"
+        if not node.children:
+            shape = "leaf"
+        lines.append(
+            TreeLine(
+                shape=shape,
+                expanded=org.depth <= open_depth,
+                url=detail(org.pk),
+                children_url=subtree(org.pk) if shape == "closed" else "",
+                name=org.name,
+                kind=org.kind,
+                kind_label=kinds.get(org.kind, org.kind),
+                is_active=org.is_active,
+                members=ngettext("%(counter)s member", "%(counter)s members", node.total_members)
+                % {"counter": node.total_members},
+                directly=_("%(n)s directly") % {"n": node.direct_members}
+                if node.children and node.direct_members
+                else "",
+            )
         )
-    )
+        if shape == "open":
+            for child in node.children:
+                add(child)
+            lines.append(TreeLine(shape=""))
+
+    for node in nodes:
+        add(node)
+    return lines
 
 
 @login_required
 def organization_tree(request: AuthedRequest) -> HttpResponse:
-    """The tree of the user's scope with member counts: two queries however large the tree.
+    """The tree of the user's scope with member counts: three queries however large the tree.
 
     The counts need every organization, the page does not: levels below the open ones are
     rendered closed and load their children when opened (`organization_subtree`).
     """
-    roots = _counted_tree(request)
+    roots = counted_tree(request.user)
     # Open the user's own top level and the one below it, wherever in the tree that is.
     top = min((node.org.depth for node in roots), default=1)
     return render(
@@ -92,13 +172,12 @@ def organization_tree(request: AuthedRequest) -> HttpResponse:
         {
             "roots": roots,
             "org_count": sum(_size(node) for node in roots),
-            "open_depth": top + 1,
-            "render_depth": top + 2,
+            "lines": tree_lines(roots, open_depth=top + 1, render_depth=top + 2),
         },
     )
 
 
-def _size(node: TreeNode) -> int:
+def _size(node: TreeNode[Any]) -> int:
     return 1 + sum(_size(child) for child in node.children)
 
 
@@ -106,11 +185,14 @@ def _size(node: TreeNode) -> int:
 def organization_subtree(request: AuthedRequest, pk: int) -> HttpResponse:
     """The children of one organization, for a tree node opened on the page (htmx)."""
     org = _get_org(request, pk)
-    (node,) = _counted_tree(request, under=org)
+    (node,) = counted_tree(request.user, under=org)
     return render(
         request,
-        "organizations/_tree_children.html",
-        {"node": node, "open_depth": 0, "render_depth": org.depth + 2},
+        "organizations/_tree_lines.html",
+        {
+            "node": node,
+            "lines": tree_lines(node.children, open_depth=0, render_depth=org.depth + 2),
+        },
     )
 
 

@@ -5,8 +5,7 @@ import transfers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
+from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
@@ -14,7 +13,7 @@ from core.panels import Panel, PanelContext
 from core.scoping import Action
 from members.pages import ListFlag, MemberPage
 from organizations.scope import user_scope
-from transfers.models import Transfer
+from transfers.models import Transfer, TransferQuerySet
 from transfers.queues import change_org_ids, queue_counts
 from transfers.suggestions import suggestion_for
 
@@ -35,11 +34,9 @@ def member_transfer(page: MemberPage) -> PanelContext:
     return {"open": current, "suggestion": suggestion}
 
 
-def in_transfer(member_ids: list[int]) -> Iterable[int]:
-    """Members with an open transfer: they stay in the register until received, marked."""
-    return (
-        Transfer.objects.open().filter(member_id__in=member_ids).values_list("member_id", flat=True)
-    )
+def in_transfer() -> TransferQuerySet:
+    """A member with an open transfer stays in the register until received, marked."""
+    return Transfer.objects.open().filter(member_id=OuterRef("pk"))
 
 
 def home_counts(user: User) -> PanelContext:

@@ -8,15 +8,16 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import PlainSelect
 from members.models import Member, MemberQuerySet, Membership, PersonnelCategory, Standing
 from organizations.models import Organization
-from organizations.scope import user_scope
+from organizations.scope import Scope, user_scope
 
 #: Most organizations offered in the list's picker (a province has thousands).
 ORG_OPTIONS_LIMIT = 300
 
 
-class YesNoSelect(django_filters.widgets.BooleanWidget):
+class YesNoSelect(django_filters.widgets.BooleanWidget, PlainSelect):
     """All / Yes / No, reading and writing ?x=true|false."""
 
     def __init__(self) -> None:
@@ -31,15 +32,25 @@ class MemberFilter(django_filters.FilterSet):
         method="filter_org",
         label=_("Organization"),
         empty_label=_("All in my scope"),
+        widget=PlainSelect,
     )
     standing = django_filters.ChoiceFilter(
-        choices=Standing.choices, label=_("Party standing"), empty_label=_("All")
+        choices=Standing.choices,
+        label=_("Party standing"),
+        empty_label=_("All"),
+        widget=PlainSelect,
     )
     membership = django_filters.ChoiceFilter(
-        choices=Membership.choices, label=_("Membership type"), empty_label=_("All")
+        choices=Membership.choices,
+        label=_("Membership type"),
+        empty_label=_("All"),
+        widget=PlainSelect,
     )
     personnel_category = django_filters.ChoiceFilter(
-        choices=PersonnelCategory.choices, label=_("Personnel category"), empty_label=_("All")
+        choices=PersonnelCategory.choices,
+        label=_("Personnel category"),
+        empty_label=_("All"),
+        widget=PlainSelect,
     )
     lost_contact = django_filters.BooleanFilter(label=_("Lost contact"), widget=YesNoSelect)
     is_mobile = django_filters.BooleanFilter(label=_("Mobile member"), widget=YesNoSelect)
@@ -81,17 +92,13 @@ class MemberFilter(django_filters.FilterSet):
         field = form.fields["org"]
         scope = user_scope(self.user)
         top = min((role.organization.depth for role in scope.roles), default=1)
-        orgs: list[Organization] = []
-        for depth in (top + 2, top + 1):
-            orgs = list(field.queryset.filter(depth__lte=depth)[: ORG_OPTIONS_LIMIT + 1])
-            if len(orgs) <= ORG_OPTIONS_LIMIT:
-                break
-        options = [(org.pk, f"{'　' * (org.depth - top)}{org.name}") for org in orgs]
+        orgs = _top_levels(scope, field.queryset, top)
+        options = [(pk, f"{'　' * (depth - top)}{name}") for pk, depth, name in orgs]
         selected = form.data.get("org") if self.is_bound else None
-        if selected and selected.isdigit() and int(selected) not in {o.pk for o in orgs}:
-            chosen = field.queryset.filter(pk=int(selected)).first()
+        if selected and selected.isdigit() and int(selected) not in {pk for pk, *_rest in orgs}:
+            chosen = _in_scope(scope, field.queryset, int(selected))
             if chosen is not None:
-                options.append((chosen.pk, chosen.name))
+                options.append(chosen)
         field.widget.choices = [("", field.empty_label), *options]
 
     def filter_q(self, queryset: MemberQuerySet, name: str, value: str) -> QuerySet[Member]:
@@ -115,3 +122,30 @@ class MemberFilter(django_filters.FilterSet):
         if self.form.cleaned_data.get("archived") is None:
             queryset = queryset.filter(archived_at__isnull=True)
         return queryset
+
+
+def _top_levels(scope: Scope, in_scope: Any, top: int) -> list[tuple[int, int, str]]:
+    """(id, depth, name) of the organizations in scope down to two levels below the top one
+    (one, if two are more than ORG_OPTIONS_LIMIT), in path order. A user's organizations are
+    in the scope's own list (`Scope.organization_rows`, read once per request anyway); a
+    superuser's are every organization, and queried."""
+    orgs: list[tuple[int, int, str]] = []
+    for depth in (top + 2, top + 1):
+        if scope.is_superuser:
+            levels = in_scope.filter(depth__lte=depth).values_list("pk", "depth", "name")
+            orgs = list(levels[: ORG_OPTIONS_LIMIT + 1])
+        else:
+            rows = scope.organization_rows()
+            orgs = [(o.pk, o.depth, o.name) for o in rows if o.depth <= depth]
+            orgs = orgs[: ORG_OPTIONS_LIMIT + 1]
+        if len(orgs) <= ORG_OPTIONS_LIMIT:
+            break
+    return orgs
+
+
+def _in_scope(scope: Scope, in_scope: Any, pk: int) -> tuple[int, str] | None:
+    """(id, name) of the organization `pk` if it is in scope."""
+    if scope.is_superuser:
+        found: tuple[int, str] | None = in_scope.filter(pk=pk).values_list("pk", "name").first()
+        return found
+    return next(((o.pk, o.name) for o in scope.organization_rows() if o.pk == pk), None)

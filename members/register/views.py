@@ -3,12 +3,15 @@ the audited reveal of the full ID-card number."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Choices, Exists, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,16 +19,18 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
 from core.actions import run_action
+from core.links import url_maker
 from core.pagination import keyset_context
 from core.scoping import Action
-from core.types import AuthedRequest
+from core.types import AnyUser, AuthedRequest
 from core.views import ScopedMixin
 from members import access
-from members.models import Member
-from members.pages import MemberActionView, MemberPage, flag_rows, member_page
+from members.models import Gender, Member, MemberQuerySet, Membership, Standing
+from members.pages import ListFlag, MemberActionView, MemberPage, list_flags, member_page
 from members.register import actions
 from members.register.filters import MemberFilter
 from members.register.forms import ArchiveForm, MemberForm
+from organizations.models import Organization
 from organizations.scope import require_any, user_scope
 
 LIST_KEYS = ("name_pinyin", "id")
@@ -34,22 +39,123 @@ LIST_KEYS = ("name_pinyin", "id")
 LIST_COUNT_CAP = 100_000
 
 
+#: What a line of the register shows, and its sort keys: the page reads these columns of a
+#: member, not all thirty.
+LIST_COLUMNS = (
+    "name",
+    "name_pinyin",
+    "gender",
+    "id_number",
+    "membership",
+    "phone",
+    "standing",
+    "is_mobile",
+    "lost_contact",
+    "archived_at",
+    "home_org",
+)
+
+
+def register_queryset(user: AnyUser) -> MemberQuerySet:
+    """The members `user` sees, as the register reads them: the columns a line shows, with its
+    organization's name and the badges other apps add (`members.pages.list_flags`: transfers'
+    "in transfer", a member stays in the register until received). PostgreSQL works out these
+    for the rows of the page only, after its sort and limit, where a join would read every
+    organization and a query per flag would cost a round trip."""
+    org_name = Organization.objects.filter(pk=OuterRef("home_org_id")).order_by().values("name")
+    flags = {f"flag_{name}": Exists(flag.records()) for name, flag in list_flags.items()}
+    return (
+        Member.objects.visible_to(user)
+        .only(*LIST_COLUMNS)
+        .annotate(org_name=Subquery(org_name), **flags)
+    )
+
+
+class RegisterLine(TypedDict):
+    """A line of the register as the page shows it, worked out once per page (choice labels,
+    the masked number, the link) so that the template only reads values. A dict: the template
+    engine looks keys up first, before attributes."""
+
+    pk: int
+    url: str
+    name: str
+    gender: str
+    id_number: str  # masked
+    membership: str
+    org: str
+    phone: str
+    standing: str
+    normal: bool  # standing is normal (anything else is shown in red)
+    is_mobile: bool
+    lost_contact: bool
+    #: The badges other apps add (members.pages.list_flags) that this line carries.
+    flags: list[ListFlag]
+    archived_at: dt.datetime | None
+    #: Any of the flags templates/members/register/_flags.html shows.
+    flagged: bool
+
+
+def _labels(choices: type[Choices]) -> dict[Any, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+def register_count(parts: Sequence[QuerySet[Member]]) -> int:
+    """How many members the disjoint `parts` of the list hold, up to LIST_COUNT_CAP + 1: one
+    query, each part counted from its own index (`Member.objects.visible_parts`). An exact
+    count of a province's million members is a full scan; past the cap the page says "more
+    than" instead (the home page and the ledgers give exact figures)."""
+    # The organization's id is in the active-members index: no row needs to be read for it.
+    capped = [part.order_by().values_list("home_org_id")[: LIST_COUNT_CAP + 1] for part in parts]
+    return capped[0].union(*capped[1:], all=True).count() if len(capped) > 1 else capped[0].count()
+
+
+def register_lines(members: list[Member]) -> list[RegisterLine]:
+    """The page's lines (`members` from `register_queryset`)."""
+    url = url_maker("members:detail")
+    gender, membership, standing = _labels(Gender), _labels(Membership), _labels(Standing)
+    lines = []
+    for m in members:
+        flags = [flag for name, flag in list_flags.items() if vars(m)[f"flag_{name}"]]
+        lines.append(
+            RegisterLine(
+                pk=m.pk,
+                url=url(m.pk),
+                name=m.name,
+                gender=gender.get(m.gender, m.gender),
+                id_number=m.masked_id_number,
+                membership=membership.get(m.membership, m.membership),
+                org=vars(m)["org_name"],
+                phone=m.phone,
+                standing=standing.get(m.standing, m.standing),
+                normal=m.standing == Standing.NORMAL,
+                is_mobile=m.is_mobile,
+                lost_contact=m.lost_contact,
+                flags=flags,
+                archived_at=m.archived_at,
+                flagged=m.is_mobile or m.lost_contact or bool(flags) or bool(m.archived_at),
+            )
+        )
+    return lines
+
+
 @login_required
 def member_list(request: AuthedRequest) -> HttpResponse:
     """Search and filter the members in scope, pinyin order, keyset pages."""
-    base = Member.objects.visible_to(request.user).for_list()
+    base = register_queryset(request.user)
     filterset = MemberFilter(request.GET or None, queryset=base, user=request.user)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base.active()
+    filtered = filterset.is_bound and filterset.is_valid()
+    queryset = filterset.qs if filtered else base.active()
     pages = keyset_context(request, queryset, keys=LIST_KEYS, size=settings.MEMBERS_PAGE_SIZE)
-    page = pages["page"]
-    # Badges other apps add to the rows (transfers: "in transfer"), one query each.
-    flag_rows(page.object_list)
-    # An exact count of a province's million members is a full scan; past the cap the page
-    # says "more than" instead (the home page and the ledgers give exact figures).
-    total = queryset.order_by()[: LIST_COUNT_CAP + 1].count()
+    total = register_count(
+        [
+            filterset.filter_queryset(part) if filtered else part.active()
+            for part in Member.objects.visible_parts(request.user)
+        ]
+    )
     context = {
         **pages,
         "filter": filterset,
+        "lines": register_lines(pages["page"].object_list),
         "total": min(total, LIST_COUNT_CAP),
         "total_capped": total > LIST_COUNT_CAP,
         "can_create": user_scope(request.user).can(Action.CHANGE),

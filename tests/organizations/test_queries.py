@@ -15,20 +15,23 @@ pytestmark = pytest.mark.django_db
 PER_REQUEST = 3
 
 
-def test_tree_page_is_one_query_for_5_or_50_organizations(
+def test_tree_page_is_two_queries_for_5_or_50_organizations(
     tree, county, login, django_assert_num_queries
 ):
     client = login(county)
     url = reverse("organizations:tree")
     MemberFactory.create_batch(3, home_org=tree.a1)
-    with django_assert_num_queries(PER_REQUEST + 1):
+    # The organizations, and their member counts as one aggregate grouped by organization (a
+    # province's counts are one pass over an index that way, not a correlated count per
+    # organization: docs/benchmarks.md).
+    with django_assert_num_queries(PER_REQUEST + 2):
         assert client.get(url).context["org_count"] == 8
     for n in range(42):
         parent = tree.town_a if n % 2 else tree.town_b
         org = OrganizationFactory.create(parent=parent, kind=OrgKind.BRANCH, name=f"支部{n}")
         if n % 10 == 0:
             MemberFactory.create(home_org=org)
-    with django_assert_num_queries(PER_REQUEST + 1):
+    with django_assert_num_queries(PER_REQUEST + 2):
         response = client.get(url)
     assert response.context["org_count"] == 50
     assert response.context["roots"][0].total_members == 3 + 5

@@ -29,6 +29,20 @@ def test_both_query_shapes_see_the_same_members(request, members, monkeypatch, p
     assert bool(narrow) == (persona != "inspector" or action == Action.VIEW)
 
 
+@pytest.mark.parametrize("persona", PEOPLE)
+@pytest.mark.parametrize("wide", [False, True])
+def test_the_parts_of_a_scope_are_disjoint_and_make_it_up(
+    request, members, monkeypatch, persona, wide
+):
+    user = request.getfixturevalue(persona)
+    if wide:
+        monkeypatch.setattr(member_models, "WIDE_SCOPE_ORGANIZATIONS", 0)
+    parts = [set(p.values_list("pk", flat=True)) for p in Member.objects.visible_parts(user)]
+    everyone = set().union(*parts)
+    assert sum(len(p) for p in parts) == len(everyone)
+    assert everyone == set(Member.objects.visible_to(user).values_list("pk", flat=True))
+
+
 def test_a_large_scope_offers_only_its_top_levels_in_the_picker(
     tree, members, county, login, monkeypatch
 ):
