@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from core.models import User
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     """The administrator may look, not write: every write on the domain goes through an action
     (scope, rank rules, derived shares, the audit trail), which the app's own pages call."""
 
@@ -22,7 +22,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
         ("Profile", {"fields": ("full_name", "phone", "must_change_password")}),

@@ -14,7 +14,7 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 
-class ScopedModelChoiceField(forms.ModelChoiceField):
+class ScopedModelChoiceField(forms.ModelChoiceField[Any]):
     """A picker whose queryset is already narrowed to the user's scope.
 
     A posted id outside that queryset is not a typo a person can make from the form: it is a

@@ -46,7 +46,8 @@ class ScopedMixin(LoginRequiredMixin):
 
     def scoped(self, action: str = Action.VIEW) -> QuerySet[Any]:
         manager: Any = self.model._default_manager
-        return manager.all().visible_to(self.actor, action)
+        scoped: QuerySet[Any] = manager.all().visible_to(self.actor, action)
+        return scoped
 
     def get_queryset(self) -> QuerySet[Any]:
         return self.scoped(Action.VIEW)
@@ -96,7 +97,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
-class ScopedActionFormView(ScopedMixin, DetailView):
+class ScopedActionFormView(ScopedMixin, DetailView[Any]):
     """A form about one object in scope, whose valid POST runs an action.
 
     GET renders the form; POST validates it and calls `perform` (which calls the action and says
@@ -142,7 +143,7 @@ class ScopedActionFormView(ScopedMixin, DetailView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class PrintView(ScopedMixin, DetailView):
+class PrintView(ScopedMixin, DetailView[Any]):
     """A printable document about one object in scope. Opening it is a printout, recorded
     through an action before the page renders (`printout` says what was printed)."""
 

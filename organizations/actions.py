@@ -84,7 +84,8 @@ def do_update_organization(
         if name not in ORG_FIELDS or name == "kind":
             raise ValueError(f"{name} cannot be changed here")
         setattr(org, name, value)
-    return save_valid(org)
+    saved: Organization = save_valid(org)
+    return saved
 
 
 def grantable_role_kinds(actor: User, organization: Organization) -> list[str]:

@@ -15,7 +15,7 @@ from organizations.models import Organization, OrgKind, RoleKind
 from organizations.scope import MANAGE
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(forms.ModelForm[Any]):
     class Meta:
         model = Organization
         fields = list(ORG_FIELDS)

@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from core.models import User
 from core.scoping import Action
+from core.types import AnyUser
 from core.validators import validate_mobile_phone
 
 
@@ -148,7 +150,7 @@ class OrganizationQuerySet(MP_NodeQuerySet):
         """The organizations as light rows, in the queryset's order."""
         return [TreeRow(*values) for values in self.values_list(*TreeRow.COLUMNS)]
 
-    def visible_to(self, user: Any, action: str = Action.VIEW) -> OrganizationQuerySet:
+    def visible_to(self, user: AnyUser, action: str = Action.VIEW) -> OrganizationQuerySet:
         # organizations.scope reads roles from this module: importing it here breaks the cycle.
         from organizations.scope import user_scope
 
@@ -163,7 +165,7 @@ class OrganizationQuerySet(MP_NodeQuerySet):
     def active(self) -> OrganizationQuerySet:
         return self.filter(is_active=True)
 
-    def check_in_points(self, user: Any) -> OrganizationQuerySet:
+    def check_in_points(self, user: AnyUser) -> OrganizationQuerySet:
         """Where `user` may check arriving members in: the active branches and stations in
         their change scope, in tree order."""
         return (
@@ -272,7 +274,7 @@ class RoleQuerySet(models.QuerySet["Role"]):
     def active(self) -> RoleQuerySet:
         return self.filter(revoked_at__isnull=True, user__is_active=True)
 
-    def visible_to(self, user: Any, action: str = Action.VIEW) -> RoleQuerySet:
+    def visible_to(self, user: AnyUser, action: str = Action.VIEW) -> RoleQuerySet:
         """Roles on organizations inside the user's management scope."""
         # As in OrganizationQuerySet.visible_to: the import breaks the models ↔ scope cycle.
         from organizations.scope import user_scope
@@ -354,14 +356,16 @@ class Role(models.Model):
 
 
 class NoticeQuerySet(models.QuerySet["Notice"]):
-    def for_user(self, user: Any) -> NoticeQuerySet:
+    def for_user(self, user: AnyUser) -> NoticeQuerySet:
         """Notices addressed to an organization where the user holds an active role."""
         if not user.is_authenticated:
             return self.none()
         held = Role.objects.active().filter(user=user).values("organization_id")
         return self.filter(organization_id__in=held)
 
-    def unread_by(self, user: Any) -> NoticeQuerySet:
+    def unread_by(self, user: AnyUser) -> NoticeQuerySet:
+        if not isinstance(user, User):
+            return self.none()
         return self.for_user(user).exclude(read_by=user)
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from core.scoping import Action
+from core.types import AnyUser
 from organizations.models import CAN_AUDIT, CAN_CHANGE, CAN_MANAGE, ROLE_RANK, Organization, Role
 
 #: Capability names used with Scope.q(): the core actions plus organization-level ones.
@@ -121,26 +122,26 @@ class Scope:
         return self.can(Action.VIEW)
 
 
-def require_any(user: Any, action: str) -> None:
+def require_any(user: AnyUser, action: str) -> None:
     """Refuse (403) a user whose roles allow `action` nowhere."""
     if not user_scope(user).can(action):
         raise PermissionDenied
 
 
-def require_check_in_point(user: Any) -> None:
+def require_check_in_point(user: AnyUser) -> None:
     """Refuse (403) a user with no branch or station to check arriving members in at."""
     if not Organization.objects.check_in_points(user).exists():
         raise PermissionDenied
 
 
-def require_change(user: Any, organization: Any) -> None:
+def require_change(user: AnyUser, organization: Any) -> None:
     """Refuse (403) unless `user` may change what belongs to `organization`: the check every
     action makes inside its transaction before it writes."""
     if organization is None or not user_scope(user).covers(organization.path, Action.CHANGE):
         raise PermissionDenied
 
 
-def user_scope(user: Any) -> Scope:
+def user_scope(user: AnyUser | None) -> Scope:
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope()
     cached: Scope | None = getattr(user, "_scope_cache", None)
@@ -169,5 +170,6 @@ def user_scope(user: Any) -> Scope:
             paths={action: _outermost(paths) for action, paths in by_action.items()},
             roles=roles,
         )
-    user._scope_cache = scope
+    # Cached on the user object: one request's user, one scope.
+    vars(user)["_scope_cache"] = scope
     return scope

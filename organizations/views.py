@@ -197,7 +197,8 @@ def organization_subtree(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _get_org(request: AuthedRequest, pk: int) -> Organization:
-    return get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    org: Organization = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    return org
 
 
 @login_required

@@ -147,7 +147,7 @@ class StartTransferForm(DestinationMixin, forms.Form):
         }
 
 
-class MembersField(forms.ModelMultipleChoiceField):
+class MembersField(forms.ModelMultipleChoiceField[Member]):
     """The members to transfer, as checkboxes. An id that is not one of the organization's
     members in the user's scope is a forged request: 404."""
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import StateMachine
 from core.numbering import SerialCounter
 from core.scoping import Action
+from core.types import AnyUser
 from members.models import Member, MobilityEpisode
 from organizations.models import Organization
 from organizations.scope import user_scope
@@ -154,7 +155,7 @@ class TransferRow:
 
 
 class TransferQuerySet(models.QuerySet["Transfer"]):
-    def visible_to(self, user: Any, action: str = Action.VIEW) -> TransferQuerySet:
+    def visible_to(self, user: AnyUser, action: str = Action.VIEW) -> TransferQuerySet:
         """The sending side sees its transfers from the draft on; the receiving side (and the
         committees above it) once the letter is issued. Changing follows the same split: each
         action checks which side may take it."""

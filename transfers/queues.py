@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from core.scoping import Action
+from core.types import AnyUser
 from organizations.models import Organization
 from organizations.scope import user_scope
 from transfers.models import OPEN_STATUSES, Transfer, TransferStatus
@@ -27,7 +28,7 @@ QUEUES = (
 )
 
 
-def change_org_ids(user: Any) -> Any:
+def change_org_ids(user: AnyUser) -> Any:
     """The organizations whose transfers the user works on (CHANGE scope), as a subquery (every
     organization for the system administrator): the queues' statements carry it inside."""
     scope = user_scope(user)
@@ -70,7 +71,7 @@ def queue_conditions(ids: Any, today: dt.date) -> dict[str, Q]:
     }
 
 
-def queue_counts(user: Any, ids: Any, today: dt.date | None = None) -> dict[str, int]:
+def queue_counts(user: AnyUser, ids: Any, today: dt.date | None = None) -> dict[str, int]:
     """Every queue's count in one query."""
     conditions = queue_conditions(ids, today or timezone.localdate())
     counts: dict[str, int] = Transfer.objects.visible_to(user).aggregate(

@@ -21,12 +21,13 @@ from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from core.scoping import Action
+from core.types import AnyUser
 from organizations.models import Organization
 from organizations.scope import user_scope
 from transfers.models import Transfer, TransferStatus
 
 
-def covers(user: Any, org: Organization | None) -> bool:
+def covers(user: AnyUser, org: Organization | None) -> bool:
     """Whether `user` works for `org` (CHANGE scope over it)."""
     return org is not None and user_scope(user).covers(org.path, Action.CHANGE)
 
@@ -36,26 +37,26 @@ def needs_approval(transfer: Transfer) -> bool:
     return transfer.issuing_committee_id != transfer.from_org_id
 
 
-def sender(user: Any, transfer: Transfer) -> bool:
+def sender(user: AnyUser, transfer: Transfer) -> bool:
     return covers(user, transfer.from_org)
 
 
-def committee(user: Any, transfer: Transfer) -> bool:
+def committee(user: AnyUser, transfer: Transfer) -> bool:
     return covers(user, transfer.issuing_committee)
 
 
-def receiver(user: Any, transfer: Transfer) -> bool:
+def receiver(user: AnyUser, transfer: Transfer) -> bool:
     return transfer.to_org is not None and covers(user, transfer.to_org)
 
 
-def may_reject(user: Any, transfer: Transfer) -> bool:
+def may_reject(user: AnyUser, transfer: Transfer) -> bool:
     """An issued letter is refused by the receiving side; a submission by the committee."""
     if transfer.status == TransferStatus.ISSUED:
         return receiver(user, transfer)
     return committee(user, transfer)
 
 
-def may_issue(user: Any, transfer: Transfer) -> bool:
+def may_issue(user: AnyUser, transfer: Transfer) -> bool:
     """After approval the sender issues too; before it, only the committee (its issue is its
     approval)."""
     if transfer.status == TransferStatus.APPROVED:
@@ -63,7 +64,7 @@ def may_issue(user: Any, transfer: Transfer) -> bool:
     return committee(user, transfer)
 
 
-def may_print(user: Any, transfer: Transfer) -> bool:
+def may_print(user: AnyUser, transfer: Transfer) -> bool:
     """The sending side and the issuing committee print the letter (it holds the full ID-card
     number)."""
     return sender(user, transfer) or committee(user, transfer)
@@ -149,12 +150,12 @@ STEPS: dict[str, Step] = {
 }
 
 
-def available_steps(user: Any, transfer: Transfer) -> list[Step]:
+def available_steps(user: AnyUser, transfer: Transfer) -> list[Step]:
     """The steps `user` may take on `transfer` now."""
     return [s for s in STEPS.values() if s.open(transfer) and s.allowed(user, transfer)]
 
 
-def require_step(user: Any, step: str, transfer: Transfer) -> None:
+def require_step(user: AnyUser, step: str, transfer: Transfer) -> None:
     """Refuse (403) unless `user` is the one to take `step` on `transfer` (who, not when: the
     action checks the state machine itself, to say plainly why not)."""
     if not STEPS[step].allowed(user, transfer):

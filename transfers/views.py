@@ -104,7 +104,7 @@ def history(request: HttpRequest) -> HttpResponse:
     )
 
 
-class TransferDetailView(ScopedMixin, DetailView):
+class TransferDetailView(ScopedMixin, DetailView[Any]):
     model = Transfer
     template_name = "transfers/transfer_detail.html"
     context_object_name = "transfer"

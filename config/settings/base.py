@@ -6,11 +6,16 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+import django_stubs_ext
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.database import database_config
 from config.env import env_bool, env_int, env_list, env_str
+
+# Django's generic classes (ModelAdmin[Member], ModelForm[...]) subscriptable at run time, as the
+# type checker sees them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 

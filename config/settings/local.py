@@ -1,7 +1,7 @@
 """A developer's machine and `make run`: debug on, embedded PostgreSQL unless DATABASE_URL."""
 
+from config.env import env_bool
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env_bool
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

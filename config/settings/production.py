@@ -1,10 +1,11 @@
 """Production: every secret from the environment; start-up fails loudly without them."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
 from config.settings.base import *  # noqa: F403
-from config.settings.base import os
 
 DEBUG = False
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")

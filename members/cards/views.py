@@ -54,7 +54,7 @@ class FiveCardsView(PrintView):
 
     def get_queryset(self) -> QuerySet[Any]:
         # The totals behind "N more not shown" ride on the member's row: no query per log.
-        return (
+        members: QuerySet[Any] = (
             super()
             .get_queryset()
             .select_related("home_org")
@@ -64,6 +64,7 @@ class FiveCardsView(PrintView):
                 reports_total=_count_of(RegularReport),
             )
         )
+        return members
 
     def printout(self) -> tuple[Model, str, dict[str, Any]]:
         return self.object, "member.cards_printed", {}

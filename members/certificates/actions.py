@@ -217,11 +217,12 @@ def do_issue_certificate(
 
 
 def _locked(certificate: Certificate) -> Certificate:
-    return (
+    locked: Certificate = (
         Certificate.objects.select_for_update(of=("self",))
         .select_related("member", "member__home_org", "inflow_org", "episode")
         .get(pk=certificate.pk)
     )
+    return locked
 
 
 def _refuse(why: str | None) -> None:

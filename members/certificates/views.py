@@ -191,7 +191,7 @@ class CertificateReplaceView(CertificateFormView):
         return reverse("members:certificate", args=[self.new.pk])
 
 
-class CertificateDetailView(CertificateMixin, DetailView):
+class CertificateDetailView(CertificateMixin, DetailView[Any]):
     """One certificate: its parts, its yearly checks, what it replaced or was replaced by."""
 
     template_name = "members/certificates/detail.html"

@@ -83,7 +83,7 @@ class FoundMemberForm(RoutingForm):
         return {**{name: self.cleaned_data[name] for name in own}, **self.routing_kwargs()}
 
 
-class FoundArrivalForm(forms.ModelForm):
+class FoundArrivalForm(forms.ModelForm[Any]):
     """A party member who arrived without any outflow record and whose ID-card number is not in
     the system: recorded by the inflow side until the home organization is reached."""
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ScopedModelChoiceField
 from core.scoping import Action
+from core.types import AnyUser
 from organizations.models import Organization
 from organizations.scope import user_scope
 
@@ -32,7 +33,7 @@ class MobileListForm(forms.Form):
         label=_("Days after leaving"), required=False, min_value=1, max_value=3650
     )
 
-    def __init__(self, *args: Any, user: Any, with_days: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, with_days: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = (  # type: ignore[attr-defined]
             Organization.objects.visible_to(user, Action.VIEW).order_by("path")
@@ -45,7 +46,7 @@ class MobileListForm(forms.Form):
             )
         self._limit_org_options(user)
 
-    def _limit_org_options(self, user: Any) -> None:
+    def _limit_org_options(self, user: AnyUser) -> None:
         """Offer the top levels of a large scope, not thousands of options (one query)."""
         field = self.fields["org"]
         queryset = field.queryset  # type: ignore[attr-defined]

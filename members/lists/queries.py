@@ -36,6 +36,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import Action
+from core.types import AnyUser
 from members.models import (
     CURRENT_STATUSES,
     OPEN_STATUSES,
@@ -93,7 +94,7 @@ class Reach:
         return self.visible_members()
 
     @classmethod
-    def of(cls, user: Any) -> Reach:
+    def of(cls, user: AnyUser) -> Reach:
         scope = user_scope(user)
         if scope.is_superuser:
             return cls.everywhere()
@@ -346,7 +347,7 @@ LISTS: dict[str, MobileList] = {
 }
 
 
-def summary_anchor(user: Any, chosen: Organization | None) -> Organization | None:
+def summary_anchor(user: AnyUser, chosen: Organization | None) -> Organization | None:
     """The organization whose children the lost list's summary counts by: the filter's choice,
     else the user's one outermost role (a county officer's county). None: no summary."""
     if chosen is not None:

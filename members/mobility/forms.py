@@ -30,7 +30,7 @@ from organizations.models import BRANCH_KINDS, Organization, Role, Sector
 INTENDED_ORG_PICKER_LIMIT = 500
 
 
-class OutflowForm(forms.ModelForm):
+class OutflowForm(forms.ModelForm[Any]):
     """The outflow report (外出流动报告登记): where, when, why, to which employer, for how long."""
 
     # The inflow organization is usually in another county, outside the user's scope: this is
@@ -204,7 +204,7 @@ class CheckInForm(RoutingForm):
         }
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(forms.ModelForm[Any]):
     """A line of the pairing card."""
 
     class Meta:
@@ -213,7 +213,7 @@ class ContactForm(forms.ModelForm):
         widgets = {"contacted_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}
 
 
-class FindingAttemptForm(forms.ModelForm):
+class FindingAttemptForm(forms.ModelForm[Any]):
     """An attempt to find a lost member."""
 
     class Meta:
@@ -234,7 +234,7 @@ class MarkLostForm(forms.Form):
     )
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(forms.ModelForm[Any]):
     """A regular report received from the member."""
 
     class Meta:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import StateMachine
 from core.scoping import Action
+from core.types import AnyUser
 from core.validators import validate_id_number, validate_mobile_phone
 from members.models.choices import ArrivalStatus
 from members.models.member import Member
@@ -19,7 +20,7 @@ from organizations.scope import user_scope
 
 
 class FoundArrivalQuerySet(models.QuerySet["FoundArrival"]):
-    def visible_to(self, user: Any, action: str = Action.VIEW) -> FoundArrivalQuerySet:
+    def visible_to(self, user: AnyUser, action: str = Action.VIEW) -> FoundArrivalQuerySet:
         """The inflow organization that recorded the arrival, and the committees above it."""
         scope = user_scope(user)
         if scope.is_superuser:

@@ -18,6 +18,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from core.lookups import AnyOf
 from core.pinyin import next_key, pinyin_initials, pinyin_key, reading_prefix
 from core.scoping import Action
+from core.types import AnyUser
 from core.validators import (
     mask_id_number,
     normalize_id_number,
@@ -85,7 +86,7 @@ SHARED_BY_ACTION: dict[str, str] = {
 
 
 class MemberQuerySet(models.QuerySet["Member"]):
-    def visible_to(self, user: Any, action: str = Action.VIEW) -> MemberQuerySet:
+    def visible_to(self, user: AnyUser, action: str = Action.VIEW) -> MemberQuerySet:
         """Members the user may see, change, or record life for.
 
         - view: home organization inside a role's subtree, or shared (guardian `view_member`)
@@ -100,7 +101,7 @@ class MemberQuerySet(models.QuerySet["Member"]):
         home, shared = halves
         return self.filter(home | shared if shared else home)
 
-    def visible_parts(self, user: Any, action: str = Action.VIEW) -> list[MemberQuerySet]:
+    def visible_parts(self, user: AnyUser, action: str = Action.VIEW) -> list[MemberQuerySet]:
         """`visible_to(user, action)` as disjoint querysets whose union it is: for a narrow
         scope, the members at home in it and those shared with it from elsewhere. Counted
         apart, the first is a count of the active-members index alone, where the OR needs
@@ -175,12 +176,12 @@ def _base_action(action: str) -> str:
     return Action.CHANGE if action == Action.RECORD else action
 
 
-def _is_wide(user: Any, action: str) -> bool:
+def _is_wide(user: AnyUser, action: str) -> bool:
     """A scope of more than WIDE_SCOPE_ORGANIZATIONS organizations (a county and up)."""
     return len(user_scope(user).organization_ids(_base_action(action))) > WIDE_SCOPE_ORGANIZATIONS
 
 
-def _scope_halves(user: Any, action: str) -> tuple[Q, Q | None] | None:
+def _scope_halves(user: AnyUser, action: str) -> tuple[Q, Q | None] | None:
     """The two halves of a user's member scope for `action`: home organization inside it, and
     shared with it (None when nothing is shared for the action); None for a superuser."""
     scope = user_scope(user)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import StateMachine
 from core.scoping import Action
+from core.types import AnyUser
 from core.validators import validate_mobile_phone
 from members.models.choices import (
     CURRENT_STATUSES,
@@ -66,7 +67,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class MobilityEpisodeQuerySet(models.QuerySet["MobilityEpisode"]):
-    def visible_to(self, user: Any, action: str = Action.VIEW) -> MobilityEpisodeQuerySet:
+    def visible_to(self, user: AnyUser, action: str = Action.VIEW) -> MobilityEpisodeQuerySet:
         """Episodes of members the user may see; changing needs the home side's scope, and the
         inflow side may record on episodes checked in with an organization in its scope."""
         scope = user_scope(user)

@@ -11,12 +11,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import Action
+from core.types import AnyUser
 from members.models.choices import ContactChannel
 from members.models.member import Member
 
 
 class MemberRecordQuerySet(models.QuerySet[Any]):
-    def visible_to(self, user: Any, action: str = Action.VIEW) -> MemberRecordQuerySet:
+    def visible_to(self, user: AnyUser, action: str = Action.VIEW) -> MemberRecordQuerySet:
         """A record about a member is visible (or recordable) exactly as the member is."""
         return self.filter(member__in=Member.objects.visible_to(user, action))
 

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import PlainSelect
+from core.types import AnyUser
 from members.models import Member, MemberQuerySet, Membership, PersonnelCategory, Standing
 from organizations.models import Organization
 from organizations.scope import Scope, user_scope
@@ -70,7 +71,7 @@ class MemberFilter(django_filters.FilterSet):
             "is_mobile",
         ]
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.filters["org"].queryset = Organization.objects.visible_to(user).order_by("path")

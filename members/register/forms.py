@@ -29,7 +29,7 @@ from members.models.member import MEMBER_FIELDS, STATE_FIELDS
 from organizations.models import BRANCH_KINDS, Organization
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(forms.ModelForm[Any]):
     """The basic information card. Birth date and gender may be left empty: the ID-card number
     fills them; when given, they must agree with it."""
 

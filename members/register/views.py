@@ -167,7 +167,7 @@ def member_list(request: AuthedRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-class MemberDetailView(ScopedMixin, DetailView):
+class MemberDetailView(ScopedMixin, DetailView[Any]):
     model = Member
     template_name = "members/register/member_detail.html"
     context_object_name = "member"
@@ -201,7 +201,7 @@ class MemberDetailView(ScopedMixin, DetailView):
         return context
 
 
-class MemberRevealIdView(ScopedMixin, DetailView):
+class MemberRevealIdView(ScopedMixin, DetailView[Any]):
     """The full ID-card number, on request, each time audited (answers the htmx button)."""
 
     model = Member
@@ -262,7 +262,7 @@ class MemberArchiveView(MemberActionView):
         actions.do_archive_member(actor=self.actor, member=self.object, reason=reason)
 
 
-class MemberRestoreView(ScopedMixin, DetailView):
+class MemberRestoreView(ScopedMixin, DetailView[Any]):
     model = Member
     scope_action = Action.CHANGE
     http_method_names = ["post"]
