@@ -9,6 +9,8 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from core import demo
+        from members.demo import DEMO
         from members.models import (
             Certificate,
             CertificateCheck,
@@ -50,3 +52,4 @@ class MembersConfig(AppConfig):
             mask_callable="core.validators.mask_id_number",
             exclude_fields=["created_at", "updated_at"],
         )
+        demo.register(self.label, DEMO)

@@ -9,6 +9,8 @@ class OrganizationsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from core import demo
+        from organizations.demo import DEMO
         from organizations.models import Organization, Role
 
         # Reverse relations (roles, members) and timestamps are noise in a county officer's diff.
@@ -17,3 +19,4 @@ class OrganizationsConfig(AppConfig):
             exclude_fields=["depth", "numchild", "roles", "members", "created_at", "updated_at"],
         )
         auditlog.register(Role)
+        demo.register(self.label, DEMO)

@@ -15,7 +15,9 @@ class TransfersConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from core import demo
         from members.sharing import share_source
+        from transfers.demo import DEMO
         from transfers.models import Transfer, TransferEvent
         from transfers.sharing import transfer_shares
 
@@ -23,6 +25,7 @@ class TransfersConfig(AppConfig):
         auditlog.register(TransferEvent)
         share_source(transfer_shares)
         checks.register(check_letter_validity_bounds)
+        demo.register(self.label, DEMO)
 
 
 def check_letter_validity_bounds(**kwargs: Any) -> list[checks.CheckMessage]:

@@ -1,13 +1,18 @@
-"""Demo transfers in every state, built through the actions (called by seed_demo)."""
+# Messages use full-width Chinese punctuation, which RUF001 mistakes for look-alikes.
+"""The demo county's transfers in every state, built through the actions (a part of
+`seed_demo`, after the members part)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
+from core.demo import DemoContext, DemoPart
 from core.models import User
-from members.models import Member
-from organizations.models import Organization
+from members.demo import DISTINCTIVE_MEMBER_NAME
+from members.models import Member, Standing
+from organizations.demo import DemoCounty
+from organizations.models import Organization, OrgKind
 from transfers.actions import (
     do_approve_transfer,
     do_expire_letters,
@@ -124,3 +129,50 @@ def build_demo_transfers(
     )
     made += len(batch)
     return made
+
+
+def build(ctx: DemoContext) -> None:
+    """Transfers in every state: from the `secretary` login's branch (its outgoing queue),
+    to the `secretary2` login's branch (its incoming queue), awaiting the `town` login's
+    approval, out of the system, and a batch of graduates."""
+    made = ctx.get("county", DemoCounty)
+    settled = (
+        Member.objects.active()
+        .filter(is_mobile=False, lost_contact=False, standing=Standing.NORMAL)
+        .exclude(name=DISTINCTIVE_MEMBER_NAME)
+        .select_related("home_org")
+        .order_by("id")
+    )
+    first_township = made.townships[0]
+    senders = list(settled.filter(home_org=made.secretary_branch)[:16])
+    others = list(
+        settled.filter(home_org__path__startswith=first_township.path)
+        .exclude(home_org=made.secretary_branch)
+        .order_by("home_org__path", "id")[::7][:3]
+    )
+    elsewhere = (
+        Organization.objects.filter(
+            path__startswith=made.townships[1].path, kind=OrgKind.BRANCH, is_active=True
+        )
+        .exclude(pk=made.secretary2_branch.pk)
+        .order_by("path")
+        .first()
+    )
+    assert elsewhere is not None
+    transfers = build_demo_transfers(
+        actor=ctx.admin,
+        senders=senders,
+        others=others,
+        receiver=made.secretary2_branch,
+        elsewhere=elsewhere,
+        today=ctx.today,
+    )
+    ctx.write(f"  组织关系转接 {transfers} 条已生成")
+    ctx.put("transfers", transfers)
+
+
+def count(ctx: DemoContext) -> dict[str, int]:
+    return {"transfers": ctx.get("transfers", int)}
+
+
+DEMO = DemoPart(build=build, count=count)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError
 
-from members.management.commands.seed_demo import DESTINATIONS, split_destination
+from members.demo.mobility import split_destination
+from members.demo.people import DESTINATIONS
 
 
 @pytest.mark.parametrize(
