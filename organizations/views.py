@@ -57,7 +57,9 @@ def _counted_tree(request: AuthedRequest, under: Organization | None = None) -> 
     # One count per organization from the active-members index (a correlated subquery), not a
     # join of every member row: a province's tree is 5,000 index lookups instead of a
     # million-row join (docs/benchmarks.md).
-    members = Organization._meta.get_field("members").related_model._default_manager
+    member_model = Organization._meta.get_field("members").related_model
+    assert not isinstance(member_model, str)
+    members = member_model._default_manager
     active = (
         members.filter(home_org=OuterRef("pk"), archived_at__isnull=True)
         .order_by()

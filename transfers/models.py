@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ChecksInOneQuery
 from core.numbering import SerialCounter
 from core.scoping import Action
 from members.models import Member, MobilityEpisode
@@ -177,7 +178,7 @@ class TransferQuerySet(models.QuerySet["Transfer"]):
         return self.filter(status=S.ISSUED, valid_until__lte=limit)
 
 
-class Transfer(models.Model):
+class Transfer(ChecksInOneQuery):
     """One transfer of one member's organizational relationship, with its letter."""
 
     member = models.ForeignKey(

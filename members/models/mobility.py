@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ChecksInOneQuery
 from core.scoping import Action
 from core.validators import validate_mobile_phone
 from members.models.choices import (
@@ -84,7 +85,7 @@ class MobilityEpisodeQuerySet(models.QuerySet["MobilityEpisode"]):
         return self.select_related("member", "home_org", "inflow_org", "contact_person")
 
 
-class MobilityEpisode(models.Model):
+class MobilityEpisode(ChecksInOneQuery):
     """One absence of a member: outflow registration, check-in, return or end.
 
     At most one episode per member is open (registered or checked in). While it is checked in,
