@@ -13,11 +13,12 @@ Members, one per place (see `members`): a1, a2, county_branch (held above the to
 bs, and `shared`: held by A2 and shared with station B-S by a guardian grant (an inflow member).
 Committees hold no members themselves: members belong to branch-level organizations.
 
-Each test builds its own world. A module with hundreds of read-mostly cases (the access table,
-the scope matrix) opts in to building it once instead, with
-`pytestmark = pytest.mark.usefixtures("shared_world")`: the world is then made once per module
-inside a transaction that is rolled back at the end, and every test still runs in its own
-savepoint, so what one test writes the next does not see.
+Each test builds its own world, unless its module is marked `pytest.mark.shared_world` (most
+are): the world is then made once per module inside a transaction that is rolled back at the
+end, every test still runs in its own savepoint, so what one test writes the next does not see,
+and gets fresh copies of the tree and members. A module whose tests count every user, member or
+organization in the database builds its own per test. A module may add to the shared world with
+a module-scoped fixture that depends on `shared_world` (see tests/transfers/test_queues.py).
 """
 
 from __future__ import annotations
@@ -261,3 +262,19 @@ def login(client: Client) -> Callable[[User | None], Client]:
         return client
 
     return _login
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Database tests in a module marked `shared_world` use the world built once for the
+    module. Keep transactional tests (they commit, and flush the database after) out of such
+    modules."""
+    for item in items:
+        db = item.get_closest_marker("django_db")
+        if item.get_closest_marker("shared_world") is None or db is None:
+            continue
+        if db.kwargs.get("transaction"):
+            raise pytest.UsageError(f"{item.nodeid}: transactional, in a shared_world module")
+        names = getattr(item, "fixturenames", None)
+        if names is not None and "shared_world" not in names:
+            # First: the module's world is set up before the test's own transaction.
+            names.insert(0, "shared_world")

@@ -22,6 +22,8 @@ from organizations.models import Role
 from tests.conftest import PERSONAS
 from tests.permissions import LOGIN, assert_access
 
+pytestmark = pytest.mark.shared_world
+
 L = LOGIN
 
 
@@ -400,7 +402,6 @@ def _cases() -> list[Any]:
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("shared_world")
 @pytest.mark.parametrize(("row", "persona", "expected"), _cases())
 def test_access(row: Row, persona: str, expected: int | str, request, login):
     targets = Targets(request)

@@ -14,7 +14,7 @@ from django.utils import translation
 from members.models import MobilityEpisode
 from transfers.models import Transfer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 LEFT = dt.date(2026, 3, 1)
 

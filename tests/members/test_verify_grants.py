@@ -12,7 +12,7 @@ from members.mobility.actions import do_check_in_member, do_register_outflow
 from members.models import Member
 from members.sharing import do_unshare_member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 
 def run(*args: str) -> str:

@@ -13,7 +13,7 @@ from organizations.actions import do_notify_organization
 from organizations.models import Notice
 from tests import channels
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 OUTFLOW = {
     "out_date": dt.date(2026, 3, 1),

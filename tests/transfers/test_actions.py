@@ -29,6 +29,8 @@ from transfers.actions import (
 )
 from transfers.models import TRANSITIONS, Transfer, TransferEvent, TransferStatus
 
+pytestmark = pytest.mark.shared_world
+
 S = TransferStatus
 TODAY = timezone.localdate()
 DUES = TODAY.replace(day=1)

@@ -20,7 +20,7 @@ from transfers.actions import (
 from transfers.models import Transfer
 from transfers.views import QUEUES, change_org_ids, queue, queue_conditions
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 TODAY = timezone.localdate()
 KEYS = [key for key, _label in QUEUES]

@@ -13,7 +13,7 @@ from members.mobility.actions import do_register_outflow
 from tests.factories import MemberFactory
 from transfers.actions import do_start_transfer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 TODAY = timezone.localdate()
 

@@ -26,7 +26,7 @@ S = TransferStatus
 TODAY = timezone.localdate()
 DUES = TODAY.replace(day=1)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 
 @pytest.fixture(autouse=True)

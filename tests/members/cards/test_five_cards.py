@@ -22,7 +22,7 @@ from members.mobility.actions import (
 from members.models import EpisodeStatus, Member
 from tests.factories import MemberFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 
 @pytest.fixture(autouse=True)

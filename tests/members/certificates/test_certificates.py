@@ -32,7 +32,7 @@ from members.models import (
 from organizations.models import Organization
 from tests.factories import archive
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 ACTIVITY = CertificateKind.ACTIVITY
 LETTER = CertificateKind.LETTER

@@ -32,7 +32,7 @@ from members.models import (
 from organizations.models import ManagementMode, Notice, OrgKind, Sector
 from tests.factories import MemberFactory, OrganizationFactory, make_id_number, system_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 ARRIVED = dt.date(2026, 3, 5)
 OUTFLOW = {

@@ -23,7 +23,7 @@ from members.mobility.actions import (
 from members.models import EpisodeStatus
 from tests.factories import MemberFactory, UserFactory, archive
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 TODAY = timezone.localdate()
 DAY = dt.timedelta(days=1)

@@ -13,7 +13,7 @@ from django.utils import translation
 from members.mobility.actions import do_mark_member_lost, do_record_finding_attempt
 from members.models import FindingAttempt
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 TODAY = dt.date.today()
 

@@ -11,7 +11,7 @@ from django.utils import translation
 from members.mobility.actions import do_check_in_member, do_end_episode, do_register_outflow
 from members.models import EpisodeStatus, Member, MobilityEpisode
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 OUTFLOW_POST = {
     "out_date": "2026-03-01",

@@ -11,7 +11,7 @@ from django.urls import reverse
 from members.mobility.actions import do_record_report
 from members.models import RegularReport
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 TODAY = dt.date.today()
 

@@ -10,6 +10,8 @@ from members.mobility.routing import lives_in, mode_of, routing_candidates, sugg
 from organizations.models import ManagementMode, Organization, OrgKind, Sector
 from tests.factories import OrganizationFactory
 
+pytestmark = pytest.mark.shared_world
+
 
 def org(name: str, kind: str = OrgKind.BRANCH, **fields: str) -> Organization:
     """An unsaved organization: the routing rule is a pure function and needs no database."""
