@@ -38,11 +38,13 @@ def transfer_in(
     to: Organization | str,
     actor: User,
     approver: User | None = None,
+    issuer: User | None = None,
     receiver: User | None = None,
     reason: str = "工作调动，在新单位长期就业",
     dues_paid_until: dt.date | None = None,
     valid_days: int | None = None,
     addressee: str = "",
+    member_phone: str = "",
     issued_on: dt.date | None = None,
     received_on: dt.date | None = None,
     returned_on: dt.date | None = None,
@@ -54,8 +56,9 @@ def transfer_in(
     """A transfer of `member` to `to` (an organization, or the name of one out of the system),
     started by `actor` and driven to `state` (a TransferStatus), the transfer in that state.
 
-    The letter is issued by `actor` from the draft (the committee's approval implied), or, with
-    `approver`, submitted by `actor` and approved and issued in one step by `approver`.
+    The letter is issued from the draft by `issuer` (default `actor`: the committee's approval
+    implied), or, with `approver`, submitted by `actor` and approved and issued in one step by
+    `approver`.
     `receiver` acts for the receiving side (default `actor`). A rejected transfer is sent back
     by the committee, or with `refused` refused by the receiving side after the letter was
     issued; `note` is the reason given (of a withdrawal too). An expired letter was issued
@@ -71,6 +74,7 @@ def transfer_in(
         to_org=None if isinstance(to, str) else to,
         to_name=to if isinstance(to, str) else "",
         addressee=addressee,
+        member_phone=member_phone,
         reason=reason,
         dues_paid_until=dues_paid_until or today.replace(day=1),
         valid_days=valid_days,
@@ -82,7 +86,7 @@ def transfer_in(
             actor=actor, transfer=transfer, reason=note or "本人决定暂不转移"
         )
     if state in BEFORE_ISSUE or (state == S.REJECTED and not refused):
-        do_submit_transfer(actor=actor, transfer=transfer)
+        transfer = do_submit_transfer(actor=actor, transfer=transfer)
         if state == S.REJECTED:
             return do_reject_transfer(
                 actor=approver or actor, transfer=transfer, reason=note or "请核对接收党组织全称"
@@ -94,7 +98,12 @@ def transfer_in(
         issued_on = today - dt.timedelta(
             days=(valid_days or settings.TRANSFER_VALID_DAYS_DEFAULT) + 10
         )
-    transfer = _issued(transfer, actor=actor, approver=approver, on=issued_on or today)
+    on = issued_on or today
+    if approver is None:
+        transfer = do_issue_letter(actor=issuer or actor, transfer=transfer, issued_on=on)
+    else:
+        transfer = do_submit_transfer(actor=actor, transfer=transfer)
+        transfer = do_approve_transfer(actor=approver, transfer=transfer, issue_on=on)
     receiver = receiver or actor
     if state == S.ISSUED:
         return transfer
@@ -122,10 +131,3 @@ def transfer_in(
     return do_return_receipt(
         actor=receiver, transfer=transfer, returned_on=returned_on or received_on, handler=handler
     )
-
-
-def _issued(transfer: Transfer, *, actor: User, approver: User | None, on: dt.date) -> Transfer:
-    if approver is None:
-        return do_issue_letter(actor=actor, transfer=transfer, issued_on=on)
-    do_submit_transfer(actor=actor, transfer=transfer)
-    return do_approve_transfer(actor=approver, transfer=transfer, issue_on=on)

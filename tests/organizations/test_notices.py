@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from members.builders import away
 from members.mobility.actions import do_check_in_member, do_register_outflow
 from organizations.actions import do_notify_organization
 from organizations.models import Notice
@@ -48,7 +49,7 @@ def test_a_check_in_tells_the_home_branch_with_a_link(
     tree, members, secretary, station, login, recording, django_capture_on_commit_callbacks
 ):
     member = members["a1"]
-    do_register_outflow(actor=secretary, member=member, **OUTFLOW)
+    away(member, actor=secretary, out_date=dt.date(2026, 3, 1))
     with django_capture_on_commit_callbacks(execute=True):
         do_check_in_member(
             actor=station,
