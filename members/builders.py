@@ -6,6 +6,7 @@ defaults for what the caller does not care about.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 
 from django.utils import timezone
 
@@ -41,6 +42,16 @@ OUTFLOW: dict[str, object] = {
 LETTER_DAYS = 30
 
 
+class _Identity(TypedDict):
+    id_number: str
+    name: str
+
+
+def _identity(member: Member) -> _Identity:
+    """Who stands at the station's desk: an ID-card number and a name."""
+    return {"id_number": member.id_number, "name": member.name}
+
+
 def away(
     member: Member, *, actor: User, out_date: dt.date | None = None, **fields: object
 ) -> MobilityEpisode:
@@ -60,11 +71,7 @@ def check_in(
     """`member` checks in at `at` on `on` (today unless given), by ID-card number and name as
     at the station's desk."""
     return do_check_in_member(
-        actor=actor,
-        inflow_org=at,
-        id_number=member.id_number,
-        name=member.name,
-        checked_in_on=on or timezone.localdate(),
+        actor=actor, inflow_org=at, checked_in_on=on or timezone.localdate(), **_identity(member)
     )
 
 
@@ -134,10 +141,9 @@ def found_member(
     """`member`, who left without registering, found by `at` on `on` (today unless given): an
     absence of the found origin, checked in there."""
     return do_register_found_member(
+        **_identity(member),
         actor=actor,
         inflow_org=at,
-        id_number=member.id_number,
-        name=member.name,
         arrived_on=on or timezone.localdate(),
         destination_province="浙江省",
         destination_city="杭州市",

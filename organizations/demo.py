@@ -294,49 +294,62 @@ class _Tree:
         self.townships.append(township)
         for i in range(town.villages):
             village = villages.pop()
-            place = Place(
-                f"{town.name}{village}村党支部",
-                OrgKind.BRANCH,
-                Sector.VILLAGE,
-                f"{seat}{village}村村民委员会",
-                f"cun.{code}.{i + 1:02d}@qingshan.gov.cn",
-                "village",
-                f"{village}村",
-                (18, 42),
-                ManagementMode.INTEGRATED,
-            )
-            branch = self.place(township, place, town)
+            address = f"{seat}{village}村村民委员会"
+            mailbox = f"cun.{code}.{i + 1:02d}"
+            branch = self.local(township, town, f"{village}村", Sector.VILLAGE, address, mailbox)
             if t_index == 0 and i == 0:
                 branch.size = 24 if ctx.small else 32
                 self.named["secretary_branch"] = branch.org
         for i in range(town.communities):
             community = communities.pop()
-            place = Place(
-                f"{town.name}{community}社区党支部",
-                OrgKind.BRANCH,
+            mailbox = f"sq.{code}.{i + 1:02d}"
+            branch = self.local(
+                township,
+                town,
+                f"{community}社区",
                 Sector.COMMUNITY,
                 partial(self.community_address, seat, community),
-                f"sq.{code}.{i + 1:02d}@qingshan.gov.cn",
-                "community",
-                f"{community}社区",
-                (20, 55),
-                ManagementMode.INTEGRATED,
+                mailbox,
             )
-            branch = self.place(township, place, town)
             if t_index == 1 and i == 0:
                 self.named["secretary2_branch"] = branch.org
         for i in range(town.enterprises):
             company = ctx.company(self.companies)
             mailbox = f"dzb.{code}.e{i + 1:02d}@qsqy.com.cn"
-            address = partial(ctx.street_address, seat, 300)
+            drawn = partial(ctx.street_address, seat, 300)
             self.place(
                 township,
                 enterprise(
-                    f"{company}党支部", OrgKind.BRANCH, address, mailbox, company, (6, 20), ""
+                    f"{company}党支部", OrgKind.BRANCH, drawn, mailbox, company, (6, 20), ""
                 ),
                 town,
             )
         self.township_extras(town, township)
+
+    def local(
+        self,
+        township: Organization,
+        town: Township,
+        locality: str,
+        sector: str,
+        address: str | Callable[[], str],
+        mailbox: str,
+    ) -> DemoBranch:
+        """A village's or a community's branch: it takes in the mobile members who come to live
+        there (integrated management)."""
+        sizes = (18, 42) if sector == Sector.VILLAGE else (20, 55)
+        place = Place(
+            f"{town.name}{locality}党支部",
+            OrgKind.BRANCH,
+            sector,
+            address,
+            f"{mailbox}@qingshan.gov.cn",
+            str(sector),
+            locality,
+            sizes,
+            ManagementMode.INTEGRATED,
+        )
+        return self.place(township, place, town)
 
     def community_address(self, seat: str, community: str) -> str:
         return self.ctx.street_address(seat, 300) + f"{community}社区服务中心"

@@ -11,19 +11,7 @@ from django.utils import timezone
 from core.models import User
 from members.models import Member
 from organizations.models import Organization
-from transfers.actions import (
-    do_approve_transfer,
-    do_expire_letters,
-    do_issue_letter,
-    do_receive_transfer,
-    do_record_receipt,
-    do_reissue_letter,
-    do_reject_transfer,
-    do_return_receipt,
-    do_start_transfer,
-    do_submit_transfer,
-    do_withdraw_transfer,
-)
+from transfers import actions
 from transfers.models import Transfer, TransferStatus
 
 S = TransferStatus
@@ -68,7 +56,7 @@ def transfer_in(
     """
     today = timezone.localdate()
     out = isinstance(to, str)
-    transfer = do_start_transfer(
+    transfer = actions.do_start_transfer(
         actor=actor,
         member=member,
         to_org=None if isinstance(to, str) else to,
@@ -82,17 +70,17 @@ def transfer_in(
     if state == S.DRAFT:
         return transfer
     if state == S.WITHDRAWN:
-        return do_withdraw_transfer(
+        return actions.do_withdraw_transfer(
             actor=actor, transfer=transfer, reason=note or "本人决定暂不转移"
         )
     if state in BEFORE_ISSUE or (state == S.REJECTED and not refused):
-        transfer = do_submit_transfer(actor=actor, transfer=transfer)
+        transfer = actions.do_submit_transfer(actor=actor, transfer=transfer)
         if state == S.REJECTED:
-            return do_reject_transfer(
+            return actions.do_reject_transfer(
                 actor=approver or actor, transfer=transfer, reason=note or "请核对接收党组织全称"
             )
         if state == S.APPROVED:
-            return do_approve_transfer(actor=approver or actor, transfer=transfer)
+            return actions.do_approve_transfer(actor=approver or actor, transfer=transfer)
         return transfer
     if issued_on is None and state in (S.EXPIRED, S.REISSUED):
         issued_on = today - dt.timedelta(
@@ -100,34 +88,36 @@ def transfer_in(
         )
     on = issued_on or today
     if approver is None:
-        transfer = do_issue_letter(actor=issuer or actor, transfer=transfer, issued_on=on)
+        transfer = actions.do_issue_letter(actor=issuer or actor, transfer=transfer, issued_on=on)
     else:
-        transfer = do_submit_transfer(actor=actor, transfer=transfer)
-        transfer = do_approve_transfer(actor=approver, transfer=transfer, issue_on=on)
+        transfer = actions.do_submit_transfer(actor=actor, transfer=transfer)
+        transfer = actions.do_approve_transfer(actor=approver, transfer=transfer, issue_on=on)
     receiver = receiver or actor
     if state == S.ISSUED:
         return transfer
     if state == S.REJECTED:
-        return do_reject_transfer(
+        return actions.do_reject_transfer(
             actor=receiver, transfer=transfer, reason=note or "经核实，该同志未在我单位就业"
         )
     if state in (S.EXPIRED, S.REISSUED):
-        do_expire_letters(actor=None, today=today)
+        actions.do_expire_letters(actor=None, today=today)
         if state == S.REISSUED:
-            do_reissue_letter(
+            actions.do_reissue_letter(
                 actor=approver or actor, transfer=transfer, issued_on=reissued_on or today
             )
         return Transfer.objects.get(pk=transfer.pk)
     received_on = received_on or today
     if out:
         assert state == S.RECEIPT_RETURNED, f"out of the system, {state} is not reached"
-        return do_record_receipt(
+        return actions.do_record_receipt(
             actor=actor, transfer=transfer, received_on=received_on, handler=handler
         )
-    transfer = do_receive_transfer(actor=receiver, transfer=transfer, received_on=received_on)
+    transfer = actions.do_receive_transfer(
+        actor=receiver, transfer=transfer, received_on=received_on
+    )
     if state == S.RECEIVED:
         return transfer
     assert state == S.RECEIPT_RETURNED, f"{state} is not a transfer state"
-    return do_return_receipt(
+    return actions.do_return_receipt(
         actor=receiver, transfer=transfer, returned_on=returned_on or received_on, handler=handler
     )
