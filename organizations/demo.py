@@ -178,6 +178,9 @@ def station(name: str, sector: str, address: str, mailbox: str) -> Place:
 
 
 class _Tree:
+    """Makes the county's organizations in a fixed order (every build draws the same random
+    numbers in the same order, so the full county is the same from build to build)."""
+
     def __init__(self, ctx: DemoContext) -> None:
         self.ctx = ctx
         self.companies: set[str] = set()
