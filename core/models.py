@@ -89,6 +89,25 @@ def filed_under(org_path: str) -> Iterator[None]:
         _filed_under.reset(token)
 
 
+_held: ContextVar[bool] = ContextVar("notifications_held", default=False)
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Inside the block, notices are stored in the app but no copy leaves the system through
+    the channels (organizations.notices): for generated data (the demo county), whose phone
+    numbers and addresses are made up."""
+    token = _held.set(True)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
+def messages_held() -> bool:
+    return _held.get()
+
+
 class AuditEntryManager(LogEntryManager):
     def log_create(self, instance: Any, force_log: bool = False, **kwargs: Any) -> Any:
         # Copy the organization path out of the model's additional data into its own indexed

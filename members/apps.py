@@ -10,9 +10,11 @@ class MembersConfig(AppConfig):
         # Imported here: models cannot be imported before the app registry is ready.
         from auditlog.registry import auditlog
 
+        from core import demo
         from core.panels import home_page
         from members import home
         from members.certificates import panels as certificate_panels
+        from members.demo import DEMO
         from members.mobility import panels as mobility_panels
         from members.models import (
             Certificate,
@@ -62,3 +64,4 @@ class MembersConfig(AppConfig):
             member_page.register(panel)
         home_page.register(home.HOME_PANEL)
         share_source(EPISODE_SHARES)
+        demo.register(self.label, DEMO)

@@ -10,7 +10,9 @@ class OrganizationsConfig(AppConfig):
         # Imported here: models cannot be imported before the app registry is ready.
         from auditlog.registry import auditlog
 
+        from core import demo
         from core.panels import home_page
+        from organizations.demo import DEMO
         from organizations.models import Organization, Role
         from organizations.panels import HOME_PANELS
 
@@ -22,3 +24,4 @@ class OrganizationsConfig(AppConfig):
         auditlog.register(Role)
         for panel in HOME_PANELS:
             home_page.register(panel)
+        demo.register(self.label, DEMO)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from core.constraints import ChecksInOneQuery
 from core.models import User
 from core.scoping import Action
 from core.types import AnyUser
@@ -182,7 +183,7 @@ class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):  
         return OrganizationQuerySet(self.model, using=self._db).order_by("path")
 
 
-class Organization(MP_Node):
+class Organization(ChecksInOneQuery, MP_Node):
     """A party organization in the tree: county committee down to branches and check-in stations.
 
     The tree is a materialized path (`path`), so "everything under X" is a prefix range on an
@@ -285,7 +286,7 @@ class RoleQuerySet(models.QuerySet["Role"]):
         return self.filter(scope.q("organization__path", "manage"))
 
 
-class Role(models.Model):
+class Role(ChecksInOneQuery):
     """A user's role on an organization. The role covers the organization and its whole subtree.
 
     Revoking sets `revoked_at`; roles are never deleted, so the history of who held what stays.

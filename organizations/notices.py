@@ -12,9 +12,6 @@ failing channel never undoes the action that sent the notice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -24,7 +21,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from core.actions import action
-from core.models import User, save_valid
+from core.models import User, messages_held, save_valid
 from organizations.models import Notice, Organization
 
 logger = logging.getLogger("notifications")
@@ -66,20 +63,6 @@ class EmailChannel:
             )
 
 
-_held: ContextVar[bool] = ContextVar("notifications_held", default=False)
-
-
-@contextmanager
-def held() -> Iterator[None]:
-    """Inside the block, notices are stored in the app but nothing leaves through the channels:
-    for generated data (the demo county), whose phone numbers and addresses are made up."""
-    token = _held.set(True)
-    try:
-        yield
-    finally:
-        _held.reset(token)
-
-
 def channels() -> list[Channel]:
     return [import_string(path)() for path in settings.NOTIFICATION_CHANNELS]
 
@@ -90,7 +73,7 @@ def deliver(messages: list[Message]) -> None:
     A failing channel is logged, not raised: the in-app notice is already stored, and a
     gateway outage must not undo a check-in.
     """
-    if _held.get():
+    if messages_held():
         return
 
     def send_all() -> None:

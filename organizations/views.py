@@ -83,7 +83,9 @@ def counted_tree(user: User, under: Organization | None = None) -> list[TreeNode
     if under is not None:
         orgs = orgs.filter(path__startswith=under.path)
     rows = orgs.order_by("path").tree_rows()
-    members = Organization._meta.get_field("members").related_model._default_manager
+    member_model = Organization._meta.get_field("members").related_model
+    assert not isinstance(member_model, str)
+    members = member_model._default_manager
     counts = dict(
         members.filter(archived_at__isnull=True, home_org_id__in=orgs.order_by().values("id"))
         .order_by()

@@ -13,20 +13,24 @@ Members, one per place (see `members`): a1, a2, county_branch (held above the to
 bs, and `shared`: held by A2 and shared with station B-S by a guardian grant (an inflow member).
 Committees hold no members themselves: members belong to branch-level organizations.
 
-Each test builds its own world. A module with hundreds of read-mostly cases (the access table,
-the scope matrix) opts in to building it once instead, with
-`pytestmark = pytest.mark.usefixtures("shared_world")`: the world is then made once per module
-inside a transaction that is rolled back at the end, and every test still runs in its own
-savepoint, so what one test writes the next does not see.
+Each test builds its own world, unless its module is marked `pytest.mark.shared_world` (most
+are): the world is then made once per module inside a transaction that is rolled back at the
+end, every test still runs in its own savepoint, so what one test writes the next does not see,
+and gets fresh copies of the tree and members. A module whose tests count every user, member or
+organization in the database builds its own per test. A module may add to the shared world with
+a module-scoped fixture that depends on `shared_world` (see tests/transfers/test_queues.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from http.cookies import SimpleCookie
+from importlib import import_module
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db import transaction
 from django.test import Client
 
@@ -35,6 +39,8 @@ from members.models import Member
 from members.sharing import do_share_member
 from organizations.models import Organization, OrgKind, RoleKind
 from tests.factories import MemberFactory, OrganizationFactory, RoleFactory, UserFactory
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 #: Every persona, in the order the access tables list them.
 PERSONAS = (
@@ -144,6 +150,18 @@ def _shared(request: pytest.FixtureRequest) -> World | None:
     return world
 
 
+def fresh_tree(tree: Tree) -> Tree:
+    """The shared tree as it is in the database now, in objects no other test has touched."""
+    names = [f.name for f in fields(Tree)]
+    orgs = Organization.objects.in_bulk([getattr(tree, name).pk for name in names])
+    return Tree(**{name: orgs[getattr(tree, name).pk] for name in names})
+
+
+def fresh_members(found: dict[str, Member]) -> dict[str, Member]:
+    rows = Member.objects.select_related("home_org").in_bulk([m.pk for m in found.values()])
+    return {key: rows[member.pk] for key, member in found.items()}
+
+
 @pytest.fixture(autouse=True)
 def _no_redis(settings) -> None:
     """Tests talk to Redis only when they say so (the health check tests)."""
@@ -154,7 +172,7 @@ def _no_redis(settings) -> None:
 @pytest.fixture
 def tree(request: pytest.FixtureRequest, db) -> Tree:
     world = _shared(request)
-    return world.tree if world else build_tree()
+    return fresh_tree(world.tree) if world else build_tree()
 
 
 def _persona(request: pytest.FixtureRequest, name: str) -> User:
@@ -219,7 +237,7 @@ def personas(request: pytest.FixtureRequest) -> dict[str, User | None]:
 @pytest.fixture
 def members(request: pytest.FixtureRequest, tree: Tree) -> dict[str, Member]:
     world = _shared(request)
-    return world.members if world else build_members(tree)
+    return fresh_members(world.members) if world else build_members(tree)
 
 
 @pytest.fixture
@@ -227,13 +245,36 @@ def login(client: Client) -> Callable[[User | None], Client]:
     """`login(user)` → the test client, logged in as `user` (or anonymous for None)."""
 
     def _login(user: User | None) -> Client:
-        # Logging out clears the cookies; a test that chose English keeps it.
+        # A new session instead of Client.force_login: the login signals (last login, axes'
+        # access log) are what tests/core/test_login.py tests through the login page, and cost
+        # a third of a page test. A test that chose English keeps its language cookie.
         language = client.cookies.get(settings.LANGUAGE_COOKIE_NAME)
-        client.logout()
+        client.cookies = SimpleCookie()
         if language is not None:
             client.cookies[settings.LANGUAGE_COOKIE_NAME] = language.value
         if user is not None:
-            client.force_login(user)
+            session = import_module(settings.SESSION_ENGINE).SessionStore()
+            session[SESSION_KEY] = str(user.pk)
+            session[BACKEND_SESSION_KEY] = MODEL_BACKEND
+            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session.save()
+            client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
         return client
 
     return _login
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Database tests in a module marked `shared_world` use the world built once for the
+    module. Keep transactional tests (they commit, and flush the database after) out of such
+    modules."""
+    for item in items:
+        db = item.get_closest_marker("django_db")
+        if item.get_closest_marker("shared_world") is None or db is None:
+            continue
+        if db.kwargs.get("transaction"):
+            raise pytest.UsageError(f"{item.nodeid}: transactional, in a shared_world module")
+        names = getattr(item, "fixturenames", None)
+        if names is not None and "shared_world" not in names:
+            # First: the module's world is set up before the test's own transaction.
+            names.insert(0, "shared_world")

@@ -15,12 +15,17 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from members.mobility.actions import do_check_in_member, do_register_outflow
+from members.builders import away, check_in, found_arrival, issue_certificate
 from members.models import MobilityEpisode
 from organizations.models import Role
 from organizations.notices import do_notify_organization
 from tests.conftest import PERSONAS
+from tests.factories import make_id_number
 from tests.permissions import LOGIN, assert_access
+from transfers.builders import transfer_in
+from transfers.models import TransferStatus
+
+pytestmark = pytest.mark.shared_world
 
 L = LOGIN
 
@@ -84,38 +89,20 @@ def episode_url(view: str) -> Callable[[Targets], str]:
 @pytest.fixture
 def checked_in_episode(members, tree, superuser) -> MobilityEpisode:
     member = members["a1"]
-    do_register_outflow(
-        actor=superuser,
-        member=member,
-        out_date=dt.date(2026, 3, 1),
-        destination_province="浙江省",
-        destination_county="乙县",
-        occupation="migrant",
-        reason="务工",
-    )
-    return do_check_in_member(
-        actor=superuser,
-        inflow_org=tree.bs,
-        id_number=member.id_number,
-        name=member.name,
-        checked_in_on=dt.date(2026, 3, 5),
-    )
+    away(member, actor=superuser, out_date=dt.date(2026, 3, 1))
+    return check_in(member, actor=superuser, at=tree.bs, on=dt.date(2026, 3, 5))
 
 
 def found_arrival_url(view: str) -> Callable[[Targets], str]:
     """A person found outside the system, recorded at station B-S."""
 
     def url(w: Targets) -> str:
-        from members.found.actions import do_record_found_arrival
-        from tests.factories import make_id_number
-
-        arrival = do_record_found_arrival(
+        arrival = found_arrival(
             actor=w.superuser,
-            inflow_org=w.tree.bs,
+            at=w.tree.bs,
             id_number=make_id_number(dt.date(1988, 8, 8), sequence=7, gender="M", region="330102"),
             name="赵外来",
-            claimed_home_org="外省某村党支部",
-            arrived_on=dt.date(2026, 3, 5),
+            on=dt.date(2026, 3, 5),
         )
         return reverse(view, args=[arrival.pk])
 
@@ -126,16 +113,8 @@ def certificate_url(view: str) -> Callable[[Targets], str]:
     """An activity certificate of a1's member, issued after the check-in at station B-S."""
 
     def url(w: Targets) -> str:
-        from members.certificates.actions import do_issue_certificate
-
         episode = w.checked_in_episode
-        certificate = do_issue_certificate(
-            actor=w.superuser,
-            member=episode.member,
-            kind="activity",
-            issued_on=dt.date(2026, 3, 6),
-            reason="务工",
-        )
+        certificate = issue_certificate(episode.member, actor=w.superuser, on=dt.date(2026, 3, 6))
         return reverse(view, args=[certificate.pk])
 
     return url
@@ -146,29 +125,14 @@ def transfer_url(view: str, state: str) -> Callable[[Targets], str]:
     issued out of the system."""
 
     def url(w: Targets) -> str:
-        from django.utils import timezone
-
-        from transfers import actions as t
-
-        su, today = w.superuser, timezone.localdate()
-        member = w.members["a1"]
-        fields: dict[str, Any] = {"reason": "务工", "dues_paid_until": today.replace(day=1)}
-        if state == "out":
-            fields["to_name"] = "外省某党委"
-        else:
-            fields["to_org"] = w.tree.b1
-        transfer = t.do_start_transfer(actor=su, member=member, **fields)
-        if state in ("submitted", "approved"):
-            t.do_submit_transfer(actor=su, transfer=transfer)
-        if state == "approved":
-            t.do_approve_transfer(actor=su, transfer=transfer)
-        if state in ("issued", "received", "out"):
-            t.do_issue_letter(actor=su, transfer=transfer, issued_on=today)
-        if state == "received":
-            t.do_receive_transfer(actor=su, transfer=transfer, received_on=today)
-        if state == "expired":
-            t.do_issue_letter(actor=su, transfer=transfer, issued_on=today - dt.timedelta(days=40))
-            t.do_expire_letters(actor=None)
+        out = state == "out"
+        transfer = transfer_in(
+            TransferStatus.ISSUED if out else state,
+            member=w.members["a1"],
+            to="外省某党委" if out else w.tree.b1,
+            actor=w.superuser,
+            reason="务工",
+        )
         return reverse(view, args=[transfer.pk])
 
     return url
@@ -400,7 +364,6 @@ def _cases() -> list[Any]:
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("shared_world")
 @pytest.mark.parametrize(("row", "persona", "expected"), _cases())
 def test_access(row: Row, persona: str, expected: int | str, request, login):
     targets = Targets(request)

@@ -17,10 +17,12 @@ class TransfersConfig(AppConfig):
         # ready (the same holds in every AppConfig.ready of the project).
         from auditlog.registry import auditlog
 
+        from core import demo
         from core.panels import home_page
         from members.pages import member_page, register_list_flag
         from members.sharing import share_source
         from transfers import panels
+        from transfers.demo import DEMO
         from transfers.models import Transfer, TransferEvent
         from transfers.sharing import TRANSFER_SHARES
 
@@ -31,6 +33,7 @@ class TransfersConfig(AppConfig):
         register_list_flag(panels.LIST_FLAG)
         home_page.register(panels.HOME_PANEL)
         checks.register(check_letter_validity_bounds)
+        demo.register(self.label, DEMO)
 
 
 def check_letter_validity_bounds(**kwargs: Any) -> list[checks.CheckMessage]:

@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ChecksInOneQuery
 from core.models import StateMachine
 from core.numbering import SerialCounter
 from core.scoping import Action
@@ -208,7 +209,7 @@ class TransferQuerySet(models.QuerySet["Transfer"]):
         return self.filter(status=TransferStatus.ISSUED, valid_until__lte=limit)
 
 
-class Transfer(StateMachine, models.Model):
+class Transfer(StateMachine, ChecksInOneQuery):
     """One transfer of one member's organizational relationship, with its letter."""
 
     TRANSITIONS = TRANSITIONS

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ChecksInOneQuery
 from core.models import StateMachine
 from core.numbering import SerialCounter
 from members.models.choices import CertificateKind, CertificateStatus, CheckResult
@@ -52,7 +53,7 @@ class CertificateCounter(SerialCounter):
         return f"{self.county} {self.kind} {self.year}: {self.last_serial}"
 
 
-class Certificate(StateMachine, MemberRecord):
+class Certificate(StateMachine, ChecksInOneQuery, MemberRecord):
     """One activity certificate or certificate letter, issued by the home side.
 
     The basic part is the member's card and the episode's outflow registration, filled by the

@@ -15,6 +15,7 @@ from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from core.constraints import ChecksInOneQuery
 from core.lookups import AnyOf
 from core.pinyin import next_key, pinyin_initials, pinyin_key, reading_prefix
 from core.scoping import Action
@@ -222,7 +223,7 @@ def _pinyin_range(prefix: str) -> Q:
     return condition & Q(name_pinyin__lt=upper) if upper else condition
 
 
-class Member(models.Model):
+class Member(ChecksInOneQuery):
     """A party member: the basic information card (流动党员基本信息卡) and ledger entry.
 
     Holds the sixteen items of the national collection form plus the fields mobile-member work

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ChecksInOneQuery
 from core.models import StateMachine
 from core.scoping import Action
 from core.types import AnyUser
@@ -94,7 +95,7 @@ class MobilityEpisodeQuerySet(models.QuerySet["MobilityEpisode"]):
         )
 
 
-class MobilityEpisode(StateMachine, models.Model):
+class MobilityEpisode(StateMachine, ChecksInOneQuery):
     """One absence of a member: outflow registration, check-in, return or end.
 
     At most one episode per member is open (registered or checked in). While it is checked in,

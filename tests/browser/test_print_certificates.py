@@ -9,13 +9,13 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from members.builders import away, issue_certificate
 from members.certificates.actions import (
     do_check_certificate,
     do_fill_departure_part,
     do_fill_inflow_part,
     do_issue_certificate,
 )
-from members.mobility.actions import do_register_outflow
 from members.models import Certificate, CertificateKind
 from organizations.models import OrgKind
 from tests.browser.printing import pdf_page_count, print_pdf
@@ -36,9 +36,9 @@ def longest_certificates(tree, actor) -> tuple[Certificate, Certificate]:
     )
     inflow = OrganizationFactory.create(parent=tree.town_b, name="流" * 100, kind=OrgKind.BRANCH)
     member = MemberFactory.create(name="欧阳" + "长" * 28, home_org=home)
-    do_register_outflow(
+    away(
+        member,
         actor=actor,
-        member=member,
         out_date=dt.date(2026, 3, 1),
         destination_province="省" * 30,
         destination_city="市" * 30,
@@ -110,22 +110,8 @@ def test_the_longest_certificate_and_letter_print_on_one_page_each(
 
 def test_a_fresh_certificate_prints_on_one_page(page, live_server, tree, members, secretary):
     member = members["a1"]
-    do_register_outflow(
-        actor=secretary,
-        member=member,
-        out_date=dt.date(2026, 3, 1),
-        destination_province="浙江省",
-        destination_county="乙县",
-        occupation="migrant",
-        reason="务工",
-    )
-    certificate = do_issue_certificate(
-        actor=secretary,
-        member=member,
-        kind=CertificateKind.ACTIVITY,
-        issued_on=dt.date(2026, 2, 25),
-        reason="务工",
-    )
+    away(member, actor=secretary, out_date=dt.date(2026, 3, 1))
+    certificate = issue_certificate(member, actor=secretary, on=dt.date(2026, 2, 25))
     log_in(page, live_server, "secretary")
     url = reverse("members:certificate_print", args=[certificate.pk])
     pdf, overflowing = print_pdf(page, f"{live_server.url}{url}")

@@ -14,7 +14,7 @@ from members.models import Member
 from tests.browser.printing import pdf_page_count, print_pdf
 from tests.browser.test_member_journey import log_in
 from tests.factories import MemberFactory
-from transfers.actions import do_issue_letter, do_start_transfer
+from transfers.builders import transfer_in
 from transfers.models import Transfer, TransferStatus
 
 pytestmark = pytest.mark.django_db(transaction=True, available_apps=settings.INSTALLED_APPS)
@@ -96,22 +96,21 @@ def test_secretary_sends_town_approves_secretary2_receives(
 def test_the_longest_letter_prints_on_one_page(page, live_server, tree, secretary, town):
     """Every text as long as its field allows still fits the one A4 sheet."""
     member = MemberFactory.create(name="欧" * 50, home_org=tree.a1)
-    today = timezone.localdate()
     tree.town_a.address = "地" * 200
     tree.town_a.phone = "0" * 20
     tree.town_a.postcode = "123456"
     tree.town_a.save()
-    transfer = do_start_transfer(
-        actor=secretary,
+    transfer = transfer_in(
+        TransferStatus.ISSUED,
         member=member,
-        to_name="外" * 200,
+        to="外" * 200,
+        actor=secretary,
+        issuer=town,
         addressee="抬" * 200,
         reason="因" * 200,
-        dues_paid_until=today.replace(day=1),
         valid_days=90,
         member_phone="1" * 20,
     )
-    do_issue_letter(actor=town, transfer=transfer, issued_on=today)
     log_in(page, live_server, "secretary")
     pdf, overflowing = print_pdf(
         page, f"{live_server.url}{reverse('transfers:letter', args=[transfer.pk])}"

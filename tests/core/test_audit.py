@@ -10,7 +10,7 @@ from members.models import Member
 from members.register.actions import do_reveal_id_number
 from tests.factories import MemberFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 
 def test_an_action_must_be_called_with_actor():

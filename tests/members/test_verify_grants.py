@@ -8,11 +8,11 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from members.mobility.actions import do_check_in_member, do_register_outflow
+from members.builders import away, check_in
 from members.models import Member
 from members.sharing import do_unshare_member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 
 def run(*args: str) -> str:
@@ -24,22 +24,8 @@ def run(*args: str) -> str:
 def test_drift_is_reported_then_repaired(tree, members, secretary, station):
     # The `shared` fixture member is shared with the station without any check-in: extra.
     member = members["a1"]
-    do_register_outflow(
-        actor=secretary,
-        member=member,
-        out_date=dt.date(2026, 3, 1),
-        destination_province="浙江省",
-        destination_county="乙县",
-        occupation="migrant",
-        reason="务工",
-    )
-    do_check_in_member(
-        actor=station,
-        inflow_org=tree.bs,
-        id_number=member.id_number,
-        name=member.name,
-        checked_in_on=dt.date(2026, 3, 2),
-    )
+    away(member, actor=secretary, out_date=dt.date(2026, 3, 1))
+    check_in(member, actor=station, at=tree.bs, on=dt.date(2026, 3, 2))
     # Someone removed the check-in's grant by hand: missing.
     do_unshare_member(actor=None, member=member, organization=tree.bs)
     with pytest.raises(CommandError, match="2 shares drifted"):

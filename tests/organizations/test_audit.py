@@ -15,7 +15,7 @@ from organizations.models import OrgKind, Role, RoleKind
 from tests.factories import MemberFactory, OrganizationFactory, UserFactory
 from tests.organizations.test_staff import account
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 
 def _role_events(role: Role):

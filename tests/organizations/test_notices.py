@@ -8,12 +8,13 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from members.builders import away
 from members.mobility.actions import do_check_in_member, do_register_outflow
 from organizations.models import Notice
 from organizations.notices import do_notify_organization
 from tests import channels
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 OUTFLOW = {
     "out_date": dt.date(2026, 3, 1),
@@ -48,7 +49,7 @@ def test_a_check_in_tells_the_home_branch_with_a_link(
     tree, members, secretary, station, login, recording, django_capture_on_commit_callbacks
 ):
     member = members["a1"]
-    do_register_outflow(actor=secretary, member=member, **OUTFLOW)
+    away(member, actor=secretary, out_date=dt.date(2026, 3, 1))
     with django_capture_on_commit_callbacks(execute=True):
         do_check_in_member(
             actor=station,
@@ -96,7 +97,7 @@ def test_only_links_inside_the_site_are_followed(tree, secretary, login):
 def test_held_notices_stay_in_the_app(
     tree, members, secretary, station, recording, django_capture_on_commit_callbacks
 ):
-    from organizations.notices import held
+    from core.models import held
 
     with django_capture_on_commit_callbacks(execute=True), held():
         do_register_outflow(actor=secretary, member=members["a1"], intended_org=tree.bs, **OUTFLOW)

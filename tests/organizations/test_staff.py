@@ -13,7 +13,7 @@ from organizations.actions import do_create_staff_user, do_grant_role, do_set_us
 from organizations.models import Role, RoleKind
 from tests.factories import PASSWORD, RoleFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 NEW_PASSWORD = "Qingshan-2026-new"
 

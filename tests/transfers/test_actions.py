@@ -8,10 +8,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from members.mobility.actions import do_check_in_member, do_register_outflow
+from members.builders import away, check_in
 from members.models import EpisodeStatus, Member, MobilityEpisode
 from members.sharing import actual_shares, drift
 from organizations.models import Notice
+from tests.factories import MemberFactory
 from transfers.actions import (
     do_approve_transfer,
     do_expire_letters,
@@ -27,10 +28,14 @@ from transfers.actions import (
     do_withdraw_transfer,
     issuing_committee_for,
 )
+from transfers.builders import transfer_in
 from transfers.models import TRANSITIONS, Transfer, TransferEvent, TransferStatus
+
+pytestmark = pytest.mark.shared_world
 
 TODAY = timezone.localdate()
 DUES = TODAY.replace(day=1)
+REASON = "moved for work"
 
 
 @pytest.fixture(autouse=True)
@@ -40,16 +45,10 @@ def _english():
 
 
 def start(actor, member, to_org=None, **extra):
-    fields = {"reason": "moved for work", "dues_paid_until": DUES, **extra}
+    fields = {"reason": REASON, "dues_paid_until": DUES, **extra}
     if to_org is not None:
         fields["to_org"] = to_org
     return do_start_transfer(actor=actor, member=member, **fields)
-
-
-def issued(tree, members, secretary, town, member="a1", to="b1"):
-    transfer = start(secretary, members[member], getattr(tree, to))
-    do_submit_transfer(actor=secretary, transfer=transfer)
-    return do_approve_transfer(actor=town, transfer=transfer, issue_on=TODAY)
 
 
 def sees(user, member, action="view"):
@@ -248,7 +247,14 @@ def test_steps_out_of_order_are_refused(tree, members, secretary, secretary2, to
 def test_a_letter_cannot_be_received_before_it_was_issued_or_after_it_expired(
     tree, members, secretary, secretary2, town
 ):
-    transfer = issued(tree, members, secretary, town)
+    transfer = transfer_in(
+        TransferStatus.ISSUED,
+        member=members["a1"],
+        to=tree.b1,
+        actor=secretary,
+        approver=town,
+        reason=REASON,
+    )
     with pytest.raises(ValidationError):
         do_receive_transfer(
             actor=secretary2, transfer=transfer, received_on=TODAY - dt.timedelta(days=1)
@@ -284,7 +290,14 @@ def test_a_rejected_submission_goes_back_and_can_be_submitted_again(tree, member
 def test_the_receiver_refuses_an_issued_letter_and_loses_sight(
     tree, members, secretary, secretary2, town
 ):
-    transfer = issued(tree, members, secretary, town)
+    transfer = transfer_in(
+        TransferStatus.ISSUED,
+        member=members["a1"],
+        to=tree.b1,
+        actor=secretary,
+        approver=town,
+        reason=REASON,
+    )
     do_reject_transfer(actor=secretary2, transfer=transfer, reason="not our member")
     transfer.refresh_from_db()
     assert transfer.status == TransferStatus.REJECTED
@@ -300,7 +313,14 @@ def test_the_receiver_refuses_an_issued_letter_and_loses_sight(
 def test_withdrawal_keeps_the_member_home_and_removes_the_grant(
     tree, members, secretary, secretary2, town
 ):
-    transfer = issued(tree, members, secretary, town)
+    transfer = transfer_in(
+        TransferStatus.ISSUED,
+        member=members["a1"],
+        to=tree.b1,
+        actor=secretary,
+        approver=town,
+        reason=REASON,
+    )
     do_withdraw_transfer(actor=secretary, transfer=transfer, reason="changed plans")
     transfer.refresh_from_db()
     members["a1"].refresh_from_db()
@@ -313,7 +333,14 @@ def test_withdrawal_keeps_the_member_home_and_removes_the_grant(
 
 @pytest.mark.django_db
 def test_expiry_and_reissue(tree, members, secretary, secretary2, town):
-    transfer = issued(tree, members, secretary, town)
+    transfer = transfer_in(
+        TransferStatus.ISSUED,
+        member=members["a1"],
+        to=tree.b1,
+        actor=secretary,
+        approver=town,
+        reason=REASON,
+    )
     assert do_expire_letters(actor=None, today=TODAY) == 0
     assert do_expire_letters(actor=None, today=TODAY + dt.timedelta(days=31)) == 1
     transfer.refresh_from_db()
@@ -331,6 +358,7 @@ def test_expiry_and_reissue(tree, members, secretary, secretary2, town):
     assert new.reissue_of == transfer
     assert new.to_org == tree.b1
     assert new.valid_until == TODAY + dt.timedelta(days=10)
+    assert transfer.serial is not None
     assert new.serial == transfer.serial + 1
     assert sees(secretary2, members["a1"])
     do_receive_transfer(actor=secretary2, transfer=new, received_on=TODAY)
@@ -362,7 +390,14 @@ def test_out_of_the_system_the_sender_records_the_receipt(tree, members, secreta
 
 @pytest.mark.django_db
 def test_an_in_system_letter_is_not_receipted_by_hand(tree, members, secretary, town):
-    transfer = issued(tree, members, secretary, town)
+    transfer = transfer_in(
+        TransferStatus.ISSUED,
+        member=members["a1"],
+        to=tree.b1,
+        actor=secretary,
+        approver=town,
+        reason=REASON,
+    )
     with pytest.raises(ValidationError, match="it receives"):
         do_record_receipt(actor=secretary, transfer=transfer, received_on=TODAY, handler="x")
 
@@ -375,22 +410,8 @@ def test_receiving_ends_the_open_absence_and_keeps_shares_consistent(
     tree, members, secretary, secretary2, station, town
 ):
     member = members["a1"]
-    do_register_outflow(
-        actor=secretary,
-        member=member,
-        out_date=TODAY - dt.timedelta(days=200),
-        destination_province="浙江省",
-        destination_county="乙县",
-        occupation="migrant",
-        reason="work",
-    )
-    do_check_in_member(
-        actor=station,
-        inflow_org=tree.bs,
-        id_number=member.id_number,
-        name=member.name,
-        checked_in_on=TODAY - dt.timedelta(days=190),
-    )
+    away(member, actor=secretary, out_date=TODAY - dt.timedelta(days=200), reason="work")
+    check_in(member, actor=station, at=tree.bs, on=TODAY - dt.timedelta(days=190))
     # The transfer goes to the station itself: two reasons for one share.
     transfer = start(secretary, member, tree.bs)
     do_issue_letter(actor=town, transfer=transfer, issued_on=TODAY)
@@ -417,8 +438,6 @@ def test_receiving_ends_the_open_absence_and_keeps_shares_consistent(
 
 @pytest.mark.django_db
 def test_several_members_at_once_all_or_none(tree, members, secretary):
-    from tests.factories import MemberFactory
-
     graduates = [MemberFactory.create(home_org=tree.a1) for _ in range(3)]
     made = do_start_transfers(
         actor=secretary, members=graduates, to_org=tree.b1, reason="毕业", dues_paid_until=DUES

@@ -3,61 +3,64 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from organizations.scope import user_scope
-from tests.conftest import PERSONAS
+from tests.conftest import PERSONAS, World
 from tests.factories import MemberFactory
-from transfers.actions import (
-    do_issue_letter,
-    do_receive_transfer,
-    do_start_transfer,
-    do_submit_transfer,
-)
-from transfers.models import Transfer
+from transfers.builders import transfer_in
+from transfers.models import Transfer, TransferStatus
 from transfers.queues import QUEUES, change_org_ids, queue, queue_conditions
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 TODAY = timezone.localdate()
 KEYS = [key for key, _label in QUEUES]
+REASON = "外出务工"
 
 
-def start(actor, member, to_org, **extra):
-    return do_start_transfer(
-        actor=actor,
-        member=member,
-        to_org=to_org,
-        reason="外出务工",
-        dues_paid_until=TODAY.replace(day=1),
-        **extra,
-    )
-
-
-@pytest.fixture
-def world(tree, members, superuser):
-    """One transfer in each queue:
+@pytest.fixture(scope="module")
+def queued(shared_world: World, django_db_blocker) -> dict[str, int]:
+    """One transfer in each queue, made once for the module in its shared world:
 
     - `submitted`: A1's member to B1, waiting for township A's approval;
     - `issued`: A2's member to B1, letter issued, waiting for B1;
     - `overdue`: the county branch's member, received by B1 35 days ago, no receipt back;
     - `expiring`: another A2 member to the county branch, the letter runs out in 5 days.
     """
-    su = superuser
-    submitted = start(su, members["a1"], tree.b1)
-    do_submit_transfer(actor=su, transfer=submitted)
-    issued = start(su, members["a2"], tree.b1)
-    do_issue_letter(actor=su, transfer=issued, issued_on=TODAY)
-    overdue = start(su, members["county_branch"], tree.b1, valid_days=60)
-    do_issue_letter(actor=su, transfer=overdue, issued_on=TODAY - dt.timedelta(days=40))
-    do_receive_transfer(actor=su, transfer=overdue, received_on=TODAY - dt.timedelta(days=35))
-    leaving = MemberFactory.create(name="王甲二二", home_org=tree.a2)
-    expiring = start(su, leaving, tree.county_branch, valid_days=30)
-    do_issue_letter(actor=su, transfer=expiring, issued_on=TODAY - dt.timedelta(days=25))
-    return {"submitted": submitted, "issued": issued, "overdue": overdue, "expiring": expiring}
+    su, tree, members = shared_world.users["superuser"], shared_world.tree, shared_world.members
+    make = partial(transfer_in, actor=su, reason=REASON)
+    with django_db_blocker.unblock():
+        made = {
+            "submitted": make(TransferStatus.SUBMITTED, member=members["a1"], to=tree.b1),
+            "issued": make(TransferStatus.ISSUED, member=members["a2"], to=tree.b1),
+            "overdue": make(
+                TransferStatus.RECEIVED,
+                member=members["county_branch"],
+                to=tree.b1,
+                valid_days=60,
+                issued_on=TODAY - dt.timedelta(days=40),
+                received_on=TODAY - dt.timedelta(days=35),
+            ),
+            "expiring": make(
+                TransferStatus.ISSUED,
+                member=MemberFactory.create(name="王甲二二", home_org=tree.a2),
+                to=tree.county_branch,
+                valid_days=30,
+                issued_on=TODAY - dt.timedelta(days=25),
+            ),
+        }
+    return {name: transfer.pk for name, transfer in made.items()}
+
+
+@pytest.fixture
+def world(queued: dict[str, int]) -> dict[str, Transfer]:
+    rows = Transfer.objects.in_bulk(queued.values())
+    return {name: rows[pk] for name, pk in queued.items()}
 
 
 #: Per persona, which transfers are in each queue (to_approve, incoming, outgoing,
@@ -152,8 +155,9 @@ QUEUE_QUERIES = {"secretary": 5, "town": 5, "county": 5, "secretary2": 5, "super
 def _more_transfers(tree, superuser, count):
     for _ in range(count):
         member = MemberFactory.create(home_org=tree.a1)
-        transfer = start(superuser, member, tree.b1)
-        do_issue_letter(actor=superuser, transfer=transfer, issued_on=TODAY)
+        transfer_in(
+            TransferStatus.ISSUED, member=member, to=tree.b1, actor=superuser, reason=REASON
+        )
 
 
 @pytest.mark.parametrize("persona", list(QUEUE_QUERIES))

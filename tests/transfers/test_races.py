@@ -22,6 +22,7 @@ from transfers.actions import (
     do_start_transfer,
     do_withdraw_transfer,
 )
+from transfers.builders import transfer_in
 from transfers.models import Transfer, TransferStatus
 
 pytestmark = pytest.mark.django_db(transaction=True, available_apps=settings.INSTALLED_APPS)
@@ -57,14 +58,14 @@ def race(attempts: dict[str, Callable[[], object]]) -> dict[str, str]:
 
 @pytest.fixture
 def letter(tree, members, secretary, town) -> Transfer:
-    transfer = do_start_transfer(
-        actor=secretary,
+    return transfer_in(
+        TransferStatus.ISSUED,
         member=members["a1"],
-        to_org=tree.b1,
+        to=tree.b1,
+        actor=secretary,
+        issuer=town,
         reason="work",
-        dues_paid_until=TODAY.replace(day=1),
     )
-    return do_issue_letter(actor=town, transfer=transfer, issued_on=TODAY)
 
 
 def fresh(user: User) -> User:

@@ -9,36 +9,33 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.mobility.actions import do_register_outflow
+from members.builders import away
 from tests.factories import MemberFactory
 from transfers.actions import do_start_transfer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 TODAY = timezone.localdate()
 
 
-def settle(member, actor, *, days=200, party_org=True):
-    return do_register_outflow(
-        actor=actor,
-        member=member,
-        out_date=TODAY - dt.timedelta(days=days),
-        destination_province="浙江省",
-        destination_city="宁波市",
-        destination_county="北仑区",
-        employer="宁波某某电子有限公司",
-        employer_has_party_org=party_org,
-        occupation="non_public",
-        reason="务工",
-    )
+#: Settled: working six months and more for one employer there (with a party organization).
+SETTLED = {
+    "employer": "宁波某某电子有限公司",
+    "employer_has_party_org": True,
+    "occupation": "non_public",
+}
+
+
+def ago(days: int) -> dt.date:
+    return TODAY - dt.timedelta(days=days)
 
 
 def test_the_suggestions_page_lists_who_should_move_and_nobody_else(
     tree, members, secretary, secretary2, login
 ):
     recent = MemberFactory.create(home_org=tree.a1)
-    settle(members["a1"], secretary)
-    settle(recent, secretary, days=30)  # not six months yet
+    away(members["a1"], actor=secretary, out_date=ago(200), **SETTLED)
+    away(recent, actor=secretary, out_date=ago(30), **SETTLED)  # not six months yet
     url = reverse("transfers:suggestions")
     page = login(secretary).get(url).content.decode()
     assert f'data-member="{members["a1"].pk}"' in page
@@ -48,7 +45,7 @@ def test_the_suggestions_page_lists_who_should_move_and_nobody_else(
 
 
 def test_a_started_transfer_takes_the_member_off_the_suggestions(tree, members, secretary, login):
-    settle(members["a1"], secretary)
+    away(members["a1"], actor=secretary, out_date=ago(200), **SETTLED)
     do_start_transfer(
         actor=secretary,
         member=members["a1"],
@@ -65,7 +62,7 @@ def test_the_suggestions_page_costs_the_same_for_more_rows(
     tree, secretary, login, django_assert_num_queries, rows
 ):
     for _ in range(rows):
-        settle(MemberFactory.create(home_org=tree.a1), secretary)
+        away(MemberFactory.create(home_org=tree.a1), actor=secretary, out_date=ago(200), **SETTLED)
     client = login(secretary)
     with django_assert_num_queries(6):
         response = client.get(reverse("transfers:suggestions"))
@@ -77,7 +74,7 @@ def test_the_member_page_says_should_be_transferred_then_in_transfer(
     tree, members, secretary, login
 ):
     member = members["a1"]
-    settle(member, secretary)
+    away(member, actor=secretary, out_date=ago(200), **SETTLED)
     url = reverse("members:detail", args=[member.pk])
     page = login(secretary).get(url).content.decode()
     assert 'data-suggestion="fixed_employer"' in page

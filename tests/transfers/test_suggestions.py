@@ -18,6 +18,8 @@ from transfers.suggestions import (
     transfer_suggestions,
 )
 
+pytestmark = pytest.mark.shared_world
+
 R = SuggestionReason
 #: The last day of August: six months earlier has no 31st (→ 28 February 2026).
 TODAY = dt.date(2026, 8, 31)

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from core.models import AuditEntry
-from transfers.actions import do_issue_letter, do_start_transfer
+from transfers.builders import transfer_in
 from transfers.models import Transfer, TransferEvent, TransferStatus
 from transfers.tasks import expire_letters
 
@@ -40,15 +40,14 @@ def _redis_answers() -> bool:
 
 def issue(tree, member, town, valid_days: int = 30) -> Transfer:
     """A letter to b1, issued today by the township (which covers the branches and issues)."""
-    transfer = do_start_transfer(
-        actor=town,
+    return transfer_in(
+        TransferStatus.ISSUED,
         member=member,
-        to_org=tree.b1,
+        to=tree.b1,
+        actor=town,
         reason="在外地就业",
-        dues_paid_until=TODAY.replace(day=1),
         valid_days=valid_days,
     )
-    return do_issue_letter(actor=town, transfer=transfer, issued_on=TODAY)
 
 
 def test_the_expiry_runs_nightly_at_half_past_one_shanghai_time():

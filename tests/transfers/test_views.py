@@ -16,16 +16,17 @@ from transfers.actions import (
     do_issue_letter,
     do_receive_transfer,
     do_start_transfer,
-    do_submit_transfer,
 )
+from transfers.builders import transfer_in
 from transfers.models import Transfer, TransferEvent, TransferStatus
 from transfers.steps import STEPS, available_steps
 from transfers.templatetags.chinese_capitals import capital_year_month
 
 TODAY = timezone.localdate()
 DUES = TODAY.replace(day=1)
+REASON = "moved for work"
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 
 @pytest.fixture(autouse=True)
@@ -38,21 +39,10 @@ def _english(client, settings):
 
 
 def start(actor, member, to_org=None, **extra):
-    fields = {"reason": "moved for work", "dues_paid_until": DUES, **extra}
+    fields = {"reason": REASON, "dues_paid_until": DUES, **extra}
     if to_org is not None:
         fields["to_org"] = to_org
     return do_start_transfer(actor=actor, member=member, **fields)
-
-
-def submitted(tree, members, secretary):
-    transfer = start(secretary, members["a1"], tree.b1)
-    return do_submit_transfer(actor=secretary, transfer=transfer)
-
-
-def issued(tree, members, secretary, town, **extra):
-    transfer = start(secretary, members["a1"], extra.pop("to_org", tree.b1), **extra)
-    do_submit_transfer(actor=secretary, transfer=transfer)
-    return do_approve_transfer(actor=town, transfer=transfer, issue_on=extra.get("issue_on", TODAY))
 
 
 def fresh(transfer):
@@ -240,7 +230,9 @@ def test_submit(tree, members, secretary, login):
 
 
 def test_approve_and_issue_now(tree, members, secretary, town, login):
-    transfer = submitted(tree, members, secretary)
+    transfer = transfer_in(
+        TransferStatus.SUBMITTED, member=members["a1"], to=tree.b1, actor=secretary, reason=REASON
+    )
     response = login(town).post(
         url("approve", transfer), {"issue_now": "on", "issue_on": TODAY.isoformat(), "note": "同意"}
     )
@@ -254,7 +246,9 @@ def test_approve_and_issue_now(tree, members, secretary, town, login):
 
 
 def test_approve_without_issuing(tree, members, secretary, town, login):
-    transfer = submitted(tree, members, secretary)
+    transfer = transfer_in(
+        TransferStatus.SUBMITTED, member=members["a1"], to=tree.b1, actor=secretary, reason=REASON
+    )
     response = login(town).post(url("approve", transfer), {"issue_on": TODAY.isoformat()})
     assert response.status_code == 302
     assert fresh(transfer).status == TransferStatus.APPROVED
@@ -262,7 +256,9 @@ def test_approve_without_issuing(tree, members, secretary, town, login):
 
 
 def test_reject(tree, members, secretary, town, login):
-    transfer = submitted(tree, members, secretary)
+    transfer = transfer_in(
+        TransferStatus.SUBMITTED, member=members["a1"], to=tree.b1, actor=secretary, reason=REASON
+    )
     client = login(town)
     response = client.post(url("reject", transfer), {"reason": ""})
     assert response.status_code == 200
@@ -297,7 +293,14 @@ def test_withdraw(tree, members, secretary, login):
 
 
 def test_receive(tree, members, secretary, town, secretary2, login):
-    transfer = issued(tree, members, secretary, town)
+    transfer = transfer_in(
+        TransferStatus.ISSUED,
+        member=members["a1"],
+        to=tree.b1,
+        actor=secretary,
+        approver=town,
+        reason=REASON,
+    )
     response = login(secretary2).post(url("receive", transfer), {"received_on": TODAY.isoformat()})
     assert response.status_code == 302
     assert fresh(transfer).status == TransferStatus.RECEIVED
@@ -307,7 +310,14 @@ def test_receive(tree, members, secretary, town, secretary2, login):
 def test_a_receive_that_lost_the_race_is_shown_plainly(
     tree, members, secretary, town, secretary2, login
 ):
-    transfer = issued(tree, members, secretary, town)
+    transfer = transfer_in(
+        TransferStatus.ISSUED,
+        member=members["a1"],
+        to=tree.b1,
+        actor=secretary,
+        approver=town,
+        reason=REASON,
+    )
     do_receive_transfer(actor=secretary2, transfer=transfer, received_on=TODAY)
     response = login(secretary2).post(url("receive", transfer), {"received_on": TODAY.isoformat()})
     assert response.status_code == 200
@@ -315,7 +325,14 @@ def test_a_receive_that_lost_the_race_is_shown_plainly(
 
 
 def test_return_receipt(tree, members, secretary, town, secretary2, login):
-    transfer = issued(tree, members, secretary, town)
+    transfer = transfer_in(
+        TransferStatus.ISSUED,
+        member=members["a1"],
+        to=tree.b1,
+        actor=secretary,
+        approver=town,
+        reason=REASON,
+    )
     do_receive_transfer(actor=secretary2, transfer=transfer, received_on=TODAY)
     response = login(secretary2).post(
         url("return_receipt", transfer),
@@ -378,7 +395,9 @@ def test_reissue_with_a_forged_organization_is_404(tree, members, secretary, tow
 def test_the_page_offers_only_the_steps_the_user_may_take(
     tree, members, secretary, town, secretary2, login
 ):
-    transfer = submitted(tree, members, secretary)
+    transfer = transfer_in(
+        TransferStatus.SUBMITTED, member=members["a1"], to=tree.b1, actor=secretary, reason=REASON
+    )
     assert {s.name for s in available_steps(secretary, transfer)} == {"withdraw"}
     assert {s.name for s in available_steps(town, transfer)} == {
         "approve",
@@ -399,7 +418,14 @@ def test_the_page_offers_only_the_steps_the_user_may_take(
 def test_a_step_the_user_may_not_take_is_403_and_changes_nothing(
     tree, members, secretary, town, login
 ):
-    transfer = issued(tree, members, secretary, town)
+    transfer = transfer_in(
+        TransferStatus.ISSUED,
+        member=members["a1"],
+        to=tree.b1,
+        actor=secretary,
+        approver=town,
+        reason=REASON,
+    )
     response = login(secretary).post(url("receive", transfer), {"received_on": TODAY.isoformat()})
     assert response.status_code == 403
     assert fresh(transfer).status == TransferStatus.ISSUED
@@ -418,7 +444,14 @@ def test_a_step_not_possible_now_says_so(tree, members, secretary, town, login):
 
 
 def test_the_timeline(tree, members, secretary, town, login):
-    transfer = issued(tree, members, secretary, town)
+    transfer = transfer_in(
+        TransferStatus.ISSUED,
+        member=members["a1"],
+        to=tree.b1,
+        actor=secretary,
+        approver=town,
+        reason=REASON,
+    )
     page = login(secretary).get(url("detail", transfer))
     events = page.context["events"]
     assert [e.to_status for e in events] == [
@@ -442,7 +475,15 @@ def test_every_step_has_a_url():
 def test_the_letter_has_its_three_parts_and_records_the_print(
     tree, members, secretary, town, login
 ):
-    transfer = issued(tree, members, secretary, town, valid_days=30)
+    transfer = transfer_in(
+        TransferStatus.ISSUED,
+        member=members["a1"],
+        to=tree.b1,
+        actor=secretary,
+        approver=town,
+        reason=REASON,
+        valid_days=30,
+    )
     member = members["a1"]
     before = AuditEntry.objects.filter(
         event="transfer.letter_printed", object_pk=str(member.pk)
@@ -470,5 +511,12 @@ def test_no_letter_before_it_is_issued(tree, members, secretary, login):
 def test_the_receiving_side_does_not_print_the_letter(
     tree, members, secretary, town, secretary2, login
 ):
-    transfer = issued(tree, members, secretary, town)
+    transfer = transfer_in(
+        TransferStatus.ISSUED,
+        member=members["a1"],
+        to=tree.b1,
+        actor=secretary,
+        approver=town,
+        reason=REASON,
+    )
     assert login(secretary2).get(url("letter", transfer)).status_code == 403

@@ -11,18 +11,13 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from members.builders import away, check_in
 from members.cards.views import CONTACTS_SHOWN, EPISODES_SHOWN, REPORTS_SHOWN, SHEETS
-from members.mobility.actions import (
-    do_check_in_member,
-    do_end_episode,
-    do_record_contact,
-    do_record_report,
-    do_register_outflow,
-)
+from members.mobility.actions import do_end_episode, do_record_contact, do_record_report
 from members.models import EpisodeStatus, Member
 from tests.factories import MemberFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 
 @pytest.fixture(autouse=True)
@@ -68,9 +63,9 @@ def long_record(
     first_year = today.year - episodes
     for n in range(episodes):
         year = first_year + n
-        episode = do_register_outflow(
+        episode = away(
+            member,
             actor=home,
-            member=member,
             out_date=dt.date(year, 3, 1),
             destination_province=text(30, "浙江省"),
             destination_city=text(30, "杭州市"),
@@ -82,13 +77,7 @@ def long_record(
             expected_return=dt.date(year, 12, 1),
             contact_person=home,
         )
-        do_check_in_member(
-            actor=inflow,
-            inflow_org=inflow_org,
-            id_number=member.id_number,
-            name=member.name,
-            checked_in_on=dt.date(year, 3, 5),
-        )
+        check_in(member, actor=inflow, at=inflow_org, on=dt.date(year, 3, 5))
         if n < episodes - 1:
             do_end_episode(
                 actor=home,

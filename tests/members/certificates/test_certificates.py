@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.models import AuditEntry
+from members import builders
+from members.builders import check_in
 from members.certificates.actions import (
     do_check_certificate,
     do_fill_departure_part,
@@ -20,7 +22,7 @@ from members.certificates.actions import (
     do_replace_certificate,
     do_revoke_certificate,
 )
-from members.mobility.actions import do_check_in_member, do_end_episode, do_register_outflow
+from members.mobility.actions import do_end_episode
 from members.models import (
     Certificate,
     CertificateCheck,
@@ -30,23 +32,15 @@ from members.models import (
     EpisodeStatus,
 )
 from organizations.models import Organization
-from tests.factories import archive
+from tests.factories import MemberFactory, archive
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 ACTIVITY = CertificateKind.ACTIVITY
 LETTER = CertificateKind.LETTER
 LEFT = dt.date(2026, 3, 1)
 ISSUED = dt.date(2026, 2, 25)
 ARRIVED = dt.date(2026, 3, 5)
-OUTFLOW = {
-    "out_date": LEFT,
-    "destination_province": "浙江省",
-    "destination_city": "杭州市",
-    "destination_county": "乙县",
-    "occupation": "migrant",
-    "reason": "务工",
-}
 
 
 @pytest.fixture(autouse=True)
@@ -68,25 +62,23 @@ def coded(tree):
 @pytest.fixture
 def stay(tree):
     """A second member of branch A1, at home."""
-    from tests.factories import MemberFactory
-
     return MemberFactory.create(name="李在家", home_org=tree.a1)
 
 
 @pytest.fixture
 def away(members, secretary):
-    return do_register_outflow(actor=secretary, member=members["a1"], **OUTFLOW)
+    return builders.away(
+        members["a1"],
+        actor=secretary,
+        out_date=LEFT,
+        destination_city="杭州市",
+        destination_county="乙县",
+    )
 
 
 def issue(actor, member, kind=ACTIVITY, issued_on=ISSUED, **extra):
     return do_issue_certificate(
         actor=actor, member=member, kind=kind, issued_on=issued_on, reason="务工", **extra
-    )
-
-
-def check_in(actor, org, member, on=ARRIVED):
-    return do_check_in_member(
-        actor=actor, inflow_org=org, id_number=member.id_number, name=member.name, checked_in_on=on
     )
 
 
@@ -192,7 +184,7 @@ def test_a_member_outside_any_county_is_refused_clearly(secretary, superuser):
 
 def test_check_in_fills_the_inflow_part_by_itself(tree, members, away, secretary, station):
     certificate = issue(secretary, members["a1"])
-    check_in(station, tree.bs, members["a1"])
+    check_in(members["a1"], actor=station, at=tree.bs, on=ARRIVED)
     certificate.refresh_from_db()
     assert certificate.inflow_org == tree.bs
     assert certificate.arrived_on == ARRIVED
@@ -204,7 +196,7 @@ def test_check_in_before_the_issue_leaves_the_inflow_part_to_fill(
     tree, members, away, secretary, station
 ):
     certificate = issue(secretary, members["a1"], issued_on=dt.date(2026, 3, 10))
-    episode = check_in(station, tree.bs, members["a1"])
+    episode = check_in(members["a1"], actor=station, at=tree.bs, on=ARRIVED)
     assert episode.status == EpisodeStatus.CHECKED_IN
     certificate.refresh_from_db()
     assert certificate.inflow_org is None
@@ -213,7 +205,7 @@ def test_check_in_before_the_issue_leaves_the_inflow_part_to_fill(
 def test_the_inflow_side_fills_the_inflow_part(
     tree, members, away, secretary, station, secretary2, inspector
 ):
-    check_in(station, tree.bs, members["a1"])
+    check_in(members["a1"], actor=station, at=tree.bs, on=ARRIVED)
     certificate = issue(secretary, members["a1"], issued_on=dt.date(2026, 3, 6))
     fill: dict[str, Any] = {
         "inflow_org": tree.bs,
@@ -239,7 +231,7 @@ def test_the_inflow_side_fills_the_inflow_part(
 def test_the_inflow_part_names_an_organization_of_the_actor(
     tree, members, away, secretary, station
 ):
-    check_in(station, tree.bs, members["a1"])
+    check_in(members["a1"], actor=station, at=tree.bs, on=ARRIVED)
     certificate = issue(secretary, members["a1"], issued_on=dt.date(2026, 3, 6))
     with pytest.raises(PermissionDenied):
         do_fill_inflow_part(
@@ -278,7 +270,7 @@ def test_the_departure_part_follows_the_arrival(tree, members, away, secretary, 
         do_fill_departure_part(
             actor=secretary, certificate=certificate, left_inflow_on=LEFT, **departure
         )
-    check_in(station, tree.bs, members["a1"], on=dt.date(2026, 3, 12))
+    check_in(members["a1"], actor=station, at=tree.bs, on=dt.date(2026, 3, 12))
     certificate.refresh_from_db()
     assert certificate.arrived_on == dt.date(2026, 3, 12)
     with pytest.raises(ValidationError) as exc:
@@ -370,7 +362,7 @@ def test_revoke_with_a_reason_then_a_new_one_may_be_issued(members, away, secret
 
 def test_replace_gives_a_new_number_and_keeps_the_parts(tree, members, away, secretary, station):
     old = issue(secretary, members["a1"])
-    check_in(station, tree.bs, members["a1"])
+    check_in(members["a1"], actor=station, at=tree.bs, on=ARRIVED)
     new = do_replace_certificate(
         actor=secretary, certificate=old, issued_on=dt.date(2026, 4, 1), reason="遗失"
     )
@@ -470,7 +462,7 @@ def test_the_action_refusal_shows_on_the_issue_page(members, secretary, login, s
 def test_a_forged_inflow_organization_is_a_404_and_saves_nothing(
     tree, members, away, secretary, station, login
 ):
-    check_in(station, tree.bs, members["a1"])
+    check_in(members["a1"], actor=station, at=tree.bs, on=ARRIVED)
     certificate = issue(secretary, members["a1"], issued_on=dt.date(2026, 3, 6))
     response = login(station).post(
         reverse("members:certificate_inflow", args=[certificate.pk]),
@@ -488,7 +480,7 @@ def test_a_forged_inflow_organization_is_a_404_and_saves_nothing(
 
 def test_the_departure_page_takes_a_month(tree, members, away, secretary, station, login):
     certificate = issue(secretary, members["a1"])
-    check_in(station, tree.bs, members["a1"])
+    check_in(members["a1"], actor=station, at=tree.bs, on=ARRIVED)
     response = login(station).post(
         reverse("members:certificate_departure", args=[certificate.pk]),
         {
@@ -578,7 +570,7 @@ def test_the_member_page_shows_buttons_by_side(
     tree, members, away, secretary, station, inspector, login
 ):
     certificate = issue(secretary, members["a1"], issued_on=dt.date(2026, 3, 6))
-    check_in(station, tree.bs, members["a1"], on=dt.date(2026, 3, 5))
+    check_in(members["a1"], actor=station, at=tree.bs, on=dt.date(2026, 3, 5))
     url = reverse("members:detail", args=[members["a1"].pk])
     inflow = reverse("members:certificate_inflow", args=[certificate.pk])
     check = reverse("members:certificate_check", args=[certificate.pk])

@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.models import AuditEntry
+from members.builders import away, check_in, found_arrival, found_member
 from members.found.actions import (
     do_close_found_arrival,
     do_match_found_arrival,
-    do_record_found_arrival,
     do_register_found_member,
 )
-from members.mobility.actions import do_check_in_member, do_register_outflow
+from members.mobility.actions import do_check_in_member
 from members.models import (
     ArrivalStatus,
     EpisodeOrigin,
@@ -32,16 +32,12 @@ from members.models import (
 from organizations.models import ManagementMode, Notice, OrgKind, Sector
 from tests.factories import MemberFactory, OrganizationFactory, make_id_number, system_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 ARRIVED = dt.date(2026, 3, 5)
-OUTFLOW = {
-    "out_date": dt.date(2026, 3, 1),
-    "destination_province": "浙江省",
-    "destination_county": "乙县",
-    "occupation": "migrant",
-    "reason": "务工",
-}
+LEFT = dt.date(2026, 3, 1)
+#: Where the members away went: 浙江省乙县.
+PLACE = {"destination_city": "", "destination_county": "乙县"}
 #: A valid ID-card number nobody in the tree holds.
 OUTSIDER_ID = make_id_number(dt.date(1988, 8, 8), sequence=777, gender="M", region="330102")
 
@@ -120,7 +116,7 @@ def audit_entries(instance, **filters):
 def test_the_check_in_page_suggests_by_what_is_known_and_saves_nothing(
     tree, community, traveller, town, login
 ):
-    do_register_outflow(actor=system_user(), member=traveller, **OUTFLOW)
+    away(traveller, actor=system_user(), out_date=LEFT, **PLACE)
     client = login(town)
     response = client.post(
         reverse("members:check_in"),
@@ -141,7 +137,7 @@ def test_the_check_in_page_suggests_by_what_is_known_and_saves_nothing(
 
 
 def test_choosing_another_organization_needs_a_reason(tree, community, traveller, town, login):
-    do_register_outflow(actor=system_user(), member=traveller, **OUTFLOW)
+    away(traveller, actor=system_user(), out_date=LEFT, **PLACE)
     client = login(town)
     data = check_in_post(traveller, tree.a1, residence="甲镇幸福社区3栋")
     response = client.post(reverse("members:check_in"), data)
@@ -172,7 +168,7 @@ def test_choosing_another_organization_needs_a_reason(tree, community, traveller
 def test_taking_the_suggestion_stores_the_mode_and_no_reason(
     tree, community, traveller, town, login
 ):
-    do_register_outflow(actor=system_user(), member=traveller, **OUTFLOW)
+    away(traveller, actor=system_user(), out_date=LEFT, **PLACE)
     response = login(town).post(
         reverse("members:check_in"),
         check_in_post(
@@ -190,7 +186,7 @@ def test_taking_the_suggestion_stores_the_mode_and_no_reason(
 
 
 def test_the_station_is_suggested_to_station_staff(tree, members, station, login):
-    do_register_outflow(actor=system_user(), member=members["a1"], **OUTFLOW)
+    away(members["a1"], actor=system_user(), out_date=LEFT, **PLACE)
     form = login(station).get(reverse("members:check_in")).context["form"]
     assert form.route.organization == tree.bs
     assert form.initial["inflow_org"] == tree.bs.pk
@@ -204,7 +200,7 @@ def test_the_station_is_suggested_to_station_staff(tree, members, station, login
 
 
 def test_the_action_refuses_an_override_without_reason(tree, community, traveller, town):
-    do_register_outflow(actor=system_user(), member=traveller, **OUTFLOW)
+    away(traveller, actor=system_user(), out_date=LEFT, **PLACE)
     with pytest.raises(ValidationError) as refused:
         do_check_in_member(
             actor=town,
@@ -220,7 +216,7 @@ def test_the_action_refuses_an_override_without_reason(tree, community, travelle
 
 
 def test_a_forged_suggestion_is_refused(tree, traveller, station):
-    do_register_outflow(actor=system_user(), member=traveller, **OUTFLOW)
+    away(traveller, actor=system_user(), out_date=LEFT, **PLACE)
     with pytest.raises(PermissionDenied):
         do_check_in_member(
             actor=station,
@@ -324,7 +320,7 @@ def test_without_the_date_of_leaving_the_arrival_is_used(tree, members, station)
 
 def test_found_is_refused_for_a_member_already_away(tree, members, station, secretary2):
     member = members["a1"]
-    do_register_outflow(actor=system_user(), member=member, **OUTFLOW)
+    away(member, actor=system_user(), out_date=LEFT, **PLACE)
     found: dict[str, Any] = {
         "id_number": member.id_number,
         "name": member.name,
@@ -334,13 +330,7 @@ def test_found_is_refused_for_a_member_already_away(tree, members, station, secr
     }
     with pytest.raises(ValidationError, match="check the member in instead"):
         do_register_found_member(actor=station, inflow_org=tree.bs, **found)
-    do_check_in_member(
-        actor=secretary2,
-        inflow_org=tree.b1,
-        id_number=member.id_number,
-        name=member.name,
-        checked_in_on=ARRIVED,
-    )
+    check_in(member, actor=secretary2, at=tree.b1, on=ARRIVED)
     with pytest.raises(ValidationError, match="already checked in at 乙一支部 on 2026-03-05"):
         do_register_found_member(actor=station, inflow_org=tree.bs, **found)
     assert MobilityEpisode.objects.filter(member=member).count() == 1
@@ -423,13 +413,13 @@ def arrival_post(inflow_org, **extra) -> dict[str, object]:
 
 
 def record_arrival(actor, inflow_org, id_number=OUTSIDER_ID, name="赵外来"):
-    return do_record_found_arrival(
+    return found_arrival(
         actor=actor,
-        inflow_org=inflow_org,
+        at=inflow_org,
         id_number=id_number,
         name=name,
         claimed_home_org="浙江省某县某村党支部",
-        arrived_on=ARRIVED,
+        on=ARRIVED,
     )
 
 
@@ -576,7 +566,7 @@ def test_matching_makes_a_found_episode(tree, station, login):
 def test_matching_checks_in_when_the_outflow_was_registered_meanwhile(tree, station):
     arrival = record_arrival(station, tree.bs)
     member = MemberFactory.create(name="赵外来", id_number=OUTSIDER_ID, home_org=tree.a1)
-    do_register_outflow(actor=system_user(), member=member, **OUTFLOW)
+    away(member, actor=system_user(), out_date=LEFT, **PLACE)
     episode = do_match_found_arrival(actor=station, arrival=arrival)
     assert episode.origin == EpisodeOrigin.REGISTERED
     assert episode.status == EpisodeStatus.CHECKED_IN
@@ -598,15 +588,7 @@ def test_no_found_offer_at_home_or_for_a_member_away(tree, members, secretary, s
     response = login(secretary).post(reverse("members:check_in"), check_in_post(member, tree.a1))
     assert "checks in away from home" in " ".join(response.context["form"].non_field_errors())
     assert response.context["offer"] == ""
-    do_register_found_member(
-        actor=station,
-        inflow_org=tree.bs,
-        id_number=member.id_number,
-        name=member.name,
-        arrived_on=ARRIVED,
-        destination_province="浙江省",
-        destination_county="甲县",
-    )
+    found_member(member, actor=station, at=tree.bs, on=ARRIVED)
     response = login(station).post(reverse("members:check_in"), check_in_post(member, tree.bs))
     assert "already checked in at 乙镇流动党员服务站" in " ".join(
         response.context["form"].non_field_errors()

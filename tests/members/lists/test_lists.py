@@ -10,47 +10,27 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from members.builders import away, check_in, lose_contact
 from members.lists.queries import LISTS, Reach, Thresholds, episode_counts, lost_base, lost_summary
 from members.mobility.actions import (
-    do_check_in_member,
     do_end_episode,
     do_mark_member_lost,
     do_record_contact,
     do_record_finding_attempt,
     do_record_report,
-    do_register_outflow,
 )
 from members.models import EpisodeStatus
 from tests.factories import MemberFactory, UserFactory, archive
 from tests.pages import shown
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 TODAY = timezone.localdate()
 DAY = dt.timedelta(days=1)
 
 
-def leave(member, *, days_ago, actor, intended=None):
-    return do_register_outflow(
-        actor=actor,
-        member=member,
-        out_date=TODAY - days_ago * DAY,
-        destination_province="浙江省",
-        destination_county="北仑区",
-        occupation="migrant",
-        reason="务工",
-        intended_org=intended,
-    )
-
-
-def arrive(member, org, *, days_ago, actor):
-    return do_check_in_member(
-        actor=actor,
-        inflow_org=org,
-        id_number=member.id_number,
-        name=member.name,
-        checked_in_on=TODAY - days_ago * DAY,
-    )
+def ago(days: int) -> dt.date:
+    return TODAY - days * DAY
 
 
 def contact(member, *, days_ago, actor):
@@ -95,8 +75,8 @@ def page_names(client, slug, **params):
 def a1_at_station(members, tree, superuser):
     """A1's member away since 40 days, checked in at station B-S since 35."""
     member = members["a1"]
-    leave(member, days_ago=40, actor=superuser)
-    return arrive(member, tree.bs, days_ago=35, actor=superuser)
+    away(member, actor=superuser, out_date=ago(40))
+    return check_in(member, actor=superuser, at=tree.bs, on=ago(35))
 
 
 @pytest.mark.parametrize(
@@ -128,10 +108,10 @@ def test_the_pages_show_the_same(a1_at_station, login, secretary, station, secre
 
 
 def test_ended_absences_and_archived_members_are_not_away(members, tree, superuser, secretary):
-    returned = leave(members["a1"], days_ago=40, actor=superuser)
+    returned = away(members["a1"], actor=superuser, out_date=ago(40))
     do_end_episode(actor=superuser, episode=returned, status=EpisodeStatus.RETURNED, ended_on=TODAY)
     other = MemberFactory.create(name="王归档", home_org=tree.a1)
-    leave(other, days_ago=40, actor=superuser)
+    away(other, actor=superuser, out_date=ago(40))
     archive(other)
     assert names("away", secretary) == set()
 
@@ -144,10 +124,10 @@ def test_not_checked_in_after_the_grace_period(tree, superuser, secretary, setti
     on_the_day = MemberFactory.create(name="王三十", home_org=tree.a1)
     a_day_early = MemberFactory.create(name="王廿九", home_org=tree.a1)
     arrived = MemberFactory.create(name="王已到", home_org=tree.a1)
-    leave(on_the_day, days_ago=30, actor=superuser)
-    leave(a_day_early, days_ago=29, actor=superuser)
-    leave(arrived, days_ago=60, actor=superuser)
-    arrive(arrived, tree.bs, days_ago=10, actor=superuser)
+    away(on_the_day, actor=superuser, out_date=ago(30))
+    away(a_day_early, actor=superuser, out_date=ago(29))
+    away(arrived, actor=superuser, out_date=ago(60))
+    check_in(arrived, actor=superuser, at=tree.bs, on=ago(10))
 
     assert names("not_checked_in", secretary) == {"王三十"}
     assert names("not_checked_in", secretary, grace_days=29) == {"王三十", "王廿九"}
@@ -170,7 +150,7 @@ def test_contact_overdue_around_the_threshold(tree, superuser, secretary, settin
         for name in ("王从未", "王九十一", "王九十", "王新走", "王旧联", "王失联")
     }
     for name, member in people.items():
-        leave(member, days_ago=30 if name == "王新走" else 200, actor=superuser)
+        away(member, actor=superuser, out_date=ago(30 if name == "王新走" else 200))
     contact(people["王九十一"], days_ago=91, actor=superuser)
     contact(people["王九十"], days_ago=90, actor=superuser)
     contact(people["王九十"], days_ago=150, actor=superuser)  # the latest contact counts
@@ -198,7 +178,7 @@ def test_contact_overdue_around_the_threshold(tree, superuser, secretary, settin
 
 def test_the_page_says_how_long_ago(tree, superuser, secretary, login):
     member = MemberFactory.create(name="王九十一", home_org=tree.a1)
-    leave(member, days_ago=200, actor=superuser)
+    away(member, actor=superuser, out_date=ago(200))
     contact(member, days_ago=91, actor=superuser)
     body = login(secretary).get(reverse("members:contact_overdue")).content.decode()
     assert f"{(TODAY - 91 * DAY).isoformat()} · 91" in body
@@ -213,13 +193,13 @@ def test_report_overdue_per_member_interval(tree, superuser, secretary):
     quarterly_reported = MemberFactory.create(name="王季报", home_org=tree.a1)
     monthly_late = MemberFactory.create(name="王月迟", home_org=tree.a1, report_every_months=1)
     monthly_ok = MemberFactory.create(name="王月好", home_org=tree.a1, report_every_months=1)
-    leave(quarterly_late, days_ago=100, actor=superuser)  # never reported; due ~92 days in
-    leave(quarterly_fresh, days_ago=80, actor=superuser)
-    leave(quarterly_reported, days_ago=300, actor=superuser)
+    away(quarterly_late, actor=superuser, out_date=ago(100))  # never reported; due ~92 days in
+    away(quarterly_fresh, actor=superuser, out_date=ago(80))
+    away(quarterly_reported, actor=superuser, out_date=ago(300))
     report(quarterly_reported, days_ago=60, actor=superuser)
-    leave(monthly_late, days_ago=300, actor=superuser)
+    away(monthly_late, actor=superuser, out_date=ago(300))
     report(monthly_late, days_ago=40, actor=superuser)
-    leave(monthly_ok, days_ago=300, actor=superuser)
+    away(monthly_ok, actor=superuser, out_date=ago(300))
     report(monthly_ok, days_ago=25, actor=superuser)
 
     rows = {
@@ -242,18 +222,16 @@ def lost_world(members, tree, superuser):
     """Lost: A1's member (at home), A2's member away and checked in at station B-S, B1's."""
     do_mark_member_lost(actor=superuser, member=members["a1"], since=TODAY - 20 * DAY)
     shared = MemberFactory.create(name="王站失", home_org=tree.a2)
-    leave(shared, days_ago=100, actor=superuser)
-    arrive(shared, tree.bs, days_ago=90, actor=superuser)
-    do_mark_member_lost(
-        actor=superuser, member=shared, since=TODAY - 30 * DAY, last_known_place="乙镇工地"
-    )
-    do_record_finding_attempt(
+    away(shared, actor=superuser, out_date=ago(100))
+    check_in(shared, actor=superuser, at=tree.bs, on=ago(90))
+    lose_contact(
+        shared,
         actor=superuser,
-        member=shared,
-        attempted_on=TODAY - 5 * DAY,
+        since=ago(30),
+        last_known_place="乙镇工地",
+        tried_on=ago(5),
         channel="visit",
         result="工地已停工",
-        found=False,
     )
     do_mark_member_lost(actor=superuser, member=members["b1"], since=TODAY - 10 * DAY)
     return shared
@@ -318,7 +296,7 @@ def test_found_members_leave_the_lost_list(lost_world, superuser, station):
 
 def test_filter_by_organization_and_search(members, tree, superuser, county, login):
     for key in ("a1", "a2", "b1"):
-        leave(members[key], days_ago=40, actor=superuser)
+        away(members[key], actor=superuser, out_date=ago(40))
     client = login(county)
     assert page_names(client, "away") == {"王甲一", "王甲二", "王乙一"}
     assert page_names(client, "away", org=tree.town_a.pk) == {"王甲一", "王甲二"}
@@ -338,7 +316,7 @@ def test_an_organization_outside_scope_is_a_404(tree, secretary, login, slug):
 def test_pages_of_a_long_list(tree, superuser, secretary, login, settings):
     settings.MEMBERS_PAGE_SIZE = 2
     for n in range(5):
-        leave(MemberFactory.create(home_org=tree.a1), days_ago=40 + n, actor=superuser)
+        away(MemberFactory.create(home_org=tree.a1), actor=superuser, out_date=ago(40 + n))
     client = login(secretary)
     seen = []
     for page in (1, 2, 3):
@@ -351,10 +329,10 @@ def test_pages_of_a_long_list(tree, superuser, secretary, login, settings):
 
 
 def test_counts_agree_with_the_lists(members, tree, superuser, county, secretary, station):
-    leave(members["a1"], days_ago=200, actor=superuser)
-    arrive(members["a1"], tree.bs, days_ago=150, actor=superuser)
-    leave(members["a2"], days_ago=45, actor=superuser)
-    leave(members["b1"], days_ago=5, actor=superuser)
+    away(members["a1"], actor=superuser, out_date=ago(200))
+    check_in(members["a1"], actor=superuser, at=tree.bs, on=ago(150))
+    away(members["a2"], actor=superuser, out_date=ago(45))
+    away(members["b1"], actor=superuser, out_date=ago(5))
     contact(members["b1"], days_ago=1, actor=superuser)
     do_mark_member_lost(actor=superuser, member=members["b1"], since=TODAY - DAY)
     for user in (county, secretary, station, superuser):
@@ -373,7 +351,7 @@ def test_counts_agree_with_the_lists(members, tree, superuser, county, secretary
 
 
 def test_the_overview_and_the_home_page_link_the_counts(members, tree, superuser, secretary, login):
-    leave(members["a1"], days_ago=200, actor=superuser)
+    away(members["a1"], actor=superuser, out_date=ago(200))
     client = login(secretary)
     response = client.get(reverse("members:mobile"))
     counts = {spec.slug: n for spec, n in response.context["tabs"]}
@@ -407,23 +385,15 @@ def _populate(n, tree, superuser):
     and reported long ago, or lost with an attempt to find them."""
     for _ in range(n):
         waiting = MemberFactory.create(home_org=tree.a1)
-        leave(waiting, days_ago=400, actor=superuser)
+        away(waiting, actor=superuser, out_date=ago(400))
         arrived = MemberFactory.create(home_org=tree.a1)
-        leave(arrived, days_ago=400, actor=superuser)
-        arrive(arrived, tree.bs, days_ago=300, actor=superuser)
+        away(arrived, actor=superuser, out_date=ago(400))
+        check_in(arrived, actor=superuser, at=tree.bs, on=ago(300))
         for member in (waiting, arrived):
             contact(member, days_ago=200, actor=superuser)
             report(member, days_ago=200, actor=superuser)
         lost = MemberFactory.create(home_org=tree.a1)
-        do_mark_member_lost(actor=superuser, member=lost, since=TODAY - 50 * DAY)
-        do_record_finding_attempt(
-            actor=superuser,
-            member=lost,
-            attempted_on=TODAY - DAY,
-            channel="phone",
-            result="未接",
-            found=False,
-        )
+        lose_contact(lost, actor=superuser, since=ago(50), tried_on=ago(1), result="未接")
 
 
 #: Session, user, roles, organization ids of the scope, the picker's organizations, the count,

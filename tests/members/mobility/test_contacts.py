@@ -12,7 +12,7 @@ from members.mobility.actions import do_record_contact
 from members.models import ContactRecord
 from tests.pages import shown
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 TODAY = dt.date.today()
 

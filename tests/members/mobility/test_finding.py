@@ -14,7 +14,7 @@ from members.mobility.actions import do_mark_member_lost, do_record_finding_atte
 from members.models import FindingAttempt
 from tests.pages import shown
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 TODAY = dt.date.today()
 

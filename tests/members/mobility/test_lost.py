@@ -12,37 +12,20 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.models import AuditEntry
+from members.builders import OUTFLOW, away, check_in
 from members.mobility.actions import (
-    do_check_in_member,
     do_mark_member_lost,
     do_record_finding_attempt,
     do_register_outflow,
 )
 from members.models import EpisodeStatus, Member, MobilityEpisode
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 TODAY = timezone.localdate()
 DAY = dt.timedelta(days=1)
-
-
-def leave(member, actor, *, out=TODAY - 60 * DAY):
-    return do_register_outflow(
-        actor=actor,
-        member=member,
-        out_date=out,
-        destination_province="浙江省",
-        destination_city="宁波市",
-        destination_county="北仑区",
-        occupation="migrant",
-        reason="务工",
-    )
-
-
-def check_in(member, actor, org, *, on=TODAY - 50 * DAY):
-    return do_check_in_member(
-        actor=actor, inflow_org=org, id_number=member.id_number, name=member.name, checked_in_on=on
-    )
+LEFT = TODAY - 60 * DAY
+ARRIVED = TODAY - 50 * DAY
 
 
 def find(member, actor, *, found=True, on=TODAY - DAY):
@@ -62,8 +45,8 @@ def visible(user, member) -> bool:
 
 def test_lost_while_checked_in_then_found(members, tree, secretary, station, superuser):
     member = members["a1"]
-    leave(member, secretary)
-    episode = check_in(member, station, tree.bs)
+    away(member, actor=secretary, out_date=LEFT)
+    episode = check_in(member, actor=station, at=tree.bs, on=ARRIVED)
 
     do_mark_member_lost(
         actor=secretary, member=member, since=TODAY - 10 * DAY, last_known_place="宁波北仑某厂"
@@ -106,7 +89,7 @@ def test_lost_while_checked_in_then_found(members, tree, secretary, station, sup
 
 def test_lost_before_checking_in_goes_back_to_registered(members, secretary):
     member = members["a1"]
-    episode = leave(member, secretary)
+    episode = away(member, actor=secretary, out_date=LEFT)
     do_mark_member_lost(actor=secretary, member=member, since=TODAY - 30 * DAY)
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.LOST
@@ -127,9 +110,9 @@ def test_lost_at_home_has_no_absence(members, secretary):
 def test_a_lost_member_can_check_in_again_elsewhere(members, tree, secretary, station):
     """A lost absence is current: a check-in takes it up (the home side told where)."""
     member = members["a1"]
-    episode = leave(member, secretary)
+    episode = away(member, actor=secretary, out_date=LEFT)
     do_mark_member_lost(actor=secretary, member=member, since=TODAY - 5 * DAY)
-    check_in(member, station, tree.bs, on=TODAY - DAY)
+    check_in(member, actor=station, at=tree.bs, on=TODAY - DAY)
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.CHECKED_IN
 
@@ -140,7 +123,7 @@ def test_a_lost_member_can_check_in_again_elsewhere(members, tree, secretary, st
 )
 def test_lost_dates_out_of_order_are_refused(members, secretary, since, message):
     member = members["a1"]
-    episode = leave(member, secretary)  # left 60 days ago
+    episode = away(member, actor=secretary, out_date=LEFT)  # left 60 days ago
     with translation.override("en"), pytest.raises(ValidationError, match=message) as caught:
         do_mark_member_lost(actor=secretary, member=member, since=since)
     assert "since" in caught.value.message_dict
@@ -170,12 +153,12 @@ def test_an_attempt_before_contact_was_lost_is_refused(members, secretary):
 
 def test_no_new_outflow_while_lost(members, secretary):
     member = members["a1"]
-    leave(member, secretary)
+    away(member, actor=secretary, out_date=LEFT)
     do_mark_member_lost(
         actor=secretary, member=member, since=TODAY - 10 * DAY, last_known_place="宁波北仑某厂"
     )
     with translation.override("en"), pytest.raises(ValidationError) as caught:
-        leave(member, secretary, out=TODAY)
+        do_register_outflow(actor=secretary, member=member, out_date=TODAY, **OUTFLOW)
     text = " ".join(caught.value.messages)
     assert "lost contact" in text
     assert (TODAY - 10 * DAY).isoformat() in text
@@ -185,7 +168,7 @@ def test_no_new_outflow_while_lost(members, secretary):
 
 def test_marking_lost_through_the_page(members, secretary, login):
     member = members["a1"]
-    leave(member, secretary)
+    away(member, actor=secretary, out_date=LEFT)
     client = login(secretary)
     url = reverse("members:mark_lost", args=[member.pk])
     form = client.get(url).context["form"]
@@ -210,11 +193,11 @@ def test_a_refusal_is_shown_on_the_form(members, secretary, login):
 
 def test_a_lost_member_who_checks_in_is_no_longer_lost(members, secretary, station, tree):
     member = members["a1"]
-    leave(member, secretary)
+    away(member, actor=secretary, out_date=LEFT)
     do_mark_member_lost(
         actor=secretary, member=member, since=TODAY - 30 * DAY, last_known_place="宁波"
     )
-    episode = check_in(member, station, tree.bs, on=TODAY - DAY)
+    episode = check_in(member, actor=station, at=tree.bs, on=TODAY - DAY)
     member.refresh_from_db()
     assert episode.status == EpisodeStatus.CHECKED_IN
     assert episode.lost_since is None
@@ -226,7 +209,7 @@ def test_the_home_side_ends_a_lost_absence_from_the_member_page(members, secreta
     from members.mobility.actions import do_end_episode
 
     member = members["a1"]
-    episode = leave(member, secretary)
+    episode = away(member, actor=secretary, out_date=LEFT)
     do_mark_member_lost(
         actor=secretary, member=member, since=TODAY - 30 * DAY, last_known_place="宁波"
     )
@@ -244,7 +227,7 @@ def test_the_read_only_inspector_is_not_offered_to_record_an_attempt(
     members, secretary, inspector, county, login
 ):
     member = members["a1"]
-    leave(member, secretary)
+    away(member, actor=secretary, out_date=LEFT)
     do_mark_member_lost(
         actor=secretary, member=member, since=TODAY - 30 * DAY, last_known_place="宁波"
     )

@@ -13,12 +13,15 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.scoping import Action
+from members import builders
+from members.builders import check_in
 from members.mobility.actions import do_check_in_member, do_end_episode, do_register_outflow
 from members.models import EpisodeStatus, Member, MobilityEpisode
 
 LEFT = dt.date(2026, 3, 1)
-OUTFLOW = {
-    "out_date": LEFT,
+ARRIVED = dt.date(2026, 3, 5)
+#: Where a1's member goes: 浙江省杭州市乙县, to work in a factory.
+PLACE = {
     "destination_province": "浙江省",
     "destination_city": "杭州市",
     "destination_county": "乙县",
@@ -26,6 +29,7 @@ OUTFLOW = {
     "occupation": "migrant",
     "reason": "务工",
 }
+OUTFLOW = {"out_date": LEFT, **PLACE}
 
 
 @pytest.fixture(autouse=True)
@@ -38,13 +42,7 @@ def english():
 @pytest.fixture
 def away(members, secretary):
     """a1's member registered as leaving by the secretary of A1."""
-    return do_register_outflow(actor=secretary, member=members["a1"], **OUTFLOW)
-
-
-def check_in(actor, org, member, on=dt.date(2026, 3, 5)):
-    return do_check_in_member(
-        actor=actor, inflow_org=org, id_number=member.id_number, name=member.name, checked_in_on=on
-    )
+    return builders.away(members["a1"], actor=secretary, **PLACE, out_date=LEFT)
 
 
 def visible(user, member, action=Action.VIEW) -> bool:
@@ -63,7 +61,7 @@ def test_the_whole_absence_register_check_in_share_return(
     assert member.mobile_destination == "浙江省杭州市乙县"
     assert not visible(station, member)
 
-    episode = check_in(station, tree.bs, member)
+    episode = check_in(member, actor=station, at=tree.bs, on=ARRIVED)
     assert episode.status == EpisodeStatus.CHECKED_IN
     assert episode.inflow_org == tree.bs
     # The inflow station, the township and county above it see the member; its sibling does not.
@@ -109,9 +107,9 @@ def test_a_wrong_name_finds_nobody_and_changes_nothing(tree, members, away, stat
 
 @pytest.mark.django_db
 def test_a_second_check_in_is_refused_naming_where(tree, members, away, station, secretary2):
-    check_in(station, tree.bs, members["a1"])
+    check_in(members["a1"], actor=station, at=tree.bs, on=ARRIVED)
     with pytest.raises(ValidationError, match="乙镇流动党员服务站"):
-        check_in(secretary2, tree.b1, members["a1"])
+        check_in(members["a1"], actor=secretary2, at=tree.b1, on=ARRIVED)
 
 
 @pytest.mark.django_db
@@ -124,7 +122,7 @@ def test_a_member_already_away_cannot_be_registered_again(members, away, secreta
 @pytest.mark.django_db
 def test_checking_in_before_leaving_is_refused(tree, members, away, station):
     with pytest.raises(ValidationError):
-        check_in(station, tree.bs, members["a1"], on=LEFT - dt.timedelta(days=1))
+        check_in(members["a1"], actor=station, at=tree.bs, on=LEFT - dt.timedelta(days=1))
     away.refresh_from_db()
     assert away.status == EpisodeStatus.REGISTERED
 
@@ -143,14 +141,14 @@ def test_only_the_home_side_registers_and_ends(members, away, station, secretary
 
 @pytest.mark.django_db(transaction=True, available_apps=settings.INSTALLED_APPS)
 def test_two_simultaneous_check_ins_one_wins(tree, members, secretary, station, secretary2):
-    do_register_outflow(actor=secretary, member=members["a1"], **OUTFLOW)
+    builders.away(members["a1"], actor=secretary, out_date=LEFT, **PLACE)
     barrier = threading.Barrier(2)
     outcomes: dict[str, str] = {}
 
     def attempt(label, actor, org):
         try:
             barrier.wait(timeout=10)
-            check_in(actor, org, members["a1"])
+            check_in(members["a1"], actor=actor, at=org, on=ARRIVED)
             outcomes[label] = "ok"
         except ValidationError as exc:
             outcomes[label] = " ".join(exc.messages)
@@ -176,7 +174,7 @@ def test_two_simultaneous_check_ins_one_wins(tree, members, secretary, station, 
 @pytest.mark.django_db
 def test_a_member_does_not_check_in_at_home(members, away, secretary, tree):
     with pytest.raises(ValidationError, match="away from home"):
-        check_in(secretary, tree.a1, members["a1"])
+        check_in(members["a1"], actor=secretary, at=tree.a1, on=ARRIVED)
 
 
 @pytest.mark.django_db
@@ -184,7 +182,7 @@ def test_an_inactive_station_takes_nobody(tree, members, away, station):
     tree.bs.is_active = False
     tree.bs.save(update_fields=["is_active"])
     with pytest.raises(ValidationError, match="active branch"):
-        check_in(station, tree.bs, members["a1"])
+        check_in(members["a1"], actor=station, at=tree.bs, on=ARRIVED)
 
 
 @pytest.mark.django_db
@@ -215,7 +213,7 @@ def test_a_check_in_before_leaving_or_in_the_future_is_refused_and_changes_nothi
     """Hostile input is ordinary input: the date is a field error on the check-in, and the
     absence stays registered, shared with nobody."""
     with pytest.raises(ValidationError) as refused:
-        check_in(station, tree.bs, members["a1"], on=day)
+        check_in(members["a1"], actor=station, at=tree.bs, on=day)
     assert refused.value.message_dict == {"checked_in_on": [why]}
     away.refresh_from_db()
     assert away.status == EpisodeStatus.REGISTERED

@@ -8,11 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from members.mobility.actions import do_check_in_member, do_end_episode, do_register_outflow
+from members.builders import away, check_in
+from members.mobility.actions import do_end_episode
 from members.models import EpisodeStatus, Member, MobilityEpisode
 from tests.pages import shown
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 OUTFLOW_POST = {
     "out_date": "2026-03-01",
@@ -26,13 +27,7 @@ OUTFLOW_POST = {
     "expected_return": "2026-12-31",
     "phone_there": "13912345678",
 }
-OUTFLOW = {
-    "out_date": dt.date(2026, 3, 1),
-    "destination_province": "浙江省",
-    "destination_county": "乙县",
-    "occupation": "migrant",
-    "reason": "务工",
-}
+LEFT = dt.date(2026, 3, 1)
 
 
 @pytest.fixture(autouse=True)
@@ -130,7 +125,7 @@ def test_a_return_before_leaving_is_a_field_error_and_saves_nothing(members, sec
 
 def test_the_action_refusal_is_shown_on_the_form(members, secretary, login):
     member = members["a1"]
-    do_register_outflow(actor=secretary, member=member, **OUTFLOW)
+    away(member, actor=secretary, out_date=LEFT)
     response = login(secretary).post(reverse("members:outflow", args=[member.pk]), OUTFLOW_POST)
     assert response.status_code == 200
     assert "already registered as away" in " ".join(response.context["form"].non_field_errors())
@@ -164,7 +159,7 @@ def test_the_intended_org_picker_is_left_out_of_a_large_tree(members, secretary,
 
 def test_a_failed_check_in_shows_why_and_changes_nothing(tree, members, secretary, station, login):
     member = members["a1"]
-    episode = do_register_outflow(actor=secretary, member=member, **OUTFLOW)
+    episode = away(member, actor=secretary, out_date=LEFT)
     response = login(station).post(
         reverse("members:check_in"),
         {
@@ -183,7 +178,7 @@ def test_a_failed_check_in_shows_why_and_changes_nothing(tree, members, secretar
 
 def test_a_forged_inflow_organization_is_404(tree, members, secretary, station, login):
     member = members["a1"]
-    episode = do_register_outflow(actor=secretary, member=member, **OUTFLOW)
+    episode = away(member, actor=secretary, out_date=LEFT)
     response = login(station).post(
         reverse("members:check_in"),
         {
@@ -205,7 +200,7 @@ def test_the_check_in_picker_offers_branches_in_change_scope(tree, town, login):
 
 def test_an_end_before_leaving_is_shown_and_changes_nothing(members, secretary, login):
     member = members["a1"]
-    episode = do_register_outflow(actor=secretary, member=member, **OUTFLOW)
+    episode = away(member, actor=secretary, out_date=LEFT)
     response = login(secretary).post(
         reverse("members:end_episode", args=[member.pk, episode.pk]),
         {"status": "returned", "ended_on": "2026-01-01"},
@@ -217,7 +212,7 @@ def test_an_end_before_leaving_is_shown_and_changes_nothing(members, secretary, 
 
 
 def test_an_episode_under_another_member_is_404(members, secretary, login):
-    episode = do_register_outflow(actor=secretary, member=members["a1"], **OUTFLOW)
+    episode = away(members["a1"], actor=secretary, out_date=LEFT)
     other = members["a2"]
     url = reverse("members:end_episode", args=[other.pk, episode.pk])
     assert login(secretary).get(url).status_code == 404
@@ -238,20 +233,14 @@ def test_the_detail_page_costs_the_same_with_more_episodes(
     client = login(secretary)
 
     def absence(year: int, *, end: bool) -> None:
-        episode = do_register_outflow(
+        episode = away(
+            member,
             actor=secretary,
-            member=member,
-            **{**OUTFLOW, "out_date": dt.date(year, 3, 1)},
+            out_date=dt.date(year, 3, 1),
             contact_person=secretary,
             intended_org=tree.a2,
         )
-        do_check_in_member(
-            actor=town,
-            inflow_org=tree.a2,
-            id_number=member.id_number,
-            name=member.name,
-            checked_in_on=dt.date(year, 3, 5),
-        )
+        check_in(member, actor=town, at=tree.a2, on=dt.date(year, 3, 5))
         if end:
             do_end_episode(
                 actor=secretary,

@@ -9,6 +9,8 @@ from members.mobility.routing import lives_in, routing_candidates, suggest_route
 from organizations.models import ManagementMode, Organization, OrgKind, Sector
 from tests.factories import OrganizationFactory
 
+pytestmark = pytest.mark.shared_world
+
 
 def org(name: str, kind: str = OrgKind.BRANCH, **fields: str) -> Organization:
     """An unsaved organization: the routing rule is a pure function and needs no database."""

@@ -16,7 +16,7 @@ from members.register.actions import (
 )
 from tests.factories import MemberFactory, archive, make_id_number, system_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 
 def test_a_share_does_not_let_the_station_edit(members, station):

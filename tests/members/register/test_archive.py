@@ -10,7 +10,7 @@ from django.urls import get_resolver, reverse
 from members.models import Member
 from tests.pages import shown
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 
 def test_archiving_through_the_page_keeps_the_record(members, secretary, login):

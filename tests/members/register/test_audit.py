@@ -14,7 +14,7 @@ from members.models import Member
 from members.register.actions import do_reveal_id_number
 from tests.members.register.test_forms import NEW_ID, card
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 
 def entries_for(member: Member, **filters):

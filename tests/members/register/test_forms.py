@@ -19,7 +19,7 @@ from core.validators import id_check_char
 from members.models import Member
 from tests.factories import MemberFactory, archive, make_id_number
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 CHINESE = re.compile("[\u4e00-\u9fff]")
 BIRTH = dt.date(1990, 3, 7)

@@ -16,7 +16,7 @@ from organizations.actions import do_revoke_role
 from tests.factories import RoleFactory, system_user
 from tests.permissions import assert_access
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_world")]
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 ALL = frozenset({"a1", "a2", "county_branch", "b1", "bs", "shared"})
 TOWN_A = frozenset({"a1", "a2", "shared"})

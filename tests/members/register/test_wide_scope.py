@@ -11,7 +11,7 @@ from members.models import member as member_models
 from members.register import filters as member_filters
 from organizations.models import Organization
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 PEOPLE = ["secretary", "committee", "town", "county", "secretary2", "station", "inspector"]
 

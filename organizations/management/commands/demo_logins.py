@@ -9,8 +9,8 @@ from typing import Any
 from django.contrib.auth.hashers import check_password
 from django.core.management.base import BaseCommand
 
+from core.demo import DEMO_PASSWORD, DEMO_USERNAMES
 from core.models import User
-from members.management.demo import DEMO_PASSWORD, DEMO_USERNAMES
 from organizations.models import Role
 
 

@@ -1,0 +1,180 @@
+"""Absences, check-ins, certificates, lost and found members in one call each, for the demo
+county and the tests: the real actions (validated, audited, shared like any other write) with
+defaults for what the caller does not care about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TypedDict
+
+from django.utils import timezone
+
+from core.models import User
+from members.certificates.actions import do_issue_certificate
+from members.found.actions import do_record_found_arrival, do_register_found_member
+from members.mobility.actions import (
+    do_check_in_member,
+    do_mark_member_lost,
+    do_record_finding_attempt,
+    do_register_outflow,
+)
+from members.models import (
+    Certificate,
+    CertificateKind,
+    ContactChannel,
+    FoundArrival,
+    Member,
+    MobilityEpisode,
+    OccupationCategory,
+)
+from organizations.models import Organization
+
+#: Where a member goes when the caller does not say: a migrant worker in 宁波市北仑区.
+OUTFLOW: dict[str, object] = {
+    "destination_province": "浙江省",
+    "destination_city": "宁波市",
+    "destination_county": "北仑区",
+    "occupation": OccupationCategory.MIGRANT_WORKER,
+    "reason": "务工",
+}
+#: How long a certificate letter is valid when the caller does not say.
+LETTER_DAYS = 30
+
+
+class _Identity(TypedDict):
+    id_number: str
+    name: str
+
+
+def _identity(member: Member) -> _Identity:
+    """Who stands at the station's desk: an ID-card number and a name."""
+    return {"id_number": member.id_number, "name": member.name}
+
+
+def away(
+    member: Member, *, actor: User, out_date: dt.date | None = None, **fields: object
+) -> MobilityEpisode:
+    """`member` registered as away (外出流动登记) since `out_date` (30 days ago unless given);
+    `fields` are outflow fields (members.models.mobility.OUTFLOW_FIELDS) over OUTFLOW's."""
+    return do_register_outflow(
+        actor=actor,
+        member=member,
+        out_date=out_date or timezone.localdate() - dt.timedelta(days=30),
+        **(OUTFLOW | fields),
+    )
+
+
+def check_in(
+    member: Member, *, actor: User, at: Organization, on: dt.date | None = None
+) -> MobilityEpisode:
+    """`member` checks in at `at` on `on` (today unless given), by ID-card number and name as
+    at the station's desk."""
+    return do_check_in_member(
+        actor=actor, inflow_org=at, checked_in_on=on or timezone.localdate(), **_identity(member)
+    )
+
+
+def issue_certificate(
+    member: Member,
+    *,
+    actor: User,
+    kind: str = CertificateKind.ACTIVITY,
+    on: dt.date | None = None,
+    reason: str = "务工",
+    valid_until: dt.date | None = None,
+    episode: MobilityEpisode | None = None,
+) -> Certificate:
+    """An activity certificate (or, with `kind`, a certificate letter valid LETTER_DAYS unless
+    `valid_until` says otherwise) issued to `member` on `on` (today unless given)."""
+    on = on or timezone.localdate()
+    if kind == CertificateKind.LETTER and valid_until is None:
+        valid_until = on + dt.timedelta(days=LETTER_DAYS)
+    return do_issue_certificate(
+        actor=actor,
+        member=member,
+        kind=kind,
+        issued_on=on,
+        reason=reason,
+        valid_until=valid_until,
+        episode=episode,
+    )
+
+
+def lose_contact(
+    member: Member,
+    *,
+    actor: User,
+    since: dt.date,
+    last_known_place: str = "",
+    tried_on: dt.date | None = None,
+    channel: str = ContactChannel.PHONE,
+    result: str = "电话无人接听",
+) -> Member:
+    """`member` lost from sight since `since`; with `tried_on`, one attempt to find them that
+    failed."""
+    lost = do_mark_member_lost(
+        actor=actor, member=member, since=since, last_known_place=last_known_place
+    )
+    if tried_on is not None:
+        do_record_finding_attempt(
+            actor=actor,
+            member=member,
+            attempted_on=tried_on,
+            channel=channel,
+            result=result,
+            found=False,
+        )
+    return lost
+
+
+def found_member(
+    member: Member,
+    *,
+    actor: User,
+    at: Organization,
+    on: dt.date | None = None,
+    employer: str = "",
+    residence: str = "",
+    reason: str = "",
+) -> MobilityEpisode:
+    """`member`, who left without registering, found by `at` on `on` (today unless given): an
+    absence of the found origin, checked in there."""
+    return do_register_found_member(
+        **_identity(member),
+        actor=actor,
+        inflow_org=at,
+        arrived_on=on or timezone.localdate(),
+        destination_province="浙江省",
+        destination_city="杭州市",
+        destination_county="青山县",
+        residence=residence,
+        employer=employer,
+        occupation=OccupationCategory.NON_PUBLIC_EMPLOYEE,
+        reason=reason,
+    )
+
+
+def found_arrival(
+    *,
+    actor: User,
+    at: Organization,
+    id_number: str,
+    name: str,
+    claimed_home_org: str = "外省某村党支部",
+    on: dt.date | None = None,
+    phone: str = "",
+    residence: str = "",
+) -> FoundArrival:
+    """A person found at `at` on `on` (today unless given) who says they are a member of an
+    organization that is not in the system."""
+    return do_record_found_arrival(
+        actor=actor,
+        inflow_org=at,
+        id_number=id_number,
+        name=name,
+        claimed_home_org=claimed_home_org,
+        arrived_on=on or timezone.localdate(),
+        phone=phone,
+        residence=residence,
+    )

@@ -1,0 +1,124 @@
+"""The demo county, small: built once for the module (rolled back at its end), it holds every
+state, the demo logins, and refuses to be built twice. The full county is tests/core/
+test_demo_full.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import TestCase, override_settings
+
+from core.demo import DEMO_ACCOUNTS
+from members.demo.mobility import split_destination
+from members.demo.people import DESTINATIONS
+from members.models import (
+    Certificate,
+    CertificateKind,
+    CertificateStatus,
+    EpisodeStatus,
+    FindingAttempt,
+    FoundArrival,
+    Member,
+    MobilityEpisode,
+)
+from members.sharing import drift
+from organizations.models import Notice, Organization
+from tests import channels
+from transfers.models import Transfer, TransferStatus
+
+
+@pytest.mark.parametrize(
+    ("place", "parts"),
+    [
+        ("广东省深圳市宝安区", ("广东省", "深圳市", "宝安区")),
+        ("上海市闵行区", ("上海市", "", "闵行区")),
+        ("广东省东莞市", ("广东省", "东莞市", "东莞市")),
+        ("新疆维吾尔自治区乌鲁木齐市天山区", ("新疆维吾尔自治区", "乌鲁木齐市", "天山区")),
+    ],
+)
+def test_destinations_split_into_province_city_county(place, parts):
+    assert split_destination(place) == parts
+
+
+def test_every_demo_destination_has_a_province_and_a_county():
+    for place, _street, _city in DESTINATIONS:
+        province, _city_part, county = split_destination(place)
+        assert province
+        assert county
+        assert place.startswith(province)
+
+
+@dataclass
+class Built:
+    output: str
+    #: What left through the notification channels while it was built and committed.
+    sent: list[object]
+
+
+@pytest.fixture(scope="module")
+def small_demo(django_db_setup, django_db_blocker) -> Iterator[Built]:
+    """`seed_demo --scale small`, its commit callbacks run (as a real commit would), through a
+    recording channel."""
+    out = StringIO()
+    channels.SENT.clear()
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(NOTIFICATION_CHANNELS=["tests.channels.RecordingChannel"]),
+    ):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("seed_demo", "--scale", "small", stdout=out)
+        yield Built(output=out.getvalue(), sent=list(channels.SENT))
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_the_small_county_has_every_state(small_demo):
+    assert 10 <= Organization.objects.count() <= 20
+    assert 50 <= Member.objects.count() <= 200
+    assert set(MobilityEpisode.objects.values_list("status", flat=True)) == set(
+        EpisodeStatus.values
+    )
+    assert MobilityEpisode.objects.filter(origin="found").exists()
+    assert FoundArrival.objects.exists()
+    assert set(Certificate.objects.values_list("status", flat=True)) == set(
+        CertificateStatus.values
+    )
+    assert set(Certificate.objects.values_list("kind", flat=True)) == set(CertificateKind.values)
+    assert set(Transfer.objects.values_list("status", flat=True)) == set(TransferStatus.values)
+    assert Transfer.objects.filter(to_org=None).exists()  # out of the system
+    lost = Member.objects.filter(lost_contact=True)
+    assert FindingAttempt.objects.filter(member__in=lost).exists()
+
+
+@pytest.mark.django_db
+def test_the_small_county_keeps_its_notices_in_the_app_and_justifies_its_shares(small_demo):
+    assert small_demo.sent == []
+    assert Notice.objects.exists()
+    assert drift() == ({}, {})
+
+
+@pytest.mark.django_db
+def test_the_small_county_has_every_demo_login(small_demo):
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    listed = out.getvalue()
+    for username, _name, _phone in DEMO_ACCOUNTS:
+        assert f"  {username} " in listed
+    for org in ("中共青山县委", "青溪镇党委", "青溪镇溪口村党支部", "城南街道流动党员报到站"):
+        assert org in listed
+    assert "演示数据已生成：组织 15 个" in small_demo.output
+
+
+@pytest.mark.django_db
+def test_the_demo_runs_only_on_an_empty_database(small_demo):
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--scale", "small", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert "skipped" in out.getvalue()

@@ -1,0 +1,49 @@
+"""The full demo county, built once in the suite (about half a minute): what `make run` loads."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from members.models import Certificate, FoundArrival, Member, MobilityEpisode
+from members.sharing import drift
+from organizations.models import Notice, Organization
+from tests import channels
+from transfers.models import Transfer, TransferStatus
+
+
+@pytest.mark.django_db
+def test_the_whole_demo_county_builds_with_every_state(
+    settings, django_capture_on_commit_callbacks
+):
+    """`make run`'s demo, built once as a newcomer would get it: every feature has rows to
+    show, and every share it made is justified."""
+    settings.NOTIFICATION_CHANNELS = ["tests.channels.RecordingChannel"]
+    channels.SENT.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+    # The demo's notices are in the app; no SMS or e-mail left for its made-up people.
+    assert channels.SENT == []
+    assert Notice.objects.exists()
+    assert Organization.objects.count() > 100
+    assert Member.objects.count() > 3000
+    assert set(MobilityEpisode.objects.values_list("status", flat=True)) >= {
+        "registered",
+        "checked_in",
+        "returned",
+        "lost",
+    }
+    assert MobilityEpisode.objects.filter(origin="found").exists()
+    assert FoundArrival.objects.exists()
+    assert set(Certificate.objects.values_list("status", flat=True)) >= {
+        "valid",
+        "revoked",
+        "replaced",
+    }
+    assert set(Transfer.objects.values_list("status", flat=True)) == set(TransferStatus.values)
+    assert drift() == ({}, {})
+    # The demo refuses to run twice.
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=StringIO())
