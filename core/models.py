@@ -14,7 +14,7 @@ values and the request's IP).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from typing import Any, ClassVar, TypeVar
 
@@ -58,50 +58,44 @@ class User(AbstractUser):
 
 _current_actor: ContextVar[User | None] = ContextVar("audit_actor", default=None)
 _filed_under: ContextVar[str] = ContextVar("audit_org_path", default="")
+_held: ContextVar[bool] = ContextVar("notifications_held", default=False)
+V = TypeVar("V")
+
+
+@contextmanager
+def _set(var: ContextVar[V], value: V) -> Iterator[None]:
+    """`var` holds `value` inside the block (nesting is safe)."""
+    token = var.set(value)
+    try:
+        yield
+    finally:
+        var.reset(token)
 
 
 def current_actor() -> User | None:
     return _current_actor.get()
 
 
-@contextmanager
-def acting_as(actor: User | None) -> Iterator[None]:
-    """Every audit entry written inside the block names `actor` (nesting is safe)."""
-    token = _current_actor.set(actor)
-    try:
-        yield
-    finally:
-        _current_actor.reset(token)
+def acting_as(actor: User | None) -> AbstractContextManager[None]:
+    """Every audit entry written inside the block names `actor`."""
+    return _set(_current_actor, actor)
 
 
 def current_org_path() -> str:
     return _filed_under.get()
 
 
-@contextmanager
-def filed_under(org_path: str) -> Iterator[None]:
+def filed_under(org_path: str) -> AbstractContextManager[None]:
     """Entries for records that belong to no organization (staff users) written inside the
     block are filed under `org_path`, so the officers above it see them on their audit page."""
-    token = _filed_under.set(org_path)
-    try:
-        yield
-    finally:
-        _filed_under.reset(token)
+    return _set(_filed_under, org_path)
 
 
-_held: ContextVar[bool] = ContextVar("notifications_held", default=False)
-
-
-@contextmanager
-def held() -> Iterator[None]:
+def held() -> AbstractContextManager[None]:
     """Inside the block, notices are stored in the app but no copy leaves the system through
     the channels (organizations.notices): for generated data (the demo county), whose phone
     numbers and addresses are made up."""
-    token = _held.set(True)
-    try:
-        yield
-    finally:
-        _held.reset(token)
+    return _set(_held, True)
 
 
 def messages_held() -> bool:
