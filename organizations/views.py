@@ -342,6 +342,9 @@ def staff_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         .select_related("organization", "granted_by", "revoked_by")
         .order_by("revoked_at", "-granted_at")
     )
+    # Item 17 of issue 9: no button against a user who outranks the viewer anywhere (the
+    # actions refuse them too, 403).
+    outranked = actions.outranks(staff, request.user)
     form = GrantRoleForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -360,12 +363,14 @@ def staff_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 (
                     role,
                     role.revoked_at is None
+                    and not outranked
                     and scope.covers(role.organization.path, MANAGE)
                     and scope.rank_at(role.organization.path) >= _rank(role.kind),
                 )
                 for role in roles
             ],
             "form": form,
+            "outranked": outranked,
         },
     )
 
@@ -379,8 +384,12 @@ def _rank(kind: str) -> int:
 def staff_revoke_role(request: AuthedRequest, pk: int, role_pk: int) -> HttpResponseBase:
     staff = _get_staff(request, pk)
     role = get_object_or_404(Role.objects.visible_to(request.user), pk=role_pk, user=staff)
-    actions.do_revoke_role(actor=request.user, role=role)
-    messages.success(request, _("Role revoked."))
+    try:
+        actions.do_revoke_role(actor=request.user, role=role)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Role revoked."))
     return redirect("staff:detail", pk=staff.pk)
 
 
