@@ -21,6 +21,7 @@ from organizations.models import Role
 from organizations.notices import do_notify_organization
 from tests.conftest import PERSONAS
 from tests.factories import make_id_number
+from tests.lockouts import lock_out
 from tests.permissions import LOGIN, assert_access
 from transfers.builders import transfer_in
 from transfers.models import TransferStatus
@@ -74,6 +75,17 @@ def role_url(persona: str) -> Callable[[Targets], str]:
         user = getattr(w, persona)
         role = Role.objects.get(user=user, revoked_at__isnull=True)
         return reverse("staff:revoke_role", args=[user.pk, role.pk])
+
+    return url
+
+
+def lockout_url(persona: str) -> Callable[[Targets], str]:
+    """Lifting the login lockout of `persona` (locked out just now)."""
+
+    def url(w: Targets) -> str:
+        user = getattr(w, persona)
+        lock_out(user)
+        return reverse("staff:lift_lockout", args=[user.pk])
 
     return url
 
@@ -281,6 +293,16 @@ ROWS = [
     Row("staff:set_active[secretary2]", staff_url("staff:set_active", "secretary2"),
                                         (L,  403, 403, 404, 302, 403, 403, 403, 302),
         method="post", data={"active": "1"}),
+    # Login lockouts (issue 9, item 18): seen and lifted by the officers who manage the
+    # account (township and county officers over their subtree), like the staff pages.
+    Row("staff:lockouts", fixed("staff:lockouts"),
+                                        (L,  403, 403, 200, 200, 403, 403, 403, 200)),
+    Row("staff:lift_lockout[secretary]", lockout_url("secretary"),
+                                        (L,  403, 403, 302, 302, 403, 403, 403, 302),
+        method="post"),
+    Row("staff:lift_lockout[secretary2]", lockout_url("secretary2"),
+                                        (L,  403, 403, 404, 302, 403, 403, 403, 302),
+        method="post"),
     Row("audit", fixed("audit"),
                                         (L,  403, 403, 403, 200, 403, 403, 403, 200)),
     Row("notices", fixed("notices"),
