@@ -367,6 +367,11 @@ ROWS = [
     # The letter carries the full ID-card number: printed by the sender and its committee only.
     Row("transfers:letter[issued]", transfer_url("transfers:letter", "issued"),
                                         (L,  200, 200, 200, 200, 403, 404, 403, 200)),
+    # Issue 9, item 19: once the member is received and the receipt is back, the committees
+    # keep the letter; the sending branch no longer opens it.
+    Row("transfers:letter[receipt_returned]",
+        transfer_url("transfers:letter", "receipt_returned"),
+                                        (L,  403, 403, 200, 200, 403, 404, 403, 200)),
     Row("transfers:letter[draft]", transfer_url("transfers:letter", "draft"),
                                         (L,  404, 404, 404, 404, 404, 404, 404, 404)),
     # The health check is for the load balancer: public, and it tells nothing about members.

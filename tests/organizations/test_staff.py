@@ -376,3 +376,31 @@ def test_grant_role_action_rechecks_the_scope(tree, town):
     with pytest.raises(PermissionDenied):
         do_grant_role(actor=town, user=outsider, organization=tree.b1, kind=RoleKind.SECRETARY)
     assert not outsider.roles.exists()
+
+
+@pytest.mark.parametrize(("length", "refused"), [(128, False), (129, True), (10_000, True)])
+def test_passwords_have_a_maximum_length(tree, town, login, length, refused):
+    """Issue 9, item 19: passwords have a maximum length (128 characters), refused with a
+    message in Chinese; 128 characters are accepted."""
+    password = ("Qs-2026-" * 1300)[:length]
+    response = _create(login(town), account(tree.a1, RoleKind.SECRETARY, initial_password=password))
+    if refused:
+        assert response.status_code == 200
+        assert "密码太长，最多128个字符。" in response.context["form"].errors["initial_password"]
+        assert not User.objects.filter(username="liubei").exists()
+    else:
+        assert response.status_code == 302
+        assert User.objects.get(username="liubei").check_password(password)
+
+
+def test_a_password_change_refuses_an_overlong_password(secretary, login):
+    """Issue 9, item 19: the maximum length applies to the password change too."""
+    password = "Qs-2026-" * 20  # 160 characters
+    response = login(secretary).post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": password, "new_password2": password},
+    )
+    assert response.status_code == 200
+    assert "new_password2" in response.context["form"].errors
+    secretary.refresh_from_db()
+    assert secretary.check_password(PASSWORD)
