@@ -413,3 +413,47 @@ def test_every_named_url_is_in_the_table():
             }
     covered = {row.name.split("[")[0] for row in ROWS}
     assert named - {"login", "logout", "password_change"} == covered
+
+
+#: Where each branch or station user checks arriving members in.
+CHECK_IN_POINTS = {"secretary": "a1", "committee": "a1", "secretary2": "b1", "station": "bs"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", sorted(CHECK_IN_POINTS))
+def test_no_form_tells_whether_an_id_number_is_registered(persona, request, tree, members, login):
+    """Issue 9, item 21: the found-person form told any branch or station user whether an
+    ID-card number is registered ("该身份证号码已在系统中登记…"). Check-in and the found-person
+    form both answer a registered number with a wrong name exactly as a number nobody holds."""
+    client = login(request.getfixturevalue(persona))
+    at = getattr(tree, CHECK_IN_POINTS[persona]).pk
+    registered = members["county_branch"].id_number  # a member none of them may see
+    unknown = make_id_number(dt.date(1979, 9, 9), sequence=321, gender="F", region="330102")
+    answers = []
+    for number in (registered, unknown):
+        check_in = client.post(
+            reverse("members:check_in"),
+            {"id_number": number, "name": "冒名", "checked_in_on": "2026-03-05", "inflow_org": at},
+        )
+        found = client.post(
+            reverse("members:found_new"),
+            {
+                "id_number": number,
+                "name": "冒名",
+                "claimed_home_org": "外省某村党支部",
+                "arrived_on": "2026-03-05",
+                "inflow_org": at,
+                "step": "record",
+            },
+        )
+        answers.append(
+            (
+                check_in.status_code,
+                list(check_in.context["form"].non_field_errors()),
+                dict(check_in.context["form"].errors),
+                found.status_code,
+                found.get("Location"),
+            )
+        )
+    assert answers[0] == answers[1]
+    assert answers[0][3] == 302
