@@ -113,3 +113,21 @@ def test_before_the_move_the_sender_follows_the_link(tree, members, secretary, t
     )
     page = login(secretary).get(reverse("transfers:detail", args=[transfer.pk]))
     assert reverse("members:detail", args=[member.pk]) in page.content.decode()
+
+
+def test_a_title_with_long_names_is_cut_to_fit(tree, members, secretary, town):
+    """Issue 9, item 22: a title naming a member and two organizations with long full names
+    is cut to the 200 characters a notice's title holds, never refused."""
+    with translation.override("en"):
+        transfer = transfer_in(
+            TransferStatus.ISSUED,
+            member=members["a1"],
+            to="某" * 200,
+            actor=secretary,
+            issuer=town,
+        )
+    [title] = titles(tree.a1)
+    assert len(title) == 200
+    assert title.startswith("The letter for 王甲一 to 某某")
+    assert title.endswith("…")
+    assert transfer.status == TransferStatus.ISSUED
