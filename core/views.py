@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView
@@ -143,6 +144,9 @@ class ScopedActionFormView(ScopedMixin, DetailView[Any]):
         return self.render_to_response(self.get_context_data(form=form))
 
 
+# Printed documents carry a member's particulars, some the full ID-card number: no copy is
+# kept by the browser or a proxy (issue 9, item 19).
+@method_decorator(never_cache, name="dispatch")
 class PrintView(ScopedMixin, DetailView[Any]):
     """A printable document about one object in scope. Opening it is a printout, recorded
     through an action before the page renders (`printout` says what was printed)."""

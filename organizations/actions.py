@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.actions import action
 from core.models import User, filed_under, record_event, save_valid
+from organizations.lockouts import clear_attempts, current_lockouts
 from organizations.models import ROLE_RANK, Organization, Role
 from organizations.scope import MANAGE, user_scope
 
@@ -116,13 +117,22 @@ def do_grant_role(*, actor: User, user: User, organization: Organization, kind: 
 
 @action
 def do_revoke_role(*, actor: User, role: Role) -> Role:
-    role = Role.objects.select_for_update().select_related("organization").get(pk=role.pk)
-    if ROLE_RANK[role.kind] > user_scope(actor).rank_at(role.organization.path) or not (
-        user_scope(actor).covers(role.organization.path, MANAGE)
+    role = Role.objects.select_for_update().select_related("organization", "user").get(pk=role.pk)
+    if (
+        ROLE_RANK[role.kind] > user_scope(actor).rank_at(role.organization.path)
+        or not user_scope(actor).covers(role.organization.path, MANAGE)
+        or outranks(role.user, actor)
     ):
         raise PermissionDenied
     if role.revoked_at is not None:
         return role
+    if role.user_id == actor.pk and not (
+        Role.objects.select_for_update()
+        .filter(user=actor, revoked_at__isnull=True)
+        .exclude(pk=role.pk)
+        .exists()
+    ):
+        raise ValidationError(_("You cannot revoke your own last role."))
     role.revoked_at = timezone.now()
     role.revoked_by = actor
     role.save(update_fields=["revoked_at", "revoked_by"])
@@ -162,6 +172,29 @@ def do_create_staff_user(
     return user
 
 
+def _current_roles(user: User) -> list[Role]:
+    # Not `Role.objects.active()`: an inactive account's roles still say whom it outranks.
+    return list(
+        Role.objects.filter(user=user, revoked_at__isnull=True).select_related("organization")
+    )
+
+
+def outranks(user: User, actor: User) -> bool:
+    """Whether `user` outranks `actor` anywhere, so that `actor` may neither deactivate nor
+    demote them (issue 9, item 17). A superuser outranks everyone but another superuser; any
+    other user outranks the actor if one of their current roles ranks above what the actor
+    holds over that role's organization (nothing at all outside the actor's scope)."""
+    scope = user_scope(actor)
+    if scope.is_superuser:
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        ROLE_RANK[role.kind] > scope.rank_at(role.organization.path)
+        for role in _current_roles(user)
+    )
+
+
 def staff_user_in_scope(actor: User, user: User) -> bool:
     scope = user_scope(actor)
     return (
@@ -176,22 +209,46 @@ def do_set_user_active(*, actor: User, user: User, active: bool) -> User:
         raise ValidationError(_("You cannot deactivate your own account."))
     if not staff_user_in_scope(actor, user):
         raise PermissionDenied
-    # Nobody deactivates an officer ranked above them.
-    scope = user_scope(actor)
-    roles = list(
-        Role.objects.filter(user=user, revoked_at__isnull=True).select_related("organization")
-    )
-    for role in roles:
-        if ROLE_RANK[role.kind] > scope.rank_at(role.organization.path):
-            raise PermissionDenied
     user = User.objects.select_for_update().get(pk=user.pk)
+    if outranks(user, actor):
+        raise PermissionDenied
     user.is_active = active
-    # A user belongs to no organization of its own: file the change under the organization of
-    # a role the actor manages, so the officers above it see it on their audit page.
-    in_scope = [r.organization.path for r in roles if scope.covers(r.organization.path, MANAGE)]
-    with filed_under(min(in_scope, default="")):
+    with filed_under(_filing_path(actor, _current_roles(user))):
         user.save(update_fields=["is_active"])
     return user
+
+
+def _filing_path(actor: User, roles: list[Role]) -> str:
+    # A user belongs to no organization of its own: file a change under the organization of
+    # a role the actor manages, so the officers above it see it on their audit page.
+    scope = user_scope(actor)
+    in_scope = [r.organization.path for r in roles if scope.covers(r.organization.path, MANAGE)]
+    return min(in_scope, default="")
+
+
+@action
+def do_lift_lockout(*, actor: User, user: User) -> int:
+    """End `user`'s login lockouts before their time (issue 9, item 18): for the officers who
+    manage the account; audited, filed under the organizations of their roles. How many
+    lockouts were lifted."""
+    if not staff_user_in_scope(actor, user):
+        raise PermissionDenied
+    user = User.objects.select_for_update().get(pk=user.pk)
+    lockouts = current_lockouts(actor, of=User.objects.filter(pk=user.pk))
+    if not lockouts:
+        raise ValidationError(_("This account is not locked out."))
+    clear_attempts(user)
+    record_event(
+        actor=actor,
+        instance=user,
+        event="login.lockout_lifted",
+        details={
+            "user": user.username,
+            "ip_addresses": [lockout.ip_address for lockout in lockouts],
+        },
+        org_path=_filing_path(actor, _current_roles(user)),
+    )
+    return len(lockouts)
 
 
 @action

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.module_loading import import_string
+from django.utils.text import Truncator
 
 from core.actions import action
 from core.models import User, messages_held, save_valid
@@ -93,6 +94,9 @@ def do_notify_organization(
 ) -> Notice:
     """Tell an organization's staff: an in-app notice now, copies through the channels (SMS,
     e-mail) once the transaction commits."""
+    # A title names a member and organizations, whose full names can be long: cut to fit.
+    limit = Notice._meta.get_field("title").max_length or len(title)
+    title = Truncator(title).chars(limit)
     notice = Notice(organization=organization, title=title, body=body, url=url)
     save_valid(notice)
     staff = User.objects.filter(

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from core.models import User
 from core.scoping import Action
 from core.types import AnyUser
 from organizations.models import CAN_AUDIT, CAN_CHANGE, CAN_MANAGE, ROLE_RANK, Organization, Role
@@ -139,6 +140,17 @@ def require_change(user: AnyUser, organization: Any) -> None:
     action makes inside its transaction before it writes."""
     if organization is None or not user_scope(user).covers(organization.path, Action.CHANGE):
         raise PermissionDenied
+
+
+def staff_users(user: AnyUser) -> QuerySet[User]:
+    """The staff accounts `user` manages: those holding a role, current or past, on an
+    organization in their management scope (every account for a superuser)."""
+    users = User.objects.all()
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return users
+    in_scope = Role.objects.filter(scope.q("organization__path", MANAGE)).values("user_id")
+    return users.filter(pk__in=in_scope)
 
 
 def user_scope(user: AnyUser | None) -> Scope:

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypedDict, TypeVar
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -25,6 +26,7 @@ from core.pagination import keyset_context
 from core.types import AuthedRequest
 from organizations import actions
 from organizations.forms import GrantRoleForm, OrganizationForm, StaffUserForm
+from organizations.lockouts import current_lockouts
 from organizations.models import (
     ALLOWED_CHILDREN,
     ROLE_RANK,
@@ -35,7 +37,7 @@ from organizations.models import (
     TreeRow,
 )
 from organizations.notices import do_mark_notice_read
-from organizations.scope import AUDIT, MANAGE, require_any, user_scope
+from organizations.scope import AUDIT, MANAGE, require_any, staff_users, user_scope
 
 
 class Counted(Protocol):
@@ -281,13 +283,8 @@ def _require_any_manage(request: AuthedRequest) -> None:
     require_any(request.user, MANAGE)
 
 
-def _staff_queryset(request: AuthedRequest) -> Any:
-    scope = user_scope(request.user)
-    users = User.objects.all()
-    if not scope.is_superuser:
-        in_scope = Role.objects.filter(scope.q("organization__path", MANAGE)).values("user_id")
-        users = users.filter(pk__in=in_scope)
-    return users
+def _staff_queryset(request: AuthedRequest) -> QuerySet[User]:
+    return staff_users(request.user)
 
 
 @login_required
@@ -342,6 +339,9 @@ def staff_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         .select_related("organization", "granted_by", "revoked_by")
         .order_by("revoked_at", "-granted_at")
     )
+    # Item 17 of issue 9: no button against a user who outranks the viewer anywhere (the
+    # actions refuse them too, 403).
+    outranked = actions.outranks(staff, request.user)
     form = GrantRoleForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -360,12 +360,14 @@ def staff_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 (
                     role,
                     role.revoked_at is None
+                    and not outranked
                     and scope.covers(role.organization.path, MANAGE)
                     and scope.rank_at(role.organization.path) >= _rank(role.kind),
                 )
                 for role in roles
             ],
             "form": form,
+            "outranked": outranked,
         },
     )
 
@@ -379,8 +381,12 @@ def _rank(kind: str) -> int:
 def staff_revoke_role(request: AuthedRequest, pk: int, role_pk: int) -> HttpResponseBase:
     staff = _get_staff(request, pk)
     role = get_object_or_404(Role.objects.visible_to(request.user), pk=role_pk, user=staff)
-    actions.do_revoke_role(actor=request.user, role=role)
-    messages.success(request, _("Role revoked."))
+    try:
+        actions.do_revoke_role(actor=request.user, role=role)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Role revoked."))
     return redirect("staff:detail", pk=staff.pk)
 
 
@@ -398,6 +404,30 @@ def staff_set_active(request: AuthedRequest, pk: int) -> HttpResponseBase:
             request, _("Account reactivated.") if active else _("Account deactivated.")
         )
     return redirect("staff:detail", pk=staff.pk)
+
+
+@login_required
+def staff_lockouts(request: AuthedRequest) -> HttpResponse:
+    """The login lockouts in force of the accounts the officer manages (issue 9, item 18)."""
+    _require_any_manage(request)
+    return render(
+        request,
+        "organizations/staff_lockouts.html",
+        {"lockouts": current_lockouts(request.user), "cooloff": settings.AXES_COOLOFF_TIME},
+    )
+
+
+@require_POST
+@login_required
+def staff_lift_lockout(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    staff = _get_staff(request, pk)
+    try:
+        actions.do_lift_lockout(actor=request.user, user=staff)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The lockout was lifted; the user may log in again."))
+    return redirect("staff:lockouts")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

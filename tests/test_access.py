@@ -21,6 +21,7 @@ from organizations.models import Role
 from organizations.notices import do_notify_organization
 from tests.conftest import PERSONAS
 from tests.factories import make_id_number
+from tests.lockouts import lock_out
 from tests.permissions import LOGIN, assert_access
 from transfers.builders import transfer_in
 from transfers.models import TransferStatus
@@ -74,6 +75,17 @@ def role_url(persona: str) -> Callable[[Targets], str]:
         user = getattr(w, persona)
         role = Role.objects.get(user=user, revoked_at__isnull=True)
         return reverse("staff:revoke_role", args=[user.pk, role.pk])
+
+    return url
+
+
+def lockout_url(persona: str) -> Callable[[Targets], str]:
+    """Lifting the login lockout of `persona` (locked out just now)."""
+
+    def url(w: Targets) -> str:
+        user = getattr(w, persona)
+        lock_out(user)
+        return reverse("staff:lift_lockout", args=[user.pk])
 
     return url
 
@@ -281,6 +293,16 @@ ROWS = [
     Row("staff:set_active[secretary2]", staff_url("staff:set_active", "secretary2"),
                                         (L,  403, 403, 404, 302, 403, 403, 403, 302),
         method="post", data={"active": "1"}),
+    # Login lockouts (issue 9, item 18): seen and lifted by the officers who manage the
+    # account (township and county officers over their subtree), like the staff pages.
+    Row("staff:lockouts", fixed("staff:lockouts"),
+                                        (L,  403, 403, 200, 200, 403, 403, 403, 200)),
+    Row("staff:lift_lockout[secretary]", lockout_url("secretary"),
+                                        (L,  403, 403, 302, 302, 403, 403, 403, 302),
+        method="post"),
+    Row("staff:lift_lockout[secretary2]", lockout_url("secretary2"),
+                                        (L,  403, 403, 404, 302, 403, 403, 403, 302),
+        method="post"),
     Row("audit", fixed("audit"),
                                         (L,  403, 403, 403, 200, 403, 403, 403, 200)),
     Row("notices", fixed("notices"),
@@ -345,6 +367,11 @@ ROWS = [
     # The letter carries the full ID-card number: printed by the sender and its committee only.
     Row("transfers:letter[issued]", transfer_url("transfers:letter", "issued"),
                                         (L,  200, 200, 200, 200, 403, 404, 403, 200)),
+    # Issue 9, item 19: once the member is received and the receipt is back, the committees
+    # keep the letter; the sending branch no longer opens it.
+    Row("transfers:letter[receipt_returned]",
+        transfer_url("transfers:letter", "receipt_returned"),
+                                        (L,  403, 403, 200, 200, 403, 404, 403, 200)),
     Row("transfers:letter[draft]", transfer_url("transfers:letter", "draft"),
                                         (L,  404, 404, 404, 404, 404, 404, 404, 404)),
     # The health check is for the load balancer: public, and it tells nothing about members.
@@ -386,3 +413,47 @@ def test_every_named_url_is_in_the_table():
             }
     covered = {row.name.split("[")[0] for row in ROWS}
     assert named - {"login", "logout", "password_change"} == covered
+
+
+#: Where each branch or station user checks arriving members in.
+CHECK_IN_POINTS = {"secretary": "a1", "committee": "a1", "secretary2": "b1", "station": "bs"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", sorted(CHECK_IN_POINTS))
+def test_no_form_tells_whether_an_id_number_is_registered(persona, request, tree, members, login):
+    """Issue 9, item 21: the found-person form told any branch or station user whether an
+    ID-card number is registered ("该身份证号码已在系统中登记…"). Check-in and the found-person
+    form both answer a registered number with a wrong name exactly as a number nobody holds."""
+    client = login(request.getfixturevalue(persona))
+    at = getattr(tree, CHECK_IN_POINTS[persona]).pk
+    registered = members["county_branch"].id_number  # a member none of them may see
+    unknown = make_id_number(dt.date(1979, 9, 9), sequence=321, gender="F", region="330102")
+    answers = []
+    for number in (registered, unknown):
+        check_in = client.post(
+            reverse("members:check_in"),
+            {"id_number": number, "name": "冒名", "checked_in_on": "2026-03-05", "inflow_org": at},
+        )
+        found = client.post(
+            reverse("members:found_new"),
+            {
+                "id_number": number,
+                "name": "冒名",
+                "claimed_home_org": "外省某村党支部",
+                "arrived_on": "2026-03-05",
+                "inflow_org": at,
+                "step": "record",
+            },
+        )
+        answers.append(
+            (
+                check_in.status_code,
+                list(check_in.context["form"].non_field_errors()),
+                dict(check_in.context["form"].errors),
+                found.status_code,
+                found.get("Location"),
+            )
+        )
+    assert answers[0] == answers[1]
+    assert answers[0][3] == 302

@@ -123,18 +123,21 @@ def _move(
 
 
 def _notify(actor: User | None, org: Organization | None, transfer: Transfer, title: str) -> None:
+    """Tell `org` about `transfer`; `title` names the member and the other side through
+    %(name)s, %(from)s and %(to)s (issue 9, item 22: a notice says who and where, not only what
+    happened)."""
     if org is None:
         return
+    names = {
+        "name": transfer.member.name,
+        "from": transfer.from_org.name,
+        "to": transfer.destination,
+    }
     do_notify_organization(
         actor=actor,
         organization=org,
-        title=title,
-        body=_("%(name)s: %(from)s → %(to)s.")
-        % {
-            "name": transfer.member.name,
-            "from": transfer.from_org.name,
-            "to": transfer.destination,
-        },
+        title=title % names,
+        body=_("%(name)s: %(from)s → %(to)s.") % names,
         url=reverse("transfers:detail", args=[transfer.pk]),
     )
 
@@ -252,7 +255,12 @@ def do_submit_transfer(*, actor: User, transfer: Transfer) -> Transfer:
             _("This letter was refused after it was issued: reissue it or withdraw it.")
         )
     _move(transfer, TransferStatus.SUBMITTED, actor)
-    _notify(actor, transfer.issuing_committee, transfer, _("A transfer awaits your approval"))
+    _notify(
+        actor,
+        transfer.issuing_committee,
+        transfer,
+        _("The transfer of %(name)s from %(from)s to %(to)s awaits your approval"),
+    )
     return transfer
 
 
@@ -266,7 +274,9 @@ def do_approve_transfer(
     if issue_on is not None:
         _issue(actor, transfer, issue_on)
     else:
-        _notify(actor, transfer.from_org, transfer, _("Your transfer was approved"))
+        _notify(
+            actor, transfer.from_org, transfer, _("The transfer of %(name)s to %(to)s was approved")
+        )
     return transfer
 
 
@@ -281,7 +291,9 @@ def do_reject_transfer(*, actor: User, transfer: Transfer, reason: str) -> Trans
     transfer.reject_reason = reason.strip()
     _move(transfer, TransferStatus.REJECTED, actor, reason)
     sync_shares(actor=actor, member=transfer.member)
-    _notify(actor, transfer.from_org, transfer, _("A transfer was sent back to you"))
+    _notify(
+        actor, transfer.from_org, transfer, _("The transfer of %(name)s to %(to)s was sent back")
+    )
     return transfer
 
 
@@ -299,9 +311,12 @@ def _issue(actor: User, transfer: Transfer, issued_on: dt.date) -> None:
     _move(transfer, TransferStatus.ISSUED, actor, transfer.number, on=issued_on)
     sync_shares(actor=actor, member=transfer.member)
     _notify(
-        actor, transfer.to_org, transfer, _("A member's relationship is being transferred to you")
+        actor,
+        transfer.to_org,
+        transfer,
+        _("The relationship of %(name)s comes to you from %(from)s"),
     )
-    _notify(actor, transfer.from_org, transfer, _("The transfer letter was issued"))
+    _notify(actor, transfer.from_org, transfer, _("The letter for %(name)s to %(to)s was issued"))
 
 
 @action
@@ -329,7 +344,10 @@ def do_withdraw_transfer(*, actor: User, transfer: Transfer, reason: str) -> Tra
     _move(transfer, TransferStatus.WITHDRAWN, actor, reason)
     sync_shares(actor=actor, member=transfer.member)
     _notify(
-        actor, transfer.to_org if transfer.number else None, transfer, _("A transfer was withdrawn")
+        actor,
+        transfer.to_org if transfer.number else None,
+        transfer,
+        _("%(from)s withdrew the transfer of %(name)s"),
     )
     return transfer
 
@@ -410,7 +428,7 @@ def do_receive_transfer(*, actor: User, transfer: Transfer, received_on: dt.date
     transfer.received_by = actor
     _move(transfer, TransferStatus.RECEIVED, actor, on=received_on)
     _complete_move(actor, transfer, received_on)
-    _notify(actor, transfer.from_org, transfer, _("Your member was received"))
+    _notify(actor, transfer.from_org, transfer, _("%(name)s was received by %(to)s"))
     return transfer
 
 
@@ -428,7 +446,7 @@ def do_return_receipt(
     transfer.receipt_handler = handler.strip()
     transfer.receipt_phone = phone.strip()
     _move(transfer, TransferStatus.RECEIPT_RETURNED, actor, on=returned_on)
-    _notify(actor, transfer.from_org, transfer, _("The receipt came back"))
+    _notify(actor, transfer.from_org, transfer, _("The receipt for %(name)s came back from %(to)s"))
     return transfer
 
 
@@ -476,7 +494,12 @@ def do_expire_letters(*, actor: User | None, today: dt.date | None = None) -> in
     ):
         _move(transfer, TransferStatus.EXPIRED, actor, on=today)
         sync_shares(actor=actor, member=transfer.member)
-        _notify(actor, transfer.from_org, transfer, _("A transfer letter expired unreceived"))
+        _notify(
+            actor,
+            transfer.from_org,
+            transfer,
+            _("The letter for %(name)s to %(to)s expired unreceived"),
+        )
         count += 1
     return count
 

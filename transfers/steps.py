@@ -66,8 +66,11 @@ def may_issue(user: AnyUser, transfer: Transfer) -> bool:
 
 def may_print(user: AnyUser, transfer: Transfer) -> bool:
     """The sending side and the issuing committee print the letter (it holds the full ID-card
-    number)."""
-    return sender(user, transfer) or committee(user, transfer)
+    number). Once the member is received and the receipt is back, the committees keep the
+    letter and the sending branch no longer opens it (issue 9, item 19)."""
+    if committee(user, transfer):
+        return True
+    return sender(user, transfer) and transfer.status != TransferStatus.RECEIPT_RETURNED
 
 
 @dataclass(frozen=True)

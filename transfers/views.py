@@ -122,6 +122,12 @@ class TransferDetailView(ScopedMixin, DetailView[Any]):
         context["steps"] = available_steps(self.actor, transfer)
         context["reissued_as"] = Transfer.objects.filter(reissue_of=transfer).first()
         context["can_print"] = transfer.number is not None and may_print(self.actor, transfer)
+        # After the move the sender no longer sees the member: the name is shown without a
+        # link to a page that would answer 404 (issue 9, item 22).
+        context["member_visible"] = (
+            transfer.member_id is not None
+            and Member.objects.visible_to(self.actor).filter(pk=transfer.member_id).exists()
+        )
         return context
 
 

@@ -194,12 +194,15 @@ def do_record_found_arrival(
     id_number = normalize_id_number(id_number)
     if arrived_on > timezone.localdate():
         raise ValidationError({"arrived_on": _("The arrival cannot be in the future.")})
-    if Member.objects.filter(id_number=id_number, archived_at__isnull=True).exists():
+    # Only the member with exactly this number and name, whom check-in finds too, is refused:
+    # a registered number with another name is answered as an unknown one, as check-in does,
+    # so that the form tells nobody which numbers are registered (issue 9, item 21).
+    if Member.objects.arriving(id_number=id_number, name=name) is not None:
         raise ValidationError(
             {
                 "id_number": _(
-                    "This ID-card number is in the system: check the name as written on the "
-                    "ID card, then check the member in or register them as found."
+                    "A member with this ID-card number and name is in the system: check the "
+                    "member in, or register them as found."
                 )
             }
         )

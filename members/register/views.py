@@ -14,8 +14,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Choices, Exists, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from core.actions import run_action
@@ -201,6 +203,9 @@ class MemberDetailView(ScopedMixin, DetailView[Any]):
         return context
 
 
+# The answer holds the full ID-card number: never stored by a browser or proxy (issue 9,
+# item 19).
+@method_decorator(never_cache, name="dispatch")
 class MemberRevealIdView(ScopedMixin, DetailView[Any]):
     """The full ID-card number, on request, each time audited (answers the htmx button)."""
 

@@ -9,7 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from core.models import User
-from organizations.actions import do_create_staff_user, do_grant_role, do_set_user_active
+from organizations.actions import (
+    do_create_staff_user,
+    do_grant_role,
+    do_revoke_role,
+    do_set_user_active,
+)
 from organizations.models import Role, RoleKind
 from tests.factories import PASSWORD, RoleFactory, UserFactory
 
@@ -226,15 +231,86 @@ def test_nobody_deactivates_an_officer_ranked_above_them(tree, town):
     assert officer.is_active
 
 
-def test_a_role_inside_the_scope_of_a_higher_officer_may_be_revoked(tree, town, login):
-    # Revoking the county officer's A1 inspector role is within the township's rank and scope.
+def test_nobody_demotes_a_user_who_outranks_them_elsewhere(tree, town, login):
+    """Issue 9, item 17: nobody may demote a user who outranks them anywhere. The county
+    officer's A1 inspector role lies in the township's scope and rank, but its holder outranks
+    the township officer at the county: no revoke button, and the POST is 403."""
     officer = RoleFactory.create(organization=tree.county, kind=RoleKind.COUNTY_OFFICER).user
     role = RoleFactory.create(user=officer, organization=tree.a1, kind=RoleKind.INSPECTOR)
+    client = login(town)
+    page = client.get(reverse("staff:detail", args=[officer.pk]))
+    assert page.status_code == 200
+    assert page.context["outranked"]
+    assert not any(can_revoke for _role, can_revoke in page.context["roles"])
+    assert reverse("staff:revoke_role", args=[officer.pk, role.pk]) not in page.content.decode()
+    assert reverse("staff:set_active", args=[officer.pk]) not in page.content.decode()
     url = reverse("staff:revoke_role", args=[officer.pk, role.pk])
+    assert client.post(url).status_code == 403
+    role.refresh_from_db()
+    assert role.revoked_at is None
+
+
+def test_a_township_officer_cannot_deactivate_a_superuser_with_a_township_role(
+    tree, town, superuser, login
+):
+    """Issue 9, item 17: a township officer could deactivate a superuser who also held a role
+    in the township and lock them out. Superusers outrank everyone: the page offers no button,
+    the POST and the action are refused, and the superuser's role stays."""
+    role = RoleFactory.create(user=superuser, organization=tree.a1, kind=RoleKind.SECRETARY)
+    client = login(town)
+    page = client.get(reverse("staff:detail", args=[superuser.pk]))
+    assert page.status_code == 200
+    assert page.context["outranked"]
+    assert reverse("staff:set_active", args=[superuser.pk]) not in page.content.decode()
+    response = client.post(reverse("staff:set_active", args=[superuser.pk]), {"active": "0"})
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        do_set_user_active(actor=town, user=superuser, active=False)
+    with pytest.raises(PermissionDenied):
+        do_revoke_role(actor=town, role=role)
+    response = client.post(reverse("staff:revoke_role", args=[superuser.pk, role.pk]))
+    assert response.status_code == 403
+    superuser.refresh_from_db()
+    role.refresh_from_db()
+    assert superuser.is_active
+    assert role.revoked_at is None
+
+
+def test_a_superuser_may_deactivate_and_demote_officers(tree, town, superuser):
+    """Issue 9, item 17: the rule stops at equals; a superuser manages every account."""
+    role = town.roles.get()
+    do_revoke_role(actor=superuser, role=role)
+    do_set_user_active(actor=superuser, user=town, active=False)
+    town.refresh_from_db()
+    assert not town.is_active
+
+
+def test_an_officer_may_demote_a_user_of_equal_rank(tree, town, login):
+    """Issue 9, item 17: equal rank is not outranking; a second township officer of the same
+    township may be demoted by the first."""
+    other = RoleFactory.create(organization=tree.town_a, kind=RoleKind.TOWNSHIP_OFFICER)
+    url = reverse("staff:revoke_role", args=[other.user.pk, other.pk])
     assert login(town).post(url).status_code == 302
+    other.refresh_from_db()
+    assert other.revoked_at is not None
+
+
+def test_nobody_revokes_their_own_last_role(tree, town, login):
+    """Issue 9, item 17: a user cannot revoke their own last role (a clear message, nothing
+    changes); with another role left they may give one up."""
+    role = town.roles.get()
+    client = login(town)
+    response = client.post(reverse("staff:revoke_role", args=[town.pk, role.pk]), follow=True)
+    assert response.status_code == 200
+    assert "不能撤销自己的最后一个角色" in response.content.decode()
+    role.refresh_from_db()
+    assert role.revoked_at is None
+    with pytest.raises(ValidationError):
+        do_revoke_role(actor=town, role=role)
+    RoleFactory.create(user=town, organization=tree.a1, kind=RoleKind.SECRETARY)
+    do_revoke_role(actor=town, role=role)
     role.refresh_from_db()
     assert role.revoked_at is not None
-    assert officer.roles.get(kind=RoleKind.COUNTY_OFFICER).revoked_at is None
 
 
 def test_deactivating_an_account_logs_it_out_of_everything(secretary, town, login):
@@ -300,3 +376,31 @@ def test_grant_role_action_rechecks_the_scope(tree, town):
     with pytest.raises(PermissionDenied):
         do_grant_role(actor=town, user=outsider, organization=tree.b1, kind=RoleKind.SECRETARY)
     assert not outsider.roles.exists()
+
+
+@pytest.mark.parametrize(("length", "refused"), [(128, False), (129, True), (10_000, True)])
+def test_passwords_have_a_maximum_length(tree, town, login, length, refused):
+    """Issue 9, item 19: passwords have a maximum length (128 characters), refused with a
+    message in Chinese; 128 characters are accepted."""
+    password = ("Qs-2026-" * 1300)[:length]
+    response = _create(login(town), account(tree.a1, RoleKind.SECRETARY, initial_password=password))
+    if refused:
+        assert response.status_code == 200
+        assert "密码太长，最多128个字符。" in response.context["form"].errors["initial_password"]
+        assert not User.objects.filter(username="liubei").exists()
+    else:
+        assert response.status_code == 302
+        assert User.objects.get(username="liubei").check_password(password)
+
+
+def test_a_password_change_refuses_an_overlong_password(secretary, login):
+    """Issue 9, item 19: the maximum length applies to the password change too."""
+    password = "Qs-2026-" * 20  # 160 characters
+    response = login(secretary).post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": password, "new_password2": password},
+    )
+    assert response.status_code == 200
+    assert "new_password2" in response.context["form"].errors
+    secretary.refresh_from_db()
+    assert secretary.check_password(PASSWORD)

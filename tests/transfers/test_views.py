@@ -520,3 +520,40 @@ def test_the_receiving_side_does_not_print_the_letter(
         reason=REASON,
     )
     assert login(secretary2).get(url("letter", transfer)).status_code == 403
+
+
+def test_the_letter_is_never_cached(tree, members, secretary, town, login):
+    """Issue 9, item 19: the letter shows the full ID-card number, so it is sent with
+    `Cache-Control: no-store` (no copy in the browser's or a proxy's cache)."""
+    transfer = transfer_in(
+        TransferStatus.ISSUED, member=members["a1"], to=tree.b1, actor=secretary, approver=town
+    )
+    response = login(secretary).get(url("letter", transfer))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    ("state", "sender_prints"),
+    [
+        (TransferStatus.ISSUED, True),
+        (TransferStatus.RECEIVED, True),
+        (TransferStatus.RECEIPT_RETURNED, False),
+    ],
+)
+def test_the_sending_branch_loses_the_letter_once_the_receipt_is_back(
+    tree, members, secretary, town, county, secretary2, login, state, sender_prints
+):
+    """Issue 9, item 19: the sending branch's access to the letter (it shows the full ID-card
+    number) ends once the member is received and the receipt is back; the committees (the
+    issuing township and the county above it) keep it."""
+    transfer = transfer_in(
+        state, member=members["a1"], to=tree.b1, actor=secretary, approver=town, receiver=secretary2
+    )
+    expected = 200 if sender_prints else 403
+    assert login(secretary).get(url("letter", transfer)).status_code == expected
+    detail = login(secretary).get(url("detail", transfer))
+    assert detail.status_code == 200
+    assert detail.context["can_print"] is sender_prints
+    assert login(town).get(url("letter", transfer)).status_code == 200
+    assert login(county).get(url("letter", transfer)).status_code == 200

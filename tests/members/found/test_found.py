@@ -458,10 +458,29 @@ def test_a_second_open_record_of_one_person_is_refused_naming_where(
     assert FoundArrival.objects.count() == 1
 
 
-def test_a_number_in_the_system_is_not_a_found_arrival(tree, members, station):
+def test_a_member_in_the_system_is_not_a_found_arrival(tree, members, station):
+    """Issue 9, item 21: the member whose number and name check-in would find is refused."""
+    member = members["a1"]
     with pytest.raises(ValidationError, match="is in the system"):
-        record_arrival(station, tree.bs, id_number=members["a1"].id_number, name="别名")
+        record_arrival(station, tree.bs, id_number=member.id_number, name=member.name)
     assert not FoundArrival.objects.exists()
+
+
+def test_a_registered_number_with_another_name_is_answered_as_an_unknown_one(
+    tree, members, station, login
+):
+    """Issue 9, item 21: the found-person form told whether an ID-card number is registered
+    ("该身份证号码已在系统中登记…") to any branch or station user. A registered number with
+    a wrong name is now answered as check-in answers it: like a number nobody holds."""
+    client = login(station)
+    unknown = client.post(reverse("members:found_new"), arrival_post(tree.bs))
+    wrong_name = client.post(
+        reverse("members:found_new"),
+        arrival_post(tree.bs, id_number=members["b1"].id_number, name="别名"),
+    )
+    assert unknown.status_code == wrong_name.status_code == 302
+    assert unknown["Location"] == wrong_name["Location"]
+    assert set(FoundArrival.objects.values_list("name", flat=True)) == {"赵外来", "别名"}
 
 
 def test_an_invalid_number_is_a_field_error(tree, station, login):

@@ -131,3 +131,11 @@ def test_sharing_is_audited_in_the_members_subtree(tree, members):
     entry = entries_for(members["shared"], event="member.shared").get()
     assert entry.org_path == tree.a2.path
     assert entry.changes["organization_id"] == tree.bs.pk
+
+
+def test_the_revealed_id_number_is_never_cached(members, secretary, login):
+    """Issue 9, item 19: the reveal's answer holds the full ID-card number: sent with
+    `Cache-Control: no-store`."""
+    response = login(secretary).post(reverse("members:reveal_id", args=[members["a1"].pk]))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
