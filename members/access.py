@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import User
 from core.scoping import Action
-from members.models import Member, MobilityEpisode
+from members.models import DecisionStatus, Member, MobilityEpisode, StandingDecision
 from organizations.scope import require_change, user_scope
 
 
@@ -55,3 +55,23 @@ def lock_for_change(actor: User, member: Member, *, archived: str = "") -> Membe
     if archived and member.is_archived:
         raise ValidationError(archived)
     return member
+
+
+def may_answer_decision(user: User, decision: StandingDecision) -> bool:
+    """The superior committee (changers over the committee the decision went to) approves or
+    rejects a standing decision; never the branch that proposed it (issue 9, item 2)."""
+    return user_scope(user).covers(decision.committee.path, Action.CHANGE)
+
+
+def may_propose_decision(user: User, member: Member) -> bool:
+    """The home side proposes decisions on a member's standing."""
+    return may_change(user, member) and not member.is_archived
+
+
+def may_withdraw_decision(user: User, decision: StandingDecision) -> bool:
+    return decision.status == DecisionStatus.PROPOSED and may_change(user, decision.member)
+
+
+def require_answer_decision(user: User, decision: StandingDecision) -> None:
+    if not may_answer_decision(user, decision):
+        raise PermissionDenied

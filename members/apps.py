@@ -25,9 +25,11 @@ class MembersConfig(AppConfig):
             Member,
             MobilityEpisode,
             RegularReport,
+            StandingDecision,
         )
         from members.pages import member_page
         from members.sharing import EPISODE_SHARES, share_source
+        from members.standing import panels as standing_panels
 
         # Audit entries keep only a masked ID-card number: the trail is read by more people.
         auditlog.register(
@@ -44,6 +46,7 @@ class MembersConfig(AppConfig):
                 "finding_attempts",
                 "reports",
                 "certificates",
+                "standing_decisions",
             ],
         )
         auditlog.register(MobilityEpisode, exclude_fields=["created_at", "updated_at"])
@@ -52,6 +55,7 @@ class MembersConfig(AppConfig):
         auditlog.register(RegularReport, exclude_fields=["created_at"])
         auditlog.register(Certificate, exclude_fields=["created_at"])
         auditlog.register(CertificateCheck, exclude_fields=["created_at"])
+        auditlog.register(StandingDecision, exclude_fields=["created_at"])
         # The person found outside the system: their ID-card number is as sensitive as a member's.
         auditlog.register(
             FoundArrival,
@@ -60,7 +64,7 @@ class MembersConfig(AppConfig):
             exclude_fields=["created_at", "updated_at"],
         )
         # The member page's panels, one per feature package, in their order on the page.
-        for panel in (*mobility_panels.PANELS, *certificate_panels.PANELS):
+        for panel in (*mobility_panels.PANELS, *certificate_panels.PANELS, *standing_panels.PANELS):
             member_page.register(panel)
         home_page.register(home.HOME_PANEL)
         share_source(EPISODE_SHARES)

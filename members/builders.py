@@ -20,6 +20,7 @@ from members.mobility.actions import (
     do_register_outflow,
 )
 from members.models import (
+    MEETING_REQUIRED,
     Certificate,
     CertificateKind,
     ContactChannel,
@@ -27,6 +28,11 @@ from members.models import (
     Member,
     MobilityEpisode,
     OccupationCategory,
+    StandingDecision,
+)
+from members.standing.actions import (
+    do_approve_standing_decision,
+    do_propose_standing_decision,
 )
 from organizations.models import Organization
 
@@ -178,3 +184,31 @@ def found_arrival(
         phone=phone,
         residence=residence,
     )
+
+
+def decide_standing(
+    member: Member,
+    *,
+    kind: str,
+    proposer: User,
+    approver: User | None = None,
+    on: dt.date | None = None,
+    grounds: str = "经党支部大会讨论，依照党章和有关规定处理。",
+) -> StandingDecision:
+    """A decision of `kind` on `member`: proposed by `proposer` after the branch general meeting
+    of `on` (today unless given) and, with `approver`, approved by the committee the same day."""
+    on = on or timezone.localdate()
+    meeting = kind in MEETING_REQUIRED
+    decision = do_propose_standing_decision(
+        actor=proposer,
+        member=member,
+        kind=kind,
+        grounds=grounds,
+        meeting_on=on if meeting else None,
+        resolution="党支部大会表决通过（应到15人，实到13人，同意13人）。" if meeting else "",
+    )
+    if approver is not None:
+        decision = do_approve_standing_decision(
+            actor=approver, decision=decision, decided_on=on, answer="批复文号：组字[2026]1号"
+        )
+    return decision

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from core.models import User
 from core.panels import Panel, PanelContext
 from members.lists.queries import Reach, Thresholds, episode_counts
-from members.models import Member
+from members.models import GOOD_STANDINGS, Member
 from organizations.scope import user_scope
 
 
@@ -22,7 +22,7 @@ def member_counts(user: User) -> PanelContext:
         Member.objects.visible_to(user)
         .active()
         .aggregate(
-            total=Count("id"),
+            total=Count("id", filter=Q(standing__in=GOOD_STANDINGS)),
             probationary=Count("id", filter=Q(membership="probationary")),
             mobile=Count("id", filter=Q(is_mobile=True)),
             lost=Count("id", filter=Q(lost_contact=True)),

@@ -7,6 +7,7 @@ from members.found.urls import urlpatterns as found
 from members.lists.urls import urlpatterns as lists
 from members.mobility.urls import urlpatterns as mobility
 from members.register.urls import urlpatterns as register
+from members.standing.urls import urlpatterns as standing
 
 app_name = "members"
-urlpatterns = [*register, *mobility, *found, *lists, *certificates, *cards]
+urlpatterns = [*register, *mobility, *found, *lists, *certificates, *standing, *cards]

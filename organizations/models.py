@@ -263,6 +263,14 @@ class Organization(ChecksInOneQuery, MP_Node):
     def allows_child(self, kind: str) -> bool:
         return kind in ALLOWED_CHILDREN.get(self.kind, frozenset())
 
+    def committee_above(self) -> Organization | None:
+        """The nearest committee above this organization (the superior committee that approves
+        a branch's decisions), or None for a root."""
+        for ancestor in reversed(self.ancestors_and_self()[:-1]):
+            if ancestor.kind in COMMITTEE_KINDS:
+                return ancestor
+        return None
+
     def ancestors_and_self(self) -> list[Organization]:
         """Root first; one query (the path encodes every ancestor)."""
         step = self.steplen

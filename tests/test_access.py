@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from members.builders import away, check_in, found_arrival, issue_certificate
+from members.builders import away, check_in, decide_standing, found_arrival, issue_certificate
 from members.models import MobilityEpisode
 from organizations.models import Role
 from organizations.notices import do_notify_organization
@@ -132,6 +132,16 @@ def certificate_url(view: str) -> Callable[[Targets], str]:
     return url
 
 
+def decision_url(view: str) -> Callable[[Targets], str]:
+    """A suspension of a1's member proposed by the A1 secretary, awaiting township A."""
+
+    def url(w: Targets) -> str:
+        decision = decide_standing(w.members["a1"], kind="suspend", proposer=w.secretary)
+        return reverse(view, args=[decision.pk])
+
+    return url
+
+
 def transfer_url(view: str, state: str) -> Callable[[Targets], str]:
     """A transfer of a1's member to branch B1 (issued by township A), in `state`; "out" is one
     issued out of the system."""
@@ -230,6 +240,22 @@ ROWS = [
                                         (L,  200, 200, 200, 200, 404, 403, 403, 200)),
     Row("members:certificate_replace[a1 at bs]", certificate_url("members:certificate_replace"),
                                         (L,  200, 200, 200, 200, 404, 403, 403, 200)),
+    # Standing decisions: the home side proposes and withdraws, the committee above answers
+    # (township A, the county); the inbox is everyone's, scoped within.
+    Row("members:standing_propose[a1]", member_url("members:standing_propose", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("members:standing_propose[shared]", member_url("members:standing_propose", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 403, 403, 200)),
+    Row("members:standing_pending", fixed("members:standing_pending"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("members:standing_decision[a1]", decision_url("members:standing_decision"),
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("members:standing_approve[a1]", decision_url("members:standing_approve"),
+                                        (L,  403, 403, 200, 200, 404, 404, 403, 200)),
+    Row("members:standing_reject[a1]", decision_url("members:standing_reject"),
+                                        (L,  403, 403, 200, 200, 404, 404, 403, 200)),
+    Row("members:standing_withdraw[a1]", decision_url("members:standing_withdraw"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
     # Found members: whoever checks members in; the list for everyone (scoped within).
     Row("members:found_member", fixed("members:found_member"),
                                         (L,  200, 200, 200, 200, 200, 200, 403, 200)),

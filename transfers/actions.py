@@ -189,6 +189,7 @@ def do_start_transfer(
     require_change(actor, member.home_org)
     if member.is_archived:
         raise ValidationError(_("An archived member cannot be transferred."))
+    member.require_good_standing()
     _check_destination(member, to_org, to_name)
     open_transfer = (
         Transfer.objects.filter(member=member, status__in=OPEN_STATUSES)

@@ -16,7 +16,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.views import PrintView
-from members.models import ContactRecord, Member, MobilityEpisode, RegularReport
+from members.models import (
+    ContactRecord,
+    DecisionStatus,
+    Member,
+    MobilityEpisode,
+    RegularReport,
+    StandingDecision,
+)
 
 #: How many of the latest entries each card shows (what fits one A4 sheet).
 EPISODES_SHOWN = 3
@@ -26,6 +33,10 @@ CONTACTS_SHOWN = 20
 
 
 REPORTS_SHOWN = 6
+
+
+#: Decisions on the education and handling card (each one a line; a member has few).
+DECISIONS_SHOWN = 8
 
 
 #: The number of sheets the page prints on, whatever the member's records (tests pin it).
@@ -84,6 +95,14 @@ class FiveCardsView(PrintView):
             contacts_more=member.contacts_total - len(contacts),
             reports=reports,
             reports_more=member.reports_total - len(reports),
+            # The handling card: decisions the branch proposed and what became of them
+            # (withdrawn proposals are not handling).
+            decisions=list(
+                StandingDecision.objects.filter(member=member)
+                .exclude(status=DecisionStatus.WITHDRAWN)
+                .select_related("committee")
+                .order_by("-created_at", "-id")[:DECISIONS_SHOWN]
+            ),
             printed_on=timezone.localdate(),
         )
         return context

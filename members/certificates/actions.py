@@ -160,6 +160,7 @@ def do_issue_certificate(
         raise ValueError(f"unknown certificate kind {kind!r}")
     if member.is_archived:
         raise ValidationError(_("An archived member is not issued certificates."))
+    member.require_good_standing()
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the member is leaving.")})

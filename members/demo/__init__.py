@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from core.demo import DemoContext, DemoPart
 from members.demo.mobility import create_certificates, create_episodes, create_lost_and_found
 from members.demo.people import DISTINCTIVE_MEMBER_NAME, People
+from members.demo.standing import create_standing_decisions
 from members.models import Member, Standing
 
 __all__ = ["DEMO", "DISTINCTIVE_MEMBER_NAME"]
@@ -34,6 +35,8 @@ def build(ctx: DemoContext) -> None:
     ctx.write(f"  流动党员活动证、党员证明信 {certificates} 份已开具")
     lost, found = create_lost_and_found(ctx, people, members)
     ctx.write(f"  失联 {lost} 名、流入地发现 {found} 名已登记")
+    decisions = create_standing_decisions(ctx)
+    ctx.write(f"  党籍处理决定 {decisions} 件已登记")
     ctx.put("members", DemoMembers(len(members), episodes, certificates, lost, found))
 
 

@@ -12,7 +12,16 @@ from django.conf import settings
 
 from core.demo import COUNTY, REGION, ROADS, DemoContext
 from core.validators import id_check_char
-from members.models import Education, Gender, Member, Membership, PersonnelCategory, Standing
+from members.builders import decide_standing
+from members.models import (
+    DecisionKind,
+    Education,
+    Gender,
+    Member,
+    Membership,
+    PersonnelCategory,
+    Standing,
+)
 from members.register.actions import do_archive_member, do_create_member
 from organizations.demo import DemoBranch, DemoCounty
 
@@ -286,37 +295,32 @@ class People:
             and r["membership"] == Membership.FULL
         )
         distinctive["name"] = DISTINCTIVE_MEMBER_NAME
-        # Six months unreachable → membership suspended (2019 regulations): a few of them.
-        long_lost = [
-            r
-            for r in rows
-            if r["lost_contact"]
-            and r["lost_contact_since"] < self.ctx.today - dt.timedelta(days=200)
-        ]
-        for row in long_lost[:3]:
-            row["standing"] = Standing.SUSPENDED
-        # A few who died: kept on the register (never deleted) but archived below.
-        old = [
-            r
-            for r in rows
-            if r["birth_date"] < self.ctx.years_before(self.ctx.today, 78)
-            and r["name"] != DISTINCTIVE_MEMBER_NAME
-        ]
-        for row in old[:3]:
-            row["standing"] = Standing.DECEASED
         return rows
 
     def create(self) -> list[Member]:
         admin = self.ctx.admin
         rows = self._plan_members()
         members = [do_create_member(actor=admin, **row) for row in rows]
-        # Archived: those who died, and a few whose relationship left the county.
-        archived = [m for m in members if m.standing == Standing.DECEASED]
-        reasons = {m.pk: "党员去世" for m in archived}
-        movers = [
+        # A few who died: their deaths recorded (a decision the committee approves), kept on the
+        # register (never deleted) but archived below.
+        old = [
             m
-            for m in members[50::700]
-            if m.standing == Standing.NORMAL and m.name != DISTINCTIVE_MEMBER_NAME
+            for m in members
+            if m.birth_date < self.ctx.years_before(self.ctx.today, 78)
+            and m.name != DISTINCTIVE_MEMBER_NAME
+        ][:3]
+        for m in old:
+            decide_standing(
+                m,
+                kind=DecisionKind.DECEASED,
+                proposer=admin,
+                approver=admin,
+                on=self.ctx.days_ago(self.rnd.randint(20, 300)),
+                grounds="党员因病去世，家属已告知党支部。",
+            )
+        reasons = {m.pk: "党员去世" for m in old}
+        movers = [
+            m for m in members[50::700] if m.pk not in reasons and m.name != DISTINCTIVE_MEMBER_NAME
         ][:3]
         reasons.update({m.pk: "组织关系已转出本县" for m in movers})
         by_pk = {m.pk: m for m in members}

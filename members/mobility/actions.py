@@ -45,6 +45,7 @@ def do_register_outflow(*, actor: User, member: Member, **fields: Any) -> Mobili
     member = lock_for_change(
         actor, member, archived=_("An archived member cannot be registered as leaving.")
     )
+    member.require_good_standing()
     current = (
         MobilityEpisode.objects.filter(member=member, status__in=CURRENT_STATUSES)
         .select_related("inflow_org")

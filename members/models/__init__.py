@@ -5,19 +5,26 @@
 - `mobility`: absences (`MobilityEpisode`), shared by the outflow and inflow sides;
 - `records`: the small records kept about a member (contacts, finding attempts, reports);
 - `found`: people found on arrival whose home organization is not in the system;
-- `certificates`: activity certificates and certificate letters, their numbers and checks.
+- `certificates`: activity certificates and certificate letters, their numbers and checks;
+- `standing`: decisions on a member's party standing, proposed by the branch, approved above.
 """
 
 from members.models.certificates import Certificate, CertificateCheck, CertificateCounter
 from members.models.choices import (
     CURRENT_STATUSES,
+    DECISION_FROM,
+    DECISION_STANDING,
     ETHNICITY_CHOICES,
+    GOOD_STANDINGS,
+    MEETING_REQUIRED,
     OPEN_STATUSES,
     ArrivalStatus,
     CertificateKind,
     CertificateStatus,
     CheckResult,
     ContactChannel,
+    DecisionKind,
+    DecisionStatus,
     Education,
     EpisodeOrigin,
     EpisodeStatus,
@@ -44,10 +51,15 @@ from members.models.records import (
     MemberRecordQuerySet,
     RegularReport,
 )
+from members.models.standing import StandingDecision, StandingDecisionQuerySet
 
 __all__ = [
     "CURRENT_STATUSES",
+    "DECISION_FROM",
+    "DECISION_STANDING",
     "ETHNICITY_CHOICES",
+    "GOOD_STANDINGS",
+    "MEETING_REQUIRED",
     "OPEN_STATUSES",
     "RECORD_LIFE_PERMISSION",
     "WIDE_SCOPE_ORGANIZATIONS",
@@ -60,6 +72,8 @@ __all__ = [
     "CheckResult",
     "ContactChannel",
     "ContactRecord",
+    "DecisionKind",
+    "DecisionStatus",
     "Education",
     "EpisodeOrigin",
     "EpisodeStatus",
@@ -80,4 +94,6 @@ __all__ = [
     "PersonnelCategory",
     "RegularReport",
     "Standing",
+    "StandingDecision",
+    "StandingDecisionQuerySet",
 ]

@@ -18,11 +18,72 @@ class Membership(models.TextChoices):
 
 
 class Standing(models.TextChoices):
+    """A member's party standing. It changes only through an approved `StandingDecision`."""
+
     NORMAL = "normal", _("Normal")
     SUSPENDED = "suspended", _("Membership suspended")
     LEFT = "left", _("Struck off (left the party)")
+    WITHDRAWN = "withdrawn", _("Persuaded to withdraw")
     EXPELLED = "expelled", _("Expelled")
     DECEASED = "deceased", _("Deceased")
+
+
+#: Standings whose members are counted as members and may be registered as away, issued a
+#: certificate or transferred (a restored member is normal again).
+GOOD_STANDINGS = (Standing.NORMAL,)
+
+
+class DecisionKind(models.TextChoices):
+    """What a decision on a member's party standing does (the party constitution, articles 9,
+    40 and 41; the 2014 opinions on members who lost contact)."""
+
+    SUSPEND = "suspend", _("Suspend membership (停止党籍)")
+    RESTORE = "restore", _("Restore membership (恢复党籍)")
+    STRIKE_OFF = "strike_off", _("Strike off as having left the party (除名)")
+    PERSUADE_WITHDRAW = "withdraw", _("Persuade to withdraw (劝退)")
+    EXPEL = "expel", _("Expel from the party (开除党籍)")
+    DECEASED = "deceased", _("Record the member's death")
+
+
+#: The standing an approved decision of each kind gives the member.
+DECISION_STANDING: dict[str, str] = {
+    DecisionKind.SUSPEND: Standing.SUSPENDED,
+    DecisionKind.RESTORE: Standing.NORMAL,
+    DecisionKind.STRIKE_OFF: Standing.LEFT,
+    DecisionKind.PERSUADE_WITHDRAW: Standing.WITHDRAWN,
+    DecisionKind.EXPEL: Standing.EXPELLED,
+    DecisionKind.DECEASED: Standing.DECEASED,
+}
+
+#: The standings from which a decision of each kind may be taken.
+DECISION_FROM: dict[str, frozenset[str]] = {
+    DecisionKind.SUSPEND: frozenset({Standing.NORMAL}),
+    DecisionKind.RESTORE: frozenset({Standing.SUSPENDED}),
+    DecisionKind.STRIKE_OFF: frozenset({Standing.NORMAL, Standing.SUSPENDED}),
+    DecisionKind.PERSUADE_WITHDRAW: frozenset({Standing.NORMAL}),
+    DecisionKind.EXPEL: frozenset({Standing.NORMAL, Standing.SUSPENDED}),
+    DecisionKind.DECEASED: frozenset({Standing.NORMAL, Standing.SUSPENDED}),
+}
+
+#: Kinds the branch general meeting must discuss and resolve before the superior committee
+#: approves (constitution art. 9 and 40: striking off, expulsion; the lost-contact opinions:
+#: suspension and restoration). A death is recorded without one.
+MEETING_REQUIRED = frozenset(
+    {
+        DecisionKind.SUSPEND,
+        DecisionKind.RESTORE,
+        DecisionKind.STRIKE_OFF,
+        DecisionKind.PERSUADE_WITHDRAW,
+        DecisionKind.EXPEL,
+    }
+)
+
+
+class DecisionStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Not approved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Education(models.TextChoices):

@@ -28,6 +28,7 @@ from core.validators import (
 )
 from members.models.choices import (
     ETHNICITY_CHOICES,
+    GOOD_STANDINGS,
     Education,
     Gender,
     Membership,
@@ -65,10 +66,16 @@ MEMBER_FIELDS = (
 )
 
 
-#: Register fields the mobility and lost-contact actions keep: an import may set them, the
-#: member form shows them but does not edit them (an outflow registration or a lost-contact
-#: record changes them, with its own trail).
-STATE_FIELDS = ("lost_contact", "lost_contact_since", "is_mobile", "mobile_destination")
+#: Register fields the mobility, lost-contact and standing actions keep: an import may set them,
+#: the member form does not edit them (an outflow registration, a lost-contact record or an
+#: approved standing decision changes them, with its own trail).
+STATE_FIELDS = (
+    "standing",
+    "lost_contact",
+    "lost_contact_since",
+    "is_mobile",
+    "mobile_destination",
+)
 
 
 #: Above this many organizations a scope is "wide" (see MemberQuerySet.visible_to).
@@ -276,6 +283,12 @@ class Member(ChecksInOneQuery):
     standing = models.CharField(
         _("party standing"), max_length=20, choices=Standing.choices, default=Standing.NORMAL
     )
+    standing_since = models.DateField(
+        _("standing since"),
+        null=True,
+        blank=True,
+        help_text=_("The approval date of the decision that gave the current standing."),
+    )
     lost_contact = models.BooleanField(_("lost contact"), default=False)
     lost_contact_since = models.DateField(_("lost contact since"), null=True, blank=True)
     last_known_place = models.CharField(
@@ -358,6 +371,20 @@ class Member(ChecksInOneQuery):
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
+
+    @property
+    def in_good_standing(self) -> bool:
+        return self.standing in GOOD_STANDINGS
+
+    def require_good_standing(self) -> None:
+        """Refuse, saying why, what only a member in good standing may have (an absence
+        registered, a certificate, a transfer): suspended, struck-off, withdrawn, expelled and
+        deceased members are not (issue 9, item 2)."""
+        if not self.in_good_standing:
+            raise ValidationError(
+                _("%(name)s's party standing is “%(standing)s”: not possible for them.")
+                % {"name": self.name, "standing": self.get_standing_display()}
+            )
 
     @property
     def is_archived(self) -> bool:

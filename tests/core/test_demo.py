@@ -20,11 +20,14 @@ from members.models import (
     Certificate,
     CertificateKind,
     CertificateStatus,
+    DecisionStatus,
     EpisodeStatus,
     FindingAttempt,
     FoundArrival,
     Member,
     MobilityEpisode,
+    Standing,
+    StandingDecision,
 )
 from members.sharing import drift
 from organizations.models import Notice, Organization
@@ -94,6 +97,12 @@ def test_the_small_county_has_every_state(small_demo):
     assert Transfer.objects.filter(to_org=None).exists()  # out of the system
     lost = Member.objects.filter(lost_contact=True)
     assert FindingAttempt.objects.filter(member__in=lost).exists()
+    # Issue 9, item 2: standings changed by approved decisions, and one awaiting approval.
+    suspended = Member.objects.filter(standing=Standing.SUSPENDED)
+    assert suspended.exists()
+    assert not suspended.exclude(standing_decisions__status=DecisionStatus.APPROVED).exists()
+    assert StandingDecision.objects.filter(status=DecisionStatus.PROPOSED).exists()
+    assert Member.objects.filter(standing=Standing.DECEASED, archived_at__isnull=False).exists()
 
 
 @pytest.mark.django_db

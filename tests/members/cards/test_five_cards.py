@@ -241,7 +241,7 @@ def test_long_texts_are_cut(tree, members, secretary, town, login):
 #: them).
 # + the audit entry of the print, written by an action: in a test its transaction is a savepoint
 # inside the test's (SAVEPOINT and RELEASE count as two queries; in production it is none).
-CARDS_QUERIES = 12
+CARDS_QUERIES = 13
 
 
 def test_the_cards_cost_the_same_however_long_the_history(

@@ -223,7 +223,7 @@ def test_an_episode_under_another_member_is_404(members, secretary, login):
 #: the episodes (with their organizations and contact) in one query; the pairing card's contacts
 #: (with who recorded them), the regular reports (with who received them), and may-record (the
 #: members shared for recording, and the check); the certificates with their last yearly check.
-DETAIL_QUERIES = 15  # with the open transfer and the transfer suggestion
+DETAIL_QUERIES = 16  # with the open transfer, the transfer suggestion, the standing decisions
 
 
 def test_the_detail_page_costs_the_same_with_more_episodes(
