@@ -44,6 +44,17 @@ BRANCH_KINDS = frozenset(
     }
 )
 
+
+def relationship_kinds() -> frozenset[str]:
+    """The kinds of organization that hold members' relationships: a member's home organization
+    and a transfer's destination. Check-in stations (服务站/报到点) receive and serve arriving
+    members but hold no relationships, unless settings.STATIONS_HOLD_MEMBERS says this place's
+    stations are real branches (issue 9, item 10)."""
+    if settings.STATIONS_HOLD_MEMBERS:
+        return BRANCH_KINDS
+    return BRANCH_KINDS - {OrgKind.STATION}
+
+
 #: Which kinds may sit directly under which.
 ALLOWED_CHILDREN: dict[str, frozenset[str]] = {
     OrgKind.COUNTY_COMMITTEE: frozenset({OrgKind.TOWNSHIP_COMMITTEE}) | BRANCH_KINDS,
@@ -249,6 +260,21 @@ class Organization(ChecksInOneQuery, MP_Node):
     @property
     def is_branch_level(self) -> bool:
         return self.kind in BRANCH_KINDS
+
+    def relationship_refusal(self) -> str:
+        """Why this organization cannot hold a member's relationship ("" when it can): the
+        one wording the member's form and the transfer actions show."""
+        if self.kind in relationship_kinds():
+            return ""
+        if self.kind == OrgKind.STATION:
+            return str(
+                _(
+                    "%(org)s is a check-in station: it receives and serves arriving members "
+                    "but does not hold members' organizational relationships."
+                )
+                % {"org": self.name}
+            )
+        return str(_("A member belongs to a branch-level organization, not to a committee."))
 
     @property
     def taking_mode(self) -> str:

@@ -150,6 +150,8 @@ def _check_destination(member: Member, to_org: Organization | None, to_name: str
             raise ValidationError(
                 {"to_org": _("A relationship is held by an active branch, not a committee.")}
             )
+        if refusal := to_org.relationship_refusal():
+            raise ValidationError({"to_org": refusal})
         if to_org.pk == member.home_org_id:
             raise ValidationError({"to_org": _("The member already belongs to %(org)s.")
                                    % {"org": to_org.name}})  # fmt: skip

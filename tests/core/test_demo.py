@@ -97,6 +97,14 @@ def test_the_small_county_has_every_state(small_demo):
 
 
 @pytest.mark.django_db
+def test_the_small_county_stations_serve_members_but_hold_none(small_demo):
+    """Issue 9, item 10: stations receive arriving members and hold nobody's relationship."""
+    assert not Member.objects.filter(home_org__kind="station").exists()
+    assert not Transfer.objects.filter(to_org__kind="station").exists()
+    assert MobilityEpisode.objects.filter(inflow_org__kind="station").exists()
+
+
+@pytest.mark.django_db
 def test_the_small_county_keeps_its_notices_in_the_app_and_justifies_its_shares(small_demo):
     assert small_demo.sent == []
     assert Notice.objects.exists()

@@ -407,8 +407,10 @@ def test_an_in_system_letter_is_not_receipted_by_hand(tree, members, secretary, 
 
 @pytest.mark.django_db
 def test_receiving_ends_the_open_absence_and_keeps_shares_consistent(
-    tree, members, secretary, secretary2, station, town
+    tree, members, secretary, secretary2, station, town, settings
 ):
+    # A letter to the station itself: where stations are real branches (issue 9, item 10).
+    settings.STATIONS_HOLD_MEMBERS = True
     member = members["a1"]
     away(member, actor=secretary, out_date=TODAY - dt.timedelta(days=200), reason="work")
     check_in(member, actor=station, at=tree.bs, on=TODAY - dt.timedelta(days=190))

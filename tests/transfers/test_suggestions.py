@@ -92,7 +92,7 @@ def test_only_the_current_open_absence_counts(tree, members):
     away(members["a1"], status=EpisodeStatus.CHECKED_IN, inflow_org=tree.bs, checked_in_on=CUTOFF)
     away(members["a2"], status=EpisodeStatus.LOST, lost_since=RECENT)
     away(members["b1"], status=EpisodeStatus.RETURNED, ended_on=RECENT)
-    away(members["bs"], status=EpisodeStatus.TRANSFERRED, ended_on=RECENT)
+    away(members["county_branch"], status=EpisodeStatus.TRANSFERRED, ended_on=RECENT)
     assert suggested() == {members["a1"].name: R.FIXED_EMPLOYER}
 
 
@@ -119,8 +119,8 @@ def test_a_district_of_the_same_name_elsewhere_or_the_home_registration_is_not(m
     registered_in(members["a2"], "浙江省杭州市西湖区")  # still registered at home
     away(members["a2"], RECENT)
     away(members["b1"], RECENT)  # no registration recorded
-    registered_in(members["bs"], "宝安区")  # the district alone says too little
-    away(members["bs"], RECENT)
+    registered_in(members["county_branch"], "宝安区")  # the district alone says too little
+    away(members["county_branch"], RECENT)
     assert suggested() == {}
 
 

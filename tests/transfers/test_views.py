@@ -161,7 +161,8 @@ def test_the_picker_reaches_organizations_outside_the_scope(tree, secretary, log
     client = login(secretary)
     options = client.get(reverse("transfers:org_options"), {"q": "乙"}).content.decode()
     assert f'value="{tree.b1.pk}"' in options
-    assert f'value="{tree.bs.pk}"' in options  # a station holds relationships too
+    # Issue 9, item 10: a station holds no relationships (unless the setting says so).
+    assert f'value="{tree.bs.pk}"' not in options
     assert f'value="{tree.a1.pk}"' not in options
     assert f'value="{tree.town_b.pk}"' not in options  # committees hold none
 
