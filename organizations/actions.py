@@ -27,6 +27,7 @@ ORG_FIELDS = (
     "postcode",
     "phone",
     "hotline",
+    "fax",
     "mailbox",
     "sms_phone",
 )

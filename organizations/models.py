@@ -224,6 +224,12 @@ class Organization(ChecksInOneQuery, MP_Node):
     postcode = models.CharField(_("postcode"), max_length=6, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     hotline = models.CharField(_("consulting hotline"), max_length=20, blank=True)
+    fax = models.CharField(
+        _("fax"),
+        max_length=20,
+        blank=True,
+        help_text=_("Printed on the transfer letters this organization issues."),
+    )
     mailbox = models.EmailField(_("work mailbox"), blank=True)
     sms_phone = models.CharField(
         _("SMS platform number"), max_length=11, blank=True, validators=[validate_mobile_phone]
@@ -288,6 +294,12 @@ class Organization(ChecksInOneQuery, MP_Node):
 
     def allows_child(self, kind: str) -> bool:
         return kind in ALLOWED_CHILDREN.get(self.kind, frozenset())
+
+    def committee_above(self) -> Organization | None:
+        """The nearest committee above this organization (a branch's basic-level committee),
+        or None at the top. One query."""
+        above = self.ancestors_and_self()[:-1]
+        return next((org for org in reversed(above) if org.kind in COMMITTEE_KINDS), None)
 
     def ancestors_and_self(self) -> list[Organization]:
         """Root first; one query (the path encodes every ancestor)."""

@@ -207,6 +207,15 @@ class IssueForm(forms.Form):
 
 class ReceiveForm(forms.Form):
     received_on = today_field(_("Received on"))
+    presented_on = forms.DateField(
+        label=_("Letter presented on"),
+        widget=DateInput(),
+        required=False,
+        help_text=_(
+            "The day the member presented the letter, when the receipt is recorded after the "
+            "letter's validity; the day received if empty."
+        ),
+    )
 
 
 class ReturnReceiptForm(forms.Form):
@@ -219,6 +228,7 @@ class RecordReceiptForm(forms.Form):
     received_on = forms.DateField(
         label=_("Date on the receipt"), widget=DateInput(), initial=timezone.localdate
     )
+    returned_on = today_field(_("Receipt came back on"))
     handler = forms.CharField(label=_("Handled by"), max_length=50)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
 

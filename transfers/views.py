@@ -234,8 +234,12 @@ class ReceiveView(StepView):
     form_class = ReceiveForm
 
     def take(self, form: Any) -> Transfer:
+        data = form.cleaned_data
         return actions.do_receive_transfer(
-            actor=self.actor, transfer=self.object, received_on=form.cleaned_data["received_on"]
+            actor=self.actor,
+            transfer=self.object,
+            received_on=data["received_on"],
+            presented_on=data["presented_on"],
         )
 
     def get_success_message(self) -> str:
@@ -273,6 +277,7 @@ class RecordReceiptView(StepView):
             actor=self.actor,
             transfer=self.object,
             received_on=data["received_on"],
+            returned_on=data["returned_on"],
             handler=data["handler"],
             phone=data["phone"],
         )

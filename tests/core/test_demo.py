@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import F
 from django.test import TestCase, override_settings
 
 from core.demo import DEMO_ACCOUNTS
@@ -94,6 +95,18 @@ def test_the_small_county_has_every_state(small_demo):
     assert Transfer.objects.filter(to_org=None).exists()  # out of the system
     lost = Member.objects.filter(lost_contact=True)
     assert FindingAttempt.objects.filter(member__in=lost).exists()
+
+
+@pytest.mark.django_db
+def test_the_small_county_has_late_receipts(small_demo):
+    """Issue 9, item 6: a letter presented in time and received after its validity, and a
+    receipt from outside the system that came back by post after the validity."""
+    assert Transfer.objects.filter(
+        to_org__isnull=False, presented_on__lt=F("received_on"), received_on__gt=F("valid_until")
+    ).exists()
+    assert Transfer.objects.filter(
+        to_org=None, status="receipt_returned", receipt_returned_on__gt=F("valid_until")
+    ).exists()
 
 
 @pytest.mark.django_db

@@ -325,7 +325,7 @@ def test_a_receive_that_lost_the_race_is_shown_plainly(
     assert "was already received" in response.content.decode()
 
 
-def test_return_receipt(tree, members, secretary, town, secretary2, login):
+def test_return_receipt(tree, members, secretary, town, secretary2, county, login):
     transfer = transfer_in(
         TransferStatus.ISSUED,
         member=members["a1"],
@@ -335,10 +335,10 @@ def test_return_receipt(tree, members, secretary, town, secretary2, login):
         reason=REASON,
     )
     do_receive_transfer(actor=secretary2, transfer=transfer, received_on=TODAY)
-    response = login(secretary2).post(
-        url("return_receipt", transfer),
-        {"returned_on": TODAY.isoformat(), "handler": "李四", "phone": "0571-1234"},
-    )
+    post = {"returned_on": TODAY.isoformat(), "handler": "李四", "phone": "0571-1234"}
+    # The receiving basic-level committee returns the receipt, not the branch (issue 9, 6).
+    assert login(secretary2).post(url("return_receipt", transfer), post).status_code == 403
+    response = login(county).post(url("return_receipt", transfer), post)
     assert response.status_code == 302
     transfer = fresh(transfer)
     assert transfer.status == TransferStatus.RECEIPT_RETURNED
@@ -350,7 +350,12 @@ def test_record_receipt_out_of_the_system(tree, members, secretary, town, login)
     do_issue_letter(actor=town, transfer=transfer, issued_on=TODAY)
     response = login(secretary).post(
         url("record_receipt", transfer),
-        {"received_on": TODAY.isoformat(), "handler": "王五", "phone": ""},
+        {
+            "received_on": TODAY.isoformat(),
+            "returned_on": TODAY.isoformat(),
+            "handler": "王五",
+            "phone": "",
+        },
     )
     assert response.status_code == 302
     assert fresh(transfer).status == TransferStatus.RECEIPT_RETURNED
