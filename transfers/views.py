@@ -409,8 +409,8 @@ class LetterView(PrintView):
 
 @login_required
 def suggestions(request: AuthedRequest) -> HttpResponse:
-    """Members the user's branches should transfer (away six months at an employer with a party
-    organization, or settled elsewhere), longest away first. Home side only."""
+    """Members the user's branches should transfer (away six months at a relatively fixed place,
+    article 25; or settled elsewhere), longest away first. Home side only."""
     require_any(request.user, Action.CHANGE)
     members = Member.objects.visible_to(request.user, Action.CHANGE).active().for_list()
     rows = transfer_suggestions(members).order_by("away_since", "pk")
