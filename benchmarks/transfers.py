@@ -119,7 +119,8 @@ SUGGESTED = f"""
     JOIN {ORG} o ON o.id = m.home_org_id
     WHERE e.status IN ('registered', 'checked_in') AND m.archived_at IS NULL
       AND o.path LIKE %(prefix)s
-      AND ((e.out_date <= %(cutoff)s AND e.employer <> '' AND e.employer_has_party_org)
+      AND ((e.out_date <= %(cutoff)s AND (e.employer <> '' OR e.destination_address <> ''
+                                          OR e.inflow_org_id IS NOT NULL))
         OR (e.destination_county <> ''
             AND strpos(m.household_registration, e.destination_county) > 0
             AND ((e.destination_city <> ''
@@ -134,7 +135,10 @@ SUGGESTED = f"""
 SUGGESTIONS_PAGE_SQL = f"""
     SELECT m.*, o.*, e.id, e.out_date, e.employer, e.destination_county,
       CASE WHEN e.out_date <= %(cutoff)s AND e.employer <> '' AND e.employer_has_party_org
-           THEN 'fixed_employer' ELSE 'household_moved' END
+           THEN 'fixed_employer'
+           WHEN e.out_date <= %(cutoff)s AND (e.employer <> '' OR e.destination_address <> ''
+                                              OR e.inflow_org_id IS NOT NULL)
+           THEN 'fixed_place' ELSE 'household_moved' END
     {SUGGESTED}
     ORDER BY m.name_pinyin, m.id LIMIT {PAGE}
 """

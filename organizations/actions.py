@@ -28,6 +28,7 @@ ORG_FIELDS = (
     "postcode",
     "phone",
     "hotline",
+    "fax",
     "mailbox",
     "sms_phone",
 )

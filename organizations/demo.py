@@ -14,7 +14,14 @@ from functools import partial
 
 from core.demo import CITY, COUNTY, PROVINCE, REGION, DemoContext, DemoPart
 from organizations.actions import do_create_organization, do_create_root_organization, do_grant_role
-from organizations.models import ManagementMode, Organization, OrgKind, RoleKind, Sector
+from organizations.models import (
+    ManagementMode,
+    Organization,
+    OrgKind,
+    RoleKind,
+    Sector,
+    relationship_kinds,
+)
 
 # Fictional place names; enough of each that every township draws its own without repeats.
 VILLAGES = (
@@ -163,7 +170,8 @@ def enterprise(
 
 
 def station(name: str, sector: str, address: str, mailbox: str) -> Place:
-    """A check-in station: a few staff members of its own."""
+    """A check-in station: a few staff members of its own where stations hold members
+    (settings.STATIONS_HOLD_MEMBERS), none otherwise."""
     return Place(
         name,
         OrgKind.STATION,
@@ -257,6 +265,10 @@ class _Tree:
             low, high = max(2, low // 3), max(3, high // 3)
         branch = DemoBranch(org, place.profile, town.name, place.locality, 0)
         branch.size = self.ctx.rnd.randint(low, high)
+        if org.kind not in relationship_kinds():
+            # A station serves arriving members but holds nobody's relationship (the size is
+            # still drawn, so the county draws the same numbers either way).
+            branch.size = 0
         self.branches.append(branch)
         return branch
 

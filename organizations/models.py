@@ -44,6 +44,17 @@ BRANCH_KINDS = frozenset(
     }
 )
 
+
+def relationship_kinds() -> frozenset[str]:
+    """The kinds of organization that hold members' relationships: a member's home organization
+    and a transfer's destination. Check-in stations (服务站/报到点) receive and serve arriving
+    members but hold no relationships, unless settings.STATIONS_HOLD_MEMBERS says this place's
+    stations are real branches (issue 9, item 10)."""
+    if settings.STATIONS_HOLD_MEMBERS:
+        return BRANCH_KINDS
+    return BRANCH_KINDS - {OrgKind.STATION}
+
+
 #: Which kinds may sit directly under which.
 ALLOWED_CHILDREN: dict[str, frozenset[str]] = {
     OrgKind.COUNTY_COMMITTEE: frozenset({OrgKind.TOWNSHIP_COMMITTEE}) | BRANCH_KINDS,
@@ -213,6 +224,12 @@ class Organization(ChecksInOneQuery, MP_Node):
     postcode = models.CharField(_("postcode"), max_length=6, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     hotline = models.CharField(_("consulting hotline"), max_length=20, blank=True)
+    fax = models.CharField(
+        _("fax"),
+        max_length=20,
+        blank=True,
+        help_text=_("Printed on the transfer letters this organization issues."),
+    )
     mailbox = models.EmailField(_("work mailbox"), blank=True)
     sms_phone = models.CharField(
         _("SMS platform number"), max_length=11, blank=True, validators=[validate_mobile_phone]
@@ -250,6 +267,21 @@ class Organization(ChecksInOneQuery, MP_Node):
     def is_branch_level(self) -> bool:
         return self.kind in BRANCH_KINDS
 
+    def relationship_refusal(self) -> str:
+        """Why this organization cannot hold a member's relationship ("" when it can): the
+        one wording the member's form and the transfer actions show."""
+        if self.kind in relationship_kinds():
+            return ""
+        if self.kind == OrgKind.STATION:
+            return str(
+                _(
+                    "%(org)s is a check-in station: it receives and serves arriving members "
+                    "but does not hold members' organizational relationships."
+                )
+                % {"org": self.name}
+            )
+        return str(_("A member belongs to a branch-level organization, not to a committee."))
+
     @property
     def taking_mode(self) -> str:
         """The management mode under which this organization takes arriving members in (a
@@ -264,12 +296,10 @@ class Organization(ChecksInOneQuery, MP_Node):
         return kind in ALLOWED_CHILDREN.get(self.kind, frozenset())
 
     def committee_above(self) -> Organization | None:
-        """The nearest committee above this organization (the superior committee that approves
-        a branch's decisions), or None for a root."""
-        for ancestor in reversed(self.ancestors_and_self()[:-1]):
-            if ancestor.kind in COMMITTEE_KINDS:
-                return ancestor
-        return None
+        """The nearest committee above this organization (a branch's basic-level committee),
+        or None at the top. One query."""
+        above = self.ancestors_and_self()[:-1]
+        return next((org for org in reversed(above) if org.kind in COMMITTEE_KINDS), None)
 
     def ancestors_and_self(self) -> list[Organization]:
         """Root first; one query (the path encodes every ancestor)."""

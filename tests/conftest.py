@@ -9,9 +9,10 @@
         ├── 乙一支部 (branch B1)              ← secretary2
         └── 乙镇流动党员服务站 (station B-S)  ← station staff (a committee role)
 
-Members, one per place (see `members`): a1, a2, county_branch (held above the townships), b1,
-bs, and `shared`: held by A2 and shared with station B-S by a guardian grant (an inflow member).
-Committees hold no members themselves: members belong to branch-level organizations.
+Members, one per branch (see `members`): a1, a2, county_branch (held above the townships), b1,
+and `shared`: held by A2 and shared with station B-S by a guardian grant (an inflow member).
+Committees and stations hold no members themselves: members belong to branch-level organizations
+(a station serves arriving members: issue 9, item 10).
 
 Each test builds its own world, unless its module is marked `pytest.mark.shared_world` (most
 are): the world is then made once per module inside a transaction that is rolled back at the
@@ -123,7 +124,6 @@ def build_members(tree: Tree) -> dict[str, Member]:
         "a2": MemberFactory.create(name="王甲二", home_org=tree.a2),
         "county_branch": MemberFactory.create(name="王县直", home_org=tree.county_branch),
         "b1": MemberFactory.create(name="王乙一", home_org=tree.b1),
-        "bs": MemberFactory.create(name="王乙站", home_org=tree.bs),
         "shared": MemberFactory.create(name="王流入", home_org=tree.a2),
     }
     do_share_member(actor=None, member=found["shared"], organization=tree.bs)

@@ -383,9 +383,10 @@ ROWS = [
                                         (L,  200, 200, 200, 200, 404, 404, 403, 200)),
     Row("transfers:receive[issued]", transfer_url("transfers:receive", "issued"),
                                         (L,  403, 403, 403, 200, 200, 404, 403, 200)),
+    # The receipt is returned by the committee above the receiving branch (issue 9, item 6).
     Row("transfers:return_receipt[received]",
         transfer_url("transfers:return_receipt", "received"),
-                                        (L,  403, 403, 403, 200, 200, 404, 403, 200)),
+                                        (L,  403, 403, 403, 200, 403, 404, 403, 200)),
     Row("transfers:record_receipt[out]", transfer_url("transfers:record_receipt", "out"),
                                         (L,  200, 200, 200, 200, 404, 404, 403, 200)),
     Row("transfers:reissue[expired]", transfer_url("transfers:reissue", "expired"),

@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -153,6 +154,8 @@ def _check_destination(member: Member, to_org: Organization | None, to_name: str
             raise ValidationError(
                 {"to_org": _("A relationship is held by an active branch, not a committee.")}
             )
+        if refusal := to_org.relationship_refusal():
+            raise ValidationError({"to_org": refusal})
         if to_org.pk == member.home_org_id:
             raise ValidationError({"to_org": _("The member already belongs to %(org)s.")
                                    % {"org": to_org.name}})  # fmt: skip
@@ -389,42 +392,91 @@ def _complete_move(actor: User, transfer: Transfer, on: dt.date) -> Member:
     return member
 
 
-def _check_receivable(transfer: Transfer, on: dt.date) -> None:
+def _check_receivable(transfer: Transfer, on: dt.date, presented_on: dt.date | None = None) -> None:
+    """The letter's validity limits when the member presents it, not when the receipt is
+    recorded: a receipt may follow up to TRANSFER_RECEIPT_GRACE_DAYS after the validity
+    (`Transfer.receipt_deadline`). In the system, a receipt recorded after the validity needs
+    the day the member presented the letter, within it; out of the system, the receipt that came
+    back by post is the proof."""
     if transfer.status in DONE_STATUSES:
         raise ValidationError(
             _("%(name)s was already received on %(date)s.")
             % {"name": transfer.member.name, "date": transfer.received_on}
         )
-    if transfer.status != TransferStatus.ISSUED:
+    if transfer.status not in (TransferStatus.ISSUED, TransferStatus.EXPIRED):
         raise ValidationError(
             _("This transfer is %(now)s: there is nothing to receive.")
             % {"now": transfer.get_status_display()}
         )
     assert transfer.issued_on is not None
     assert transfer.valid_until is not None
+    assert transfer.receipt_deadline is not None
+    expired = {"date": transfer.valid_until.isoformat()}
     if on < transfer.issued_on:
         raise ValidationError(
             {"received_on": _("A letter is received on or after its date of issue.")}
         )
     if on > timezone.localdate():
         raise ValidationError({"received_on": _("A date in the future.")})
-    if on > transfer.valid_until:
+    if on > transfer.receipt_deadline:
         raise ValidationError(
-            _("The letter expired on %(date)s: the sender must reissue it.")
-            % {"date": transfer.valid_until.isoformat()}
+            _(
+                "The letter expired on %(date)s and its receipt was due by %(deadline)s: the "
+                "sender must reissue it."
+            )
+            % {**expired, "deadline": transfer.receipt_deadline.isoformat()}
+        )
+    if presented_on is not None:
+        if presented_on < transfer.issued_on or presented_on > on:
+            raise ValidationError(
+                {
+                    "presented_on": _(
+                        "The letter is presented between its date of issue and the day it is "
+                        "received."
+                    )
+                }
+            )
+        if presented_on > transfer.valid_until:
+            raise ValidationError(
+                {
+                    "presented_on": _(
+                        "The letter expired on %(date)s, before it was presented: the sender "
+                        "must reissue it."
+                    )
+                    % expired
+                }
+            )
+    elif transfer.in_system and on > transfer.valid_until:
+        raise ValidationError(
+            {
+                "presented_on": _(
+                    "The letter expired on %(date)s: give the day the member presented it "
+                    "(within its validity), or the sender must reissue it."
+                )
+                % expired
+            }
         )
 
 
 @action
-def do_receive_transfer(*, actor: User, transfer: Transfer, received_on: dt.date) -> Transfer:
-    """The receiving organization takes the member on: the move happens here, atomically."""
+def do_receive_transfer(
+    *,
+    actor: User,
+    transfer: Transfer,
+    received_on: dt.date,
+    presented_on: dt.date | None = None,
+) -> Transfer:
+    """The receiving organization takes the member on: the move happens here, atomically.
+    `presented_on` (the day the member presented the letter) is needed when the receipt is
+    recorded after the letter's validity; it is the day received otherwise."""
     transfer = _lock(transfer)
     if transfer.to_org is None:
         raise ValidationError(
             _("This letter goes out of the system: the sender records the receipt.")
         )
     require_step(actor, "receive", transfer)
-    _check_receivable(transfer, received_on)
+    _check_receivable(transfer, received_on, presented_on)
+    transfer.presented_on = presented_on or received_on
     transfer.received_on = received_on
     transfer.received_by = actor
     _move(transfer, TransferStatus.RECEIVED, actor, on=received_on)
@@ -459,22 +511,38 @@ def do_record_receipt(
     received_on: dt.date,
     handler: str,
     phone: str = "",
+    returned_on: dt.date | None = None,
 ) -> Transfer:
-    """Out of the system: the receipt came back by post; the sender records it, and the member
-    leaves the register (archived, never deleted)."""
+    """Out of the system: the receipt came back by post on `returned_on` (default: the date on
+    it, `received_on`); the sender records it, and the member leaves the register (archived,
+    never deleted). A receipt that comes back after the letter's validity, within
+    TRANSFER_RECEIPT_GRACE_DAYS, is accepted."""
     transfer = _take(actor, "record_receipt", transfer)
     if transfer.to_org is not None:
         raise ValidationError(_("The receiving organization works in the system: it receives."))
     _check_receivable(transfer, received_on)
+    returned_on = returned_on or received_on
+    if returned_on < received_on:
+        raise ValidationError({"returned_on": _("The receipt comes after receiving.")})
+    if returned_on > timezone.localdate():
+        raise ValidationError({"returned_on": _("A date in the future.")})
+    assert transfer.receipt_deadline is not None  # issued: _check_receivable says so
+    if returned_on > transfer.receipt_deadline:
+        raise ValidationError(
+            {
+                "returned_on": _("The receipt was due by %(deadline)s: the sender must reissue it.")
+                % {"deadline": transfer.receipt_deadline.isoformat()}
+            }
+        )
     if not handler.strip():
         raise ValidationError({"handler": _("Name who handled the receipt.")})
     transfer.received_on = received_on
     transfer.received_by = actor
-    transfer.receipt_returned_on = received_on
+    transfer.receipt_returned_on = returned_on
     transfer.receipt_handler = handler.strip()
     transfer.receipt_phone = phone.strip()
     _move(transfer, TransferStatus.RECEIVED, actor, on=received_on)
-    _move(transfer, TransferStatus.RECEIPT_RETURNED, actor, on=received_on)
+    _move(transfer, TransferStatus.RECEIPT_RETURNED, actor, on=returned_on)
     _complete_move(actor, transfer, received_on)
     return transfer
 
@@ -484,13 +552,21 @@ def do_record_receipt(
 
 @action
 def do_expire_letters(*, actor: User | None, today: dt.date | None = None) -> int:
-    """Issued letters past their validity become expired (nightly); their shares go."""
+    """Issued letters past their validity become expired (nightly); their shares go. A letter
+    out of the system waits for its receipt by post until TRANSFER_RECEIPT_GRACE_DAYS after its
+    validity (an expired letter in the system may still be received when it was presented in
+    time: `_check_receivable`)."""
     today = today or timezone.localdate()
+    grace = dt.timedelta(days=settings.TRANSFER_RECEIPT_GRACE_DAYS)
     count = 0
     for transfer in (
         Transfer.objects.select_for_update(of=("self",), skip_locked=True)
         .select_related("member", "from_org", "to_org")
-        .filter(status=TransferStatus.ISSUED, valid_until__lt=today)
+        .filter(status=TransferStatus.ISSUED)
+        .filter(
+            Q(to_org__isnull=False, valid_until__lt=today)
+            | Q(to_org__isnull=True, valid_until__lt=today - grace)
+        )
         .order_by("pk")
     ):
         _move(transfer, TransferStatus.EXPIRED, actor, on=today)

@@ -37,15 +37,26 @@ class TransfersConfig(AppConfig):
 
 
 def check_letter_validity_bounds(**kwargs: Any) -> list[checks.CheckMessage]:
-    """A deployment may set the bounds; they must make sense (1 ≤ default ≤ maximum ≤ 90)."""
+    """A deployment may set the bounds; they must make sense (1 ≤ default ≤ maximum ≤ 90, and a
+    receipt's grace period of 0 to 62 days: about one month, two at most)."""
     default = settings.TRANSFER_VALID_DAYS_DEFAULT
     maximum = settings.TRANSFER_VALID_DAYS_MAX
+    grace = settings.TRANSFER_RECEIPT_GRACE_DAYS
+    errors: list[checks.CheckMessage] = []
     if not (1 <= default <= maximum <= 90):
-        return [
+        errors.append(
             checks.Error(
                 f"TRANSFER_VALID_DAYS_DEFAULT={default} and TRANSFER_VALID_DAYS_MAX={maximum}: "
                 "need 1 <= default <= maximum <= 90 (a letter is valid at most three months)",
                 id="transfers.E001",
             )
-        ]
-    return []
+        )
+    if not 0 <= grace <= 62:
+        errors.append(
+            checks.Error(
+                f"TRANSFER_RECEIPT_GRACE_DAYS={grace}: need 0 to 62 days (a receipt by post "
+                "follows the letter's validity by about a month)",
+                id="transfers.E002",
+            )
+        )
+    return errors

@@ -41,6 +41,7 @@ def transfer_in(
     member_phone: str = "",
     issued_on: dt.date | None = None,
     received_on: dt.date | None = None,
+    presented_on: dt.date | None = None,
     returned_on: dt.date | None = None,
     reissued_on: dt.date | None = None,
     handler: str = "周敏",
@@ -58,7 +59,9 @@ def transfer_in(
     issued; `note` is the reason given (of a withdrawal too). An expired letter was issued
     `valid_days` + 10 days ago unless `issued_on` says otherwise; a reissued one is the expired
     letter voided by its reissue on `reissued_on`. Out of the system, "receipt_returned" is the
-    receipt recorded by the sender. Dates default to today, dues to this month.
+    receipt recorded by the sender (back by post on `returned_on`). `presented_on` is the day the
+    member presented the letter, for a receipt recorded after its validity. Dates default to
+    today, dues to this month.
     """
     today = timezone.localdate()
     out = isinstance(to, str)
@@ -118,10 +121,14 @@ def transfer_in(
             f"out of the system, {state} is not reached"
         )
         return actions.do_record_receipt(
-            actor=actor, transfer=transfer, received_on=received_on, handler=handler
+            actor=actor,
+            transfer=transfer,
+            received_on=received_on,
+            returned_on=returned_on,
+            handler=handler,
         )
     transfer = actions.do_receive_transfer(
-        actor=receiver, transfer=transfer, received_on=received_on
+        actor=receiver, transfer=transfer, received_on=received_on, presented_on=presented_on
     )
     if state == TransferStatus.RECEIVED:
         return transfer

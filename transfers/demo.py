@@ -100,20 +100,39 @@ def build_demo_transfers(
             received_on=days_ago(15),
             returned_on=days_ago(10),
         )
-    # Out of the system: one letter out, one whose receipt came back by post.
-    for state, (name, addressee) in zip(
-        (TransferStatus.ISSUED, TransferStatus.RECEIPT_RETURNED), OUT_OF_SYSTEM, strict=True
-    ):
-        make(
-            state,
-            member=next(mine),
-            to=name,
-            addressee=addressee,
-            valid_days=60,
-            issued_on=days_ago(20),
-            received_on=days_ago(6),
-            handler="陈立",
-        )
+    # Recorded after the letter's validity: presented in time, received a few days later; and
+    # out of the system, a receipt that came back by post after the validity (issue 9, item 6).
+    make(
+        TransferStatus.RECEIVED,
+        member=next(mine),
+        to=receiver,
+        valid_days=30,
+        issued_on=days_ago(40),
+        presented_on=days_ago(12),
+        received_on=days_ago(8),
+    )
+    # Out of the system: one letter out, one whose receipt came back by post after the letter
+    # ran out (within TRANSFER_RECEIPT_GRACE_DAYS).
+    (out_name, out_addressee), (back_name, back_addressee) = OUT_OF_SYSTEM
+    make(
+        TransferStatus.ISSUED,
+        member=next(mine),
+        to=out_name,
+        addressee=out_addressee,
+        valid_days=60,
+        issued_on=days_ago(20),
+    )
+    make(
+        TransferStatus.RECEIPT_RETURNED,
+        member=next(mine),
+        to=back_name,
+        addressee=back_addressee,
+        valid_days=15,
+        issued_on=days_ago(20),
+        received_on=days_ago(6),
+        returned_on=days_ago(1),
+        handler="陈立",
+    )
     # Graduates leaving together: one batch of drafts.
     batch = [next(mine) for _ in range(3)]
     do_start_transfers(

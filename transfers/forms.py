@@ -16,16 +16,17 @@ from django_stubs_ext import StrOrPromise
 
 from core.forms import DateInput, MonthField, ScopedModelChoiceField
 from members.models import Member
-from organizations.models import BRANCH_KINDS, Organization
+from organizations.models import Organization, relationship_kinds
 
 #: The organization picker shows at most this many options; the search box narrows them.
 ORG_OPTIONS_LIMIT = 50
 
 
 def receiving_organizations() -> QuerySet[Organization]:
-    """Every organization a relationship can be transferred to: active branch-level ones."""
+    """Every organization a relationship can be transferred to: active branch-level ones (no
+    check-in station, unless stations hold members here)."""
     qs: QuerySet[Organization] = (
-        Organization.objects.active().filter(kind__in=BRANCH_KINDS).order_by("name", "pk")
+        Organization.objects.active().filter(kind__in=relationship_kinds()).order_by("name", "pk")
     )
     return qs
 
@@ -75,6 +76,9 @@ class DestinationMixin:
 
     def setup_destination(self) -> None:
         field = self.fields["to_org"]
+        # Read now, not when the module was imported: which kinds hold relationships is a
+        # setting.
+        field.queryset = receiving_organizations()  # type: ignore[attr-defined]
         selected: Organization | None = None
         if self.is_bound:
             try:
@@ -203,6 +207,15 @@ class IssueForm(forms.Form):
 
 class ReceiveForm(forms.Form):
     received_on = today_field(_("Received on"))
+    presented_on = forms.DateField(
+        label=_("Letter presented on"),
+        widget=DateInput(),
+        required=False,
+        help_text=_(
+            "The day the member presented the letter, when the receipt is recorded after the "
+            "letter's validity; the day received if empty."
+        ),
+    )
 
 
 class ReturnReceiptForm(forms.Form):
@@ -215,6 +228,7 @@ class RecordReceiptForm(forms.Form):
     received_on = forms.DateField(
         label=_("Date on the receipt"), widget=DateInput(), initial=timezone.localdate
     )
+    returned_on = today_field(_("Receipt came back on"))
     handler = forms.CharField(label=_("Handled by"), max_length=50)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
 

@@ -71,7 +71,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
             TransferStatus.REISSUED,
         }
     ),
-    TransferStatus.EXPIRED: frozenset({TransferStatus.REISSUED, TransferStatus.WITHDRAWN}),
+    # A letter's validity limits when the member presents it: an expired letter presented in
+    # time may still be received, up to TRANSFER_RECEIPT_GRACE_DAYS after it ran out.
+    TransferStatus.EXPIRED: frozenset(
+        {TransferStatus.RECEIVED, TransferStatus.REISSUED, TransferStatus.WITHDRAWN}
+    ),
     TransferStatus.RECEIPT_RETURNED: frozenset(),
     TransferStatus.WITHDRAWN: frozenset(),
     TransferStatus.REISSUED: frozenset(),
@@ -273,6 +277,15 @@ class Transfer(StateMachine, ChecksInOneQuery):
     )
     member_phone = models.CharField(_("member's phone"), max_length=20, blank=True)
     # The receiving end.
+    presented_on = models.DateField(
+        _("letter presented on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the member presented the letter: within its validity, even when the "
+            "receipt is recorded later."
+        ),
+    )
     received_on = models.DateField(_("received on"), null=True, blank=True)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -346,6 +359,12 @@ class Transfer(StateMachine, ChecksInOneQuery):
                 name="transfer_received_after_issue",
                 violation_error_message=_("A letter is received on or after its date of issue."),
             ),
+            models.CheckConstraint(
+                condition=Q(presented_on__isnull=True)
+                | (Q(presented_on__gte=F("issued_on")) & Q(presented_on__lte=F("valid_until"))),
+                name="transfer_presented_within_validity",
+                violation_error_message=_("The member presents the letter within its validity."),
+            ),
         ]
         indexes = [
             models.Index(fields=["to_org", "status"], name="transfer_to_status_idx"),
@@ -372,6 +391,27 @@ class Transfer(StateMachine, ChecksInOneQuery):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def receipt_deadline(self) -> dt.date | None:
+        """The last day a receipt may still be recorded: the letter's validity limits when the
+        member presents it, and a receipt (one by post, from outside the system) may follow up
+        to TRANSFER_RECEIPT_GRACE_DAYS later."""
+        if self.valid_until is None:
+            return None
+        return self.valid_until + dt.timedelta(days=settings.TRANSFER_RECEIPT_GRACE_DAYS)
+
+    def awaits_receipt(self, today: dt.date | None = None) -> bool:
+        """Whether the letter may still be received (or its receipt recorded): issued, or expired
+        with the receipt's grace period still running."""
+        if self.status == TransferStatus.ISSUED:
+            return True
+        deadline = self.receipt_deadline
+        return (
+            self.status == TransferStatus.EXPIRED
+            and deadline is not None
+            and (today or timezone.localdate()) <= deadline
+        )
 
 
 class TransferEvent(models.Model):

@@ -4,8 +4,9 @@ buttons ask.
 - the sending side (CHANGE over `from_org`): submit, withdraw, record an out-of-system receipt;
 - the issuing committee (CHANGE over `issuing_committee`): approve, reject a submission, issue,
   reissue; after approval the sender may issue too;
-- the receiving side (CHANGE over `to_org`): receive, refuse (reject) an issued letter, return
-  the receipt.
+- the receiving side (CHANGE over `to_org`): receive, refuse (reject) an issued letter;
+- the receiving basic-level committee (CHANGE over the committee above `to_org`): return the
+  receipt (the branch's own staff do not).
 
 `Step.allowed` is "who", `Step.open` is "when" (the state); an action calls `require_step`
 inside its transaction, after locking the transfer, and still checks the state machine."""
@@ -47,6 +48,14 @@ def committee(user: AnyUser, transfer: Transfer) -> bool:
 
 def receiver(user: AnyUser, transfer: Transfer) -> bool:
     return transfer.to_org is not None and covers(user, transfer.to_org)
+
+
+def receiving_committee(user: AnyUser, transfer: Transfer) -> bool:
+    """The receipt is returned by the basic-level committee above the receiving branch, not by
+    the branch's staff (issue 9, item 6)."""
+    if transfer.to_org is None:
+        return False
+    return covers(user, transfer.to_org.committee_above())
 
 
 def may_reject(user: AnyUser, transfer: Transfer) -> bool:
@@ -112,13 +121,13 @@ STEPS: dict[str, Step] = {
             "receive",
             gettext_lazy("Receive the member"),
             receiver,
-            lambda t: t.status == TransferStatus.ISSUED and t.to_org_id is not None,
+            lambda t: t.to_org_id is not None and t.awaits_receipt(),
             "btn-primary",
         ),
         Step(
             "return_receipt",
             gettext_lazy("Return the receipt"),
-            receiver,
+            receiving_committee,
             lambda t: t.status == TransferStatus.RECEIVED and t.to_org_id is not None,
             "btn-primary",
         ),
@@ -126,7 +135,7 @@ STEPS: dict[str, Step] = {
             "record_receipt",
             gettext_lazy("Record the returned receipt"),
             sender,
-            lambda t: t.status == TransferStatus.ISSUED and t.to_org_id is None,
+            lambda t: t.to_org_id is None and t.awaits_receipt(),
             "btn-primary",
         ),
         Step(

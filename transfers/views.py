@@ -240,8 +240,12 @@ class ReceiveView(StepView):
     form_class = ReceiveForm
 
     def take(self, form: Any) -> Transfer:
+        data = form.cleaned_data
         return actions.do_receive_transfer(
-            actor=self.actor, transfer=self.object, received_on=form.cleaned_data["received_on"]
+            actor=self.actor,
+            transfer=self.object,
+            received_on=data["received_on"],
+            presented_on=data["presented_on"],
         )
 
     def get_success_message(self) -> str:
@@ -279,6 +283,7 @@ class RecordReceiptView(StepView):
             actor=self.actor,
             transfer=self.object,
             received_on=data["received_on"],
+            returned_on=data["returned_on"],
             handler=data["handler"],
             phone=data["phone"],
         )
@@ -410,8 +415,8 @@ class LetterView(PrintView):
 
 @login_required
 def suggestions(request: AuthedRequest) -> HttpResponse:
-    """Members the user's branches should transfer (away six months at an employer with a party
-    organization, or settled elsewhere), longest away first. Home side only."""
+    """Members the user's branches should transfer (away six months at a relatively fixed place,
+    article 25; or settled elsewhere), longest away first. Home side only."""
     require_any(request.user, Action.CHANGE)
     members = Member.objects.visible_to(request.user, Action.CHANGE).active().for_list()
     rows = transfer_suggestions(members).order_by("away_since", "pk")

@@ -201,6 +201,14 @@ TRANSFER_EXPIRY_WARNING_DAYS = 7
 #: Organizations of these kinds issue letters themselves; the others (branches) submit the
 #: transfer to their nearest committee for approval, which then issues the letter.
 TRANSFER_SELF_ISSUING_KINDS = env_list("TRANSFER_SELF_ISSUING_KINDS", ["county", "township"])
+#: A letter's validity limits when the member presents it, not when the receipt is recorded: a
+#: receipt from outside the system that comes back by post this many days after the validity
+#: date is still accepted, and the letter does not expire while it may still come.
+TRANSFER_RECEIPT_GRACE_DAYS = env_int("TRANSFER_RECEIPT_GRACE_DAYS", 31)
+
+# Check-in stations (服务站/报到点) receive and serve arriving members but hold no member's
+# relationship; a place whose stations are real branches sets this to true.
+STATIONS_HOLD_MEMBERS = env_bool("STATIONS_HOLD_MEMBERS", False)
 
 LOGGING = {
     "version": 1,

@@ -147,7 +147,8 @@ def create_certificates(ctx: DemoContext) -> int:
                 actor=admin,
                 certificate=certificate,
                 year=last_year,
-                checked_on=dt.date(last_year, 12, 20),
+                # Checked at the year's democratic evaluation, or on the day of a late issue.
+                checked_on=max(dt.date(last_year, 12, 20), certificate.issued_on),
                 result=CheckResult.PASSED,
                 note="随年度民主评议一并审验",
             )

@@ -35,7 +35,7 @@ from members.models.choices import (
     PersonnelCategory,
     Standing,
 )
-from organizations.models import BRANCH_KINDS, Organization
+from organizations.models import Organization
 from organizations.scope import user_scope
 
 #: Fields the member form edits; identity and handling belong to the home organization.
@@ -403,10 +403,8 @@ class Member(ChecksInOneQuery):
             self.name_pinyin = pinyin_key(self.name)
             self.name_initials = pinyin_initials(self.name)
         errors: dict[str, list[Any]] = {}
-        if self.home_org_id and self.home_org.kind not in BRANCH_KINDS:
-            errors.setdefault("home_org", []).append(
-                _("A member belongs to a branch-level organization, not to a committee.")
-            )
+        if self.home_org_id and (refusal := self.home_org.relationship_refusal()):
+            errors.setdefault("home_org", []).append(refusal)
         if self.full_member_on and self.joined_on and self.full_member_on < self.joined_on:
             errors.setdefault("full_member_on", []).append(
                 _("The date of becoming a full member cannot be before the date of joining.")

@@ -26,7 +26,7 @@ from members.models import (
     Member,
 )
 from members.models.member import MEMBER_FIELDS, STATE_FIELDS
-from organizations.models import BRANCH_KINDS, Organization
+from organizations.models import Organization, relationship_kinds
 
 
 class MemberForm(forms.ModelForm[Any]):
@@ -49,7 +49,7 @@ class MemberForm(forms.ModelForm[Any]):
         self.actor = actor
         self.fields["home_org"].queryset = (  # type: ignore[attr-defined]
             Organization.objects.visible_to(actor, Action.CHANGE)
-            .filter(kind__in=BRANCH_KINDS)
+            .filter(kind__in=relationship_kinds())
             .order_by("path")
         )
         self.fields["birth_date"].required = False

@@ -99,6 +99,7 @@ def test_the_longest_letter_prints_on_one_page(page, live_server, tree, secretar
     tree.town_a.address = "地" * 200
     tree.town_a.phone = "0" * 20
     tree.town_a.postcode = "123456"
+    tree.town_a.fax = "0" * 20  # issue 9, item 6: the committee's fax is printed too
     tree.town_a.save()
     transfer = transfer_in(
         TransferStatus.ISSUED,

@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import F
 from django.test import TestCase, override_settings
 
 from core.demo import DEMO_ACCOUNTS
@@ -103,6 +104,26 @@ def test_the_small_county_has_every_state(small_demo):
     assert not suspended.exclude(standing_decisions__status=DecisionStatus.APPROVED).exists()
     assert StandingDecision.objects.filter(status=DecisionStatus.PROPOSED).exists()
     assert Member.objects.filter(standing=Standing.DECEASED, archived_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_small_county_has_late_receipts(small_demo):
+    """Issue 9, item 6: a letter presented in time and received after its validity, and a
+    receipt from outside the system that came back by post after the validity."""
+    assert Transfer.objects.filter(
+        to_org__isnull=False, presented_on__lt=F("received_on"), received_on__gt=F("valid_until")
+    ).exists()
+    assert Transfer.objects.filter(
+        to_org=None, status="receipt_returned", receipt_returned_on__gt=F("valid_until")
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_the_small_county_stations_serve_members_but_hold_none(small_demo):
+    """Issue 9, item 10: stations receive arriving members and hold nobody's relationship."""
+    assert not Member.objects.filter(home_org__kind="station").exists()
+    assert not Transfer.objects.filter(to_org__kind="station").exists()
+    assert MobilityEpisode.objects.filter(inflow_org__kind="station").exists()
 
 
 @pytest.mark.django_db

@@ -176,6 +176,18 @@ def test_editing_an_organization_is_audited(tree, town, login):
     assert (entry.actor, entry.org_path) == (town, tree.a1.path)
 
 
+def test_the_fax_is_edited_with_the_organization_and_shown(tree, town, login):
+    """Issue 9, item 6: the fax (printed on the letters it issues) is an optional field edited
+    where the organization is edited."""
+    url = reverse("organizations:edit", args=[tree.town_a.pk])
+    card = org_card(name=tree.town_a.name, kind=tree.town_a.kind, fax="0571-64321009")
+    assert login(town).post(url, card).status_code == 302
+    tree.town_a.refresh_from_db()
+    assert tree.town_a.fax == "0571-64321009"
+    page = login(town).get(reverse("organizations:detail", args=[tree.town_a.pk]))
+    assert "0571-64321009" in page.content.decode()
+
+
 def test_the_kind_of_an_existing_organization_is_not_edited(tree, town, login):
     url = reverse("organizations:edit", args=[tree.a1.pk])
     login(town).post(url, org_card(kind=OrgKind.STATION))

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.builders import away
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, OrganizationFactory
 from transfers.actions import do_start_transfer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
@@ -42,6 +42,29 @@ def test_the_suggestions_page_lists_who_should_move_and_nobody_else(
     assert f'data-member="{recent.pk}"' not in page
     # Another township's secretary does not see A1's member.
     assert f'data-member="{members["a1"].pk}"' not in login(secretary2).get(url).content.decode()
+
+
+def test_the_page_names_the_place_s_organization_when_the_employer_has_none(
+    tree, members, secretary, login
+):
+    """Issue 9, item 8 (article 25): six months at a fixed place without a party organization
+    at the employer is listed too, naming the place's community organization where one is
+    known, else saying which kind of organization to transfer to."""
+    community = OrganizationFactory.create(
+        parent=tree.town_b, name="幸福社区党支部", kind="branch", sector="community",
+        address="广东省深圳市宝安区新安街道幸福社区",
+    )  # fmt: skip
+    unknown = MemberFactory.create(home_org=tree.a1)
+    no_org = {"employer": "宝安某小作坊", "employer_has_party_org": False, "occupation": "migrant"}
+    place = {"destination_province": "广东省", "destination_city": "深圳市",
+             "destination_county": "宝安区"}  # fmt: skip
+    away(members["a1"], actor=secretary, out_date=ago(200),
+         destination_address="新安街道幸福社区8栋", **place, **no_org)  # fmt: skip
+    away(unknown, actor=secretary, out_date=ago(200), **place, **no_org)
+    page = login(secretary).get(reverse("transfers:suggestions")).content.decode()
+    assert page.count('data-reason="fixed_place"') == 2
+    assert f'<span class="suggested-org">{community.name}</span>' in page
+    assert "宝安区的社区、园区或人才交流中心党组织" in page
 
 
 def test_a_started_transfer_takes_the_member_off_the_suggestions(tree, members, secretary, login):

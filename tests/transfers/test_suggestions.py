@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from members.models import EpisodeStatus, Member, MobilityEpisode
-from tests.factories import archive
+from tests.factories import OrganizationFactory, archive
 from transfers.actions import do_start_transfer, do_withdraw_transfer
 from transfers.suggestions import (
     SuggestionReason,
@@ -80,11 +80,20 @@ def test_away_exactly_six_months_is_suggested_one_day_short_is_not(members):
 
 
 @pytest.mark.django_db
-def test_the_employer_must_be_named_and_have_a_party_organization(members):
+def test_six_months_at_a_fixed_place_is_due_with_or_without_a_party_organization(members):
+    """Issue 9, item 8 (article 25 of the 2019 education-management regulations): away six
+    months or more at a relatively fixed place, a transfer is due whether or not the employer
+    has a party organization. Nothing known of the place there (no employer, no address, no
+    check-in) is not a fixed place."""
     away(members["a1"], employer="")
     away(members["a2"], employer_has_party_org=False)
     away(members["b1"], dt.date(2020, 1, 1))
-    assert suggested() == {members["b1"].name: R.FIXED_EMPLOYER}
+    away(members["county_branch"], employer="", destination_address="新安街道幸福社区8栋")
+    assert suggested() == {
+        members["a2"].name: R.FIXED_PLACE,
+        members["b1"].name: R.FIXED_EMPLOYER,
+        members["county_branch"].name: R.FIXED_PLACE,
+    }
 
 
 @pytest.mark.django_db
@@ -92,8 +101,62 @@ def test_only_the_current_open_absence_counts(tree, members):
     away(members["a1"], status=EpisodeStatus.CHECKED_IN, inflow_org=tree.bs, checked_in_on=CUTOFF)
     away(members["a2"], status=EpisodeStatus.LOST, lost_since=RECENT)
     away(members["b1"], status=EpisodeStatus.RETURNED, ended_on=RECENT)
-    away(members["bs"], status=EpisodeStatus.TRANSFERRED, ended_on=RECENT)
+    away(members["county_branch"], status=EpisodeStatus.TRANSFERRED, ended_on=RECENT)
     assert suggested() == {members["a1"].name: R.FIXED_EMPLOYER}
+
+
+def org_named(queryset: Any = None) -> dict[str, str | None]:
+    """Suggested members by name → the place's organization the suggestion names."""
+    found = transfer_suggestions(queryset or Member.objects.all(), TODAY)
+    return {m.name: vars(m)["suggested_org_name"] for m in found}
+
+
+@pytest.mark.django_db
+def test_without_a_party_organization_the_place_s_organization_is_named(tree, members):
+    """Issue 9, item 8 (article 25): without a party organization at the employer, the
+    suggestion names the place's community, park or talent-centre organization: the one the
+    member checked in with, or one in the destination county whose place the address names; a
+    same-named community elsewhere, a branch of another sector or nothing known names none."""
+    community = OrganizationFactory.create(
+        parent=tree.town_b, name="幸福社区党支部", kind="branch", sector="community",
+        address="广东省深圳市宝安区新安街道幸福社区居委会",
+    )  # fmt: skip
+    OrganizationFactory.create(
+        parent=tree.town_a, name="西乡社区党支部", kind="branch", sector="community",
+        address="浙江省杭州市西湖区西乡社区",  # the same place name, another county
+    )  # fmt: skip
+    park = OrganizationFactory.create(
+        parent=tree.town_b, name="宝安科技园党委支部", kind="branch", sector="park",
+        address="广东省深圳市宝安区科技园",
+    )  # fmt: skip
+    no_org: dict[str, Any] = {"employer_has_party_org": False}
+    away(members["a1"], destination_address="新安街道幸福社区8栋301", **no_org)
+    away(members["a2"], destination_address="西乡社区12号", **no_org)
+    away(members["b1"], status=EpisodeStatus.CHECKED_IN, inflow_org=park, checked_in_on=CUTOFF,
+         **no_org)  # fmt: skip
+    away(members["county_branch"], **no_org)
+    assert org_named() == {
+        members["a1"].name: community.name,
+        members["a2"].name: None,
+        members["b1"].name: park.name,
+        members["county_branch"].name: None,
+    }
+
+
+@pytest.mark.django_db
+def test_a_station_or_an_employer_s_own_organization_is_not_named(tree, members, settings):
+    """Issue 9, items 8 and 10: a station the member checked in with holds no relationships, so
+    it is not named; an employer with a party organization is the place to go (none named)."""
+    station = OrganizationFactory.create(
+        parent=tree.town_b, name="宝安社区流动党员服务站", kind="station", sector="community",
+        address="广东省深圳市宝安区",
+    )  # fmt: skip
+    away(members["a1"], status=EpisodeStatus.CHECKED_IN, inflow_org=station, checked_in_on=CUTOFF,
+         employer_has_party_org=False)  # fmt: skip
+    away(members["a2"])
+    assert org_named() == {members["a1"].name: None, members["a2"].name: None}
+    settings.STATIONS_HOLD_MEMBERS = True
+    assert org_named()[members["a1"].name] == station.name
 
 
 # --- settled elsewhere with the household registration moved ---------------------------------
@@ -119,8 +182,8 @@ def test_a_district_of_the_same_name_elsewhere_or_the_home_registration_is_not(m
     registered_in(members["a2"], "浙江省杭州市西湖区")  # still registered at home
     away(members["a2"], RECENT)
     away(members["b1"], RECENT)  # no registration recorded
-    registered_in(members["bs"], "宝安区")  # the district alone says too little
-    away(members["bs"], RECENT)
+    registered_in(members["county_branch"], "宝安区")  # the district alone says too little
+    away(members["county_branch"], RECENT)
     assert suggested() == {}
 
 
@@ -191,3 +254,6 @@ def test_suggestion_for_one_member(members, django_assert_num_queries):
     assert suggestion_for(members["a2"], TODAY) == R.HOUSEHOLD_MOVED
     assert suggestion_for(members["b1"], TODAY) is None
     assert suggestion_for(members["a1"], CUTOFF) is None
+    # Issue 9, item 8: without a party organization at the employer, still due.
+    away(members["b1"], CUTOFF, employer_has_party_org=False)
+    assert suggestion_for(members["b1"], TODAY) == R.FIXED_PLACE

@@ -161,7 +161,8 @@ def test_the_picker_reaches_organizations_outside_the_scope(tree, secretary, log
     client = login(secretary)
     options = client.get(reverse("transfers:org_options"), {"q": "乙"}).content.decode()
     assert f'value="{tree.b1.pk}"' in options
-    assert f'value="{tree.bs.pk}"' in options  # a station holds relationships too
+    # Issue 9, item 10: a station holds no relationships (unless the setting says so).
+    assert f'value="{tree.bs.pk}"' not in options
     assert f'value="{tree.a1.pk}"' not in options
     assert f'value="{tree.town_b.pk}"' not in options  # committees hold none
 
@@ -324,7 +325,7 @@ def test_a_receive_that_lost_the_race_is_shown_plainly(
     assert "was already received" in response.content.decode()
 
 
-def test_return_receipt(tree, members, secretary, town, secretary2, login):
+def test_return_receipt(tree, members, secretary, town, secretary2, county, login):
     transfer = transfer_in(
         TransferStatus.ISSUED,
         member=members["a1"],
@@ -334,10 +335,10 @@ def test_return_receipt(tree, members, secretary, town, secretary2, login):
         reason=REASON,
     )
     do_receive_transfer(actor=secretary2, transfer=transfer, received_on=TODAY)
-    response = login(secretary2).post(
-        url("return_receipt", transfer),
-        {"returned_on": TODAY.isoformat(), "handler": "李四", "phone": "0571-1234"},
-    )
+    post = {"returned_on": TODAY.isoformat(), "handler": "李四", "phone": "0571-1234"}
+    # The receiving basic-level committee returns the receipt, not the branch (issue 9, 6).
+    assert login(secretary2).post(url("return_receipt", transfer), post).status_code == 403
+    response = login(county).post(url("return_receipt", transfer), post)
     assert response.status_code == 302
     transfer = fresh(transfer)
     assert transfer.status == TransferStatus.RECEIPT_RETURNED
@@ -349,7 +350,12 @@ def test_record_receipt_out_of_the_system(tree, members, secretary, town, login)
     do_issue_letter(actor=town, transfer=transfer, issued_on=TODAY)
     response = login(secretary).post(
         url("record_receipt", transfer),
-        {"received_on": TODAY.isoformat(), "handler": "王五", "phone": ""},
+        {
+            "received_on": TODAY.isoformat(),
+            "returned_on": TODAY.isoformat(),
+            "handler": "王五",
+            "phone": "",
+        },
     )
     assert response.status_code == 302
     assert fresh(transfer).status == TransferStatus.RECEIPT_RETURNED

@@ -206,8 +206,12 @@ def test_the_holders_name_is_escaped_in_the_duplicate_message(tree, create):
     assert "<b>王</b>" not in page
 
 
-def test_a_duplicate_id_names_a_holder_shared_with_the_user(tree, members, station, login):
-    # The station sees the shared member, so it may be told who holds the number.
+def test_a_duplicate_id_names_a_holder_shared_with_the_user(
+    tree, members, station, login, settings
+):
+    # The station sees the shared member, so it may be told who holds the number (where
+    # stations hold members at all: issue 9, item 10).
+    settings.STATIONS_HOLD_MEMBERS = True
     holder = members["shared"]
     client = login(station)
     response = client.post(reverse("members:create"), card(tree.bs, id_number=holder.id_number))

@@ -1,9 +1,9 @@
 """The scope matrix: which members each persona sees, opens, edits and finds.
 
 Members (tests/conftest.py): a1 and a2 (sibling branches under township A), county_branch (held
-by a branch directly under the county, above both townships), b1 and bs (township B), and
-`shared`, held by A2 and shared with station B-S by a guardian grant. The parent organizations
-themselves (townships, county) hold no members; their pages are in tests/test_access.py.
+by a branch directly under the county, above both townships), b1 (township B), and `shared`,
+held by A2 and shared with station B-S by a guardian grant. The parent organizations themselves
+(townships, county) and the station hold no members; their pages are in tests/test_access.py.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tests.permissions import assert_access
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
-ALL = frozenset({"a1", "a2", "county_branch", "b1", "bs", "shared"})
+ALL = frozenset({"a1", "a2", "county_branch", "b1", "shared"})
 TOWN_A = frozenset({"a1", "a2", "shared"})
 
 VISIBLE = {
@@ -27,8 +27,8 @@ VISIBLE = {
     "town": TOWN_A,
     "county": ALL,
     "secretary2": {"b1"},
-    # The station sees its own member and the one shared with it, nothing else in township B.
-    "station": {"bs", "shared"},
+    # The station sees the member shared with it, nothing else in township B.
+    "station": {"shared"},
     "inspector": ALL,
     "superuser": ALL,
 }
@@ -38,8 +38,9 @@ CHANGEABLE = {
     "town": TOWN_A,
     "county": ALL,
     "secretary2": {"b1"},
-    # A share lets the station see and record life, not edit the register card.
-    "station": {"bs"},
+    # A share lets the station see and record life, not edit the register card; a station
+    # holds no member of its own (issue 9, item 10).
+    "station": set(),
     "inspector": set(),
     "superuser": ALL,
 }
