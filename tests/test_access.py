@@ -214,7 +214,7 @@ ROWS = [
     *[Row(f"members:{slug}", fixed(f"members:{slug}"),
                                         (L,  200, 200, 200, 200, 200, 200, 200, 200))
       for slug in ("away", "checked_in_here", "not_checked_in", "contact_overdue",
-                   "report_overdue", "lost")],
+                   "report_overdue", "lost", "suspension_due", "strike_off_due")],
     Row("members:away[org=town_b]", lambda w: reverse("members:away") + f"?org={w.tree.town_b.pk}",
                                         (L,  404, 404, 404, 200, 404, 404, 200, 200)),
     # Certificates: issued by the home side; a1's certificate while checked in at station B-S is

@@ -189,6 +189,11 @@ MEMBERS_MIN_JOIN_AGE = 18
 # in this many days later is listed; so is one not contacted for this many days.
 MOBILE_CHECK_IN_GRACE_DAYS = env_int("MOBILE_CHECK_IN_GRACE_DAYS", 30)
 MOBILE_CONTACT_OVERDUE_DAYS = env_int("MOBILE_CONTACT_OVERDUE_DAYS", 90)
+# The two clocks of a lost member (the 2014 opinions of the central organization department on
+# members who lost contact): lost six months or more, after attempts to find them → suspension
+# due (停止党籍); suspended two years and still not found → struck off (除名) as having left.
+SUSPENSION_DUE_LOST_MONTHS = env_int("SUSPENSION_DUE_LOST_MONTHS", 6)
+STRIKE_OFF_DUE_SUSPENDED_MONTHS = env_int("STRIKE_OFF_DUE_SUSPENDED_MONTHS", 24)
 
 # Relationship transfers: the letter's validity is set per letter within these bounds (local
 # practice: about 10 days nearby, 30 across cities, at most three months).

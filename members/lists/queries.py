@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db.models import (
     Count,
     DateField,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -35,6 +36,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.months import months_before
 from core.scoping import Action
 from core.types import AnyUser
 from members.models import (
@@ -49,6 +51,8 @@ from members.models import (
     MobilityEpisode,
     MobilityEpisodeQuerySet,
     RegularReport,
+    Standing,
+    StandingDecision,
 )
 from organizations.models import COMMITTEE_KINDS, Organization
 from organizations.scope import user_scope
@@ -136,6 +140,16 @@ class Thresholds:
     grace_days: int = field(default_factory=lambda: settings.MOBILE_CHECK_IN_GRACE_DAYS)
     #: No contact for more than this many days → listed.
     contact_days: int = field(default_factory=lambda: settings.MOBILE_CONTACT_OVERDUE_DAYS)
+
+    @property
+    def lost_before(self) -> dt.date:
+        """Lost on or before this day: six months (a setting) by today → suspension due."""
+        return months_before(self.today, settings.SUSPENSION_DUE_LOST_MONTHS)
+
+    @property
+    def suspended_before(self) -> dt.date:
+        """Suspended on or before this day: two years (a setting) by today → strike-off due."""
+        return months_before(self.today, settings.STRIKE_OFF_DUE_SUSPENDED_MONTHS)
 
     @property
     def left_before(self) -> dt.date:
@@ -242,6 +256,75 @@ def lost_members(reach: Reach, t: Thresholds) -> MemberQuerySet:
     )
 
 
+def _pending_decision() -> Exists:
+    return Exists(StandingDecision.objects.pending().filter(member_id=OuterRef("pk")))
+
+
+def _with_attempts(members: MemberQuerySet) -> MemberQuerySet:
+    """`tried`: an attempt to find the member was recorded since contact was lost."""
+    attempts = FindingAttempt.objects.filter(
+        member_id=OuterRef("pk"), attempted_on__gte=OuterRef("lost_contact_since")
+    )
+    return members.annotate(tried=Exists(attempts))
+
+
+def member_conditions(reach: Reach, t: Thresholds) -> dict[str, Q]:
+    """The register's lists as conditions on members (with `_with_attempts`): the lists
+    filter on them, `member_list_counts` counts them.
+
+    - suspension due: lost six months or more, after at least one recorded attempt to find
+      them, still in normal standing, a member of the reach's own organizations (the 2014
+      opinions on members who lost contact: 停止党籍; issue 9, item 3);
+    - strike-off due: suspended two years or more (the approval's date counts), a member of
+      the reach's own organizations: to be struck off (除名) as having left the party.
+    """
+    return {
+        "lost": Q(lost_contact=True),
+        "suspension_due": reach.home
+        & Q(
+            lost_contact=True,
+            standing=Standing.NORMAL,
+            lost_contact_since__lte=t.lost_before,
+            tried=True,
+        ),
+        "strike_off_due": reach.home
+        & Q(standing=Standing.SUSPENDED, standing_since__lte=t.suspended_before),
+    }
+
+
+def member_list_counts(reach: Reach, t: Thresholds) -> dict[str, int]:
+    """The size of every list of the register (lost, suspension due, strike-off due): one
+    aggregate query."""
+    return _with_attempts(reach.members.active()).aggregate(
+        **{
+            slug: Count("id", filter=condition)
+            for slug, condition in member_conditions(reach, t).items()
+        }
+    )
+
+
+def suspension_due(reach: Reach, t: Thresholds) -> MemberQuerySet:
+    """Suspension due (停止党籍 candidates), with whether a decision already awaits approval."""
+    return (
+        _with_attempts(lost_members(reach, t))
+        .filter(member_conditions(reach, t)["suspension_due"])
+        .annotate(decision_pending=_pending_decision())
+    )
+
+
+def strike_off_due(reach: Reach, t: Thresholds) -> MemberQuerySet:
+    """Strike-off due (除名), with how long the suspension has lasted."""
+    return (
+        reach.members.active()
+        .filter(member_conditions(reach, t)["strike_off_due"])
+        .select_related("home_org")
+        .annotate(
+            days_suspended=DaysBetween(_today(t.today), F("standing_since")),
+            decision_pending=_pending_decision(),
+        )
+    )
+
+
 @dataclass(frozen=True)
 class SummaryRow:
     organization: Organization
@@ -341,6 +424,28 @@ LISTS: dict[str, MobileList] = {
             _("Members who lost contact, since when, where last known, and the last attempt."),
             lost_members,
             ("lost_contact_since", "name_pinyin", "id"),
+            member_path="",
+        ),
+        MobileList(
+            "suspension_due",
+            _("Suspension due"),
+            _(
+                "Members lost six months or more, after attempts to find them: the branch "
+                "general meeting may decide to suspend their membership (停止党籍)."
+            ),
+            suspension_due,
+            ("lost_contact_since", "name_pinyin", "id"),
+            member_path="",
+        ),
+        MobileList(
+            "strike_off_due",
+            _("Strike-off due"),
+            _(
+                "Members suspended two years or more and still not found: to be struck off "
+                "(除名) as having left the party."
+            ),
+            strike_off_due,
+            ("standing_since", "name_pinyin", "id"),
             member_path="",
         ),
     )

@@ -22,8 +22,8 @@ from members.lists.queries import (
     Reach,
     Thresholds,
     episode_counts,
-    lost_base,
     lost_summary,
+    member_list_counts,
     summary_anchor,
 )
 from organizations.models import Organization
@@ -39,7 +39,7 @@ def mobile_home(request: AuthedRequest) -> HttpResponse:
     """The "Mobile members" page: every list with its count (two or three queries)."""
     reach, t = _base(request)
     counts = episode_counts(reach, t)
-    counts["lost"] = lost_base(reach).count()
+    counts.update(member_list_counts(reach, t))
     tabs = [(spec, counts[slug]) for slug, spec in LISTS.items()]
     return render(
         request,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.panels import Panel, PanelContext
 from members.access import may_propose_decision
-from members.models import StandingDecision
+from members.models import DecisionStatus, Standing, StandingDecision
 from members.pages import MemberPage
 
 
@@ -16,9 +16,23 @@ def decisions(page: MemberPage) -> PanelContext:
         .order_by("-created_at", "-id")
     )
     can_propose = page.can_change and may_propose_decision(page.user, page.member)
-    return {"decisions": rows, "can_propose": can_propose}
+    member = page.member
+    return {
+        "decisions": rows,
+        "can_propose": can_propose,
+        # Found again while suspended: the branch should decide on restoring the membership
+        # (issue 9, item 3), unless it already asked.
+        "restoration_due": member.standing == Standing.SUSPENDED
+        and not member.lost_contact
+        and not any(d.status == DecisionStatus.PROPOSED for d in rows),
+    }
 
 
 PANELS: tuple[Panel[MemberPage], ...] = (
-    Panel("standing", decisions, {"sections": "members/standing/_section.html"}, 60),
+    Panel(
+        "standing",
+        decisions,
+        {"notices": "members/standing/_notice.html", "sections": "members/standing/_section.html"},
+        60,
+    ),
 )

@@ -41,7 +41,9 @@ class ProposeDecisionView(MemberActionView):
     success_message = gettext_lazy("Sent to the superior committee for approval.")
 
     def get_form(self, data: Any = None) -> ProposeDecisionForm:
-        return ProposeDecisionForm(data, member=self.object)
+        # The lists' buttons ask for a kind (?kind=suspend); an unknown one selects nothing.
+        kind = self.request.GET.get("kind", "")
+        return ProposeDecisionForm(data, member=self.object, initial={"kind": kind})
 
     def perform(self, form: ProposeDecisionForm) -> None:
         self.decision = acts.do_propose_standing_decision(

@@ -17,6 +17,7 @@ from django.test import TestCase, override_settings
 from core.demo import DEMO_ACCOUNTS
 from members.demo.mobility import split_destination
 from members.demo.people import DESTINATIONS
+from members.lists.queries import Reach, Thresholds, strike_off_due, suspension_due
 from members.models import (
     Certificate,
     CertificateKind,
@@ -104,6 +105,10 @@ def test_the_small_county_has_every_state(small_demo):
     assert not suspended.exclude(standing_decisions__status=DecisionStatus.APPROVED).exists()
     assert StandingDecision.objects.filter(status=DecisionStatus.PROPOSED).exists()
     assert Member.objects.filter(standing=Standing.DECEASED, archived_at__isnull=False).exists()
+    # Issue 9, item 3: both clocks of lost members have members on their lists.
+    reach, t = Reach.everywhere(), Thresholds()
+    assert suspension_due(reach, t).exists()
+    assert strike_off_due(reach, t).exists()
 
 
 @pytest.mark.django_db

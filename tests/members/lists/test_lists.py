@@ -362,6 +362,8 @@ def test_the_overview_and_the_home_page_link_the_counts(members, tree, superuser
         "contact_overdue": 1,
         "report_overdue": 1,
         "lost": 0,
+        "suspension_due": 0,
+        "strike_off_due": 0,
     }
     home = client.get(reverse("home"))
     assert shown(home, "mobile_counts")["away"] == 1
