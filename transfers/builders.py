@@ -34,6 +34,7 @@ def transfer_in(
     approver: User | None = None,
     issuer: User | None = None,
     receiver: User | None = None,
+    returner: User | None = None,
     reason: str = "工作调动，在新单位长期就业",
     dues_paid_until: dt.date | None = None,
     valid_days: int | None = None,
@@ -54,7 +55,8 @@ def transfer_in(
     The letter is issued from the draft by `issuer` (default `actor`: the committee's approval
     implied), or, with `approver`, submitted by `actor` and approved and issued in one step by
     `approver`.
-    `receiver` acts for the receiving side (default `actor`). A rejected transfer is sent back
+    `receiver` acts for the receiving side (default `actor`), `returner` for the receiving
+    committee that returns the receipt (default `receiver`). A rejected transfer is sent back
     by the committee, or with `refused` refused by the receiving side after the letter was
     issued; `note` is the reason given (of a withdrawal too). An expired letter was issued
     `valid_days` + 10 days ago unless `issued_on` says otherwise; a reissued one is the expired
@@ -134,5 +136,8 @@ def transfer_in(
         return transfer
     assert state == TransferStatus.RECEIPT_RETURNED, f"{state} is not a transfer state"
     return actions.do_return_receipt(
-        actor=receiver, transfer=transfer, returned_on=returned_on or received_on, handler=handler
+        actor=returner or receiver,
+        transfer=transfer,
+        returned_on=returned_on or received_on,
+        handler=handler,
     )

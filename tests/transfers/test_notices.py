@@ -23,7 +23,7 @@ def titles(org) -> list[str]:
 
 
 def test_every_transfer_notice_names_the_member_and_the_other_side(
-    tree, members, secretary, town, secretary2
+    tree, members, secretary, town, secretary2, county
 ):
     """Issue 9, item 22: notices named only the kind of event ("Your member was received").
     Each now names the member and the other organization, in Chinese: "王甲一的组织关系由甲一支部
@@ -36,6 +36,7 @@ def test_every_transfer_notice_names_the_member_and_the_other_side(
             actor=secretary,
             approver=town,
             receiver=secretary2,
+            returner=county,
         )
     assert titles(tree.town_a) == ["王甲一的组织关系由甲一支部转往乙一支部，待审批"]
     assert titles(tree.b1) == ["王甲一的组织关系由甲一支部转入"]

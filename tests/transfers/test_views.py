@@ -554,7 +554,13 @@ def test_the_sending_branch_loses_the_letter_once_the_receipt_is_back(
     number) ends once the member is received and the receipt is back; the committees (the
     issuing township and the county above it) keep it."""
     transfer = transfer_in(
-        state, member=members["a1"], to=tree.b1, actor=secretary, approver=town, receiver=secretary2
+        state,
+        member=members["a1"],
+        to=tree.b1,
+        actor=secretary,
+        approver=town,
+        receiver=secretary2,
+        returner=county,
     )
     expected = 200 if sender_prints else 403
     assert login(secretary).get(url("letter", transfer)).status_code == expected
