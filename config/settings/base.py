@@ -196,6 +196,9 @@ TRANSFER_EXPIRY_WARNING_DAYS = 7
 #: Organizations of these kinds issue letters themselves; the others (branches) submit the
 #: transfer to their nearest committee for approval, which then issues the letter.
 TRANSFER_SELF_ISSUING_KINDS = env_list("TRANSFER_SELF_ISSUING_KINDS", ["county", "township"])
+# Capital numerals on the letter in the anti-alteration form of financial documents (壹拾伍
+# days, 零壹月), as the People's Bank rules for bills write them; off: the spoken form (拾伍, 壹月).
+CAPITALS_ANTI_ALTERATION = env_bool("CAPITALS_ANTI_ALTERATION", True)
 
 LOGGING = {
     "version": 1,
