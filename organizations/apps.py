@@ -12,6 +12,7 @@ class OrganizationsConfig(AppConfig):
 
         from core import demo
         from core.panels import home_page
+        from organizations import checks  # noqa: F401  (registers the system checks)
         from organizations.demo import DEMO
         from organizations.models import Organization, Role
         from organizations.panels import HOME_PANELS

@@ -69,6 +69,13 @@ ALLOWED_CHILDREN: dict[str, frozenset[str]] = {
 }
 
 
+def numbering_kinds() -> frozenset[str]:
+    """The kinds that give official numbers: committees (the county numbers certificates, every
+    committee numbers the transfer letters of the branches below it) and whatever kinds issue
+    their own letters in this deployment."""
+    return COMMITTEE_KINDS | frozenset(settings.TRANSFER_SELF_ISSUING_KINDS)
+
+
 class Sector(models.TextChoices):
     COMMUNITY = "community", _("Community")
     VILLAGE = "village", _("Village")
@@ -291,6 +298,29 @@ class Organization(ChecksInOneQuery, MP_Node):
         if self.kind == OrgKind.STATION:
             return ManagementMode.AFFILIATED.value
         return ""
+
+    @property
+    def numbers_documents(self) -> bool:
+        """Whether this organization gives official numbers: a county committee (activity
+        certificates and certificate letters), a township committee and any kind that issues
+        its own transfer letters (settings.TRANSFER_SELF_ISSUING_KINDS)."""
+        return self.kind in numbering_kinds()
+
+    def numbering_code(self) -> str:
+        """The county code that starts every official number this organization gives, or a
+        refusal in words: an official number without the administrative division code is not
+        one (Issue 9, item 12). The system check `organizations.E001` finds such committees
+        before anyone tries to issue."""
+        if not self.county_code.strip():
+            raise ValidationError(
+                _(
+                    "%(org)s has no county code, so it cannot give official numbers. Ask the "
+                    "administrator to enter the six-digit administrative division code on the "
+                    "organization first."
+                )
+                % {"org": self.name}
+            )
+        return self.county_code.strip()
 
     def allows_child(self, kind: str) -> bool:
         return kind in ALLOWED_CHILDREN.get(self.kind, frozenset())

@@ -66,6 +66,11 @@ class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
     parent: Any = None
     name = factory.Sequence(lambda n: f"组织{n}")
     kind = OrgKind.COUNTY_COMMITTEE
+    #: Official numbers need the county code (Issue 9, item 12): a root county gets a code of
+    #: its own (two counties never share one), everything under it its parent's.
+    county_code = factory.LazyAttributeSequence(
+        lambda o, n: o.parent.county_code if o.parent is not None else f"{110101 + n:06d}"
+    )
 
     @classmethod
     def _create(cls, model_class: type[Organization], *args: Any, **kwargs: Any) -> Organization:

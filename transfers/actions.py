@@ -79,9 +79,19 @@ def validate_valid_days(days: int) -> None:
 
 
 def letter_number(committee: Organization, year: int, serial: int) -> str:
-    """The letter's number as printed (第__号): the committee's code, the year, the serial."""
-    code = committee.county_code or f"{committee.pk:06d}"
-    return f"{code}-{year}-{serial:05d}"
+    """The letter's number as printed (第__号): county code, issuing committee, year, serial
+    (`330122-000017-2026-00001`).
+
+    Each issuing committee numbers its own letters, one gap-free sequence per year
+    (`LetterCounter`): its stub book (存根) runs 1, 2, 3 with nothing missing whoever else in
+    the county issues. Every committee of a county shares the county's code, so the code alone
+    with that serial made the second committee's first letter collide with the first's (Issue 9,
+    item 20); the committee's id (unique in the deployment, never reused) tells them apart, and
+    the number stays unique in the deployment even where two counties were given the same code.
+    A counter per county would be unique too, but each committee's stubs would then have gaps
+    wherever another committee issued in between, and a missing stub is what an inspection
+    looks for. Refuses, in words, a committee without a county code (Issue 9, item 12)."""
+    return f"{committee.numbering_code()}-{committee.pk:06d}-{year}-{serial:05d}"
 
 
 def _take(actor: User, step: str, transfer: Transfer) -> Transfer:

@@ -215,6 +215,10 @@ TRANSFER_RECEIPT_GRACE_DAYS = env_int("TRANSFER_RECEIPT_GRACE_DAYS", 31)
 # relationship; a place whose stations are real branches sets this to true.
 STATIONS_HOLD_MEMBERS = env_bool("STATIONS_HOLD_MEMBERS", False)
 
+# Capital numerals on the letter in the anti-alteration form of financial documents (壹拾伍
+# days, 零壹月), as the People's Bank rules for bills write them; off: the spoken form (拾伍, 壹月).
+CAPITALS_ANTI_ALTERATION = env_bool("CAPITALS_ANTI_ALTERATION", True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -55,6 +55,16 @@ def _count_of(model: type[Any]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+def _item_16(member: Member, episodes: list[MobilityEpisode]) -> bool:
+    """Item 16 of the national form (是否流动党员): the current absence, if it is expected or
+    has lasted six months or more; with no absence on record, what the register was given (an
+    imported collection form says it itself)."""
+    current = next((e for e in episodes if e.is_current), None)
+    if current is None:
+        return bool(member.is_mobile)
+    return current.makes_mobile_member(timezone.localdate())
+
+
 class FiveCardsView(PrintView):
     """The printable five cards; whoever may see the member may print them. The ID-card number
     is masked, as on the member's page (the full number is revealed and audited only there)."""
@@ -104,5 +114,6 @@ class FiveCardsView(PrintView):
                 .order_by("-created_at", "-id")[:DECISIONS_SHOWN]
             ),
             printed_on=timezone.localdate(),
+            mobile_member=_item_16(member, episodes),
         )
         return context

@@ -70,8 +70,14 @@ YEAR_OPEN, YEAR_CLOSE = "\u3014", "\u3015"
 
 def format_number(county: Organization, kind: str, year: int, serial: int) -> str:
     """The printed number: county code, kind, [year] and serial (110101流证[2026]第0001号, with
-    tortoise-shell brackets around the year)."""
-    code = county.county_code or county.pk
+    tortoise-shell brackets around the year).
+
+    One sequence per county, kind and year, started by that county's own code: unlike the
+    transfer letters (Issue 9, item 20) the counter and the code belong to the same committee,
+    so numbers are unique as long as no two counties share a code (system check
+    organizations.E002; the save refuses a collision in words). A county without its code is
+    refused (Issue 9, item 12)."""
+    code = county.numbering_code()
     return f"{code}{NUMBER_TAGS[kind]}{YEAR_OPEN}{year}{YEAR_CLOSE}第{serial:04d}号"
 
 

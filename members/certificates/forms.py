@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import DateInput, MonthField, ScopedModelChoiceField
 from core.models import User
@@ -23,7 +24,9 @@ def _today() -> dt.date:
 
 
 class IssueCertificateForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=CertificateKind.choices)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("certificate", "Kind"), choices=CertificateKind.choices
+    )
     issued_on = forms.DateField(label=_("Date of issue"), widget=DateInput(), initial=_today)
     valid_until = forms.DateField(
         label=_("Valid until"),
@@ -105,7 +108,9 @@ class CertificateCheckForm(forms.Form):
     year = forms.IntegerField(label=_("Year checked"), min_value=2000, max_value=2100)
     checked_on = forms.DateField(label=_("Date of check"), widget=DateInput(), initial=_today)
     result = forms.ChoiceField(
-        label=_("Result"), choices=CheckResult.choices, initial=CheckResult.PASSED
+        label=pgettext_lazy("yearly check", "Result"),
+        choices=CheckResult.choices,
+        initial=CheckResult.PASSED,
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
@@ -134,7 +139,9 @@ class CertificateRegisterFilter(forms.Form):
     """The register's filters; any bad value is ignored (a GET form)."""
 
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All kinds")), *CertificateKind.choices], required=False
+        label=pgettext_lazy("certificate", "Kind"),
+        choices=[("", _("All kinds")), *CertificateKind.choices],
+        required=False,
     )
     status = forms.ChoiceField(
         label=_("Status"),

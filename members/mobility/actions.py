@@ -289,8 +289,23 @@ def do_check_in_member(
 def do_end_episode(
     *, actor: User, episode: MobilityEpisode, status: str, ended_on: dt.date, note: str = ""
 ) -> MobilityEpisode:
-    """The member returned (回流) or the relationship was transferred: the absence ends, and the
-    inflow organization loses its access to the member. The home side decides."""
+    """The member returned (回流): the absence ends, and the inflow organization loses its
+    access to the member. The home side decides.
+
+    Only a return ends an absence here. A lost member is marked lost (`do_mark_member_lost`);
+    a transferred relationship ends the absence only when the receiving side receives the
+    transfer (`transfers.actions.do_receive_transfer`, through `end_episode`), never by the
+    home side saying so (Issue 9, item 9)."""
+    if status != EpisodeStatus.RETURNED:
+        raise ValidationError(
+            {
+                "status": _(
+                    "An absence ends here only with the member's return. A relationship is "
+                    "transferred by a transfer letter, which ends the absence when it is "
+                    "received; a member out of contact is marked as lost."
+                )
+            }
+        )
     episode = (
         MobilityEpisode.objects.select_for_update(of=("self",))
         .select_related("home_org", "inflow_org", "member")

@@ -82,18 +82,41 @@ class OutflowForm(forms.ModelForm[Any]):
 
 
 class EndEpisodeForm(forms.Form):
-    """The member returned (回流) or the relationship was transferred."""
+    """The member returned (回流), or is out of contact (失联). A transferred relationship is
+    no choice here: only receiving a transfer records it (Issue 9, item 9)."""
 
     status = forms.ChoiceField(
         label=_("How the absence ended"),
         choices=[
             (EpisodeStatus.RETURNED.value, EpisodeStatus.RETURNED.label),
-            (EpisodeStatus.TRANSFERRED.value, EpisodeStatus.TRANSFERRED.label),
+            (EpisodeStatus.LOST.value, EpisodeStatus.LOST.label),
         ],
         initial=EpisodeStatus.RETURNED.value,
+        help_text=_(
+            "A relationship transfer ends the absence by itself when the receiving "
+            "organization receives the letter."
+        ),
     )
-    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput(), initial=dt.date.today)
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    ended_on = forms.DateField(
+        label=_("Ended on"),
+        widget=DateInput(),
+        initial=dt.date.today,
+        help_text=_("For a lost member: the day contact was lost."),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=200,
+        required=False,
+        help_text=_("For a lost member: where they were last known to be."),
+    )
+
+    def __init__(self, *args: Any, lost: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if lost:
+            # Already lost: only the return is left to record.
+            field = self.fields["status"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(EpisodeStatus.RETURNED.value, EpisodeStatus.RETURNED.label)]
 
 
 class RoutingForm(forms.Form):

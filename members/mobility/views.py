@@ -43,7 +43,7 @@ from members.mobility.forms import (
     ReportForm,
 )
 from members.mobility.routing import found_step
-from members.models import MobilityEpisode
+from members.models import EpisodeStatus, MobilityEpisode
 from members.models.records import LogRecord
 from members.pages import MemberActionView
 from organizations.scope import require_check_in_point
@@ -155,15 +155,25 @@ class EpisodeEndView(ScopedActionFormView):
         access.require_end_episode(self.actor, obj)
 
     def get_form(self, data: Any = None) -> EndEpisodeForm:
-        return EndEpisodeForm(data)
+        return EndEpisodeForm(data, lost=self.object.status == EpisodeStatus.LOST)
 
     def perform(self, form: EndEpisodeForm) -> None:
+        data = form.cleaned_data
+        if data["status"] == EpisodeStatus.LOST:
+            do_mark_member_lost(
+                actor=self.actor,
+                member=self.object.member,
+                since=data["ended_on"],
+                last_known_place=data["note"] or self.object.destination,
+            )
+            messages.success(self.request, _("Marked as lost contact."))
+            return
         do_end_episode(
             actor=self.actor,
             episode=self.object,
-            status=form.cleaned_data["status"],
-            ended_on=form.cleaned_data["ended_on"],
-            note=form.cleaned_data["note"],
+            status=data["status"],
+            ended_on=data["ended_on"],
+            note=data["note"],
         )
         messages.success(self.request, _("The absence is recorded as ended."))
 

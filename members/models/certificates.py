@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.constraints import ChecksInOneQuery
@@ -37,7 +37,9 @@ class CertificateCounter(SerialCounter):
     county = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=CertificateKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("certificate", "kind"), max_length=20, choices=CertificateKind.choices
+    )
     year = models.PositiveSmallIntegerField(_("year"))
 
     class Meta:
@@ -83,7 +85,9 @@ class Certificate(StateMachine, ChecksInOneQuery, MemberRecord):
         related_name="certificates",
         verbose_name=_("absence"),
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=CertificateKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("certificate", "kind"), max_length=20, choices=CertificateKind.choices
+    )
     county = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -239,7 +243,9 @@ class CertificateCheck(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     checked_on = models.DateField(_("date of check"))
-    result = models.CharField(_("result"), max_length=20, choices=CheckResult.choices)
+    result = models.CharField(
+        pgettext_lazy("yearly check", "result"), max_length=20, choices=CheckResult.choices
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

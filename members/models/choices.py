@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Gender(models.TextChoices):
@@ -176,7 +177,7 @@ class CertificateKind(models.TextChoices):
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("Valid")
     #: Handed back when the absence ended (the member returned or transferred).
-    RETURNED = "returned", _("Returned")
+    RETURNED = "returned", pgettext_lazy("certificate", "Returned")
     REVOKED = "revoked", _("Revoked")
     #: Replaced by a new certificate (lost, damaged, particulars changed).
     REPLACED = "replaced", _("Replaced")

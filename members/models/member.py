@@ -17,7 +17,14 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.constraints import ChecksInOneQuery
 from core.lookups import AnyOf
-from core.pinyin import next_key, pinyin_initials, pinyin_key, reading_prefix
+from core.pinyin import (
+    next_key,
+    normalize_reading,
+    pinyin_initials,
+    pinyin_key,
+    reading_mismatch,
+    reading_prefix,
+)
 from core.scoping import Action
 from core.types import AnyUser
 from core.validators import (
@@ -41,6 +48,7 @@ from organizations.scope import user_scope
 #: Fields the member form edits; identity and handling belong to the home organization.
 MEMBER_FIELDS = (
     "name",
+    "name_reading",
     "gender",
     "ethnicity",
     "id_number",
@@ -224,6 +232,19 @@ def _scope_halves(user: AnyUser, action: str) -> tuple[Q, Q | None] | None:
     return home, Q(AnyOf(F("pk"), shared_ids)) if shared_ids else None
 
 
+def _reading_error(mismatch: str) -> str:
+    """The words for `core.pinyin.reading_mismatch`'s answer."""
+    if mismatch == "letters":
+        return str(_("Type the reading in pinyin letters without tones, e.g. shan zhi gang."))
+    if mismatch == "count":
+        return str(
+            _("Give one syllable for each Chinese character of the name, separated by spaces.")
+        )
+    return _("“%(syllable)s” is not a reading of that character of the name.") % {
+        "syllable": mismatch
+    }
+
+
 def _pinyin_range(prefix: str) -> Q:
     upper = next_key(prefix)
     condition = Q(name_pinyin__gte=prefix)
@@ -243,6 +264,16 @@ class Member(ChecksInOneQuery):
         _("name in pinyin"), max_length=320, editable=False, help_text=_("Sort and search key.")
     )
     name_initials = models.CharField(_("pinyin initials"), max_length=50, editable=False)
+    name_reading = models.CharField(
+        _("name reading"),
+        max_length=320,
+        blank=True,
+        help_text=_(
+            "Only when the name is read otherwise than the computed pinyin: one syllable per "
+            "character, separated by spaces (e.g. shan zhi gang). Sorting and pinyin search "
+            "use it."
+        ),
+    )
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(
         _("ethnicity"), max_length=10, choices=ETHNICITY_CHOICES, default="汉族"
@@ -400,9 +431,17 @@ class Member(ChecksInOneQuery):
         self.id_number = normalize_id_number(self.id_number or "")
         if self.name:
             self.name = self.name.strip()
-            self.name_pinyin = pinyin_key(self.name)
-            self.name_initials = pinyin_initials(self.name)
         errors: dict[str, list[Any]] = {}
+        # A typed reading (Issue 9, item 1) replaces the computed one if it reads the name.
+        self.name_reading = normalize_reading(self.name_reading or "")
+        reading = self.name_reading
+        mismatch = reading_mismatch(self.name, reading) if self.name and reading else None
+        if mismatch is not None:
+            errors.setdefault("name_reading", []).append(_reading_error(mismatch))
+            reading = ""
+        if self.name:
+            self.name_pinyin = pinyin_key(self.name, reading)
+            self.name_initials = pinyin_initials(self.name, reading)
         if self.home_org_id and (refusal := self.home_org.relationship_refusal()):
             errors.setdefault("home_org", []).append(refusal)
         if self.full_member_on and self.joined_on and self.full_member_on < self.joined_on:

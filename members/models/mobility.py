@@ -7,6 +7,8 @@ The member information card (流动信息卡) is the member's episodes.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -93,6 +95,18 @@ class MobilityEpisodeQuerySet(models.QuerySet["MobilityEpisode"]):
             .select_related("home_org", "inflow_org", "contact_person")
             .order_by("-out_date", "-id")
         )
+
+
+#: Item 16 of the national collection form (是否流动党员): a mobile member is one away six
+#: months or more, expected or actual (Issue 9, item 12).
+MOBILE_MEMBER_MONTHS = 6
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later, clamped to the end of a shorter month."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
 
 
 class MobilityEpisode(StateMachine, ChecksInOneQuery):
@@ -268,6 +282,16 @@ class MobilityEpisode(StateMachine, ChecksInOneQuery):
     def is_current(self) -> bool:
         """Open, or lost while away: the member's present absence, which the home side ends."""
         return self.status in CURRENT_STATUSES
+
+    def makes_mobile_member(self, today: dt.date) -> bool:
+        """Item 16 of the national form: this is the member's current absence and it is
+        expected to last (the expected return) or has lasted six months or more. A shorter
+        trip is an absence, not a mobile member (Issue 9, item 12)."""
+        if not self.is_current:
+            return False
+        six_months = months_after(self.out_date, MOBILE_MEMBER_MONTHS)
+        expected = self.expected_return is not None and self.expected_return >= six_months
+        return expected or today >= six_months
 
     @property
     def destination(self) -> str:
