@@ -13,6 +13,8 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from core.validators import normalize_id_number, normalize_phone, validate_mobile_phone
+
 
 class ScopedModelChoiceField(forms.ModelChoiceField[Any]):
     """A picker whose queryset is already narrowed to the user's scope.
@@ -28,6 +30,42 @@ class ScopedModelChoiceField(forms.ModelChoiceField[Any]):
             if exc.code == "invalid_choice":
                 raise Http404("Out of scope") from exc
             raise
+
+
+class IdNumberField(forms.CharField):
+    """An ID-card number as typed anywhere (the member form, check-in, found members, searches):
+    full-width or other scripts' digits and spaces become the ASCII number before any check, so
+    one person has one number and the duplicate check sees it. Validating it is the caller's
+    choice (a lookup answers "not found" for a wrong number rather than explaining why)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 18)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "off"})
+
+    def to_python(self, value: Any) -> str:
+        return normalize_id_number(str(super().to_python(value)))
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # The typed number may be longer than 18 characters before spaces are taken out.
+        return {k: v for k, v in super().widget_attrs(widget).items() if k != "maxlength"}
+
+
+class PhoneField(forms.CharField):
+    """A phone number as typed: ASCII digits, spaces taken out. `mobile` (the default) checks
+    for a mainland mobile number; a landline field keeps its hyphen."""
+
+    def __init__(self, *, mobile: bool = True, **kwargs: Any) -> None:
+        if mobile:
+            kwargs["validators"] = [*kwargs.get("validators", ()), validate_mobile_phone]
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric" if mobile else "tel"})
+
+    def to_python(self, value: Any) -> str:
+        return normalize_phone(str(super().to_python(value)))
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {k: v for k, v in super().widget_attrs(widget).items() if k != "maxlength"}
 
 
 class PlainSelect(forms.Select):

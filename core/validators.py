@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -11,8 +12,26 @@ from django.utils.translation import gettext_lazy as _
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
-_PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only: Python's \d also matches full-width and other scripts' digits.
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
+_PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+#: Full-width forms (U+FF01-FF5E: letters, digits, signs; the ideographic space) to ASCII.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def ascii_digits(value: str) -> str:
+    """`value` with full-width characters as ASCII and every Unicode decimal digit (Arabic-Indic,
+    Devanagari...) as its ASCII digit: what an input method types is what the office meant.
+    Superscripts and other digit-like signs ("²") are not decimal digits and stay as they are."""
+    if value.isascii():
+        return value
+    value = value.translate(_FULL_WIDTH)
+    return "".join(
+        str(unicodedata.decimal(ch))
+        if not ch.isascii() and unicodedata.decimal(ch, None) is not None
+        else ch
+        for ch in value
+    )
 
 
 def id_check_char(first17: str) -> str:
@@ -22,7 +41,13 @@ def id_check_char(first17: str) -> str:
 
 
 def normalize_id_number(value: str) -> str:
-    return value.strip().upper()
+    """An ID-card number as stored: ASCII digits, a capital X, no spaces."""
+    return "".join(ascii_digits(value).split()).upper()
+
+
+def normalize_phone(value: str) -> str:
+    """A phone number as stored: ASCII digits, no spaces."""
+    return "".join(ascii_digits(value).split())
 
 
 def id_birth_date(value: str) -> dt.date | None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from core.forms import DateInput, MonthField, ScopedModelChoiceField
+from core.forms import DateInput, MonthField, PhoneField, ScopedModelChoiceField
 from members.models import Member
 from organizations.models import BRANCH_KINDS, Organization
 
@@ -117,7 +117,8 @@ class StartTransferForm(DestinationMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
     dues_paid_until = MonthField(label=_("Dues paid up to (month)"))
     valid_days = valid_days_field()
-    member_phone = forms.CharField(
+    member_phone = PhoneField(
+        mobile=False,
         label=_("Member's phone"),
         max_length=20,
         required=False,
@@ -208,7 +209,7 @@ class ReceiveForm(forms.Form):
 class ReturnReceiptForm(forms.Form):
     returned_on = today_field(_("Receipt returned on"))
     handler = forms.CharField(label=_("Handled by"), max_length=50)
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    phone = PhoneField(mobile=False, label=_("Phone"), max_length=20, required=False)
 
 
 class RecordReceiptForm(forms.Form):
@@ -216,7 +217,7 @@ class RecordReceiptForm(forms.Form):
         label=_("Date on the receipt"), widget=DateInput(), initial=timezone.localdate
     )
     handler = forms.CharField(label=_("Handled by"), max_length=50)
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    phone = PhoneField(mobile=False, label=_("Phone"), max_length=20, required=False)
 
 
 class ReissueForm(DestinationMixin, forms.Form):

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, MonthField, ScopedModelChoiceField
+from core.forms import DateInput, MonthField, PhoneField, ScopedModelChoiceField
 from core.models import User
 from core.scoping import Action
 from members.models import Certificate, CertificateKind, CertificateStatus, CheckResult
@@ -51,7 +51,9 @@ class InflowPartForm(forms.Form):
     )
     arrived_on = forms.DateField(label=_("Date of arrival"), widget=DateInput())
     contact = forms.CharField(label=_("Contact person"), max_length=50)
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
+    contact_phone = PhoneField(
+        mobile=False, label=_("Contact phone"), max_length=20, required=False
+    )
 
     def __init__(self, *args: Any, actor: User, certificate: Certificate, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,7 +72,6 @@ class InflowPartForm(forms.Form):
             self.initial.setdefault("arrived_on", episode.checked_in_on)
         self.initial.setdefault("contact", actor.full_name or actor.username)
         self.initial.setdefault("contact_phone", actor.phone)
-        self.fields["contact_phone"].widget.attrs.update({"inputmode": "tel"})
 
 
 class DeparturePartForm(forms.Form):

@@ -21,8 +21,10 @@ from core.pinyin import next_key, pinyin_initials, pinyin_key, reading_prefix
 from core.scoping import Action
 from core.types import AnyUser
 from core.validators import (
+    ascii_digits,
     mask_id_number,
     normalize_id_number,
+    normalize_phone,
     validate_id_number,
     validate_mobile_phone,
 )
@@ -146,8 +148,10 @@ class MemberQuerySet(models.QuerySet["Member"]):
         return self.select_related("home_org")
 
     def search(self, text: str) -> MemberQuerySet:
-        """Name (Chinese prefix), pinyin or its initials ("zs" → 张三), ID-card number or phone."""
-        text = text.strip()
+        """Name (Chinese prefix), pinyin or its initials ("zs" → 张三), ID-card number or phone.
+
+        Full-width digits and letters are read as their ASCII forms."""
+        text = ascii_digits(text).strip()
         if not text:
             return self
         if text.isascii():
@@ -371,6 +375,7 @@ class Member(ChecksInOneQuery):
         # Derived keys are part of the record's invariants: every save path (actions, admin)
         # runs full_clean(), so they cannot drift from the name.
         self.id_number = normalize_id_number(self.id_number or "")
+        self.phone = normalize_phone(self.phone or "")
         if self.name:
             self.name = self.name.strip()
             self.name_pinyin = pinyin_key(self.name)
