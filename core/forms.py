@@ -13,7 +13,12 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from core.validators import normalize_id_number, normalize_phone, validate_mobile_phone
+from core.validators import (
+    DateBounds,
+    normalize_id_number,
+    normalize_phone,
+    validate_mobile_phone,
+)
 
 
 class ScopedModelChoiceField(forms.ModelChoiceField[Any]):
@@ -111,12 +116,27 @@ class MonthInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m")
 
 
-class MonthField(forms.DateField):
+class DateField(forms.DateField):
+    """Every date a person types in a form that is not a model's (a model's date fields carry
+    the same rule as validators): `core.validators.DateBounds`, a date something happened on
+    unless `plan` says it is planned."""
+
+    widget = DateInput
+
+    def __init__(self, *, plan: bool = False, **kwargs: Any) -> None:
+        kwargs["validators"] = [*kwargs.get("validators", ()), DateBounds(plan=plan)]
+        super().__init__(**kwargs)
+
+
+class MonthField(DateField):
     """A year and month ("dues paid up to"), kept as the first day of the month: the one month
-    field of every form (certificates, transfers, dues)."""
+    field of every form (certificates, transfers, dues). Dues may be paid ahead: a plan."""
 
     widget = MonthInput
     input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(plan=True, **kwargs)
 
     def to_python(self, value: Any) -> dt.date | None:
         day = super().to_python(value)

@@ -6,8 +6,10 @@ import datetime as dt
 import re
 import unicodedata
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -99,3 +101,60 @@ def mask_id_number(value: str) -> str:
     if len(value) < 8:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+#: No date in this system is earlier: members' births included.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+
+
+def latest_date(today: dt.date | None = None) -> dt.date:
+    """The latest date any field accepts: `DATE_MAX_YEARS_AHEAD` years from today."""
+    today = today or timezone.localdate()
+    year = min(today.year + settings.DATE_MAX_YEARS_AHEAD, dt.MAXYEAR)
+    return today.replace(year=year, day=28) if today.day > 28 else today.replace(year=year)
+
+
+@deconstructible
+class DateBounds:
+    """The one rule of every date field: not before 1900; not in the future unless the date is
+    a plan (an expected return, a validity end, dues paid ahead), and even then not more than
+    `DATE_MAX_YEARS_AHEAD` years ahead. A year 0001 or 9999 is a slip of the keyboard, never a
+    date anybody meant, and a far-future date breaks every date computed from it."""
+
+    def __init__(self, *, plan: bool = False) -> None:
+        self.plan = plan
+
+    def __call__(self, value: dt.date | None) -> None:
+        if value is None:
+            return
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if day < EARLIEST_DATE:
+            raise ValidationError(
+                _("A date before %(earliest)s is not possible here."),
+                code="date_too_early",
+                params={"earliest": EARLIEST_DATE.isoformat()},
+            )
+        today = timezone.localdate()
+        if not self.plan and day > today:
+            raise ValidationError(
+                _("This date is in the future: enter the day it happened."), code="date_future"
+            )
+        latest = latest_date(today)
+        if day > latest:
+            raise ValidationError(
+                _("A date after %(latest)s (%(years)d years ahead) is not possible here."),
+                code="date_too_far",
+                params={"latest": latest.isoformat(), "years": settings.DATE_MAX_YEARS_AHEAD},
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DateBounds) and other.plan == self.plan
+
+    def __hash__(self) -> int:
+        return hash(self.plan)
+
+
+#: A date something happened on: 1900 to today.
+past_date = DateBounds()
+#: A date planned: 1900 to `DATE_MAX_YEARS_AHEAD` years ahead.
+plan_date = DateBounds(plan=True)

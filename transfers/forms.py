@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from core.forms import DateInput, MonthField, PhoneField, ScopedModelChoiceField
+from core.forms import DateField, DateInput, MonthField, PhoneField, ScopedModelChoiceField
 from members.models import Member
 from organizations.models import BRANCH_KINDS, Organization
 
@@ -61,8 +61,8 @@ def valid_days_field() -> forms.IntegerField:
     )
 
 
-def today_field(label: StrOrPromise) -> forms.DateField:
-    return forms.DateField(label=label, widget=DateInput(), initial=timezone.localdate)
+def today_field(label: StrOrPromise) -> DateField:
+    return DateField(label=label, widget=DateInput(), initial=timezone.localdate)
 
 
 class DestinationMixin:
@@ -187,7 +187,7 @@ class ReasonForm(forms.Form):
 class ApproveForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
     issue_now = forms.BooleanField(label=_("Issue the letter now"), required=False, initial=True)
-    issue_on = forms.DateField(
+    issue_on = DateField(
         label=_("Date of issue"), widget=DateInput(), required=False, initial=timezone.localdate
     )
 
@@ -213,7 +213,7 @@ class ReturnReceiptForm(forms.Form):
 
 
 class RecordReceiptForm(forms.Form):
-    received_on = forms.DateField(
+    received_on = DateField(
         label=_("Date on the receipt"), widget=DateInput(), initial=timezone.localdate
     )
     handler = forms.CharField(label=_("Handled by"), max_length=50)

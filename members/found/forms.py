@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, IdNumberField, PhoneField, ScopedModelChoiceField
+from core.forms import DateField, DateInput, IdNumberField, PhoneField, ScopedModelChoiceField
 from core.models import User
 from core.validators import validate_id_number
 from members.mobility.forms import RoutingForm
@@ -27,10 +27,10 @@ class FoundMemberForm(RoutingForm):
 
     id_number = IdNumberField(label=_("ID number"))
     name = forms.CharField(label=_("Name"), max_length=50)
-    arrived_on = forms.DateField(
+    arrived_on = DateField(
         label=_("Arrived and reported on"), widget=DateInput(), initial=timezone.localdate
     )
-    left_on = forms.DateField(
+    left_on = DateField(
         label=_("Left home on"),
         widget=DateInput(),
         required=False,

@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, IdNumberField, PhoneField, ScopedModelChoiceField
+from core.forms import DateField, DateInput, IdNumberField, PhoneField, ScopedModelChoiceField
 from core.models import User
 from members.mobility.routing import Route, routing_candidates, suggest_route
 from members.models import (
@@ -92,7 +92,7 @@ class EndEpisodeForm(forms.Form):
         ],
         initial=EpisodeStatus.RETURNED.value,
     )
-    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput(), initial=dt.date.today)
+    ended_on = DateField(label=_("Ended on"), widget=DateInput(), initial=dt.date.today)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
@@ -187,9 +187,7 @@ class CheckInForm(RoutingForm):
 
     id_number = IdNumberField(label=_("ID number"))
     name = forms.CharField(label=_("Name"), max_length=50)
-    checked_in_on = forms.DateField(
-        label=_("Checked in on"), widget=DateInput(), initial=dt.date.today
-    )
+    checked_in_on = DateField(label=_("Checked in on"), widget=DateInput(), initial=dt.date.today)
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, actor=actor, **kwargs)
@@ -224,7 +222,7 @@ class FindingAttemptForm(forms.ModelForm[Any]):
 class MarkLostForm(forms.Form):
     """Put a member on the whereabouts-unknown list: since when, and where last known."""
 
-    since = forms.DateField(label=_("Lost contact since"), widget=DateInput())
+    since = DateField(label=_("Lost contact since"), widget=DateInput())
     last_known_place = forms.CharField(
         label=_("Last known place"),
         max_length=200,

@@ -25,6 +25,7 @@ from core.validators import (
     mask_id_number,
     normalize_id_number,
     normalize_phone,
+    past_date,
     validate_id_number,
     validate_mobile_phone,
 )
@@ -250,7 +251,7 @@ class Member(ChecksInOneQuery):
         validators=[validate_id_number],
         help_text=_("Resident identity card number: 18 characters, GB 11643. Sensitive."),
     )
-    birth_date = models.DateField(_("birth date"))
+    birth_date = models.DateField(_("birth date"), validators=[past_date])
     education = models.CharField(_("education"), max_length=20, choices=Education.choices)
     personnel_category = models.CharField(
         _("personnel category"), max_length=20, choices=PersonnelCategory.choices
@@ -262,8 +263,10 @@ class Member(ChecksInOneQuery):
         verbose_name=_("branch"),
         help_text=_("Where the formal organizational relationship is held."),
     )
-    joined_on = models.DateField(_("date joined the party"))
-    full_member_on = models.DateField(_("date made full member"), null=True, blank=True)
+    joined_on = models.DateField(_("date joined the party"), validators=[past_date])
+    full_member_on = models.DateField(
+        _("date made full member"), validators=[past_date], null=True, blank=True
+    )
     membership = models.CharField(
         _("membership type"), max_length=20, choices=Membership.choices, default=Membership.FULL
     )
@@ -281,7 +284,9 @@ class Member(ChecksInOneQuery):
         _("party standing"), max_length=20, choices=Standing.choices, default=Standing.NORMAL
     )
     lost_contact = models.BooleanField(_("lost contact"), default=False)
-    lost_contact_since = models.DateField(_("lost contact since"), null=True, blank=True)
+    lost_contact_since = models.DateField(
+        _("lost contact since"), validators=[past_date], null=True, blank=True
+    )
     last_known_place = models.CharField(
         _("last known place"),
         max_length=200,
