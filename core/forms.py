@@ -121,7 +121,7 @@ class DateField(forms.DateField):
     the same rule as validators): `core.validators.DateBounds`, a date something happened on
     unless `plan` says it is planned."""
 
-    widget = DateInput
+    widget: type[forms.Widget] = DateInput
 
     def __init__(self, *, plan: bool = False, **kwargs: Any) -> None:
         kwargs["validators"] = [*kwargs.get("validators", ()), DateBounds(plan=plan)]
@@ -141,6 +141,30 @@ class MonthField(DateField):
     def to_python(self, value: Any) -> dt.date | None:
         day = super().to_python(value)
         return day.replace(day=1) if day else None
+
+
+#: The longest query-string value a page's own search reads: longer is cut, not an error.
+QUERY_MAX_LENGTH = 100
+
+
+def query_text(request: HttpRequest, name: str) -> str:
+    """A search box's value from the query string, as text a filter can use: NUL characters
+    (which PostgreSQL refuses in a query) taken out, spaces stripped, cut to QUERY_MAX_LENGTH.
+    A hostile value is then just a search that finds nothing, never a 500."""
+    return request.GET.get(name, "").replace("\x00", "").strip()[:QUERY_MAX_LENGTH]
+
+
+def parse_id(value: str | None) -> int | None:
+    """A record's id typed in a query string, or None: ASCII digits only ("²".isdigit() is true
+    but int("²") fails) and no longer than an id can be."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
+def query_id(request: HttpRequest, name: str) -> int | None:
+    """`parse_id` of one query-string value."""
+    return parse_id(request.GET.get(name))
 
 
 def prefill(data: QueryDict, fields: Iterable[str], *, drop: Iterable[str] = ()) -> dict[str, Any]:
