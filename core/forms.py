@@ -13,6 +13,13 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from core.validators import (
+    DateBounds,
+    normalize_id_number,
+    normalize_phone,
+    validate_mobile_phone,
+)
+
 
 class ScopedModelChoiceField(forms.ModelChoiceField[Any]):
     """A picker whose queryset is already narrowed to the user's scope.
@@ -28,6 +35,42 @@ class ScopedModelChoiceField(forms.ModelChoiceField[Any]):
             if exc.code == "invalid_choice":
                 raise Http404("Out of scope") from exc
             raise
+
+
+class IdNumberField(forms.CharField):
+    """An ID-card number as typed anywhere (the member form, check-in, found members, searches):
+    full-width or other scripts' digits and spaces become the ASCII number before any check, so
+    one person has one number and the duplicate check sees it. Validating it is the caller's
+    choice (a lookup answers "not found" for a wrong number rather than explaining why)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 18)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "off"})
+
+    def to_python(self, value: Any) -> str:
+        return normalize_id_number(str(super().to_python(value)))
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # The typed number may be longer than 18 characters before spaces are taken out.
+        return {k: v for k, v in super().widget_attrs(widget).items() if k != "maxlength"}
+
+
+class PhoneField(forms.CharField):
+    """A phone number as typed: ASCII digits, spaces taken out. `mobile` (the default) checks
+    for a mainland mobile number; a landline field keeps its hyphen."""
+
+    def __init__(self, *, mobile: bool = True, **kwargs: Any) -> None:
+        if mobile:
+            kwargs["validators"] = [*kwargs.get("validators", ()), validate_mobile_phone]
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric" if mobile else "tel"})
+
+    def to_python(self, value: Any) -> str:
+        return normalize_phone(str(super().to_python(value)))
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {k: v for k, v in super().widget_attrs(widget).items() if k != "maxlength"}
 
 
 class PlainSelect(forms.Select):
@@ -73,16 +116,55 @@ class MonthInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m")
 
 
-class MonthField(forms.DateField):
+class DateField(forms.DateField):
+    """Every date a person types in a form that is not a model's (a model's date fields carry
+    the same rule as validators): `core.validators.DateBounds`, a date something happened on
+    unless `plan` says it is planned."""
+
+    widget: type[forms.Widget] = DateInput
+
+    def __init__(self, *, plan: bool = False, **kwargs: Any) -> None:
+        kwargs["validators"] = [*kwargs.get("validators", ()), DateBounds(plan=plan)]
+        super().__init__(**kwargs)
+
+
+class MonthField(DateField):
     """A year and month ("dues paid up to"), kept as the first day of the month: the one month
-    field of every form (certificates, transfers, dues)."""
+    field of every form (certificates, transfers, dues). Dues may be paid ahead: a plan."""
 
     widget = MonthInput
     input_formats = ["%Y-%m", "%Y-%m-%d"]
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(plan=True, **kwargs)
+
     def to_python(self, value: Any) -> dt.date | None:
         day = super().to_python(value)
         return day.replace(day=1) if day else None
+
+
+#: The longest query-string value a page's own search reads: longer is cut, not an error.
+QUERY_MAX_LENGTH = 100
+
+
+def query_text(request: HttpRequest, name: str) -> str:
+    """A search box's value from the query string, as text a filter can use: NUL characters
+    (which PostgreSQL refuses in a query) taken out, spaces stripped, cut to QUERY_MAX_LENGTH.
+    A hostile value is then just a search that finds nothing, never a 500."""
+    return request.GET.get(name, "").replace("\x00", "").strip()[:QUERY_MAX_LENGTH]
+
+
+def parse_id(value: str | None) -> int | None:
+    """A record's id typed in a query string, or None: ASCII digits only ("²".isdigit() is true
+    but int("²") fails) and no longer than an id can be."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
+def query_id(request: HttpRequest, name: str) -> int | None:
+    """`parse_id` of one query-string value."""
+    return parse_id(request.GET.get(name))
 
 
 def prefill(data: QueryDict, fields: Iterable[str], *, drop: Iterable[str] = ()) -> dict[str, Any]:

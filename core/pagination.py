@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -25,17 +26,46 @@ def _encode(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
 
+#: A cursor is a few keys; anything longer was not made by `_encode`.
+MAX_CURSOR_LENGTH = 2000
+#: PostgreSQL's bigint: a larger number in a cursor would be an error in the query.
+_BIGINT = 2**63 - 1
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} in a cursor")  # Infinity, -Infinity, NaN
+
+
+def _plain(value: Any) -> bool:
+    """A key value `_encode` could have written: a string without NUL (PostgreSQL refuses it),
+    a bigint, a finite number. Lists and objects (a nested cursor) are not keys."""
+    if isinstance(value, str):
+        return "\x00" not in value
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return -_BIGINT <= value <= _BIGINT
+    return isinstance(value, float) and math.isfinite(value)
+
+
 def _decode(token: str, size: int) -> list[Any] | None:
+    """The key values of a cursor, or None for anything `_encode` did not write: a cursor is
+    user input, and a forged one (Infinity, 1e999, a huge number, deep nesting, a NUL) means
+    "start from the beginning", never a 500."""
+    if len(token) > MAX_CURSOR_LENGTH:
+        return None
     try:
         padded = token + "=" * (-len(token) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(values, list) or len(values) != size:
+        values = json.loads(
+            base64.urlsafe_b64decode(padded.encode()), parse_constant=_refuse_constant
+        )
+        if not isinstance(values, list) or len(values) != size or not all(map(_plain, values)):
             return None
         decoded = [
             parse_datetime(v[3:]) if isinstance(v, str) and v.startswith("dt:") else v
             for v in values
         ]
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError, OverflowError):
         return None
     return None if any(v is None for v in decoded) else decoded
 

@@ -7,9 +7,8 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ScopedModelChoiceField
+from core.forms import PhoneField, ScopedModelChoiceField
 from core.models import User
-from core.validators import validate_mobile_phone
 from organizations.actions import ORG_FIELDS, grantable_role_kinds
 from organizations.models import Organization, OrgKind, RoleKind
 from organizations.scope import MANAGE
@@ -66,7 +65,7 @@ class StaffUserForm(GrantRoleForm):
         error_messages={"invalid": _("3-30 letters, digits, dots, dashes or underscores.")},
     )
     full_name = forms.CharField(label=_("Full name"), max_length=50)
-    phone = forms.CharField(label=_("Mobile phone"), validators=[validate_mobile_phone])
+    phone = PhoneField(label=_("Mobile phone"))
     initial_password = forms.CharField(
         label=_("Initial password"),
         widget=forms.PasswordInput(render_value=False),

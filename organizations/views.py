@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.actions import run_action
+from core.forms import query_text
 from core.links import url_maker
 from core.models import AuditEntry, User
 from core.pagination import keyset_context
@@ -290,7 +291,7 @@ def _staff_queryset(request: AuthedRequest) -> QuerySet[User]:
 @login_required
 def staff_list(request: AuthedRequest) -> HttpResponse:
     _require_any_manage(request)
-    q = request.GET.get("q", "").strip()
+    q = query_text(request, "q")
     users = _staff_queryset(request).prefetch_related(
         Prefetch(
             "roles",
@@ -457,8 +458,8 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
     entries = AuditEntry.objects.select_related("actor", "content_type")
     if not scope.is_superuser:
         entries = entries.filter(scope.q("org_path", AUDIT))
-    event = request.GET.get("event", "").strip()
-    actor = request.GET.get("actor", "").strip()
+    event = query_text(request, "event")
+    actor = query_text(request, "actor")
     if event:
         entries = entries.filter(event=event)
     if actor:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from core.forms import DateInput, MonthField, ScopedModelChoiceField
+from core.forms import DateField, DateInput, MonthField, PhoneField, ScopedModelChoiceField
 from members.models import Member
 from organizations.models import Organization, relationship_kinds
 
@@ -62,8 +62,8 @@ def valid_days_field() -> forms.IntegerField:
     )
 
 
-def today_field(label: StrOrPromise) -> forms.DateField:
-    return forms.DateField(label=label, widget=DateInput(), initial=timezone.localdate)
+def today_field(label: StrOrPromise) -> DateField:
+    return DateField(label=label, widget=DateInput(), initial=timezone.localdate)
 
 
 class DestinationMixin:
@@ -121,7 +121,8 @@ class StartTransferForm(DestinationMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
     dues_paid_until = MonthField(label=_("Dues paid up to (month)"))
     valid_days = valid_days_field()
-    member_phone = forms.CharField(
+    member_phone = PhoneField(
+        mobile=False,
         label=_("Member's phone"),
         max_length=20,
         required=False,
@@ -190,7 +191,7 @@ class ReasonForm(forms.Form):
 class ApproveForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
     issue_now = forms.BooleanField(label=_("Issue the letter now"), required=False, initial=True)
-    issue_on = forms.DateField(
+    issue_on = DateField(
         label=_("Date of issue"), widget=DateInput(), required=False, initial=timezone.localdate
     )
 
@@ -221,16 +222,16 @@ class ReceiveForm(forms.Form):
 class ReturnReceiptForm(forms.Form):
     returned_on = today_field(_("Receipt returned on"))
     handler = forms.CharField(label=_("Handled by"), max_length=50)
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    phone = PhoneField(mobile=False, label=_("Phone"), max_length=20, required=False)
 
 
 class RecordReceiptForm(forms.Form):
-    received_on = forms.DateField(
+    received_on = DateField(
         label=_("Date on the receipt"), widget=DateInput(), initial=timezone.localdate
     )
     returned_on = today_field(_("Receipt came back on"))
     handler = forms.CharField(label=_("Handled by"), max_length=50)
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    phone = PhoneField(mobile=False, label=_("Phone"), max_length=20, required=False)
 
 
 class ReissueForm(DestinationMixin, forms.Form):

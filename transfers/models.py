@@ -26,6 +26,7 @@ from core.models import StateMachine
 from core.numbering import SerialCounter
 from core.scoping import Action
 from core.types import AnyUser
+from core.validators import past_date, plan_date
 from members.models import Member, MobilityEpisode
 from organizations.models import Organization
 from organizations.scope import user_scope
@@ -270,15 +271,16 @@ class Transfer(StateMachine, ChecksInOneQuery):
     serial = models.PositiveIntegerField(_("letter serial"), null=True, blank=True)
     number = models.CharField(_("letter number"), max_length=40, null=True, blank=True, unique=True)
     valid_days = models.PositiveSmallIntegerField(_("valid for (days)"))
-    issued_on = models.DateField(_("date of issue"), null=True, blank=True)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    issued_on = models.DateField(_("date of issue"), validators=[past_date], null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), validators=[plan_date], null=True, blank=True)
     dues_paid_until = models.DateField(
-        _("dues paid up to"), help_text=_("The month matters, not the day.")
+        _("dues paid up to"), validators=[plan_date], help_text=_("The month matters, not the day.")
     )
     member_phone = models.CharField(_("member's phone"), max_length=20, blank=True)
     # The receiving end.
     presented_on = models.DateField(
         _("letter presented on"),
+        validators=[past_date],
         null=True,
         blank=True,
         help_text=_(
@@ -286,7 +288,7 @@ class Transfer(StateMachine, ChecksInOneQuery):
             "receipt is recorded later."
         ),
     )
-    received_on = models.DateField(_("received on"), null=True, blank=True)
+    received_on = models.DateField(_("received on"), validators=[past_date], null=True, blank=True)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -295,7 +297,9 @@ class Transfer(StateMachine, ChecksInOneQuery):
         related_name="+",
         verbose_name=_("received by"),
     )
-    receipt_returned_on = models.DateField(_("receipt returned on"), null=True, blank=True)
+    receipt_returned_on = models.DateField(
+        _("receipt returned on"), validators=[past_date], null=True, blank=True
+    )
     receipt_handler = models.CharField(_("receipt handled by"), max_length=50, blank=True)
     receipt_phone = models.CharField(_("receipt phone"), max_length=20, blank=True)
     # The way out of the normal path.
@@ -433,7 +437,7 @@ class TransferEvent(models.Model):
     )
     #: When it happened: the letter's date of issue, the day it was received or the receipt
     #: came back (often recorded days later); else the day it was recorded.
-    on = models.DateField(_("on"), default=timezone.localdate)
+    on = models.DateField(_("on"), validators=[past_date], default=timezone.localdate)
     #: When it was recorded.
     at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     note = models.CharField(_("note"), max_length=200, blank=True)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
 from core.actions import run_action
+from core.forms import query_id, query_text
 from core.scoping import Action
 from core.types import AuthedRequest
 from core.views import PrintView, ScopedActionFormView, ScopedMixin
@@ -338,10 +339,10 @@ class StartTransferView(MemberActionView):
 @login_required
 def start_batch(request: AuthedRequest) -> HttpResponse:
     """Start transfers of several members of one organization at once: all or none."""
-    org_id = request.GET.get("org", "")
-    if not org_id.isdigit():
+    org_id = query_id(request, "org")
+    if org_id is None:
         raise Http404("No organization")
-    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=int(org_id))
+    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_id)
     if not covers(request.user, org):
         raise PermissionDenied
     members = (
@@ -371,7 +372,7 @@ def start_batch(request: AuthedRequest) -> HttpResponse:
 def organization_options(request: HttpRequest) -> HttpResponse:
     """The receiving organizations whose name contains `q`, as <option>s for the picker."""
     require_any(request.user, Action.CHANGE)
-    options = org_options(request.GET.get("q", "")[:50])
+    options = org_options(query_text(request, "q")[:50])
     return render(request, "transfers/_org_options.html", {"options": options})
 
 

@@ -195,6 +195,10 @@ MOBILE_CONTACT_OVERDUE_DAYS = env_int("MOBILE_CONTACT_OVERDUE_DAYS", 90)
 SUSPENSION_DUE_LOST_MONTHS = env_int("SUSPENSION_DUE_LOST_MONTHS", 6)
 STRIKE_OFF_DUE_SUSPENDED_MONTHS = env_int("STRIKE_OFF_DUE_SUSPENDED_MONTHS", 24)
 
+# Every date field: a planned date (an expected return, a validity end) at most this many years
+# ahead; a date something happened on is never in the future (core.validators.DateBounds).
+DATE_MAX_YEARS_AHEAD = env_int("DATE_MAX_YEARS_AHEAD", 10)
+
 # Relationship transfers: the letter's validity is set per letter within these bounds (local
 # practice: about 10 days nearby, 30 across cities, at most three months).
 TRANSFER_VALID_DAYS_DEFAULT = env_int("TRANSFER_VALID_DAYS_DEFAULT", 30)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.forms import DateInput, MonthField, ScopedModelChoiceField
+from core.forms import DateField, DateInput, MonthField, PhoneField, ScopedModelChoiceField
 from core.models import User
 from core.scoping import Action
 from members.models import Certificate, CertificateKind, CertificateStatus, CheckResult
@@ -27,8 +27,9 @@ class IssueCertificateForm(forms.Form):
     kind = forms.ChoiceField(
         label=pgettext_lazy("certificate", "Kind"), choices=CertificateKind.choices
     )
-    issued_on = forms.DateField(label=_("Date of issue"), widget=DateInput(), initial=_today)
-    valid_until = forms.DateField(
+    issued_on = DateField(label=_("Date of issue"), widget=DateInput(), initial=_today)
+    valid_until = DateField(
+        plan=True,
         label=_("Valid until"),
         widget=DateInput(),
         required=False,
@@ -52,9 +53,11 @@ class InflowPartForm(forms.Form):
     inflow_org = ScopedModelChoiceField(
         queryset=Organization.objects.none(), label=_("Inflow branch")
     )
-    arrived_on = forms.DateField(label=_("Date of arrival"), widget=DateInput())
+    arrived_on = DateField(label=_("Date of arrival"), widget=DateInput())
     contact = forms.CharField(label=_("Contact person"), max_length=50)
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
+    contact_phone = PhoneField(
+        mobile=False, label=_("Contact phone"), max_length=20, required=False
+    )
 
     def __init__(self, *args: Any, actor: User, certificate: Certificate, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,13 +76,12 @@ class InflowPartForm(forms.Form):
             self.initial.setdefault("arrived_on", episode.checked_in_on)
         self.initial.setdefault("contact", actor.full_name or actor.username)
         self.initial.setdefault("contact_phone", actor.phone)
-        self.fields["contact_phone"].widget.attrs.update({"inputmode": "tel"})
 
 
 class DeparturePartForm(forms.Form):
     """When the member leaves the inflow organization: organizational life and dues."""
 
-    left_inflow_on = forms.DateField(
+    left_inflow_on = DateField(
         label=_("Date of leaving the inflow branch"), widget=DateInput(), initial=_today
     )
     life_record = forms.CharField(
@@ -106,7 +108,7 @@ class CertificateCheckForm(forms.Form):
     """The yearly check (年审)."""
 
     year = forms.IntegerField(label=_("Year checked"), min_value=2000, max_value=2100)
-    checked_on = forms.DateField(label=_("Date of check"), widget=DateInput(), initial=_today)
+    checked_on = DateField(label=_("Date of check"), widget=DateInput(), initial=_today)
     result = forms.ChoiceField(
         label=pgettext_lazy("yearly check", "Result"),
         choices=CheckResult.choices,
@@ -120,12 +122,12 @@ class CertificateCheckForm(forms.Form):
 
 
 class RevokeCertificateForm(forms.Form):
-    ended_on = forms.DateField(label=_("Revoked on"), widget=DateInput(), initial=_today)
+    ended_on = DateField(label=_("Revoked on"), widget=DateInput(), initial=_today)
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
 class ReplaceCertificateForm(forms.Form):
-    issued_on = forms.DateField(
+    issued_on = DateField(
         label=_("Date of issue of the new one"), widget=DateInput(), initial=_today
     )
     reason = forms.CharField(

@@ -10,13 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, ScopedModelChoiceField
+from core.forms import DateField, DateInput, IdNumberField, PhoneField, ScopedModelChoiceField
 from core.models import User
-from core.validators import (
-    normalize_id_number,
-    validate_id_number,
-    validate_mobile_phone,
-)
+from core.validators import validate_id_number
 from members.mobility.forms import RoutingForm
 from members.models import (
     FoundArrival,
@@ -29,12 +25,12 @@ class FoundMemberForm(RoutingForm):
     """Register a member of the system who arrived without an outflow registration (a "found"
     member): a deliberate step after the check-in said there was no outflow record."""
 
-    id_number = forms.CharField(label=_("ID number"), max_length=18)
+    id_number = IdNumberField(label=_("ID number"))
     name = forms.CharField(label=_("Name"), max_length=50)
-    arrived_on = forms.DateField(
+    arrived_on = DateField(
         label=_("Arrived and reported on"), widget=DateInput(), initial=timezone.localdate
     )
-    left_on = forms.DateField(
+    left_on = DateField(
         label=_("Left home on"),
         widget=DateInput(),
         required=False,
@@ -49,14 +45,7 @@ class FoundMemberForm(RoutingForm):
         initial=OccupationCategory.OTHER,
     )
     reason = forms.CharField(label=_("Reason for leaving"), max_length=200, required=False)
-    phone_there = forms.CharField(
-        label=_("Phone here"), max_length=11, required=False, validators=[validate_mobile_phone]
-    )
-
-    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
-        super().__init__(*args, actor=actor, **kwargs)
-        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 18})
-        self.fields["phone_there"].widget.attrs.update({"inputmode": "numeric", "maxlength": 11})
+    phone_there = PhoneField(label=_("Phone here"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -104,17 +93,16 @@ class FoundArrivalForm(forms.ModelForm[Any]):
             "inflow_org",
         ]
         widgets = {"arrived_on": DateInput()}
+        field_classes = {"id_number": IdNumberField, "phone": PhoneField}
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         orgs = Organization.objects.check_in_points(actor)
         self.fields["inflow_org"].queryset = orgs  # type: ignore[attr-defined]
         self.fields["arrived_on"].initial = timezone.localdate
-        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 18})
-        self.fields["phone"].widget.attrs.update({"inputmode": "numeric", "maxlength": 11})
 
     def clean_id_number(self) -> str:
-        value = normalize_id_number(self.cleaned_data.get("id_number") or "")
+        value: str = self.cleaned_data.get("id_number") or ""
         validate_id_number(value)
         return value
 

@@ -67,9 +67,12 @@ class DaysBetween(Func):
 
 
 class PlusMonths(Func):
-    """`date + months` as a date; the months may be a column (each member's report interval)."""
+    """`date + months` as a date; the months may be a column (each member's report interval).
 
-    template = "CAST((%(expressions)s) AS date)"
+    Capped at 9999-12-31: a date stored before dates were bounded (year 9999) plus months is a
+    year Python cannot read, and one such row answered the whole list with a 500."""
+
+    template = "LEAST(CAST((%(expressions)s) AS date), DATE '9999-12-31')"
     arg_joiner = " + interval '1 month' * "
     output_field = DateField()
 

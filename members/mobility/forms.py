@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, ScopedModelChoiceField
+from core.forms import DateField, DateInput, IdNumberField, PhoneField, ScopedModelChoiceField
 from core.models import User
 from members.mobility.routing import Route, routing_candidates, suggest_route
 from members.models import (
@@ -51,6 +51,7 @@ class OutflowForm(forms.ModelForm[Any]):
         model = MobilityEpisode
         fields = list(OUTFLOW_FIELDS)
         widgets = {"out_date": DateInput(), "expected_return": DateInput()}
+        field_classes = {"phone_there": PhoneField}
 
     def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,7 +64,6 @@ class OutflowForm(forms.ModelForm[Any]):
         self.fields["contact_person"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             is_active=True, pk__in=home_staff.values("user_id")
         ).order_by("full_name", "username")
-        self.fields["phone_there"].widget.attrs.update({"inputmode": "numeric", "maxlength": 11})
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
@@ -97,7 +97,7 @@ class EndEpisodeForm(forms.Form):
             "organization receives the letter."
         ),
     )
-    ended_on = forms.DateField(
+    ended_on = DateField(
         label=_("Ended on"),
         widget=DateInput(),
         initial=dt.date.today,
@@ -208,15 +208,12 @@ class RoutingForm(forms.Form):
 class CheckInForm(RoutingForm):
     """Inflow check-in (流入报到): the arriving member is found by ID-card number and name."""
 
-    id_number = forms.CharField(label=_("ID number"), max_length=18)
+    id_number = IdNumberField(label=_("ID number"))
     name = forms.CharField(label=_("Name"), max_length=50)
-    checked_in_on = forms.DateField(
-        label=_("Checked in on"), widget=DateInput(), initial=dt.date.today
-    )
+    checked_in_on = DateField(label=_("Checked in on"), widget=DateInput(), initial=dt.date.today)
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, actor=actor, **kwargs)
-        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 18})
 
     def check_in_kwargs(self) -> dict[str, Any]:
         return {
@@ -248,7 +245,7 @@ class FindingAttemptForm(forms.ModelForm[Any]):
 class MarkLostForm(forms.Form):
     """Put a member on the whereabouts-unknown list: since when, and where last known."""
 
-    since = forms.DateField(label=_("Lost contact since"), widget=DateInput())
+    since = DateField(label=_("Lost contact since"), widget=DateInput())
     last_known_place = forms.CharField(
         label=_("Last known place"),
         max_length=200,

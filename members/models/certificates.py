@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from core.constraints import ChecksInOneQuery
 from core.models import StateMachine
 from core.numbering import SerialCounter
+from core.validators import past_date, plan_date
 from members.models.choices import CertificateKind, CertificateStatus, CheckResult
 from members.models.member import Member
 from members.models.mobility import MobilityEpisode
@@ -110,8 +111,8 @@ class Certificate(StateMachine, ChecksInOneQuery, MemberRecord):
         related_name="+",
         verbose_name=_("issuing branch"),
     )
-    issued_on = models.DateField(_("date of issue"))
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    issued_on = models.DateField(_("date of issue"), validators=[past_date])
+    valid_until = models.DateField(_("valid until"), validators=[plan_date], null=True, blank=True)
     reason = models.CharField(_("reason for leaving"), max_length=200)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -128,17 +129,25 @@ class Certificate(StateMachine, ChecksInOneQuery, MemberRecord):
         related_name="+",
         verbose_name=_("inflow branch"),
     )
-    arrived_on = models.DateField(_("date of arrival"), null=True, blank=True)
+    arrived_on = models.DateField(
+        _("date of arrival"), validators=[past_date], null=True, blank=True
+    )
     inflow_contact = models.CharField(_("inflow contact person"), max_length=50, blank=True)
     inflow_contact_phone = models.CharField(_("inflow contact phone"), max_length=20, blank=True)
     # The departure part, when the member leaves the inflow organization.
-    left_inflow_on = models.DateField(_("date of leaving the inflow branch"), null=True, blank=True)
+    left_inflow_on = models.DateField(
+        _("date of leaving the inflow branch"), validators=[past_date], null=True, blank=True
+    )
     life_record = models.CharField(_("organizational life"), max_length=500, blank=True)
     dues_paid_until = models.DateField(
-        _("dues paid up to"), null=True, blank=True, help_text=_("The month matters, not the day.")
+        _("dues paid up to"),
+        validators=[plan_date],
+        null=True,
+        blank=True,
+        help_text=_("The month matters, not the day."),
     )
     # The end of the certificate.
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), validators=[past_date], null=True, blank=True)
     end_reason = models.CharField(_("reason"), max_length=200, blank=True)
     replaces = models.OneToOneField(
         "self",
@@ -242,7 +251,7 @@ class CertificateCheck(models.Model):
         Certificate, on_delete=models.PROTECT, related_name="checks", verbose_name=_("certificate")
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    checked_on = models.DateField(_("date of check"))
+    checked_on = models.DateField(_("date of check"), validators=[past_date])
     result = models.CharField(
         pgettext_lazy("yearly check", "result"), max_length=20, choices=CheckResult.choices
     )

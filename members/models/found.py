@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import StateMachine
 from core.scoping import Action
 from core.types import AnyUser
-from core.validators import validate_id_number, validate_mobile_phone
+from core.validators import past_date, validate_id_number, validate_mobile_phone
 from members.models.choices import ArrivalStatus
 from members.models.member import Member
 from organizations.models import Organization
@@ -58,7 +58,7 @@ class FoundArrival(StateMachine, models.Model):
         related_name="found_arrivals",
         verbose_name=_("inflow organization"),
     )
-    arrived_on = models.DateField(_("date of arrival"))
+    arrived_on = models.DateField(_("date of arrival"), validators=[past_date])
     residence = models.CharField(_("current residence"), max_length=200, blank=True)
     employer = models.CharField(_("employer there"), max_length=200, blank=True)
     status = models.CharField(

@@ -28,8 +28,11 @@ from core.pinyin import (
 from core.scoping import Action
 from core.types import AnyUser
 from core.validators import (
+    ascii_digits,
     mask_id_number,
     normalize_id_number,
+    normalize_phone,
+    past_date,
     validate_id_number,
     validate_mobile_phone,
 )
@@ -161,8 +164,10 @@ class MemberQuerySet(models.QuerySet["Member"]):
         return self.select_related("home_org")
 
     def search(self, text: str) -> MemberQuerySet:
-        """Name (Chinese prefix), pinyin or its initials ("zs" → 张三), ID-card number or phone."""
-        text = text.strip()
+        """Name (Chinese prefix), pinyin or its initials ("zs" → 张三), ID-card number or phone.
+
+        Full-width digits and letters are read as their ASCII forms."""
+        text = ascii_digits(text).strip()
         if not text:
             return self
         if text.isascii():
@@ -284,7 +289,7 @@ class Member(ChecksInOneQuery):
         validators=[validate_id_number],
         help_text=_("Resident identity card number: 18 characters, GB 11643. Sensitive."),
     )
-    birth_date = models.DateField(_("birth date"))
+    birth_date = models.DateField(_("birth date"), validators=[past_date])
     education = models.CharField(_("education"), max_length=20, choices=Education.choices)
     personnel_category = models.CharField(
         _("personnel category"), max_length=20, choices=PersonnelCategory.choices
@@ -296,8 +301,10 @@ class Member(ChecksInOneQuery):
         verbose_name=_("branch"),
         help_text=_("Where the formal organizational relationship is held."),
     )
-    joined_on = models.DateField(_("date joined the party"))
-    full_member_on = models.DateField(_("date made full member"), null=True, blank=True)
+    joined_on = models.DateField(_("date joined the party"), validators=[past_date])
+    full_member_on = models.DateField(
+        _("date made full member"), validators=[past_date], null=True, blank=True
+    )
     membership = models.CharField(
         _("membership type"), max_length=20, choices=Membership.choices, default=Membership.FULL
     )
@@ -316,12 +323,15 @@ class Member(ChecksInOneQuery):
     )
     standing_since = models.DateField(
         _("standing since"),
+        validators=[past_date],
         null=True,
         blank=True,
         help_text=_("The approval date of the decision that gave the current standing."),
     )
     lost_contact = models.BooleanField(_("lost contact"), default=False)
-    lost_contact_since = models.DateField(_("lost contact since"), null=True, blank=True)
+    lost_contact_since = models.DateField(
+        _("lost contact since"), validators=[past_date], null=True, blank=True
+    )
     last_known_place = models.CharField(
         _("last known place"),
         max_length=200,
@@ -429,6 +439,7 @@ class Member(ChecksInOneQuery):
         # Derived keys are part of the record's invariants: every save path (actions, admin)
         # runs full_clean(), so they cannot drift from the name.
         self.id_number = normalize_id_number(self.id_number or "")
+        self.phone = normalize_phone(self.phone or "")
         if self.name:
             self.name = self.name.strip()
         errors: dict[str, list[Any]] = {}

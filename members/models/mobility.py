@@ -20,7 +20,7 @@ from core.constraints import ChecksInOneQuery
 from core.models import StateMachine
 from core.scoping import Action
 from core.types import AnyUser
-from core.validators import validate_mobile_phone
+from core.validators import past_date, plan_date, validate_mobile_phone
 from members.models.choices import (
     CURRENT_STATUSES,
     OPEN_STATUSES,
@@ -134,7 +134,7 @@ class MobilityEpisode(StateMachine, ChecksInOneQuery):
     origin = models.CharField(
         _("origin"), max_length=20, choices=EpisodeOrigin.choices, default=EpisodeOrigin.REGISTERED
     )
-    out_date = models.DateField(_("date of leaving"))
+    out_date = models.DateField(_("date of leaving"), validators=[past_date])
     destination_province = models.CharField(_("destination province"), max_length=30)
     destination_city = models.CharField(_("destination city"), max_length=30, blank=True)
     destination_county = models.CharField(_("destination county/district"), max_length=30)
@@ -150,7 +150,9 @@ class MobilityEpisode(StateMachine, ChecksInOneQuery):
         _("occupation category"), max_length=20, choices=OccupationCategory.choices
     )
     reason = models.CharField(_("reason for leaving"), max_length=200)
-    expected_return = models.DateField(_("expected return"), null=True, blank=True)
+    expected_return = models.DateField(
+        _("expected return"), validators=[plan_date], null=True, blank=True
+    )
     phone_there = models.CharField(
         _("phone there"), max_length=11, blank=True, validators=[validate_mobile_phone]
     )
@@ -171,7 +173,9 @@ class MobilityEpisode(StateMachine, ChecksInOneQuery):
         related_name="inflow_episodes",
         verbose_name=_("inflow organization"),
     )
-    checked_in_on = models.DateField(_("checked in on"), null=True, blank=True)
+    checked_in_on = models.DateField(
+        _("checked in on"), validators=[past_date], null=True, blank=True
+    )
     routing_mode = models.CharField(
         _("management mode"),
         max_length=20,
@@ -190,7 +194,9 @@ class MobilityEpisode(StateMachine, ChecksInOneQuery):
     routing_override_reason = models.CharField(
         _("reason for choosing another organization"), max_length=200, blank=True
     )
-    lost_since = models.DateField(_("lost contact since"), null=True, blank=True)
+    lost_since = models.DateField(
+        _("lost contact since"), validators=[past_date], null=True, blank=True
+    )
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -207,7 +213,7 @@ class MobilityEpisode(StateMachine, ChecksInOneQuery):
         related_name="contact_episodes",
         verbose_name=_("designated contact"),
     )
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), validators=[past_date], null=True, blank=True)
     end_note = models.CharField(_("note on the end"), max_length=200, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

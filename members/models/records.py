@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.scoping import Action
 from core.types import AnyUser
+from core.validators import past_date
 from members.models.choices import ContactChannel
 from members.models.member import Member
 
@@ -94,7 +95,7 @@ class ContactRecord(LogRecord):
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("member")
     )
-    contacted_on = models.DateField(_("date of contact"))
+    contacted_on = models.DateField(_("date of contact"), validators=[past_date])
     summary = models.CharField(_("summary"), max_length=500)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -123,7 +124,7 @@ class FindingAttempt(LogRecord):
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="finding_attempts", verbose_name=_("member")
     )
-    attempted_on = models.DateField(_("date of attempt"))
+    attempted_on = models.DateField(_("date of attempt"), validators=[past_date])
     result = models.CharField(_("result"), max_length=500)
     found = models.BooleanField(_("found"), default=False)
     recorded_by = models.ForeignKey(
@@ -154,7 +155,7 @@ class RegularReport(LogRecord):
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="reports", verbose_name=_("member")
     )
-    reported_on = models.DateField(_("date of report"))
+    reported_on = models.DateField(_("date of report"), validators=[past_date])
     summary = models.CharField(_("content"), max_length=1000)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

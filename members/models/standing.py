@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.constraints import ChecksInOneQuery
 from core.models import StateMachine
+from core.validators import past_date
 from members.models.choices import (
     DECISION_FROM,
     DECISION_STANDING,
@@ -73,6 +74,7 @@ class StandingDecision(StateMachine, ChecksInOneQuery, MemberRecord):
     )
     meeting_on = models.DateField(
         _("date of the branch general meeting"),
+        validators=[past_date],
         null=True,
         blank=True,
         help_text=_("The branch general meeting that discussed and resolved it."),
@@ -102,7 +104,9 @@ class StandingDecision(StateMachine, ChecksInOneQuery, MemberRecord):
         related_name="+",
         verbose_name=_("approving committee"),
     )
-    decided_on = models.DateField(_("date of approval"), null=True, blank=True)
+    decided_on = models.DateField(
+        _("date of approval"), validators=[past_date], null=True, blank=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import PlainSelect
+from core.forms import PlainSelect, parse_id
 from core.types import AnyUser
 from members.models import Member, MemberQuerySet, Membership, PersonnelCategory, Standing
 from organizations.models import Organization
@@ -95,9 +95,9 @@ class MemberFilter(django_filters.FilterSet):
         top = min((role.organization.depth for role in scope.roles), default=1)
         orgs = _top_levels(scope, field.queryset, top)
         options = [(pk, f"{'　' * (depth - top)}{name}") for pk, depth, name in orgs]
-        selected = form.data.get("org") if self.is_bound else None
-        if selected and selected.isdigit() and int(selected) not in {pk for pk, *_rest in orgs}:
-            chosen = _in_scope(scope, field.queryset, int(selected))
+        selected = parse_id(form.data.get("org")) if self.is_bound else None
+        if selected is not None and selected not in {pk for pk, *_rest in orgs}:
+            chosen = _in_scope(scope, field.queryset, selected)
             if chosen is not None:
                 options.append(chosen)
         field.widget.choices = [("", field.empty_label), *options]

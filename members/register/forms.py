@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, ScopedModelChoiceField
+from core.forms import DateInput, IdNumberField, PhoneField, ScopedModelChoiceField
 from core.models import User
 from core.scoping import Action
 from core.validators import (
@@ -43,6 +43,7 @@ class MemberForm(forms.ModelForm[Any]):
             "joined_on": DateInput(),
             "full_member_on": DateInput(),
         }
+        field_classes = {"id_number": IdNumberField, "phone": PhoneField}
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -55,8 +56,6 @@ class MemberForm(forms.ModelForm[Any]):
         self.fields["birth_date"].required = False
         self.fields["report_every_months"].required = False
         self.fields["gender"].required = False
-        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 18})
-        self.fields["phone"].widget.attrs.update({"inputmode": "numeric", "maxlength": 11})
         if self.instance.pk:
             # The full number is not put back into the page; leave empty to keep it.
             self.fields["id_number"].required = False
@@ -73,7 +72,7 @@ class MemberForm(forms.ModelForm[Any]):
         raw: str = self.cleaned_data.get("id_number") or ""
         if not raw and self.instance.pk:
             return str(self.instance.id_number)
-        value = normalize_id_number(raw)
+        value = normalize_id_number(raw)  # already by the field; kept for the kept number
         validate_id_number(value)
         holder = Member.objects.filter(id_number=value).exclude(pk=self.instance.pk).first()
         if holder is not None:

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput
+from core.forms import DateField, DateInput
 from members.models import DECISION_FROM, DecisionKind, Member, StandingDecision
 
 
@@ -42,7 +42,7 @@ class ProposeDecisionForm(forms.ModelForm[StandingDecision]):
 class AnswerDecisionForm(forms.Form):
     """The superior committee's answer: the date and the approval's file number, or why not."""
 
-    decided_on = forms.DateField(label=_("Date of the answer"), widget=DateInput(), initial=_today)
+    decided_on = DateField(label=_("Date of the answer"), widget=DateInput(), initial=_today)
     answer = forms.CharField(
         label=_("The committee's answer"),
         max_length=500,

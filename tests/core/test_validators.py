@@ -57,7 +57,7 @@ def test_wrong_length_is_rejected(value):
 
 
 @pytest.mark.parametrize(
-    "value", ["11010119600101001A", "X10101196001010011", "1101011960 1010011"]
+    "value", ["11010119600101001A", "X10101196001010011", "1101011960-1010011"]
 )
 def test_letters_other_than_a_final_x_are_rejected(value):
     assert _error_code(validate_id_number, value) == "id_format"
