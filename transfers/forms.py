@@ -208,7 +208,7 @@ class IssueForm(forms.Form):
 
 class ReceiveForm(forms.Form):
     received_on = today_field(_("Received on"))
-    presented_on = forms.DateField(
+    presented_on = DateField(
         label=_("Letter presented on"),
         widget=DateInput(),
         required=False,

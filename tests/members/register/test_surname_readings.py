@@ -130,7 +130,7 @@ def test_the_migration_recomputes_stored_keys(people):
     """Issue 9, item 1: existing keys are recomputed by a data migration."""
     Member.objects.filter(name="曾志伟").update(name_pinyin="cengzhiwei", name_initials="czw")
     Member.objects.filter(name="单志刚").update(name_reading="dan zhi gang")
-    migration = importlib.import_module("members.migrations.0003_surname_pinyin_keys")
+    migration = importlib.import_module("members.migrations.0004_surname_pinyin_keys")
     migration.recompute(apps, SimpleNamespace(connection=connection))
     keys = dict(Member.objects.values_list("name", "name_pinyin"))
     assert keys["曾志伟"] == "zengzhiwei"
