@@ -301,9 +301,7 @@ def certificates_unchecked(request: AuthedRequest) -> HttpResponse:
     current year, and younger ones whose check this year failed (`unchecked`), with this
     year's handling; the longest-held first."""
     today = timezone.localdate()
-    queryset = certificate_queryset(
-        Certificate.objects.unchecked(today).visible_to(request.user)
-    )
+    queryset = certificate_queryset(Certificate.objects.unchecked(today).visible_to(request.user))
     context = {
         "today": today,
         **keyset_context(request, queryset, keys=UNCHECKED_KEYS, size=settings.MEMBERS_PAGE_SIZE),

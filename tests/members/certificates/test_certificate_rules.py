@@ -233,6 +233,8 @@ def test_the_register_and_member_page_show_a_lapsed_letter_as_expired(
     assert "Expired" in client.get(url).content.decode()
     member_page = client.get(reverse("members:detail", args=[other.pk]))
     assert "Expired" in member_page.content.decode()
+    printed = client.get(reverse("members:certificate_print", args=[lapsed_letter.pk]))
+    assert "（Expired）" in printed.content.decode()
 
 
 # --- the yearly check ----------------------------------------------------------------------------
