@@ -14,7 +14,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import User
 from core.scoping import Action
-from members.models import DecisionStatus, Member, MobilityEpisode, StandingDecision
+from members.models import (
+    Certificate,
+    DecisionStatus,
+    EpisodeStatus,
+    Member,
+    MobilityEpisode,
+    StandingDecision,
+)
 from organizations.scope import require_change, user_scope
 
 
@@ -39,6 +46,27 @@ def may_record(user: User, member: Member) -> bool:
     """The home side's changers, or those of an organization the member is shared with:
     contacts, finding attempts, the certificate's inflow and departure parts."""
     return Member.objects.visible_to(user, Action.RECORD).filter(pk=member.pk).exists()
+
+
+def may_check_certificate(user: User, certificate: Certificate) -> bool:
+    """The yearly check (年审) of an activity certificate: the home side, or the changers of the
+    inflow organization the member is checked in with, where they take part in organizational
+    life (Issue 9, item 7). `certificate.episode` and its inflow organization are read from
+    the certificate's row (select them with it)."""
+    if may_change(user, certificate.member):
+        return True
+    episode = certificate.episode
+    return (
+        episode is not None
+        and episode.status == EpisodeStatus.CHECKED_IN
+        and episode.inflow_org is not None
+        and user_scope(user).covers(episode.inflow_org.path, Action.CHANGE)
+    )
+
+
+def require_check_certificate(user: User, certificate: Certificate) -> None:
+    if not may_check_certificate(user, certificate):
+        raise PermissionDenied
 
 
 def require_end_episode(user: User, episode: MobilityEpisode) -> None:

@@ -225,6 +225,8 @@ ROWS = [
                                         (L,  404, 404, 200, 200, 404, 403, 403, 200)),
     Row("members:certificates", fixed("members:certificates"),
                                         (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("members:certificates_unchecked", fixed("members:certificates_unchecked"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
     Row("members:certificate[a1 at bs]", certificate_url("members:certificate"),
                                         (L,  200, 200, 200, 200, 404, 200, 200, 200)),
     Row("members:certificate_print[a1 at bs]", certificate_url("members:certificate_print"),
@@ -234,8 +236,10 @@ ROWS = [
     Row("members:certificate_departure[a1 at bs]",
         certificate_url("members:certificate_departure"),
                                         (L,  200, 200, 200, 200, 404, 200, 403, 200)),
+    # The yearly check: the home side or the inflow organization the member is checked in with
+    # (Issue 9, item 7).
     Row("members:certificate_check[a1 at bs]", certificate_url("members:certificate_check"),
-                                        (L,  200, 200, 200, 200, 404, 403, 403, 200)),
+                                        (L,  200, 200, 200, 200, 404, 200, 403, 200)),
     Row("members:certificate_revoke[a1 at bs]", certificate_url("members:certificate_revoke"),
                                         (L,  200, 200, 200, 200, 404, 403, 403, 200)),
     Row("members:certificate_replace[a1 at bs]", certificate_url("members:certificate_replace"),

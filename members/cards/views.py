@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from core.views import PrintView
 from members.models import (
+    CertificateCheck,
+    CheckResult,
     ContactRecord,
     DecisionStatus,
     Member,
@@ -37,6 +39,11 @@ REPORTS_SHOWN = 6
 
 #: Decisions on the education and handling card (each one a line; a member has few).
 DECISIONS_SHOWN = 8
+
+
+#: Failed yearly checks of the member's activity certificates on the same card, with their
+#: handling (Issue 9, item 7): the latest ones; with the decisions they fit the sheet.
+FAILED_CHECKS_SHOWN = 4
 
 
 #: The number of sheets the page prints on, whatever the member's records (tests pin it).
@@ -112,6 +119,15 @@ class FiveCardsView(PrintView):
                 .exclude(status=DecisionStatus.WITHDRAWN)
                 .select_related("committee")
                 .order_by("-created_at", "-id")[:DECISIONS_SHOWN]
+            ),
+            # And the handling of failed yearly checks of the activity certificate (talks,
+            # criticism...; Issue 9, item 7).
+            failed_checks=list(
+                CertificateCheck.objects.filter(
+                    certificate__member=member, result=CheckResult.FAILED
+                )
+                .select_related("certificate")
+                .order_by("-year", "-id")[:FAILED_CHECKS_SHOWN]
             ),
             printed_on=timezone.localdate(),
             mobile_member=_item_16(member, episodes),

@@ -27,7 +27,7 @@ from core.actions import action
 from core.models import User, save_valid, transition
 from core.numbering import next_serial
 from core.scoping import Action
-from members.access import require_record
+from members.access import require_check_certificate, require_record
 from members.models import (
     OPEN_STATUSES,
     Certificate,
@@ -39,7 +39,7 @@ from members.models import (
     Member,
     MobilityEpisode,
 )
-from members.models.certificates import NUMBER_TAGS
+from members.models.certificates import NUMBER_TAGS, activity_certificate_caution
 from organizations.models import Organization, OrgKind
 from organizations.scope import require_change, user_scope
 
@@ -82,9 +82,23 @@ def format_number(county: Organization, kind: str, year: int, serial: int) -> st
 
 
 def _valid_one(member: Member, kind: str) -> Certificate | None:
-    return Certificate.objects.filter(
-        member=member, kind=kind, status=CertificateStatus.VALID
-    ).first()
+    """The member's valid certificate of `kind`; a letter past its validity is expired now
+    (its status is set here, when it would block a new one; Issue 9, item 7)."""
+    existing = (
+        Certificate.objects.select_for_update()
+        .filter(member=member, kind=kind, status=CertificateStatus.VALID)
+        .first()
+    )
+    if existing is not None and existing.lapsed:
+        assert existing.valid_until is not None
+        _end(
+            existing,
+            CertificateStatus.EXPIRED,
+            existing.valid_until + dt.timedelta(days=1),
+            _("Its validity ended."),
+        )
+        return None
+    return existing
 
 
 def _new_certificate(
@@ -97,6 +111,7 @@ def _new_certificate(
     valid_until: dt.date | None,
     reason: str,
     replaces: Certificate | None = None,
+    issue_anyway_reason: str = "",
 ) -> Certificate:
     """Validate, then number and save: the number is taken last, and only for a valid one."""
     county = numbering_county(member.home_org)
@@ -112,6 +127,7 @@ def _new_certificate(
         issued_on=issued_on,
         valid_until=valid_until,
         reason=reason,
+        issue_anyway_reason=issue_anyway_reason,
         issued_by=actor,
         replaces=replaces,
     )
@@ -156,9 +172,14 @@ def do_issue_certificate(
     reason: str,
     valid_until: dt.date | None = None,
     episode: MobilityEpisode | None = None,
+    issue_anyway_reason: str = "",
 ) -> Certificate:
     """Issue an activity certificate (for the member's current absence) or a certificate letter
-    (for a short trip): the home side, numbered by the county."""
+    (for a short trip): the home side, numbered by the county.
+
+    An activity certificate against the 2006 rules (a short absence, or six months at an
+    employer with a party organization: `activity_certificate_caution`) is issued only with
+    `issue_anyway_reason`, which the certificate keeps (Issue 9, item 7)."""
     # The member's row lock serializes two issues for the same member.
     member = Member.objects.locked(member)
     require_change(actor, member.home_org)
@@ -204,7 +225,20 @@ def do_issue_certificate(
                 % {"name": member.name}
             )
         episode = current
+        issue_anyway_reason = issue_anyway_reason.strip()
+        caution = activity_certificate_caution(current, issued_on)
+        if caution is None:
+            issue_anyway_reason = ""
+        elif not issue_anyway_reason:
+            raise ValidationError(
+                {
+                    "issue_anyway_reason": caution
+                    + " "
+                    + _("To issue the activity certificate anyway, say why.")
+                }
+            )
     else:
+        issue_anyway_reason = ""
         if valid_until is None:
             raise ValidationError(
                 {"valid_until": _("A certificate letter says until when it is valid.")}
@@ -220,13 +254,14 @@ def do_issue_certificate(
         issued_on=issued_on,
         valid_until=valid_until,
         reason=reason,
+        issue_anyway_reason=issue_anyway_reason,
     )
 
 
 def _locked(certificate: Certificate) -> Certificate:
     locked: Certificate = (
         Certificate.objects.select_for_update(of=("self",))
-        .select_related("member", "member__home_org", "inflow_org", "episode")
+        .select_related("member", "member__home_org", "inflow_org", "episode__inflow_org")
         .get(pk=certificate.pk)
     )
     return locked
@@ -381,10 +416,15 @@ def do_check_certificate(
     checked_on: dt.date,
     result: str,
     note: str = "",
+    handling: str = "",
+    handled_on: dt.date | None = None,
 ) -> CertificateCheck:
-    """The yearly check (年审) by the home side, with the democratic evaluation: once a year."""
+    """The yearly check (年审), with the democratic evaluation: once a year, by the home side or
+    by the inflow organization the member is checked in with (Issue 9, item 7). A failed check
+    is followed up: how the member was handled (a talk, criticism, ...) and when, which the
+    education and handling card shows."""
     certificate = _locked(certificate)
-    require_change(actor, certificate.member.home_org)
+    require_check_certificate(actor, certificate)
     _refuse(certificate.activity_refusal() or certificate.closed_refusal())
     if result not in CheckResult.values:
         raise ValidationError({"result": _("Choose a result.")})
@@ -414,15 +454,43 @@ def do_check_certificate(
                 % {"number": certificate.number, "year": year, "date": done.checked_on.isoformat()}
             }
         )
+    handling = handling.strip()
+    if result == CheckResult.FAILED:
+        _require_handling(certificate, handling, handled_on)
+    else:
+        handling, handled_on = "", None
     check = CertificateCheck(
         certificate=certificate,
         year=year,
         checked_on=checked_on,
         result=result,
         note=note.strip(),
+        handling=handling,
+        handled_on=handled_on,
         checked_by=actor,
     )
     return save_valid(check)
+
+
+def _require_handling(certificate: Certificate, handling: str, handled_on: dt.date | None) -> None:
+    """A failed check's follow-up: a text and a date, not before the certificate was issued
+    and not in the future."""
+    errors: dict[str, str] = {}
+    if not handling:
+        errors["handling"] = _(
+            "A failed check is followed up: say how the member was handled (a talk, "
+            "criticism, ...)."
+        )
+    if handled_on is None:
+        errors["handled_on"] = _("Give the date of the handling.")
+    elif handled_on < certificate.issued_on:
+        errors["handled_on"] = _("Not before the certificate was issued (%(date)s).") % {
+            "date": certificate.issued_on.isoformat()
+        }
+    elif handled_on > timezone.localdate():
+        errors["handled_on"] = _("This date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def _end(certificate: Certificate, status: str, ended_on: dt.date, reason: str) -> None:

@@ -36,6 +36,15 @@ class IssueCertificateForm(forms.Form):
         help_text=_("Required for a certificate letter (a short trip)."),
     )
     reason = forms.CharField(label=_("Reason for leaving"), max_length=200)
+    issue_anyway_reason = forms.CharField(
+        label=_("Issue anyway because"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Needed only when the rules point elsewhere (the warning above): why this member "
+            "gets an activity certificate all the same."
+        ),
+    )
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
@@ -115,6 +124,17 @@ class CertificateCheckForm(forms.Form):
         initial=CheckResult.PASSED,
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    handling = forms.CharField(
+        label=_("Handling after a failed check"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Required when the check is not passed: how the member was handled (a talk, "
+            "criticism, ...). It shows on the education and handling card."
+        ),
+    )
+    handled_on = DateField(label=_("Date of handling"), widget=DateInput(), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,6 +9,11 @@ urlpatterns = [
         name="certificate_issue",
     ),
     path("certificates/", views.certificate_register, name="certificates"),
+    path(
+        "certificates/unchecked/",
+        views.certificates_unchecked,
+        name="certificates_unchecked",
+    ),
     path("certificates/<int:pk>/", views.CertificateDetailView.as_view(), name="certificate"),
     path(
         "certificates/<int:pk>/print/",

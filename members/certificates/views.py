@@ -38,10 +38,15 @@ from members.models import (
     CertificateKind,
     MobilityEpisode,
 )
+from members.models.certificates import activity_certificate_caution
 from members.pages import MemberActionView
 
 #: The register's order: newest year first, then each county's sequence of each kind.
 REGISTER_KEYS = ("-year", "kind", "county_id", "serial", "id")
+
+
+#: The unchecked list's order: the certificate held longest first.
+UNCHECKED_KEYS = ("issued_on", "id")
 
 
 #: Rows of yearly checks on the printed activity certificate.
@@ -85,7 +90,10 @@ class MemberCertificateIssueView(MemberActionView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["open_episode"] = self.open_episode()
+        episode = self.open_episode()
+        context["open_episode"] = episode
+        # The rule the action applies, for an issue today (Issue 9, item 7).
+        context["caution"] = activity_certificate_caution(episode, timezone.localdate())
         return context
 
     def perform(self, form: IssueCertificateForm) -> None:
@@ -146,10 +154,19 @@ class CertificateDepartureView(CertificateFormView):
 
 
 class CertificateCheckView(CertificateFormView):
-    """The yearly check (年审): the home side, once a year."""
+    """The yearly check (年审): the home side or the inflow organization the member is checked in
+    with, once a year (Issue 9, item 7)."""
 
-    scope_action = Action.CHANGE
+    scope_action = Action.RECORD
     template_name = "members/certificates/check.html"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("episode__inflow_org")
+
+    def check_object_action(self, obj: Model) -> None:
+        super().check_object_action(obj)
+        assert isinstance(obj, Certificate)
+        access.require_check_certificate(self.actor, obj)
 
     def get_form(self, data: Any = None) -> CertificateCheckForm:
         return CertificateCheckForm(data)
@@ -196,6 +213,9 @@ class CertificateDetailView(CertificateMixin, DetailView[Any]):
 
     template_name = "members/certificates/detail.html"
 
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("episode__inflow_org")
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         certificate: Certificate = self.object
@@ -204,6 +224,7 @@ class CertificateDetailView(CertificateMixin, DetailView[Any]):
         member = certificate.member
         can_record = access.may_record(self.actor, member)
         context["can_change"] = access.may_change(self.actor, member)
+        context["can_check"] = access.may_check_certificate(self.actor, certificate)
         context["can_fill_inflow"] = can_record and certificate.inflow_part_open
         context["can_fill_departure"] = can_record and certificate.departure_part_open
         return context
@@ -215,9 +236,16 @@ class CertificatePrintView(CertificateMixin, PrintView):
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("episode__inflow_org", "episode__intended_org")
 
+    def full_id_number(self) -> bool:
+        """The certificate is an identity document: it prints the full ID-card number for the
+        home side, who may reveal it (Issue 9, item 7); anyone else prints it masked."""
+        certificate: Certificate = self.object
+        return access.may_reveal_id_number(self.actor, certificate.member)
+
     def printout(self) -> tuple[Model, str, dict[str, Any]]:
         certificate: Certificate = self.object
-        return certificate.member, "certificate.printed", {"number": certificate.number}
+        details = {"number": certificate.number, "full_id_number": self.full_id_number()}
+        return certificate.member, "certificate.printed", details
 
     def get_template_names(self) -> list[str]:
         if self.object.kind == CertificateKind.ACTIVITY:
@@ -232,7 +260,11 @@ class CertificatePrintView(CertificateMixin, PrintView):
             # for the years to come.
             checks = list(certificate.checks.order_by("-year")[:PRINTED_CHECKS])[::-1]
             context["check_rows"] = checks + [None] * (PRINTED_CHECKS - len(checks))
-        context["age"] = certificate.member.age_on(certificate.issued_on)
+        member = certificate.member
+        context["age"] = member.age_on(certificate.issued_on)
+        context["id_number"] = (
+            member.id_number if self.full_id_number() else member.masked_id_number
+        )
         episode = certificate.episode
         addressee = episode and (episode.inflow_org or episode.intended_org)
         context["addressee"] = addressee.name if addressee else ""
@@ -241,17 +273,37 @@ class CertificatePrintView(CertificateMixin, PrintView):
 
 @login_required
 def certificate_register(request: AuthedRequest) -> HttpResponse:
-    """The register (登记簿) of certificates in scope: filter by kind, status, year."""
-    queryset = certificate_queryset(Certificate.objects.visible_to(request.user))
+    """The register (登记簿) of certificates in scope: filter by kind, status (as shown: a
+    letter past its validity is expired; Issue 9, item 7), year."""
+    today = timezone.localdate()
+    certificates = Certificate.objects.all()
     filters = CertificateRegisterFilter(request.GET or None)
     if filters.is_bound and filters.is_valid():
-        for name in ("kind", "status", "year"):
+        if status := filters.cleaned_data.get("status"):
+            certificates = certificates.with_shown_status(status, today)
+        for name in ("kind", "year"):
             value = filters.cleaned_data.get(name)
             if value not in (None, ""):
-                queryset = queryset.filter(**{name: value})
+                certificates = certificates.filter(**{name: value})
+    queryset = certificate_queryset(certificates.visible_to(request.user))
     context = {
         "filter": filters,
-        "today": timezone.localdate(),
+        "today": today,
         **keyset_context(request, queryset, keys=REGISTER_KEYS, size=settings.MEMBERS_PAGE_SIZE),
     }
     return render(request, "members/certificates/register.html", context)
+
+
+@login_required
+def certificates_unchecked(request: AuthedRequest) -> HttpResponse:
+    """Certificates not checked this year (Issue 9, item 7): the valid activity certificates in
+    scope (scoped like the register) a year old or more with no passed yearly check for the
+    current year, and younger ones whose check this year failed (`unchecked`), with this
+    year's handling; the longest-held first."""
+    today = timezone.localdate()
+    queryset = certificate_queryset(Certificate.objects.unchecked(today).visible_to(request.user))
+    context = {
+        "today": today,
+        **keyset_context(request, queryset, keys=UNCHECKED_KEYS, size=settings.MEMBERS_PAGE_SIZE),
+    }
+    return render(request, "members/certificates/unchecked.html", context)

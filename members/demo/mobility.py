@@ -123,7 +123,8 @@ def create_episodes(ctx: DemoContext, members: list[Member]) -> int:
 
 def create_certificates(ctx: DemoContext) -> int:
     """Activity certificates for most members away outside the county (some checked for
-    last year, one revoked, one replaced) and certificate letters for short trips."""
+    last year, one of them failed and handled, one revoked, one replaced) and certificate
+    letters for short trips (one expired by the next)."""
     admin, count = ctx.admin, Certificate.objects.count()
     away_outside = list(
         MobilityEpisode.objects.filter(status=EpisodeStatus.REGISTERED, intended_org=None)
@@ -141,17 +142,22 @@ def create_certificates(ctx: DemoContext) -> int:
         for episode in away_outside[::3]
     ]
     last_year = ctx.today.year - 1
-    for certificate in issued:
-        if certificate.issued_on.year <= last_year:
-            do_check_certificate(
-                actor=admin,
-                certificate=certificate,
-                year=last_year,
-                # Checked at the year's democratic evaluation, or on the day of a late issue.
-                checked_on=max(dt.date(last_year, 12, 20), certificate.issued_on),
-                result=CheckResult.PASSED,
-                note="随年度民主评议一并审验",
-            )
+    checked = [c for c in issued if c.issued_on.year <= last_year]
+    for n, certificate in enumerate(checked):
+        # Checked at the year's democratic evaluation, or on the day of a late issue.
+        checked_on = max(dt.date(last_year, 12, 20), certificate.issued_on)
+        # The last one failed, and the branch followed it up (Issue 9, item 7).
+        failed = n == len(checked) - 1
+        do_check_certificate(
+            actor=admin,
+            certificate=certificate,
+            year=last_year,
+            checked_on=checked_on,
+            result=CheckResult.FAILED if failed else CheckResult.PASSED,
+            note="随年度民主评议一并审验",
+            handling="长期未参加流入地组织生活，支部书记电话谈心谈话并提出批评" if failed else "",
+            handled_on=checked_on if failed else None,
+        )
     if len(issued) > 2:
         do_revoke_certificate(
             actor=admin,
@@ -173,7 +179,18 @@ def create_certificates(ctx: DemoContext) -> int:
         .exclude(name=DISTINCTIVE_MEMBER_NAME)
         .order_by("-id")[:2]
     )
-    for member in travellers:
+    for n, member in enumerate(travellers):
+        if n == 0:
+            # An earlier trip's letter, past its validity: the new one expires it (Issue 9,
+            # item 7).
+            issue_certificate(
+                member,
+                actor=admin,
+                kind=CertificateKind.LETTER,
+                on=ctx.days_ago(60),
+                valid_until=ctx.days_ago(30),
+                reason="短期外出考察",
+            )
         issue_certificate(
             member,
             actor=admin,

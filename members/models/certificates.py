@@ -10,11 +10,13 @@ concurrent issues can never share one.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -24,8 +26,8 @@ from core.numbering import SerialCounter
 from core.validators import past_date, plan_date
 from members.models.choices import CertificateKind, CertificateStatus, CheckResult
 from members.models.member import Member
-from members.models.mobility import MobilityEpisode
-from members.models.records import MemberRecord
+from members.models.mobility import MOBILE_MEMBER_MONTHS, MobilityEpisode, months_after
+from members.models.records import MemberRecord, MemberRecordQuerySet
 from organizations.models import Organization
 
 #: The short form of each kind in a certificate number (e.g. 330122流证〔2026〕第0001号).  # noqa: RUF003
@@ -56,6 +58,73 @@ class CertificateCounter(SerialCounter):
         return f"{self.county} {self.kind} {self.year}: {self.last_serial}"
 
 
+def activity_certificate_caution(episode: MobilityEpisode | None, on: dt.date) -> str | None:
+    """Why an activity certificate for `episode`, issued `on`, goes against the 2006 rules on
+    the activity certificate (None: it does not). The issue page shows it and the issuing
+    action refuses without a reason to issue anyway: one rule for both (Issue 9, item 7).
+
+    - a short absence: the expected return comes before six months away, and the member has
+      not been away six months by `on`: a certificate letter serves;
+    - six months or more (expected or lasted) at a named employer with a party organization:
+      the relationship should be transferred there instead.
+    An absence with no expected return is not known to be short."""
+    if episode is None:
+        return None
+    six_months = months_after(episode.out_date, MOBILE_MEMBER_MONTHS)
+    expected = episode.expected_return
+    if expected is not None and expected < six_months and on < six_months:
+        return gettext(
+            "The absence is expected to end on %(date)s, before six months away: a certificate "
+            "letter serves a short absence."
+        ) % {"date": expected.isoformat()}
+    lasting = (expected is not None and expected >= six_months) or on >= six_months
+    if lasting and episode.employer.strip() and episode.employer_has_party_org:
+        return gettext(
+            "The member is away six months or more at %(employer)s, which has a party "
+            "organization: the organizational relationship should be transferred there."
+        ) % {"employer": episode.employer.strip()}
+    return None
+
+
+def lapsed_letter(today: dt.date) -> Q:
+    """Certificate letters past their validity whose status does not say so yet."""
+    return Q(kind=CertificateKind.LETTER, status=CertificateStatus.VALID, valid_until__lt=today)
+
+
+class CertificateQuerySet(MemberRecordQuerySet):
+    def with_shown_status(self, status: str, today: dt.date) -> CertificateQuerySet:
+        """Certificates whose status, as the pages show it (`Certificate.shown_status`), is
+        `status`: a lapsed letter is expired, not valid."""
+        if status == CertificateStatus.EXPIRED:
+            return self.filter(Q(status=status) | lapsed_letter(today))
+        if status == CertificateStatus.VALID:
+            return self.filter(status=status).exclude(lapsed_letter(today))
+        return self.filter(status=status)
+
+    def unchecked(self, today: dt.date) -> CertificateQuerySet:
+        """Valid activity certificates not checked (年审) this year with a pass: those a year old
+        or more by `today` (their first anniversary has come: the check is due once a year from
+        it), and any younger one whose check this year failed. Each row carries this year's
+        check (result, handling, date) and the last year it passed (Issue 9, item 7)."""
+        year = today.year
+        this_year = CertificateCheck.objects.filter(certificate=OuterRef("pk"), year=year)
+        passed = CertificateCheck.objects.filter(
+            certificate=OuterRef("pk"), result=CheckResult.PASSED
+        ).order_by("-year")
+        unchecked: CertificateQuerySet = (
+            self.filter(kind=CertificateKind.ACTIVITY, status=CertificateStatus.VALID)
+            .filter(Q(issued_on__lte=months_after(today, -12)) | Exists(this_year))
+            .exclude(Exists(passed.filter(year=year)))
+            .annotate(
+                check_result=Subquery(this_year.values("result")[:1]),
+                check_handling=Subquery(this_year.values("handling")[:1]),
+                check_handled_on=Subquery(this_year.values("handled_on")[:1]),
+                last_passed_year=Subquery(passed.values("year")[:1]),
+            )
+        )
+        return unchecked
+
+
 class Certificate(StateMachine, ChecksInOneQuery, MemberRecord):
     """One activity certificate or certificate letter, issued by the home side.
 
@@ -65,11 +134,18 @@ class Certificate(StateMachine, ChecksInOneQuery, MemberRecord):
     deleted: it is returned, revoked or replaced, each with a reason.
     """
 
-    #: A valid certificate ends once: handed back with its absence, revoked, or replaced.
+    #: A valid certificate ends once: handed back with its absence, revoked, replaced, or (a
+    #: letter) expired.
     TRANSITIONS = {
         CertificateStatus.VALID: frozenset(
-            {CertificateStatus.RETURNED, CertificateStatus.REVOKED, CertificateStatus.REPLACED}
+            {
+                CertificateStatus.RETURNED,
+                CertificateStatus.REVOKED,
+                CertificateStatus.REPLACED,
+                CertificateStatus.EXPIRED,
+            }
         ),
+        CertificateStatus.EXPIRED: frozenset(),
         CertificateStatus.RETURNED: frozenset(),
         CertificateStatus.REVOKED: frozenset(),
         CertificateStatus.REPLACED: frozenset(),
@@ -114,6 +190,16 @@ class Certificate(StateMachine, ChecksInOneQuery, MemberRecord):
     issued_on = models.DateField(_("date of issue"), validators=[past_date])
     valid_until = models.DateField(_("valid until"), validators=[plan_date], null=True, blank=True)
     reason = models.CharField(_("reason for leaving"), max_length=200)
+    issue_anyway_reason = models.CharField(
+        _("issued anyway because"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Why an activity certificate was issued although the rules point elsewhere (a "
+            "short absence: a certificate letter; six months at an employer with a party "
+            "organization: a transfer)."
+        ),
+    )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -158,6 +244,10 @@ class Certificate(StateMachine, ChecksInOneQuery, MemberRecord):
         verbose_name=_("replaces"),
     )
 
+    # The records' manager, with the certificates' own reads (mypy sees a class variable of
+    # the base overridden; it is the same kind of manager).
+    objects = CertificateQuerySet.as_manager()  # type: ignore[misc]
+
     class Meta:
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
@@ -193,6 +283,26 @@ class Certificate(StateMachine, ChecksInOneQuery, MemberRecord):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def lapsed(self) -> bool:
+        """A certificate letter past its validity: it shows as expired and no longer blocks a
+        new one (the issuing action sets its status; Issue 9, item 7)."""
+        return (
+            self.kind == CertificateKind.LETTER
+            and self.status == CertificateStatus.VALID
+            and self.valid_until is not None
+            and self.valid_until < timezone.localdate()
+        )
+
+    @property
+    def shown_status(self) -> str:
+        """The status the pages show: a lapsed letter is expired."""
+        return CertificateStatus.EXPIRED if self.lapsed else self.status
+
+    @property
+    def shown_status_label(self) -> str:
+        return str(CertificateStatus(self.shown_status).label)
 
     # Why a part cannot be written now (None: it can). The actions refuse with these words; the
     # pages offer a part's button only where its `*_open` says so: one rule for both.
@@ -256,6 +366,18 @@ class CertificateCheck(models.Model):
         pgettext_lazy("yearly check", "result"), max_length=20, choices=CheckResult.choices
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    handling = models.CharField(
+        _("handling"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "After a failed check: how the member was handled (a talk, criticism, ...). It "
+            "shows on the education and handling card."
+        ),
+    )
+    handled_on = models.DateField(
+        _("date of handling"), validators=[past_date], null=True, blank=True
+    )
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -272,7 +394,15 @@ class CertificateCheck(models.Model):
                 fields=["certificate", "year"],
                 name="certificate_check_once_a_year",
                 violation_error_message=_("This certificate was already checked that year."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(result=CheckResult.PASSED)
+                | (Q(handling__gt="") & Q(handled_on__isnull=False)),
+                name="certificate_check_failed_is_handled",
+                violation_error_message=_(
+                    "A failed check is followed up: say how the member was handled, and when."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

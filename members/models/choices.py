@@ -181,6 +181,9 @@ class CertificateStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
     #: Replaced by a new certificate (lost, damaged, particulars changed).
     REPLACED = "replaced", _("Replaced")
+    #: A certificate letter past its validity (Issue 9, item 7): set when a new letter is
+    #: issued; until then a lapsed letter shows as expired (`Certificate.shown_status`).
+    EXPIRED = "expired", pgettext_lazy("certificate", "Expired")
 
 
 class CheckResult(models.TextChoices):

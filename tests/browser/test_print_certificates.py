@@ -1,5 +1,6 @@
 """The activity certificate and the certificate letter each print on one A4 page, nothing cut
-off, with every text as long as its field allows."""
+off, with every text as long as its field allows (the activity certificate with its photo box
+and the full ID-card number: Issue 9, item 7)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from members.builders import away, issue_certificate
+from members.cards.views import FAILED_CHECKS_SHOWN, SHEETS
 from members.certificates.actions import (
     do_check_certificate,
     do_fill_departure_part,
@@ -120,4 +122,38 @@ def test_a_fresh_certificate_prints_on_one_page(page, live_server, tree, members
     text = page.content()
     assert certificate.number in text
     assert "2026年2月25日" in text
-    assert member.masked_id_number in text
+    # An identity document: the full ID-card number, and a photo box (Issue 9, item 7).
+    assert member.id_number in text
+    assert 'class="photo-box"' in text
+
+
+def test_failed_checks_keep_the_five_cards_on_five_pages(page, live_server, tree, superuser):
+    """Issue 9, item 7: the handling of failed yearly checks is on the education and handling
+    card; with the most lines shown, every text as long as its field, still five sheets."""
+    member = MemberFactory.create(name="欧阳" + "长" * 28, home_org=tree.a1)
+    away(member, actor=superuser, out_date=dt.date(2019, 12, 1))
+    certificate = do_issue_certificate(
+        actor=superuser,
+        member=member,
+        kind=CertificateKind.ACTIVITY,
+        issued_on=dt.date(2019, 12, 30),
+        reason="因" * 200,
+    )
+    for year in range(2020, 2020 + FAILED_CHECKS_SHOWN + 2):
+        do_check_certificate(
+            actor=superuser,
+            certificate=certificate,
+            year=year,
+            checked_on=dt.date(year + 1, 1, 10),
+            result="failed",
+            note="注" * 200,
+            handling="谈" * 500,
+            handled_on=dt.date(year + 1, 1, 20),
+        )
+    superuser.set_password("correct-horse-battery")
+    superuser.save()
+    log_in(page, live_server, superuser.username)
+    url = reverse("members:five_cards", args=[member.pk])
+    pdf, overflowing = print_pdf(page, f"{live_server.url}{url}")
+    assert overflowing == []
+    assert pdf_page_count(pdf) == SHEETS

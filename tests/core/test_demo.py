@@ -20,8 +20,10 @@ from members.demo.people import DESTINATIONS
 from members.lists.queries import Reach, Thresholds, strike_off_due, suspension_due
 from members.models import (
     Certificate,
+    CertificateCheck,
     CertificateKind,
     CertificateStatus,
+    CheckResult,
     DecisionStatus,
     EpisodeStatus,
     FindingAttempt,
@@ -95,6 +97,8 @@ def test_the_small_county_has_every_state(small_demo):
         CertificateStatus.values
     )
     assert set(Certificate.objects.values_list("kind", flat=True)) == set(CertificateKind.values)
+    # Issue 9, item 7: a failed yearly check with its handling (an expired letter is above).
+    assert CertificateCheck.objects.filter(result=CheckResult.FAILED).exclude(handling="").exists()
     assert set(Transfer.objects.values_list("status", flat=True)) == set(TransferStatus.values)
     assert Transfer.objects.filter(to_org=None).exists()  # out of the system
     lost = Member.objects.filter(lost_contact=True)
