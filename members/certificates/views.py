@@ -268,6 +268,9 @@ class CertificatePrintView(CertificateMixin, PrintView):
         episode = certificate.episode
         addressee = episode and (episode.inflow_org or episode.intended_org)
         context["addressee"] = addressee.name if addressee else ""
+        # Sealed by the basic-level committee above the member's branch (the 2006 rules on the
+        # activity certificate; Issue 9, item 7); the numbering county where there is none.
+        context["sealed_by"] = member.home_org.committee_above() or certificate.county
         return context
 
 

@@ -12,7 +12,7 @@ activity certificate (《中国共产党流动党员活动证》) and the party 
   up (handling), shows on the education and handling card and on the list of certificates not
   checked this year;
 - the printed certificate is an identity document: a photo box, the full ID-card number, the
-  seal of the committee that numbers it.
+  seal of the basic-level committee above the branch.
 """
 
 from __future__ import annotations
@@ -438,8 +438,8 @@ def test_the_unchecked_list_costs_the_same_with_more_certificates(
 
 def test_the_printed_certificate_is_an_identity_document(checked_in, secretary, station, login):
     """Issue 9, item 7: the printed activity certificate has a photo box, is sealed by the
-    committee that numbers it (not the branch), prints the full ID-card number for the home
-    side (audited as such), and is not kept by the browser (no-store)."""
+    basic-level committee above the member's branch (not the branch), prints the full ID-card
+    number for the home side (audited as such), and is not kept by the browser (no-store)."""
     member = checked_in.member
     url = reverse("members:certificate_print", args=[checked_in.pk])
     response = login(secretary).get(url)
@@ -448,7 +448,7 @@ def test_the_printed_certificate_is_an_identity_document(checked_in, secretary, 
     assert 'class="photo-box"' in html
     assert member.id_number in html
     sign = html.split('class="cert-sign"')[1].split("</span>")[0]
-    assert checked_in.county.name in sign
+    assert member.home_org.committee_above().name in sign  # township A, above branch A1
     assert checked_in.issuing_org.name not in sign
     # The inflow side may print it too, with the number masked: the full number is the home
     # side's to reveal.
@@ -462,13 +462,15 @@ def test_the_printed_certificate_is_an_identity_document(checked_in, secretary, 
     ]
 
 
-def test_the_printed_letter_is_sealed_by_the_numbering_committee(members, secretary, login, other):
+def test_the_printed_letter_is_sealed_by_the_basic_level_committee(
+    members, secretary, login, other
+):
     """Issue 9, item 7: the certificate letter prints the full ID-card number and the seal of
-    the committee that numbers it."""
+    the basic-level committee above the member's branch."""
     letter = issue(secretary, other, LETTER, valid_until=today() + dt.timedelta(days=9))
     html = login(secretary).get(reverse("members:certificate_print", args=[letter.pk]))
     text = html.content.decode()
     assert other.id_number in text
     signature = text.split('class="signature"')[1].split("</p>")[0]
-    assert letter.county.name in signature
+    assert other.home_org.committee_above().name in signature
     assert letter.issuing_org.name not in signature
