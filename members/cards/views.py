@@ -38,7 +38,7 @@ REPORTS_SHOWN = 6
 
 
 #: Decisions on the education and handling card (each one a line; a member has few).
-DECISIONS_SHOWN = 8
+DECISIONS_SHOWN = 6
 
 
 #: Failed yearly checks of the member's activity certificates on the same card, with their

@@ -10,15 +10,15 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from members.builders import away, issue_certificate
-from members.cards.views import FAILED_CHECKS_SHOWN, SHEETS
+from members.builders import away, decide_standing, issue_certificate
+from members.cards.views import DECISIONS_SHOWN, FAILED_CHECKS_SHOWN, SHEETS
 from members.certificates.actions import (
     do_check_certificate,
     do_fill_departure_part,
     do_fill_inflow_part,
     do_issue_certificate,
 )
-from members.models import Certificate, CertificateKind
+from members.models import Certificate, CertificateKind, DecisionKind, Member
 from organizations.models import OrgKind
 from tests.browser.printing import pdf_page_count, print_pdf
 from tests.browser.test_member_journey import log_in
@@ -97,6 +97,16 @@ def test_the_longest_certificate_and_letter_print_on_one_page_each(
     page, live_server, tree, members, superuser
 ):
     certificate, letter = longest_certificates(tree, superuser)
+    for year in range(2020, 2020 + DECISIONS_SHOWN // 2 + 1):
+        for kind, day in ((DecisionKind.SUSPEND, 3), (DecisionKind.RESTORE, 20)):
+            decide_standing(
+                Member.objects.get(pk=member.pk),
+                kind=kind,
+                proposer=superuser,
+                approver=superuser,
+                on=dt.date(year, 6, day),
+                grounds="据" * 2000,
+            )
     superuser.set_password("correct-horse-battery")
     superuser.save()
     log_in(page, live_server, superuser.username)
@@ -128,8 +138,9 @@ def test_a_fresh_certificate_prints_on_one_page(page, live_server, tree, members
 
 
 def test_failed_checks_keep_the_five_cards_on_five_pages(page, live_server, tree, superuser):
-    """Issue 9, item 7: the handling of failed yearly checks is on the education and handling
-    card; with the most lines shown, every text as long as its field, still five sheets."""
+    """Issue 9, items 2 and 7: the handling of failed yearly checks and the decisions on party
+    standing are on the education and handling card; with the most lines of both shown, every
+    text as long as its field, still five sheets."""
     member = MemberFactory.create(name="欧阳" + "长" * 28, home_org=tree.a1)
     away(member, actor=superuser, out_date=dt.date(2019, 12, 1))
     certificate = do_issue_certificate(
@@ -150,6 +161,16 @@ def test_failed_checks_keep_the_five_cards_on_five_pages(page, live_server, tree
             handling="谈" * 500,
             handled_on=dt.date(year + 1, 1, 20),
         )
+    for year in range(2020, 2020 + DECISIONS_SHOWN // 2 + 1):
+        for kind, day in ((DecisionKind.SUSPEND, 3), (DecisionKind.RESTORE, 20)):
+            decide_standing(
+                Member.objects.get(pk=member.pk),
+                kind=kind,
+                proposer=superuser,
+                approver=superuser,
+                on=dt.date(year, 6, day),
+                grounds="据" * 2000,
+            )
     superuser.set_password("correct-horse-battery")
     superuser.save()
     log_in(page, live_server, superuser.username)
