@@ -161,16 +161,6 @@ def test_failed_checks_keep_the_five_cards_on_five_pages(page, live_server, tree
                 on=dt.date(year, 6, day),
                 grounds="据" * 2000,
             )
-    for year in range(2020, 2020 + DECISIONS_SHOWN // 2 + 1):
-        for kind, day in ((DecisionKind.SUSPEND, 3), (DecisionKind.RESTORE, 20)):
-            decide_standing(
-                Member.objects.get(pk=member.pk),
-                kind=kind,
-                proposer=superuser,
-                approver=superuser,
-                on=dt.date(year, 6, day),
-                grounds="据" * 2000,
-            )
     superuser.set_password("correct-horse-battery")
     superuser.save()
     log_in(page, live_server, superuser.username)
