@@ -218,8 +218,15 @@ def do_check_in_member(
     employer: str = "",
     employer_sector: str = "",
     employer_has_party_org: bool | None = None,
+    moving_on: bool = False,
 ) -> MobilityEpisode:
     """Inflow check-in (流入报到): the arriving member reports to `inflow_org`.
+
+    A member checked in elsewhere who has moved on checks in here with `moving_on` (the user
+    says so: without it the check-in is refused naming where, so two desks checking in one
+    member at once do not move them back and forth). The check-in there ends, its share goes,
+    and the move is kept in the absence's history (`record_move`; Issue 9, item 4). A member
+    lost while checked in elsewhere and found here moves on without saying so.
 
     `suggested_org` is the organization the management mode suggested (`members.routing`);
     taking the member in elsewhere needs `routing_override_reason`. What the inflow side learnt
@@ -255,6 +262,18 @@ def do_check_in_member(
         )
     if episode.status == EpisodeStatus.CHECKED_IN and episode.inflow_org_id == inflow_org.pk:
         raise already_checked_in_error(member, episode)
+    if episode.status == EpisodeStatus.CHECKED_IN and not moving_on:
+        raise ValidationError(
+            [
+                already_checked_in_error(member, episode),
+                ValidationError(
+                    _(
+                        "If the member has moved on from there, tick “The member has moved on” "
+                        "and check them in again: the check-in there ends."
+                    )
+                ),
+            ]
+        )
     check_arrival_date(checked_in_on, episode.out_date, field="checked_in_on")
     # Checked in (or lost while checked in) elsewhere: the member moved on (Issue 9, item 4).
     left = episode.inflow_org if episode.inflow_org_id not in (None, inflow_org.pk) else None

@@ -237,11 +237,11 @@ def test_long_texts_are_cut(tree, members, secretary, town, login):
 
 #: Session, user, roles, the organizations in view scope and the members shared with them, the
 #: member (with its branch and the totals of its logs), its latest episodes (with their
-#: organizations and contact), contacts (with who recorded them), reports (with who received
-#: them).
+#: organizations and contact), the changes and moves while away (with who recorded them; issue 9,
+#: item 4), contacts (with who recorded them), reports (with who received them).
 # + the audit entry of the print, written by an action: in a test its transaction is a savepoint
 # inside the test's (SAVEPOINT and RELEASE count as two queries; in production it is none).
-CARDS_QUERIES = 13
+CARDS_QUERIES = 14
 
 
 def test_the_cards_cost_the_same_however_long_the_history(
