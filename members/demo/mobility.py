@@ -77,8 +77,8 @@ def create_episodes(ctx: DemoContext, members: list[Member]) -> int:
         count += 1
     # Members of the first township working in the second: checked in at its station,
     # some of them back home already.
-    county = ctx.get("county", DemoCounty)
-    station = county.station
+    demo_county = ctx.get("county", DemoCounty)
+    station = demo_county.station
     step, most = (8, 8) if ctx.small else (60, 20)
     movers = [
         m
@@ -117,7 +117,7 @@ def create_episodes(ctx: DemoContext, members: list[Member]) -> int:
             if i == 0:
                 # Moved on from the station to a community of the same township (Issue 9,
                 # item 4): the station's share goes, its departure part is filled.
-                move_on(member, actor=ctx.admin, at=county.secretary2_branch, on=moved_on)
+                move_on(member, actor=ctx.admin, at=demo_county.secretary2_branch, on=moved_on)
             else:
                 do_update_episode(
                     actor=ctx.admin,

@@ -117,7 +117,8 @@ class EpisodeUpdateForm(forms.ModelForm[Any]):
     def __init__(
         self, *args: Any, episode: MobilityEpisode, fields: tuple[str, ...], **kwargs: Any
     ) -> None:
-        super().__init__(*args, instance=episode, **kwargs)
+        kwargs["instance"] = episode
+        super().__init__(*args, **kwargs)
         for name in UPDATE_FIELDS:
             if name not in fields:
                 del self.fields[name]

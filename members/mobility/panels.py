@@ -37,8 +37,7 @@ def episodes(page: MemberPage) -> PanelContext:
         "open_episode": next((e for e in rows if e.is_open), None),
         "history_cut": len(history) > HISTORY_SHOWN,
         "history_shown": HISTORY_SHOWN,
-        "can_update": current is not None
-        and bool(episode_update_fields(page.user, current)),
+        "can_update": current is not None and bool(episode_update_fields(page.user, current)),
     }
 
 

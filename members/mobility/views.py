@@ -134,13 +134,13 @@ class ReportCreateView(RecordCreateView):
     success_message = gettext_lazy("Report recorded.")
 
 
-class EpisodeEndView(ScopedActionFormView):
-    """Record that the member returned (回流) or transferred the relationship: home side only."""
+class EpisodeActionView(ScopedActionFormView):
+    """A form about one of a member's absences (in change scope: the home side or the inflow
+    side), back to the member's page."""
 
     model = MobilityEpisode
     scope_action = Action.CHANGE
     pk_url_kwarg = "episode_pk"
-    template_name = "members/mobility/episode_end.html"
     context_object_name = "episode"
 
     def get_queryset(self) -> Any:
@@ -148,8 +148,17 @@ class EpisodeEndView(ScopedActionFormView):
             super()
             .get_queryset()
             .filter(member_id=self.kwargs["pk"])
-            .select_related("member", "home_org", "inflow_org")
+            .select_related("member", "home_org", "inflow_org", "contact_person")
         )
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.member_id])
+
+
+class EpisodeEndView(EpisodeActionView):
+    """Record that the member returned (回流) or transferred the relationship: home side only."""
+
+    template_name = "members/mobility/episode_end.html"
 
     def check_object_action(self, obj: Any) -> None:
         super().check_object_action(obj)
@@ -180,29 +189,14 @@ class EpisodeEndView(ScopedActionFormView):
         )
         messages.success(self.request, _("The absence is recorded as ended."))
 
-    def get_success_url(self) -> str:
-        return reverse("members:detail", args=[self.object.member_id])
 
-
-class EpisodeUpdateView(ScopedActionFormView):
+class EpisodeUpdateView(EpisodeActionView):
     """Record a change the member reports while away (Issue 9, item 4): the home side changes
     the place, employer, phone, address and designated contact; the inflow organization the
     member is checked in with what it learns locally (`access.episode_update_fields`)."""
 
-    model = MobilityEpisode
-    scope_action = Action.CHANGE
-    pk_url_kwarg = "episode_pk"
     template_name = "members/mobility/episode_update.html"
-    context_object_name = "episode"
     success_message = gettext_lazy("The change is recorded on the mobility information card.")
-
-    def get_queryset(self) -> Any:
-        return (
-            super()
-            .get_queryset()
-            .filter(member_id=self.kwargs["pk"])
-            .select_related("member", "home_org", "inflow_org", "contact_person")
-        )
 
     def check_object_action(self, obj: Any) -> None:
         super().check_object_action(obj)
@@ -215,9 +209,6 @@ class EpisodeUpdateView(ScopedActionFormView):
 
     def perform(self, form: EpisodeUpdateForm) -> None:
         do_update_episode(actor=self.actor, episode=self.object, **form.update_kwargs())
-
-    def get_success_url(self) -> str:
-        return reverse("members:detail", args=[self.object.member_id])
 
 
 @login_required

@@ -25,8 +25,8 @@ from core.validators import past_date, plan_date, validate_mobile_phone
 from members.models.choices import (
     CURRENT_STATUSES,
     OPEN_STATUSES,
-    EpisodeOrigin,
     ContactChannel,
+    EpisodeOrigin,
     EpisodeStatus,
     EpisodeUpdateKind,
     OccupationCategory,
@@ -391,9 +391,8 @@ class EpisodeUpdate(LogRecord):
             name = change["field"]
             field = MobilityEpisode._meta.get_field(name)
             label = str(getattr(field, "verbose_name", name))
-            words.append(
-                f"{label}: {_worded(field, change.get('from'))} → {_worded(field, change.get('to'))}"
-            )
+            old, new = _worded(field, change.get("from")), _worded(field, change.get("to"))
+            words.append(f"{label}: {old} → {new}")
         return words
 
     @property

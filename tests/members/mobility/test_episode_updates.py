@@ -185,7 +185,9 @@ def test_bad_updates_are_refused_and_change_nothing(at_station, secretary, chang
 def test_the_designated_contact_is_home_staff(at_station, secretary, town):
     """Issue 9, item 4: the designated contact is a staff member of the home branch."""
     with pytest.raises(ValidationError) as refused:
-        do_update_episode(actor=secretary, episode=at_station, changed_on=MOVED, contact_person=town)
+        do_update_episode(
+            actor=secretary, episode=at_station, changed_on=MOVED, contact_person=town
+        )
     assert "contact_person" in refused.value.message_dict
 
 
@@ -195,9 +197,7 @@ def test_an_ended_absence_is_not_updated(at_station, secretary):
         actor=secretary, episode=at_station, status=EpisodeStatus.RETURNED, ended_on=MOVED
     )
     with pytest.raises(ValidationError, match="ended"):
-        do_update_episode(
-            actor=secretary, episode=at_station, changed_on=MOVED, employer="某厂"
-        )
+        do_update_episode(actor=secretary, episode=at_station, changed_on=MOVED, employer="某厂")
 
 
 # ---- Moving on to another inflow organization ------------------------------------------------
@@ -237,9 +237,7 @@ def test_a_member_who_moves_on_checks_in_at_the_new_organization(
         assert tree.b1.name in notice.title or tree.b1.name in notice.body
 
 
-def test_a_move_is_dated_on_or_after_the_check_in_before(
-    tree, members, at_station, secretary2
-):
+def test_a_move_is_dated_on_or_after_the_check_in_before(tree, members, at_station, secretary2):
     """Issue 9, item 4: checking in at the next organization comes after the last one."""
     with pytest.raises(ValidationError) as refused:
         move(members["a1"], actor=secretary2, at=tree.b1, on=dt.date(2026, 3, 4))
@@ -337,7 +335,8 @@ def test_a_change_posted_shows_on_the_mobility_card(members, at_station, secreta
             "destination_address": "",
             "employer": "北仑港务公司",
             "employer_sector": "",
-            "phone_there": "１３８００００００03",  # full-width digits are normalised
+            # Full-width digits are normalised (item 14).
+            "phone_there": "".join(chr(0xFF10 + int(d)) for d in "138000000") + "03",
             "contact_person": "",
             "note": "",
         },
