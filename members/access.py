@@ -22,6 +22,7 @@ from members.models import (
     MobilityEpisode,
     StandingDecision,
 )
+from members.models.mobility import UPDATE_FIELDS
 from organizations.scope import require_change, user_scope
 
 
@@ -73,6 +74,39 @@ def require_end_episode(user: User, episode: MobilityEpisode) -> None:
     """Refuse (403) unless `user` works for the branch the member left from: the inflow side
     records on an absence, but only the home side ends it (return, transfer)."""
     require_change(user, episode.home_org)
+
+
+#: What the inflow organization may update on an absence checked in with it: what it learns
+#: where the member lives and works (address, employer, phone there). The place (province,
+#: city, county) and the designated contact are the home side's: the outflow registration and
+#: the pairing belong to the branch the member left (a member who moves on to another place
+#: checks in there). Issue 9, item 4.
+INFLOW_UPDATE_FIELDS = (
+    "destination_address",
+    "employer",
+    "employer_has_party_org",
+    "employer_sector",
+    "phone_there",
+)
+
+
+def episode_update_fields(user: User, episode: MobilityEpisode) -> tuple[str, ...]:
+    """The fields of a current absence `user` may update (none: may not update it): the home
+    side all of `UPDATE_FIELDS`, the inflow organization it is checked in with (or was, when
+    the member got lost there) `INFLOW_UPDATE_FIELDS`. An ended absence changes no more."""
+    if not episode.is_current:
+        return ()
+    scope = user_scope(user)
+    if scope.covers(episode.home_org.path, Action.CHANGE):
+        return UPDATE_FIELDS
+    inflow = episode.inflow_org
+    if (
+        inflow is not None
+        and episode.status in (EpisodeStatus.CHECKED_IN, EpisodeStatus.LOST)
+        and scope.covers(inflow.path, Action.CHANGE)
+    ):
+        return INFLOW_UPDATE_FIELDS
+    return ()
 
 
 def lock_for_change(actor: User, member: Member, *, archived: str = "") -> Member:

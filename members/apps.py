@@ -20,6 +20,7 @@ class MembersConfig(AppConfig):
             Certificate,
             CertificateCheck,
             ContactRecord,
+            EpisodeUpdate,
             FindingAttempt,
             FoundArrival,
             Member,
@@ -47,9 +48,11 @@ class MembersConfig(AppConfig):
                 "reports",
                 "certificates",
                 "standing_decisions",
+                "episode_updates",
             ],
         )
         auditlog.register(MobilityEpisode, exclude_fields=["created_at", "updated_at"])
+        auditlog.register(EpisodeUpdate, exclude_fields=["created_at"])
         auditlog.register(ContactRecord, exclude_fields=["created_at"])
         auditlog.register(FindingAttempt, exclude_fields=["created_at"])
         auditlog.register(RegularReport, exclude_fields=["created_at"])

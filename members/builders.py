@@ -81,6 +81,20 @@ def check_in(
     )
 
 
+def move_on(
+    member: Member, *, actor: User, at: Organization, on: dt.date | None = None
+) -> MobilityEpisode:
+    """`member`, checked in elsewhere, moves on and checks in at `at` on `on` (today unless
+    given): the check-in before ends (Issue 9, item 4)."""
+    return do_check_in_member(
+        actor=actor,
+        inflow_org=at,
+        checked_in_on=on or timezone.localdate(),
+        moving_on=True,
+        **_identity(member),
+    )
+
+
 def issue_certificate(
     member: Member,
     *,

@@ -205,6 +205,10 @@ ROWS = [
     # a1's member away and checked in at station B-S: the station sees it but may not end it.
     Row("members:end_episode[a1 at bs]", episode_url("members:end_episode"),
                                         (L,  200, 200, 200, 200, 404, 403, 403, 200)),
+    # Issue 9, item 4: changes while away are recorded by the home side and by the inflow side
+    # the member is checked in with (station B-S, its own fields); the inspector only reads.
+    Row("members:update_episode[a1 at bs]", episode_url("members:update_episode"),
+                                        (L,  200, 200, 200, 200, 404, 200, 403, 200)),
     Row("members:check_in", fixed("members:check_in"),
                                         (L,  200, 200, 200, 200, 200, 200, 403, 200)),
     # The mobile members' lists: every role reads its own (scope is in the rows, tested in

@@ -1,6 +1,7 @@
 """The five cards (五卡) of a member on one printable page.
 
-Each card is one A4 sheet: the mobility information card (流动信息卡), the pairing card
+Each card is one A4 sheet: the mobility information card (流动信息卡, with the changes and moves
+while away), the pairing card
 (结对联心卡), the democratic evaluation card (民主评议卡), the basic information card (流动党员
 基本信息卡) and the education and handling card (教育处理卡). Long logs are cut to their latest
 entries (saying how many more there are) and long texts to a few lines, so every card fits its
@@ -21,6 +22,7 @@ from members.models import (
     CheckResult,
     ContactRecord,
     DecisionStatus,
+    EpisodeUpdate,
     Member,
     MobilityEpisode,
     RegularReport,
@@ -29,6 +31,11 @@ from members.models import (
 
 #: How many of the latest entries each card shows (what fits one A4 sheet).
 EPISODES_SHOWN = 3
+
+
+#: The latest changes and moves while away under them (Issue 9, item 4): what fits beside
+#: three absences at their longest (tests/browser/test_print_five_cards.py).
+UPDATES_SHOWN = 3
 
 
 CONTACTS_SHOWN = 20
@@ -88,6 +95,7 @@ class FiveCardsView(PrintView):
             .select_related("home_org")
             .annotate(
                 episodes_total=_count_of(MobilityEpisode),
+                updates_total=_count_of(EpisodeUpdate),
                 contacts_total=_count_of(ContactRecord),
                 reports_total=_count_of(RegularReport),
             )
@@ -101,11 +109,14 @@ class FiveCardsView(PrintView):
         context = super().get_context_data(**kwargs)
         member: Any = self.object
         episodes = list(MobilityEpisode.objects.of_member(member)[:EPISODES_SHOWN])
+        updates = EpisodeUpdate.objects.latest_for(member, UPDATES_SHOWN)
         contacts = ContactRecord.objects.latest_for(member, CONTACTS_SHOWN)
         reports = RegularReport.objects.latest_for(member, REPORTS_SHOWN)
         context.update(
             episodes=episodes,
             episodes_more=member.episodes_total - len(episodes),
+            updates=updates,
+            updates_more=member.updates_total - len(updates),
             # The pairing card names the contact of the latest absence that has one.
             pairing=next((e for e in episodes if e.contact_person_id), None),
             contacts=contacts,

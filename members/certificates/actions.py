@@ -20,6 +20,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -371,6 +372,45 @@ def fill_inflow_part_on_check_in(*, actor: User, episode: MobilityEpisode) -> Ce
     except ValidationError:
         # The inflow side fills it by hand instead.
         return None
+
+
+def close_inflow_part_on_move(
+    *, episode: MobilityEpisode, left: Organization, left_on: dt.date
+) -> Certificate | None:
+    """Runs inside `do_check_in_member`'s transaction when the member moves on from `left` to
+    another inflow organization (Issue 9, item 4). Like the inflow part at check-in, this
+    never makes the check-in fail: the member's valid activity certificate whose inflow part
+    `left` filled gets its departure part (left on the day of the new check-in, the move as
+    its record) unless it is filled already or the dates disagree. `left` has lost its share
+    of the member with the move, so it could no longer fill the part itself; the home side
+    can still correct it.
+
+    The certificate has one inflow part: the new organization fills it at check-in only while
+    it is empty (`fill_inflow_part_on_check_in`), and the absence's history keeps every
+    check-in."""
+    certificate: Certificate | None = (
+        Certificate.objects.select_for_update(of=("self",))
+        .filter(
+            Q(episode=episode) | Q(episode__isnull=True),
+            member_id=episode.member_id,
+            kind=CertificateKind.ACTIVITY,
+            status=CertificateStatus.VALID,
+            inflow_org=left,
+        )
+        .first()
+    )
+    if certificate is None or certificate.departure_part_refusal() is not None:
+        return None
+    assert certificate.arrived_on is not None
+    assert episode.inflow_org is not None
+    if left_on < certificate.arrived_on:
+        return None
+    certificate.left_inflow_on = left_on
+    certificate.life_record = _("Moved on to %(org)s and checked in there on %(date)s.") % {
+        "org": episode.inflow_org.name,
+        "date": left_on.isoformat(),
+    }
+    return save_valid(certificate)
 
 
 @action

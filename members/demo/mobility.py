@@ -13,6 +13,7 @@ from members.builders import (
     found_member,
     issue_certificate,
     lose_contact,
+    move_on,
 )
 from members.certificates.actions import (
     do_check_certificate,
@@ -20,7 +21,7 @@ from members.certificates.actions import (
     do_revoke_certificate,
 )
 from members.demo.people import DISTINCTIVE_MEMBER_NAME, People
-from members.mobility.actions import do_end_episode
+from members.mobility.actions import do_end_episode, do_update_episode
 from members.models import (
     Certificate,
     CertificateKind,
@@ -76,7 +77,8 @@ def create_episodes(ctx: DemoContext, members: list[Member]) -> int:
         count += 1
     # Members of the first township working in the second: checked in at its station,
     # some of them back home already.
-    station = ctx.get("county", DemoCounty).station
+    demo_county = ctx.get("county", DemoCounty)
+    station = demo_county.station
     step, most = (8, 8) if ctx.small else (60, 20)
     movers = [
         m
@@ -110,6 +112,22 @@ def create_episodes(ctx: DemoContext, members: list[Member]) -> int:
             issue_certificate(member, actor=ctx.admin, on=left, reason=reason, episode=episode)
         arrived = min(left + dt.timedelta(days=ctx.rnd.randint(2, 20)), ctx.today)
         check_in(member, actor=ctx.admin, at=station, on=arrived)
+        if i < 2 and arrived < ctx.today:
+            moved_on = ctx.date_between(arrived, ctx.today)
+            if i == 0:
+                # Moved on from the station to a community of the same township (Issue 9,
+                # item 4): the station's share goes, its departure part is filled.
+                move_on(member, actor=ctx.admin, at=demo_county.secretary2_branch, on=moved_on)
+            else:
+                do_update_episode(
+                    actor=ctx.admin,
+                    episode=episode,
+                    changed_on=moved_on,
+                    channel=ContactChannel.VIA_INFLOW,
+                    destination_address="城南街道新村路18号",
+                    phone_there=member.phone,
+                    note="搬到单位宿舍",
+                )
         if i % 4 == 2 and arrived < ctx.today:
             do_end_episode(
                 actor=ctx.admin,

@@ -9,15 +9,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
 from core.models import User, save_valid, transition
-from members.access import lock_for_change, require_end_episode, require_record
+from members.access import (
+    episode_update_fields,
+    lock_for_change,
+    require_end_episode,
+    require_record,
+)
 from members.certificates.actions import (
+    close_inflow_part_on_move,
     fill_inflow_part_on_check_in,
     return_certificates_for_episode,
 )
@@ -26,15 +32,17 @@ from members.models import (
     OPEN_STATUSES,
     ContactRecord,
     EpisodeStatus,
+    EpisodeUpdate,
+    EpisodeUpdateKind,
     FindingAttempt,
     Member,
     MobilityEpisode,
     RegularReport,
 )
-from members.models.mobility import OUTFLOW_FIELDS
+from members.models.mobility import OUTFLOW_FIELDS, UPDATE_FIELDS
 from members.models.records import LogRecord
 from members.sharing import sync_shares
-from organizations.models import BRANCH_KINDS, Organization
+from organizations.models import BRANCH_KINDS, Organization, Role
 from organizations.notices import do_notify_organization
 from organizations.scope import require_change
 
@@ -210,8 +218,15 @@ def do_check_in_member(
     employer: str = "",
     employer_sector: str = "",
     employer_has_party_org: bool | None = None,
+    moving_on: bool = False,
 ) -> MobilityEpisode:
     """Inflow check-in (流入报到): the arriving member reports to `inflow_org`.
+
+    A member checked in elsewhere who has moved on checks in here with `moving_on` (the user
+    says so: without it the check-in is refused naming where, so two desks checking in one
+    member at once do not move them back and forth). The check-in there ends, its share goes,
+    and the move is kept in the absence's history (`record_move`; Issue 9, item 4). A member
+    lost while checked in elsewhere and found here moves on without saying so.
 
     `suggested_org` is the organization the management mode suggested (`members.routing`);
     taking the member in elsewhere needs `routing_override_reason`. What the inflow side learnt
@@ -245,11 +260,29 @@ def do_check_in_member(
             )
             % {"name": member.name, "home": found.home_org.name}
         )
-    if episode.status == EpisodeStatus.CHECKED_IN:
+    if episode.status == EpisodeStatus.CHECKED_IN and episode.inflow_org_id == inflow_org.pk:
         raise already_checked_in_error(member, episode)
+    if episode.status == EpisodeStatus.CHECKED_IN and not moving_on:
+        raise ValidationError(
+            [
+                already_checked_in_error(member, episode),
+                ValidationError(
+                    _(
+                        "If the member has moved on from there, tick “The member has moved on” "
+                        "and check them in again: the check-in there ends."
+                    )
+                ),
+            ]
+        )
     check_arrival_date(checked_in_on, episode.out_date, field="checked_in_on")
+    # Checked in (or lost while checked in) elsewhere: the member moved on (Issue 9, item 4).
+    left = episode.inflow_org if episode.inflow_org_id not in (None, inflow_org.pk) else None
+    last_checked_in_on = episode.checked_in_on
+    if left is not None:
+        check_move_date(member, episode, checked_in_on)
     was_lost = episode.status == EpisodeStatus.LOST
-    transition(episode, EpisodeStatus.CHECKED_IN)
+    if episode.status != EpisodeStatus.CHECKED_IN:
+        transition(episode, EpisodeStatus.CHECKED_IN)
     if was_lost:
         episode.lost_since = None
     episode.inflow_org = inflow_org
@@ -257,16 +290,22 @@ def do_check_in_member(
     episode.checked_in_by = actor
     for field, value in routing.items():
         setattr(episode, field, value)
-    learnt = {
+    learnt: dict[str, Any] = {
         "destination_address": residence.strip(),
         "employer": employer.strip(),
         "employer_sector": employer_sector,
     }
+    if employer_has_party_org:
+        learnt["employer_has_party_org"] = True
+    # What the inflow side learnt fills what the registration left empty; after a move it is
+    # the member's new address and employer, and replaces the old.
+    learnt_changes: list[dict[str, Any]] = []
     for field, value in learnt.items():
-        if value and not getattr(episode, field):
+        old = getattr(episode, field)
+        if value and value != old and (left is not None or not old):
+            if left is not None:
+                learnt_changes.append({"field": field, "from": old, "to": value})
             setattr(episode, field, value)
-    if employer_has_party_org and not episode.employer_has_party_org:
-        episode.employer_has_party_org = True
     # The relations were just read and locked, and the dates checked above; the database holds
     # the constraints (checking each again would cost a query and a savepoint apiece).
     episode.full_clean(exclude=EPISODE_RELATIONS, validate_constraints=False)
@@ -274,15 +313,200 @@ def do_check_in_member(
     if was_lost:
         _clear_lost(member)
     sync_shares(actor=actor, member=member)
-    do_notify_organization(
-        actor=actor,
-        organization=episode.home_org,
-        title=_("%(name)s checked in at %(org)s") % {"name": member.name, "org": inflow_org.name},
-        body=_("Checked in on %(date)s.") % {"date": checked_in_on.isoformat()},
-        url=reverse("members:detail", args=[member.pk]),
-    )
+    if left is None:
+        do_notify_organization(
+            actor=actor,
+            organization=episode.home_org,
+            title=_("%(name)s checked in at %(org)s")
+            % {"name": member.name, "org": inflow_org.name},
+            body=_("Checked in on %(date)s.") % {"date": checked_in_on.isoformat()},
+            url=reverse("members:detail", args=[member.pk]),
+        )
+    else:
+        changes: list[dict[str, Any]] = [
+            {"field": "inflow_org", "from": left.name, "to": inflow_org.name},
+            {
+                "field": "checked_in_on",
+                "from": _iso(last_checked_in_on),
+                "to": checked_in_on.isoformat(),
+            },
+            *learnt_changes,
+        ]
+        record_move(actor=actor, episode=episode, member=member, left=left, changes=changes)
     fill_inflow_part_on_check_in(actor=actor, episode=episode)
     return episode
+
+
+def check_move_date(member: Member, episode: MobilityEpisode, checked_in_on: dt.date) -> None:
+    """Checking in at the next organization comes on or after checking in at the last one."""
+    assert episode.inflow_org is not None
+    assert episode.checked_in_on is not None
+    if checked_in_on < episode.checked_in_on:
+        raise ValidationError(
+            {
+                "checked_in_on": _(
+                    "%(name)s checked in at %(org)s on %(date)s: checking in at the next "
+                    "organization comes on or after that."
+                )
+                % {
+                    "name": member.name,
+                    "org": episode.inflow_org.name,
+                    "date": episode.checked_in_on.isoformat(),
+                }
+            }
+        )
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def record_move(
+    *,
+    actor: User,
+    episode: MobilityEpisode,
+    member: Member,
+    left: Organization,
+    changes: list[dict[str, Any]],
+) -> EpisodeUpdate:
+    """The member moved on from `left` to the absence's new inflow organization (Issue 9,
+    item 4; the 2019 education-management regulations: the inflow organization where the member
+    lives and works manages them). Runs inside `do_check_in_member`, after the absence and the
+    shares (`left` has lost its share): the move is an entry of the absence's history, the
+    certificate's departure part is filled for `left`, and the home branch and both inflow
+    organizations are told."""
+    assert episode.inflow_org is not None
+    assert episode.checked_in_on is not None
+    update = save_valid(
+        EpisodeUpdate(
+            member=member,
+            episode=episode,
+            kind=EpisodeUpdateKind.MOVED,
+            changed_on=episode.checked_in_on,
+            changes=changes,
+            recorded_by=actor,
+        )
+    )
+    close_inflow_part_on_move(episode=episode, left=left, left_on=episode.checked_in_on)
+    words = {
+        "name": member.name,
+        "from": left.name,
+        "to": episode.inflow_org.name,
+        "home": episode.home_org.name,
+        "date": episode.checked_in_on.isoformat(),
+    }
+    body = _("%(name)s of %(home)s checked in at %(to)s on %(date)s, moving on from %(from)s.")
+    for organization, title in (
+        (episode.home_org, _("%(name)s moved from %(from)s to %(to)s")),
+        (left, _("%(name)s moved on from %(from)s to %(to)s: no longer managed here")),
+        (episode.inflow_org, _("%(name)s moved here from %(from)s")),
+    ):
+        do_notify_organization(
+            actor=actor,
+            organization=organization,
+            title=title % words,
+            body=body % words,
+            url=reverse("members:detail", args=[member.pk]),
+        )
+    return update
+
+
+def _stored(value: Any) -> Any:
+    """A value as a history entry keeps it: a person by name, a text without spaces around."""
+    if isinstance(value, User):
+        return value.full_name or value.username
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+@action
+def do_update_episode(
+    *,
+    actor: User,
+    episode: MobilityEpisode,
+    changed_on: dt.date,
+    channel: str = "",
+    note: str = "",
+    **changes: Any,
+) -> EpisodeUpdate:
+    """A change the member reports while away (Issue 9, item 4; the 2019 education-management
+    regulations: mobile members report changes of place to their party organization): the
+    place, the employer, the phone or the address there, or the designated contact. The absence
+    takes the new values and the change is kept as an entry of its history, shown on the
+    mobility information card. The home side may change all of them, the inflow side what it
+    learns where the member lives (`members.access.episode_update_fields`); the other side is
+    told."""
+    unknown = set(changes) - set(UPDATE_FIELDS)
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    episode = (
+        MobilityEpisode.objects.select_for_update(of=("self",))
+        .select_related("member", "home_org", "inflow_org", "contact_person")
+        .get(pk=episode.pk)
+    )
+    if not episode.is_current:
+        raise ValidationError(_("This absence has ended: nothing more is changed on it."))
+    allowed = episode_update_fields(actor, episode)
+    if not allowed or set(changes) - set(allowed):
+        raise PermissionDenied
+    if changed_on < episode.out_date:
+        raise ValidationError(
+            {
+                "changed_on": _("The member left on %(date)s: a change comes after that.")
+                % {"date": episode.out_date.isoformat()}
+            }
+        )
+    if changed_on > timezone.localdate():
+        raise ValidationError({"changed_on": _("A change cannot be in the future.")})
+    contact = changes.get("contact_person")
+    if contact is not None and not (
+        contact.is_active
+        and Role.objects.active().filter(user=contact, organization=episode.home_org).exists()
+    ):
+        raise ValidationError(
+            {"contact_person": _("The designated contact is a staff member of the home branch.")}
+        )
+    diffs = []
+    for field in UPDATE_FIELDS:
+        if field not in changes:
+            continue
+        new, old = changes[field], getattr(episode, field)
+        if isinstance(new, str):
+            new = new.strip()
+        if new == old:
+            continue
+        diffs.append({"field": field, "from": _stored(old), "to": _stored(new)})
+        setattr(episode, field, new)
+    if not diffs:
+        raise ValidationError(_("Nothing has changed: change at least one item."))
+    save_valid(episode)
+    if any(d["field"].startswith("destination_") for d in diffs):
+        mark_away(Member.objects.locked(episode.member), episode)
+    update = save_valid(
+        EpisodeUpdate(
+            member=episode.member,
+            episode=episode,
+            kind=EpisodeUpdateKind.UPDATED,
+            changed_on=changed_on,
+            channel=channel,
+            changes=diffs,
+            note=note.strip(),
+            recorded_by=actor,
+        )
+    )
+    # The other side hears of it: the inflow organization of the home side's change, the home
+    # branch of the inflow side's.
+    told = episode.inflow_org if allowed == UPDATE_FIELDS else episode.home_org
+    if told is not None:
+        do_notify_organization(
+            actor=actor,
+            organization=told,
+            title=_("%(name)s's particulars while away changed") % {"name": episode.member.name},
+            body="; ".join(update.lines()),
+            url=reverse("members:detail", args=[episode.member_id]),
+        )
+    return update
 
 
 @action

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,7 @@ from core.forms import DateField, DateInput, IdNumberField, PhoneField, ScopedMo
 from core.models import User
 from members.mobility.routing import Route, routing_candidates, suggest_route
 from members.models import (
+    ContactChannel,
     ContactRecord,
     EpisodeStatus,
     FindingAttempt,
@@ -22,7 +24,7 @@ from members.models import (
     MobilityEpisode,
     RegularReport,
 )
-from members.models.mobility import OUTFLOW_FIELDS
+from members.models.mobility import OUTFLOW_FIELDS, UPDATE_FIELDS
 from organizations.models import BRANCH_KINDS, Organization, Role, Sector
 
 #: Above this many branch-level organizations the expected-inflow picker would be a page of its
@@ -60,10 +62,7 @@ class OutflowForm(forms.ModelForm[Any]):
             self.fields["intended_org"].queryset = orgs  # type: ignore[attr-defined]
         else:
             del self.fields["intended_org"]
-        home_staff = Role.objects.active().filter(organization_id=member.home_org_id)
-        self.fields["contact_person"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            is_active=True, pk__in=home_staff.values("user_id")
-        ).order_by("full_name", "username")
+        self.fields["contact_person"].queryset = home_staff(member.home_org_id)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
@@ -79,6 +78,63 @@ class OutflowForm(forms.ModelForm[Any]):
     def outflow_fields(self) -> dict[str, Any]:
         """The cleaned values to hand to `do_register_outflow` (only the fields shown)."""
         return {name: self.cleaned_data[name] for name in OUTFLOW_FIELDS if name in self.fields}
+
+
+def home_staff(home_org_id: int) -> QuerySet[User]:
+    """The active staff of the home branch: who may be the designated contact."""
+    roles = Role.objects.active().filter(organization_id=home_org_id)
+    return User.objects.filter(is_active=True, pk__in=roles.values("user_id")).order_by(
+        "full_name", "username"
+    )
+
+
+class EpisodeUpdateForm(forms.ModelForm[Any]):
+    """A change the member reports while away (Issue 9, item 4): the fields the user may
+    update (`members.access.episode_update_fields`), prefilled with the absence's values, and
+    when and how the member reported it."""
+
+    changed_on = DateField(label=_("Date of the change"), initial=dt.date.today)
+    channel = forms.ChoiceField(
+        label=_("Reported by"),
+        choices=[("", "—"), *ContactChannel.choices],
+        required=False,
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    contact_person = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Designated contact"),
+        help_text=_("A staff member of the home branch who keeps in touch with the member."),
+    )
+
+    field_order = ["changed_on", "channel"]
+
+    class Meta:
+        model = MobilityEpisode
+        fields = list(UPDATE_FIELDS)
+        field_classes = {"phone_there": PhoneField}
+
+    def __init__(
+        self, *args: Any, episode: MobilityEpisode, fields: tuple[str, ...], **kwargs: Any
+    ) -> None:
+        kwargs["instance"] = episode
+        super().__init__(*args, **kwargs)
+        for name in UPDATE_FIELDS:
+            if name not in fields:
+                del self.fields[name]
+        if "contact_person" in self.fields:
+            self.fields["contact_person"].queryset = home_staff(episode.home_org_id)  # type: ignore[attr-defined]
+
+    def update_kwargs(self) -> dict[str, Any]:
+        """The arguments of `do_update_episode`: the date, the channel, the note, the fields."""
+        data = self.cleaned_data
+        shown = {name: data[name] for name in UPDATE_FIELDS if name in self.fields}
+        return {
+            "changed_on": data["changed_on"],
+            "channel": data["channel"],
+            "note": data["note"],
+            **shown,
+        }
 
 
 class EndEpisodeForm(forms.Form):
@@ -211,6 +267,15 @@ class CheckInForm(RoutingForm):
     id_number = IdNumberField(label=_("ID number"))
     name = forms.CharField(label=_("Name"), max_length=50)
     checked_in_on = DateField(label=_("Checked in on"), widget=DateInput(), initial=dt.date.today)
+    moving_on = forms.BooleanField(
+        label=_("The member has moved on"),
+        required=False,
+        help_text=_(
+            "Tick when the member, checked in at another inflow organization, now lives or "
+            "works here: the check-in there ends and both organizations and the home branch "
+            "are told."
+        ),
+    )
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, actor=actor, **kwargs)
@@ -220,6 +285,7 @@ class CheckInForm(RoutingForm):
             "id_number": self.cleaned_data["id_number"],
             "name": self.cleaned_data["name"],
             "checked_in_on": self.cleaned_data["checked_in_on"],
+            "moving_on": self.cleaned_data["moving_on"],
             **self.routing_kwargs(),
         }
 

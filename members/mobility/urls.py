@@ -10,6 +10,11 @@ urlpatterns = [
         views.EpisodeEndView.as_view(),
         name="end_episode",
     ),
+    path(
+        "<int:pk>/episodes/<int:episode_pk>/update/",
+        views.EpisodeUpdateView.as_view(),
+        name="update_episode",
+    ),
     path("<int:pk>/lost/", views.MarkLostView.as_view(), name="mark_lost"),
     path("<int:pk>/finding/new/", views.FindingAttemptCreateView.as_view(), name="finding_new"),
     path("<int:pk>/reports/new/", views.ReportCreateView.as_view(), name="report_new"),

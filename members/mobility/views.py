@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,11 +33,13 @@ from members.mobility.actions import (
     do_record_finding_attempt,
     do_record_report,
     do_register_outflow,
+    do_update_episode,
 )
 from members.mobility.forms import (
     CheckInForm,
     ContactForm,
     EndEpisodeForm,
+    EpisodeUpdateForm,
     FindingAttemptForm,
     MarkLostForm,
     OutflowForm,
@@ -131,13 +134,13 @@ class ReportCreateView(RecordCreateView):
     success_message = gettext_lazy("Report recorded.")
 
 
-class EpisodeEndView(ScopedActionFormView):
-    """Record that the member returned (回流) or transferred the relationship: home side only."""
+class EpisodeActionView(ScopedActionFormView):
+    """A form about one of a member's absences (in change scope: the home side or the inflow
+    side), back to the member's page."""
 
     model = MobilityEpisode
     scope_action = Action.CHANGE
     pk_url_kwarg = "episode_pk"
-    template_name = "members/mobility/episode_end.html"
     context_object_name = "episode"
 
     def get_queryset(self) -> Any:
@@ -145,8 +148,17 @@ class EpisodeEndView(ScopedActionFormView):
             super()
             .get_queryset()
             .filter(member_id=self.kwargs["pk"])
-            .select_related("member", "home_org", "inflow_org")
+            .select_related("member", "home_org", "inflow_org", "contact_person")
         )
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.member_id])
+
+
+class EpisodeEndView(EpisodeActionView):
+    """Record that the member returned (回流) or transferred the relationship: home side only."""
+
+    template_name = "members/mobility/episode_end.html"
 
     def check_object_action(self, obj: Any) -> None:
         super().check_object_action(obj)
@@ -177,8 +189,26 @@ class EpisodeEndView(ScopedActionFormView):
         )
         messages.success(self.request, _("The absence is recorded as ended."))
 
-    def get_success_url(self) -> str:
-        return reverse("members:detail", args=[self.object.member_id])
+
+class EpisodeUpdateView(EpisodeActionView):
+    """Record a change the member reports while away (Issue 9, item 4): the home side changes
+    the place, employer, phone, address and designated contact; the inflow organization the
+    member is checked in with what it learns locally (`access.episode_update_fields`)."""
+
+    template_name = "members/mobility/episode_update.html"
+    success_message = gettext_lazy("The change is recorded on the mobility information card.")
+
+    def check_object_action(self, obj: Any) -> None:
+        super().check_object_action(obj)
+        if not access.episode_update_fields(self.actor, obj):
+            raise PermissionDenied
+
+    def get_form(self, data: Any = None) -> EpisodeUpdateForm:
+        fields = access.episode_update_fields(self.actor, self.object)
+        return EpisodeUpdateForm(data, episode=self.object, fields=fields)
+
+    def perform(self, form: EpisodeUpdateForm) -> None:
+        do_update_episode(actor=self.actor, episode=self.object, **form.update_kwargs())
 
 
 @login_required

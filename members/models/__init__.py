@@ -2,7 +2,8 @@
 
 - `choices`: the code lists of the national collection form and every status and kind;
 - `member`: the register (`Member`) and its guardian permission tables;
-- `mobility`: absences (`MobilityEpisode`), shared by the outflow and inflow sides;
+- `mobility`: absences (`MobilityEpisode`), shared by the outflow and inflow sides, and their
+  history of changes and moves (`EpisodeUpdate`);
 - `records`: the small records kept about a member (contacts, finding attempts, reports);
 - `found`: people found on arrival whose home organization is not in the system;
 - `certificates`: activity certificates and certificate letters, their numbers and checks;
@@ -28,6 +29,7 @@ from members.models.choices import (
     Education,
     EpisodeOrigin,
     EpisodeStatus,
+    EpisodeUpdateKind,
     Gender,
     Membership,
     OccupationCategory,
@@ -43,7 +45,7 @@ from members.models.member import (
     MemberQuerySet,
     MemberUserObjectPermission,
 )
-from members.models.mobility import MobilityEpisode, MobilityEpisodeQuerySet
+from members.models.mobility import EpisodeUpdate, MobilityEpisode, MobilityEpisodeQuerySet
 from members.models.records import (
     ContactRecord,
     FindingAttempt,
@@ -77,6 +79,8 @@ __all__ = [
     "Education",
     "EpisodeOrigin",
     "EpisodeStatus",
+    "EpisodeUpdate",
+    "EpisodeUpdateKind",
     "FindingAttempt",
     "FoundArrival",
     "FoundArrivalQuerySet",

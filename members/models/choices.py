@@ -189,3 +189,12 @@ class CertificateStatus(models.TextChoices):
 class CheckResult(models.TextChoices):
     PASSED = "passed", _("Passed")
     FAILED = "failed", _("Not passed")
+
+
+class EpisodeUpdateKind(models.TextChoices):
+    """What an entry of an absence's history records (Issue 9, item 4)."""
+
+    #: The member reported a change of place, employer, phone, address or contact.
+    UPDATED = "updated", _("Particulars changed")
+    #: The member moved on and checked in at another inflow organization.
+    MOVED = "moved", _("Moved to another inflow organization")

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.constraints import ChecksInOneQuery
@@ -24,11 +25,14 @@ from core.validators import past_date, plan_date, validate_mobile_phone
 from members.models.choices import (
     CURRENT_STATUSES,
     OPEN_STATUSES,
+    ContactChannel,
     EpisodeOrigin,
     EpisodeStatus,
+    EpisodeUpdateKind,
     OccupationCategory,
 )
 from members.models.member import Member
+from members.models.records import LogRecord, RecordRow
 from organizations.models import ManagementMode, Organization, Sector
 from organizations.scope import user_scope
 
@@ -47,6 +51,20 @@ OUTFLOW_FIELDS = (
     "expected_return",
     "phone_there",
     "intended_org",
+    "contact_person",
+)
+
+#: What may change while the member is away, reported by the member (Issue 9, item 4: mobile
+#: members report changes of place; who may record which is `members.access`).
+UPDATE_FIELDS = (
+    "destination_province",
+    "destination_city",
+    "destination_county",
+    "destination_address",
+    "employer",
+    "employer_has_party_org",
+    "employer_sector",
+    "phone_there",
     "contact_person",
 )
 
@@ -306,3 +324,93 @@ class MobilityEpisode(StateMachine, ChecksInOneQuery):
             for part in (self.destination_province, self.destination_city, self.destination_county)
             if part
         )
+
+
+class EpisodeUpdate(LogRecord):
+    """One entry of an absence's history (Issue 9, item 4): a change the member reported while
+    away (place, employer, phone, address, designated contact), or a move on to another inflow
+    organization (the check-in there ends the one before). Never edited: each change is a new
+    entry, shown on the mobility information card.
+
+    `changes` lists what changed, in order, as `{"field": name, "from": old, "to": new}` with
+    the stored values (an organization or a person by name): the card words them in the
+    reader's language (`lines`)."""
+
+    DATE_FIELD = "changed_on"
+    BY_FIELD = "recorded_by"
+    TEXT_FIELD = "note"
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="episode_updates", verbose_name=_("member")
+    )
+    episode = models.ForeignKey(
+        MobilityEpisode,
+        on_delete=models.PROTECT,
+        related_name="updates",
+        verbose_name=_("absence"),
+    )
+    kind = models.CharField(
+        pgettext_lazy("episode update", "kind"),
+        max_length=20,
+        choices=EpisodeUpdateKind.choices,
+        default=EpisodeUpdateKind.UPDATED,
+    )
+    changed_on = models.DateField(
+        _("date of the change"),
+        validators=[past_date],
+        help_text=_("When the change took effect, as the member reported it."),
+    )
+    # Overrides the log's channel: a move is recorded at the desk, not reported through one.
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=ContactChannel.choices, blank=True
+    )
+    changes = models.JSONField(_("changes"), default=list)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("change while away")
+        verbose_name_plural = _("changes while away")
+        indexes = [
+            models.Index(fields=["member", "-changed_on"], name="episode_update_member_idx"),
+            models.Index(fields=["episode", "-changed_on"], name="episode_update_episode_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.changed_on}"
+
+    def lines(self) -> list[str]:
+        """Each change in words: "employer there: A → B", choices and yes/no by their labels."""
+        words = []
+        for change in self.changes:
+            name = change["field"]
+            field = MobilityEpisode._meta.get_field(name)
+            label = str(getattr(field, "verbose_name", name))
+            old, new = _worded(field, change.get("from")), _worded(field, change.get("to"))
+            words.append(f"{label}: {old} → {new}")
+        return words
+
+    @property
+    def text(self) -> str:
+        """The changes in one line, then the note."""
+        return "; ".join([*self.lines(), *([self.note] if self.note else [])])
+
+    @property
+    def row(self) -> RecordRow:
+        channel = self.get_channel_display() if self.channel else self.get_kind_display()
+        return RecordRow(self.changed_on, str(channel), self.recorded_by, self.text)
+
+
+def _worded(field: Any, value: Any) -> str:
+    """A stored value of `field` as the card shows it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    choices = dict(getattr(field, "flatchoices", None) or [])
+    return str(choices.get(value, value))

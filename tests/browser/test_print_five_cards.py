@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db(transaction=True, available_apps=settings.INS
 def test_the_longest_history_prints_on_five_pages(
     page, live_server, tree, members, secretary, town
 ):
-    # Every text as long as its field allows: 3 absences, 30 contacts, 10 reports.
+    # Every text as long as its field allows: 3 absences, 8 changes while away, 30 contacts,
+    # 10 reports.
     member = long_record(
         member=MemberFactory.create(
             name="欧阳流动", home_org=tree.a1, home_address="流" * 200, job="流" * 100

@@ -26,6 +26,8 @@ from members.models import (
     CheckResult,
     DecisionStatus,
     EpisodeStatus,
+    EpisodeUpdate,
+    EpisodeUpdateKind,
     FindingAttempt,
     FoundArrival,
     Member,
@@ -161,3 +163,13 @@ def test_the_demo_runs_only_on_an_empty_database(small_demo):
     out = StringIO()
     call_command("seed_demo", "--if-empty", stdout=out)
     assert "skipped" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_small_county_has_changes_and_moves_while_away(small_demo):
+    """Issue 9, item 4: the demo shows a change reported while away and a member who moved on
+    from the station to another inflow organization, whose share moved with them."""
+    kinds = set(EpisodeUpdate.objects.values_list("kind", flat=True))
+    assert kinds == set(EpisodeUpdateKind.values)
+    moved = EpisodeUpdate.objects.filter(kind=EpisodeUpdateKind.MOVED).select_related("episode")
+    assert all(u.episode.inflow_org_id is not None for u in moved)

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from members.builders import away, check_in
+from members.mobility.actions import do_check_in_member
 from members.models import Member
 from members.sharing import do_unshare_member
 
@@ -56,3 +57,32 @@ def test_an_issued_letter_justifies_a_view_share(tree, members, secretary, town)
         run()
     run("--repair")
     assert "every share is justified" in run()
+
+
+def test_no_drift_after_moving_check_ins(tree, members, secretary, station, secretary2):
+    """Issue 9, item 4 (the inflow organization where the member lives and works manages them):
+    a member who moves on from one inflow organization to another, and back, leaves exactly the
+    share of the one they are checked in with; verify_grants finds nothing to repair."""
+    member = members["a1"]
+    away(member, actor=secretary, out_date=dt.date(2026, 3, 1))
+    check_in(member, actor=station, at=tree.bs, on=dt.date(2026, 3, 2))
+    for actor, org, day in (
+        (secretary2, tree.b1, dt.date(2026, 5, 1)),
+        (station, tree.bs, dt.date(2026, 7, 1)),
+    ):
+        do_check_in_member(
+            actor=actor,
+            inflow_org=org,
+            id_number=member.id_number,
+            name=member.name,
+            checked_in_on=day,
+            moving_on=True,
+        )
+    # Only the fixture's unjustified share of another member drifts.
+    with pytest.raises(CommandError, match="1 shares drifted"):
+        run()
+    assert f"extra:   {members['shared'].name}" in run("--repair")
+    assert "every share is justified" in run()
+    station._scope_cache = secretary2._scope_cache = None
+    assert Member.objects.visible_to(station).filter(pk=member.pk).exists()
+    assert not Member.objects.visible_to(secretary2).filter(pk=member.pk).exists()

@@ -13,7 +13,12 @@ from django.utils import translation
 
 from members.builders import away, check_in
 from members.cards.views import CONTACTS_SHOWN, EPISODES_SHOWN, REPORTS_SHOWN, SHEETS
-from members.mobility.actions import do_end_episode, do_record_contact, do_record_report
+from members.mobility.actions import (
+    do_end_episode,
+    do_record_contact,
+    do_record_report,
+    do_update_episode,
+)
 from members.models import EpisodeStatus, Member
 from tests.factories import MemberFactory
 
@@ -50,11 +55,13 @@ def long_record(
     episodes: int = 3,
     contacts: int = 30,
     reports: int = 10,
+    updates: int = 8,
     longest: bool = True,
 ) -> Member:
     """Give `member` a long history: `episodes` absences (the last one still open, checked in
-    at `inflow_org`), `contacts` contacts and `reports` reports, every text as long as its
-    field allows when `longest` (the worst case for fitting the sheets)."""
+    at `inflow_org`, with `updates` changes while away), `contacts` contacts and `reports`
+    reports, every text as long as its field allows when `longest` (the worst case for fitting
+    the sheets)."""
 
     def text(length: int, short: str) -> str:
         return "流" * length if longest else short
@@ -85,6 +92,15 @@ def long_record(
                 status=EpisodeStatus.RETURNED,
                 ended_on=dt.date(year, 11, 1),
             )
+    # Changes while away on the open absence (issue 9, item 4), each as long as it can be.
+    for n in range(updates):
+        do_update_episode(
+            actor=home,
+            episode=episode,
+            changed_on=dt.date(first_year + episodes - 1, 3, 6) + dt.timedelta(days=n),
+            employer=text(199, "某公司") + str(n),
+            note=text(200, "电话告知"),
+        )
     for n in range(contacts):
         do_record_contact(
             actor=home,
@@ -237,11 +253,12 @@ def test_long_texts_are_cut(tree, members, secretary, town, login):
 
 #: Session, user, roles, the organizations in view scope and the members shared with them, the
 #: member (with its branch and the totals of its logs), its latest episodes (with their
-#: organizations and contact), contacts (with who recorded them), reports (with who received
-#: them), standing decisions, failed yearly checks with their handling (Issue 9, item 7).
+#: organizations and contact), the changes and moves while away (with who recorded them; issue 9,
+#: item 4), contacts (with who recorded them), reports (with who received them), standing
+#: decisions, failed yearly checks with their handling (Issue 9, item 7).
 # + the audit entry of the print, written by an action: in a test its transaction is a savepoint
 # inside the test's (SAVEPOINT and RELEASE count as two queries; in production it is none).
-CARDS_QUERIES = 14
+CARDS_QUERIES = 15
 
 
 def test_the_cards_cost_the_same_however_long_the_history(

@@ -107,6 +107,8 @@ def test_a_wrong_name_finds_nobody_and_changes_nothing(tree, members, away, stat
 
 @pytest.mark.django_db
 def test_a_second_check_in_is_refused_naming_where(tree, members, away, station, secretary2):
+    """Unless the user says the member moved on (issue 9, item 4: tests/members/mobility/
+    test_episode_updates.py), a check-in elsewhere is refused naming where."""
     check_in(members["a1"], actor=station, at=tree.bs, on=ARRIVED)
     with pytest.raises(ValidationError, match="乙镇流动党员服务站"):
         check_in(members["a1"], actor=secretary2, at=tree.b1, on=ARRIVED)

@@ -222,8 +222,9 @@ def test_an_episode_under_another_member_is_404(members, secretary, login):
 #: member (with its branch), the organizations in change scope, may-change, the branch path, and
 #: the episodes (with their organizations and contact) in one query; the pairing card's contacts
 #: (with who recorded them), the regular reports (with who received them), and may-record (the
-#: members shared for recording, and the check); the certificates with their last yearly check.
-DETAIL_QUERIES = 16  # with the open transfer, the transfer suggestion, the standing decisions
+#: members shared for recording, and the check); the certificates with their last yearly check;
+#: the changes and moves while away (with who recorded them; issue 9, item 4).
+DETAIL_QUERIES = 17  # with the open transfer, the transfer suggestion, the standing decisions
 
 
 def test_the_detail_page_costs_the_same_with_more_episodes(
@@ -256,4 +257,4 @@ def test_the_detail_page_costs_the_same_with_more_episodes(
     absence(2026, end=False)
     with django_assert_num_queries(DETAIL_QUERIES):
         page = client.get(detail(member))
-    assert [e.out_date.year for e in shown(page, "episodes")] == [2026, 2024, 2023]
+    assert [e.out_date.year for e, _history in shown(page, "episodes")] == [2026, 2024, 2023]
