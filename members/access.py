@@ -47,6 +47,13 @@ def require_end_episode(user: User, episode: MobilityEpisode) -> None:
     require_change(user, episode.home_org)
 
 
+def require_record_outside_check_in(user: User, episode: MobilityEpisode) -> None:
+    """Refuse (403) unless `user` works for the branch the member left from: a check-in outside
+    the system is reported to the home branch, which records it; no organization of the system
+    takes the member in (Issue 9, item 5)."""
+    require_change(user, episode.home_org)
+
+
 def lock_for_change(actor: User, member: Member, *, archived: str = "") -> Member:
     """The member, locked for the home side's action about to change them (403 for anyone
     else); with `archived`, the words refusing an archived member."""

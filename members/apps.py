@@ -24,6 +24,7 @@ class MembersConfig(AppConfig):
             FoundArrival,
             Member,
             MobilityEpisode,
+            OutsideCheckIn,
             RegularReport,
             StandingDecision,
         )
@@ -49,7 +50,10 @@ class MembersConfig(AppConfig):
                 "standing_decisions",
             ],
         )
-        auditlog.register(MobilityEpisode, exclude_fields=["created_at", "updated_at"])
+        auditlog.register(
+            MobilityEpisode, exclude_fields=["created_at", "updated_at", "outside_check_in"]
+        )
+        auditlog.register(OutsideCheckIn, exclude_fields=["created_at", "updated_at"])
         auditlog.register(ContactRecord, exclude_fields=["created_at"])
         auditlog.register(FindingAttempt, exclude_fields=["created_at"])
         auditlog.register(RegularReport, exclude_fields=["created_at"])

@@ -20,6 +20,7 @@ from django_stubs_ext import StrOrPromise
 
 from core.actions import run_action
 from core.forms import prefill
+from core.models import User
 from core.scoping import Action
 from core.types import AuthedRequest
 from core.views import ScopedActionFormView
@@ -30,6 +31,7 @@ from members.mobility.actions import (
     do_mark_member_lost,
     do_record_contact,
     do_record_finding_attempt,
+    do_record_outside_check_in,
     do_record_report,
     do_register_outflow,
 )
@@ -40,6 +42,7 @@ from members.mobility.forms import (
     FindingAttemptForm,
     MarkLostForm,
     OutflowForm,
+    OutsideCheckInForm,
     ReportForm,
 )
 from members.mobility.routing import found_step
@@ -131,14 +134,16 @@ class ReportCreateView(RecordCreateView):
     success_message = gettext_lazy("Report recorded.")
 
 
-class EpisodeEndView(ScopedActionFormView):
-    """Record that the member returned (回流) or transferred the relationship: home side only."""
+class EpisodeActionView(ScopedActionFormView):
+    """A form about one absence of the member in the URL whose POST runs the home side's action
+    (`require` says who may, as the action does), back to the member's page."""
 
     model = MobilityEpisode
     scope_action = Action.CHANGE
     pk_url_kwarg = "episode_pk"
-    template_name = "members/mobility/episode_end.html"
     context_object_name = "episode"
+    #: The home side's rule of `members.access` the page asks before showing its form.
+    require: Callable[[User, MobilityEpisode], None]
 
     def get_queryset(self) -> Any:
         return (
@@ -150,9 +155,19 @@ class EpisodeEndView(ScopedActionFormView):
 
     def check_object_action(self, obj: Any) -> None:
         super().check_object_action(obj)
-        # Changing an episode includes the inflow side (it records life on it); ending the
-        # absence is the home side's alone.
-        access.require_end_episode(self.actor, obj)
+        # Changing an episode includes the inflow side (it records life on it); these steps
+        # are the home side's alone.
+        type(self).require(self.actor, obj)
+
+    def get_success_url(self) -> str:
+        return reverse("members:detail", args=[self.object.member_id])
+
+
+class EpisodeEndView(EpisodeActionView):
+    """Record that the member returned (回流) or lost contact: home side only."""
+
+    template_name = "members/mobility/episode_end.html"
+    require = staticmethod(access.require_end_episode)
 
     def get_form(self, data: Any = None) -> EndEpisodeForm:
         return EndEpisodeForm(data, lost=self.object.status == EpisodeStatus.LOST)
@@ -177,8 +192,27 @@ class EpisodeEndView(ScopedActionFormView):
         )
         messages.success(self.request, _("The absence is recorded as ended."))
 
-    def get_success_url(self) -> str:
-        return reverse("members:detail", args=[self.object.member_id])
+
+class OutsideCheckInView(EpisodeActionView):
+    """Record where the member checked in outside the system (Issue 9, item 5): the member
+    reports it to the home branch, which confirms it with the organization there."""
+
+    template_name = "members/mobility/outside_check_in.html"
+    require = staticmethod(access.require_record_outside_check_in)
+    success_message = gettext_lazy("The check-in outside the system is recorded.")
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("outside_check_in")
+
+    def get_form(self, data: Any = None) -> OutsideCheckInForm:
+        # Recorded again when the member moves on: the form opens with what is on record.
+        recorded = self.object.outside
+        if recorded is None:
+            return OutsideCheckInForm(data, initial={"checked_in_on": timezone.localdate()})
+        return OutsideCheckInForm(data, instance=recorded)
+
+    def perform(self, form: OutsideCheckInForm) -> None:
+        do_record_outside_check_in(actor=self.actor, episode=self.object, **form.cleaned_data)
 
 
 @login_required
