@@ -60,12 +60,12 @@ def split_destination(place: str) -> tuple[str, str, str]:
 #: item 5).
 NOT_CHECKED_IN_EVERY = 7
 #: How the home branch confirmed a check-in outside the system, and how often.
-CONFIRMATIONS = (
-    (OutsideConfirmation.PHONE, 5),
-    (OutsideConfirmation.CERTIFICATE_PHOTO, 3),
-    (OutsideConfirmation.WECHAT, 2),
-    (OutsideConfirmation.LETTER, 1),
-)
+CONFIRMATIONS: dict[str, int] = {
+    OutsideConfirmation.PHONE: 5,
+    OutsideConfirmation.CERTIFICATE_PHOTO: 3,
+    OutsideConfirmation.WECHAT: 2,
+    OutsideConfirmation.LETTER: 1,
+}
 #: The kinds of party organization a member away checks in with.
 OUTSIDE_ORGANIZATIONS = ("街道党工委", "流动党员党委", "社区党委", "工业园区党委", "人才中心党委")
 
@@ -73,19 +73,20 @@ OUTSIDE_ORGANIZATIONS = ("街道党工委", "流动党员党委", "社区党委"
 def record_outside_check_in(ctx: DemoContext, episode: MobilityEpisode) -> None:
     """The home branch records where the member of `episode` checked in, in the place they
     went to (no organization there works in this system)."""
-    place = f"{episode.destination_city or episode.destination_province}{episode.destination_county}"
+    place = (
+        f"{episode.destination_city or episode.destination_province}{episode.destination_county}"
+    )
     kind = ctx.rnd.choice(OUTSIDE_ORGANIZATIONS)
     if episode.employer and ctx.rnd.random() < 0.3:
         organization = f"中共{episode.employer}支部委员会"
     else:
         organization = f"中共{place}{kind}"
-    methods, weights = zip(*CONFIRMATIONS, strict=True)
     check_in_outside(
         episode,
         actor=ctx.admin,
         organization=organization,
         on=min(episode.out_date + dt.timedelta(days=ctx.rnd.randint(3, 40)), ctx.today),
-        confirmed_by=ctx.rnd.choices(methods, weights)[0],
+        confirmed_by=ctx.rnd.choices(list(CONFIRMATIONS), list(CONFIRMATIONS.values()))[0],
         contact_name=ctx.fake.name(),
         contact_phone=ctx.mobile(),
         address=ctx.street_address(place, 300),

@@ -15,11 +15,11 @@ from core.forms import DateField, DateInput, IdNumberField, PhoneField, ScopedMo
 from core.models import User
 from members.mobility.routing import Route, routing_candidates, suggest_route
 from members.models import (
+    OUTSIDE_CHECK_IN_FIELDS,
     ContactRecord,
     EpisodeStatus,
     FindingAttempt,
     Member,
-    OUTSIDE_CHECK_IN_FIELDS,
     MobilityEpisode,
     OutsideCheckIn,
     RegularReport,

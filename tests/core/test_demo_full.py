@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from members.models import Certificate, FoundArrival, Member, MobilityEpisode
-from tests.core.test_demo import assert_away_members_mostly_checked_in
 from members.sharing import drift
 from organizations.models import Notice, Organization
 from tests import channels
+from tests.core.test_demo import assert_away_members_mostly_checked_in
 from transfers.models import Transfer, TransferStatus
 
 

@@ -33,6 +33,8 @@ from tests.pages import shown
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 TODAY = timezone.localdate()
+#: "0769-85330000" typed with a Chinese input method: full-width digits and hyphen.
+FULL_WIDTH_PHONE = "0769-85330000".translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
 LEFT = TODAY - dt.timedelta(days=60)
 ARRIVED = TODAY - dt.timedelta(days=50)
 
@@ -98,7 +100,7 @@ def test_the_home_branch_records_it_from_the_member_page(members, secretary, log
     client = login(secretary)
     page = client.get(reverse("members:detail", args=[member.pk])).content.decode()
     assert url(episode) in page
-    response = client.post(url(episode), form_data(contact_phone="０７６９－８５３３００００"))
+    response = client.post(url(episode), form_data(contact_phone=FULL_WIDTH_PHONE))
     assert response.status_code == 302
     record = OutsideCheckIn.objects.get(episode=episode)
     assert record.contact_phone == "0769-85330000"  # full-width typed, stored as ASCII
@@ -120,9 +122,7 @@ def test_the_home_branch_records_it_from_the_member_page(members, secretary, log
         ("confirmed_by", "rumour"),
     ],
 )
-def test_bad_input_is_a_field_error_and_changes_nothing(
-    members, secretary, login, field, value
-):
+def test_bad_input_is_a_field_error_and_changes_nothing(members, secretary, login, field, value):
     """Issue 9, item 5 (with items 12 and 15: no future or impossible dates): a bad value is a
     field error on the re-rendered form, in Chinese, and nothing is recorded."""
     episode = away(members["a1"], actor=secretary, out_date=LEFT)
@@ -152,9 +152,7 @@ def test_a_member_checked_in_inside_the_system_is_refused(members, tree, secreta
         check_in_outside(episode, actor=secretary, on=ARRIVED)
 
 
-def test_moving_on_outside_records_it_again_and_keeps_the_earlier_in_the_trail(
-    members, secretary
-):
+def test_moving_on_outside_records_it_again_and_keeps_the_earlier_in_the_trail(members, secretary):
     """Issue 9, item 5: a member who moves on to another organization outside the system has
     it recorded again: one record stands, the audit trail keeps the earlier organization."""
     episode = away(members["a1"], actor=secretary, out_date=LEFT)
@@ -180,7 +178,11 @@ def test_found_again_the_member_stands_checked_in_outside(members, secretary):
     with translation.override("en"), pytest.raises(ValidationError, match="lost contact"):
         check_in_outside(episode, actor=secretary, on=ARRIVED)
     do_record_finding_attempt(
-        actor=secretary, member=member, attempted_on=TODAY, channel="phone", result="已联系上",
+        actor=secretary,
+        member=member,
+        attempted_on=TODAY,
+        channel="phone",
+        result="已联系上",
         found=True,
     )
     assert slugs_of(episode, secretary) == {"away", "checked_in_outside"}
@@ -204,9 +206,7 @@ def test_the_home_page_and_the_cards_show_it(members, secretary, login):
     printed mobility information card names the organization and how it was confirmed."""
     member = members["a1"]
     episode = away(member, actor=secretary, out_date=LEFT)
-    check_in_outside(
-        episode, actor=secretary, on=ARRIVED, confirmed_by=OutsideConfirmation.LETTER
-    )
+    check_in_outside(episode, actor=secretary, on=ARRIVED, confirmed_by=OutsideConfirmation.LETTER)
     client = login(secretary)
     home = client.get(reverse("home"))
     assert shown(home, "mobile_counts")["checked_in_outside"] == 1
