@@ -109,6 +109,19 @@ def episode_update_fields(user: User, episode: MobilityEpisode) -> tuple[str, ..
     return ()
 
 
+def require_update_episode(user: User, episode: MobilityEpisode) -> None:
+    """Refuse (403) unless `user` may update some field of the absence."""
+    if not episode_update_fields(user, episode):
+        raise PermissionDenied
+
+
+def require_record_outside_check_in(user: User, episode: MobilityEpisode) -> None:
+    """Refuse (403) unless `user` works for the branch the member left from: a check-in outside
+    the system is reported to the home branch, which records it; no organization of the system
+    takes the member in (Issue 9, item 5)."""
+    require_change(user, episode.home_org)
+
+
 def lock_for_change(actor: User, member: Member, *, archived: str = "") -> Member:
     """The member, locked for the home side's action about to change them (403 for anyone
     else); with `archived`, the words refusing an archived member."""

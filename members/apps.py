@@ -25,6 +25,7 @@ class MembersConfig(AppConfig):
             FoundArrival,
             Member,
             MobilityEpisode,
+            OutsideCheckIn,
             RegularReport,
             StandingDecision,
         )
@@ -51,8 +52,11 @@ class MembersConfig(AppConfig):
                 "episode_updates",
             ],
         )
-        auditlog.register(MobilityEpisode, exclude_fields=["created_at", "updated_at"])
+        auditlog.register(
+            MobilityEpisode, exclude_fields=["created_at", "updated_at", "outside_check_in"]
+        )
         auditlog.register(EpisodeUpdate, exclude_fields=["created_at"])
+        auditlog.register(OutsideCheckIn, exclude_fields=["created_at", "updated_at"])
         auditlog.register(ContactRecord, exclude_fields=["created_at"])
         auditlog.register(FindingAttempt, exclude_fields=["created_at"])
         auditlog.register(RegularReport, exclude_fields=["created_at"])

@@ -17,6 +17,7 @@ from members.mobility.actions import (
     do_check_in_member,
     do_mark_member_lost,
     do_record_finding_attempt,
+    do_record_outside_check_in,
     do_register_outflow,
 )
 from members.models import (
@@ -28,6 +29,8 @@ from members.models import (
     Member,
     MobilityEpisode,
     OccupationCategory,
+    OutsideCheckIn,
+    OutsideConfirmation,
     StandingDecision,
 )
 from members.standing.actions import (
@@ -92,6 +95,31 @@ def move_on(
         checked_in_on=on or timezone.localdate(),
         moving_on=True,
         **_identity(member),
+    )
+
+
+def check_in_outside(
+    episode: MobilityEpisode,
+    *,
+    actor: User,
+    organization: str = "中共宁波市北仑区新碶街道流动党员党支部",
+    on: dt.date | None = None,
+    confirmed_by: str = OutsideConfirmation.PHONE,
+    contact_name: str = "李书记",
+    contact_phone: str = "0574-86880000",
+    address: str = "",
+) -> OutsideCheckIn:
+    """The home branch records that the member of `episode` checked in at `organization`, which
+    does not work in the system, on `on` (today unless given)."""
+    return do_record_outside_check_in(
+        actor=actor,
+        episode=episode,
+        checked_in_on=on or timezone.localdate(),
+        organization_name=organization,
+        organization_address=address,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        confirmed_by=confirmed_by,
     )
 
 

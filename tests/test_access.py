@@ -105,6 +105,20 @@ def checked_in_episode(members, tree, superuser) -> MobilityEpisode:
     return check_in(member, actor=superuser, at=tree.bs, on=dt.date(2026, 3, 5))
 
 
+def away_episode_url(view: str) -> Callable[[Targets], str]:
+    def url(w: Targets) -> str:
+        episode = w.away_episode
+        return reverse(view, args=[episode.member_id, episode.pk])
+
+    return url
+
+
+@pytest.fixture
+def away_episode(members, superuser) -> MobilityEpisode:
+    """a1 away, registered and not checked in anywhere in the system."""
+    return away(members["a1"], actor=superuser, out_date=dt.date(2026, 3, 1))
+
+
 def found_arrival_url(view: str) -> Callable[[Targets], str]:
     """A person found outside the system, recorded at station B-S."""
 
@@ -209,6 +223,19 @@ ROWS = [
     # the member is checked in with (station B-S, its own fields); the inspector only reads.
     Row("members:update_episode[a1 at bs]", episode_url("members:update_episode"),
                                         (L,  200, 200, 200, 200, 404, 200, 403, 200)),
+    # Issue 9, item 5: a check-in outside the system is recorded by the home side only; an
+    # inflow organization that sees the member (checked in at B-S) may not record it.
+    Row("members:outside_check_in[a1 away]", away_episode_url("members:outside_check_in"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("members:outside_check_in[a1 at bs]", episode_url("members:outside_check_in"),
+                                        (L,  200, 200, 200, 200, 404, 403, 403, 200)),
+    Row("members:outside_check_in[a1 away, recorded]",
+        away_episode_url("members:outside_check_in"),
+                                        (L,  302, 302, 302, 302, 404, 404, 403, 302),
+        method="post",
+        data={"organization_name": "中共东莞市长安镇委员会", "contact_name": "陈主任",
+              "contact_phone": "0769-85330000", "checked_in_on": "2026-03-10",
+              "confirmed_by": "phone"}),
     Row("members:check_in", fixed("members:check_in"),
                                         (L,  200, 200, 200, 200, 200, 200, 403, 200)),
     # The mobile members' lists: every role reads its own (scope is in the rows, tested in
@@ -217,7 +244,8 @@ ROWS = [
                                         (L,  200, 200, 200, 200, 200, 200, 200, 200)),
     *[Row(f"members:{slug}", fixed(f"members:{slug}"),
                                         (L,  200, 200, 200, 200, 200, 200, 200, 200))
-      for slug in ("away", "checked_in_here", "not_checked_in", "contact_overdue",
+      for slug in ("away", "checked_in_here", "checked_in_outside", "not_checked_in",
+                   "contact_overdue",
                    "report_overdue", "lost", "suspension_due", "strike_off_due")],
     Row("members:away[org=town_b]", lambda w: reverse("members:away") + f"?org={w.tree.town_b.pk}",
                                         (L,  404, 404, 404, 200, 404, 404, 200, 200)),

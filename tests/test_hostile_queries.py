@@ -20,7 +20,13 @@ from django.urls import reverse
 from core.pagination import keyset_page
 from members.models import Member
 from tests.conftest import PERSONAS
-from tests.test_access import ROWS, Row, Targets, checked_in_episode  # noqa: F401 - a fixture
+from tests.test_access import (  # noqa: F401 - fixtures
+    ROWS,
+    Row,
+    Targets,
+    away_episode,
+    checked_in_episode,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 

@@ -9,6 +9,7 @@ from core.demo import DemoContext
 from members.builders import (
     away,
     check_in,
+    check_in_outside,
     found_arrival,
     found_member,
     issue_certificate,
@@ -32,6 +33,7 @@ from members.models import (
     Member,
     MobilityEpisode,
     OccupationCategory,
+    OutsideConfirmation,
     Standing,
 )
 from organizations.demo import DemoCounty
@@ -54,15 +56,55 @@ def split_destination(place: str) -> tuple[str, str, str]:
     return province, "", rest
 
 
+#: Of the members away outside the county, one in this many has not checked in yet; the others
+#: (but those out of touch) reported where they checked in, as in a real county (issue 9,
+#: item 5).
+NOT_CHECKED_IN_EVERY = 7
+#: How the home branch confirmed a check-in outside the system, and how often.
+CONFIRMATIONS: dict[str, int] = {
+    OutsideConfirmation.PHONE: 5,
+    OutsideConfirmation.CERTIFICATE_PHOTO: 3,
+    OutsideConfirmation.WECHAT: 2,
+    OutsideConfirmation.LETTER: 1,
+}
+#: The kinds of party organization a member away checks in with.
+OUTSIDE_ORGANIZATIONS = ("街道党工委", "流动党员党委", "社区党委", "工业园区党委", "人才中心党委")
+
+
+def record_outside_check_in(ctx: DemoContext, episode: MobilityEpisode) -> None:
+    """The home branch records where the member of `episode` checked in, in the place they
+    went to (no organization there works in this system)."""
+    place = (
+        f"{episode.destination_city or episode.destination_province}{episode.destination_county}"
+    )
+    kind = ctx.rnd.choice(OUTSIDE_ORGANIZATIONS)
+    if episode.employer and ctx.rnd.random() < 0.3:
+        organization = f"中共{episode.employer}支部委员会"
+    else:
+        organization = f"中共{place}{kind}"
+    check_in_outside(
+        episode,
+        actor=ctx.admin,
+        organization=organization,
+        on=min(episode.out_date + dt.timedelta(days=ctx.rnd.randint(3, 40)), ctx.today),
+        confirmed_by=ctx.rnd.choices(list(CONFIRMATIONS), list(CONFIRMATIONS.values()))[0],
+        contact_name=ctx.fake.name(),
+        contact_phone=ctx.mobile(),
+        address=ctx.street_address(place, 300),
+    )
+
+
 def create_episodes(ctx: DemoContext, members: list[Member]) -> int:
-    """Absences in every state, through the actions: registered (away outside the county),
-    checked in at the second township's station (moved within the county), returned."""
+    """Absences in every state, through the actions: away outside the county (mostly checked
+    in there, outside the system; some not yet), checked in at the second township's station
+    (moved within the county), returned."""
     count = 0
     for member in members:
         if not member.is_mobile or member.archived_at is not None:
             continue
+        waiting = count % NOT_CHECKED_IN_EVERY == NOT_CHECKED_IN_EVERY - 1
         province, city, county = split_destination(member.mobile_destination)
-        away(
+        episode = away(
             member,
             actor=ctx.admin,
             out_date=ctx.date_between(ctx.years_before(ctx.today, 3), ctx.days_ago(30)),
@@ -75,6 +117,8 @@ def create_episodes(ctx: DemoContext, members: list[Member]) -> int:
             phone_there=member.phone,
         )
         count += 1
+        if not (waiting or member.lost_contact):
+            record_outside_check_in(ctx, episode)
     # Members of the first township working in the second: checked in at its station,
     # some of them back home already.
     demo_county = ctx.get("county", DemoCounty)
@@ -105,7 +149,7 @@ def create_episodes(ctx: DemoContext, members: list[Member]) -> int:
             intended_org=station,
         )
         count += 1
-        if i % 4 == 3:
+        if i % 8 == 3:
             continue  # registered, not yet checked in
         if i % 2 == 0:
             # An activity certificate taken along: check-in fills its inflow part.
@@ -160,16 +204,19 @@ def create_certificates(ctx: DemoContext) -> int:
         for episode in away_outside[::3]
     ]
     last_year = ctx.today.year - 1
-    checked = [c for c in issued if c.issued_on.year <= last_year]
+    # Checked last year; when every certificate is this year's (a small county's draw), the
+    # latest is checked this year, so that a failed check is always there.
+    checked = [c for c in issued if c.issued_on.year <= last_year] or issued[-1:]
     for n, certificate in enumerate(checked):
+        year = last_year if certificate.issued_on.year <= last_year else ctx.today.year
         # Checked at the year's democratic evaluation, or on the day of a late issue.
-        checked_on = max(dt.date(last_year, 12, 20), certificate.issued_on)
+        checked_on = min(max(dt.date(year, 12, 20), certificate.issued_on), ctx.today)
         # The last one failed, and the branch followed it up (Issue 9, item 7).
         failed = n == len(checked) - 1
         do_check_certificate(
             actor=admin,
             certificate=certificate,
-            year=last_year,
+            year=year,
             checked_on=checked_on,
             result=CheckResult.FAILED if failed else CheckResult.PASSED,
             note="随年度民主评议一并审验",

@@ -28,6 +28,8 @@ from organizations.demo import DemoBranch, DemoCounty
 #: A member of `secretary`'s branch with a name no generated member has: browser tests look
 #: for it (name search, pinyin "simaqinghe", initials "smqh").
 DISTINCTIVE_MEMBER_NAME = "司马青禾"
+#: At least this many members lost a year ago or more (for the lost members' two clocks).
+LONG_LOST_AT_LEAST = 4
 #: Where mobile members went: (province/city/county, a street there, the city's short name).
 DESTINATIONS = (
     ("广东省深圳市宝安区", "西乡街道宝源路", "深圳"),
@@ -247,7 +249,8 @@ class People:
             residence = f"{destination}{street}{self.rnd.randint(1, 800)}号"
             if category == PersonnelCategory.MIGRANT_WORKER:
                 employer = self.ctx.company(set(), prefix=city)
-        lost = self.rnd.random() < (0.22 if is_mobile else 0.004)
+        # A few percent of the mobile members out of touch, as in a real county (issue 9, item 5).
+        lost = self.rnd.random() < (0.03 if is_mobile else 0.004)
         lost_since = None
         if lost:
             lost_since = self.ctx.date_between(
@@ -285,6 +288,7 @@ class People:
         for branch in self.county.branches:
             for _ in range(branch.size):
                 rows.append(self._member_fields(branch))
+        self._lost_long_ago(rows)
         # A known member in `secretary`'s branch: an ordinary, active full member.
         distinctive = next(
             r
@@ -296,6 +300,24 @@ class People:
         )
         distinctive["name"] = DISTINCTIVE_MEMBER_NAME
         return rows
+
+    def _lost_long_ago(self, rows: list[dict[str, Any]]) -> None:
+        """Few members are out of touch, but the two clocks of lost members (suspension due,
+        strike-off due: members/demo/standing.py) need some lost one to four years ago, whatever
+        the draw: members who left without a word, not registered as away."""
+        year_ago = self.ctx.years_before(self.ctx.today, 1)
+        have = sum(1 for r in rows if r["lost_contact"] and r["lost_contact_since"] < year_ago)
+        candidates = [
+            r
+            for r in rows
+            if not r["lost_contact"]
+            and not r["is_mobile"]
+            and r["home_org"] != self.county.secretary_branch
+            and r["joined_on"] < self.ctx.years_before(self.ctx.today, 5)
+        ]
+        for i, row in enumerate(candidates[3::7][: max(0, LONG_LOST_AT_LEAST - have)]):
+            row["lost_contact"] = True
+            row["lost_contact_since"] = self.ctx.years_before(self.ctx.today, 4 - i % 3)
 
     def create(self) -> list[Member]:
         admin = self.ctx.admin

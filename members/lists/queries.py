@@ -213,8 +213,16 @@ def conditions(reach: Reach, t: Thresholds) -> dict[str, Q]:
         "away": reach.home,
         # The inflow side: members who checked in with an organization of mine.
         "checked_in_here": reach.inflow & Q(status=EpisodeStatus.CHECKED_IN),
+        # A check-in outside the system, recorded by the home branch, is a check-in (Issue 9,
+        # item 5): such a member is not waiting.
         "not_checked_in": reach.home
-        & Q(status=EpisodeStatus.REGISTERED, out_date__lte=t.left_before),
+        & Q(
+            status=EpisodeStatus.REGISTERED,
+            out_date__lte=t.left_before,
+            outside_check_in__isnull=True,
+        ),
+        "checked_in_outside": reach.home
+        & Q(status=EpisodeStatus.REGISTERED, outside_check_in__isnull=False),
         # Lost members are on their own list: finding them comes before keeping in touch.
         "contact_overdue": reach.home & open_ & Q(contact_clock__lt=t.contact_before),
         "report_overdue": reach.home & open_ & Q(report_due_on__lt=t.today),
@@ -226,7 +234,14 @@ def episode_list(slug: str, reach: Reach, t: Thresholds) -> MobilityEpisodeQuery
     return (
         with_records(current_episodes(reach), t)
         .filter(conditions(reach, t)[slug])
-        .select_related("member", "home_org", "inflow_org", "intended_org", "contact_person")
+        .select_related(
+            "member",
+            "home_org",
+            "inflow_org",
+            "intended_org",
+            "contact_person",
+            "outside_check_in",
+        )
     )
 
 
@@ -406,6 +421,16 @@ LISTS: dict[str, MobileList] = {
             _("Registered as leaving, and not checked in anywhere some days later."),
             _episodes("not_checked_in"),
             ("out_date", "member__name_pinyin", "id"),
+        ),
+        MobileList(
+            "checked_in_outside",
+            _("Checked in outside the system"),
+            _(
+                "Members of yours who checked in with a party organization that does not work "
+                "in this system, as the home branch recorded it."
+            ),
+            _episodes("checked_in_outside"),
+            ("member__name_pinyin", "id"),
         ),
         MobileList(
             "contact_overdue",

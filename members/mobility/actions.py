@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 
 from core.actions import action
 from core.models import User, save_valid, transition
+from core.validators import normalize_phone
 from members.access import (
     episode_update_fields,
     lock_for_change,
     require_end_episode,
     require_record,
+    require_record_outside_check_in,
 )
 from members.certificates.actions import (
     close_inflow_part_on_move,
@@ -37,9 +39,11 @@ from members.models import (
     FindingAttempt,
     Member,
     MobilityEpisode,
+    OutsideCheckIn,
     RegularReport,
 )
 from members.models.mobility import OUTFLOW_FIELDS, UPDATE_FIELDS
+from members.models.outside import OUTSIDE_CHECK_IN_FIELDS
 from members.models.records import LogRecord
 from members.sharing import sync_shares
 from organizations.models import BRANCH_KINDS, Organization, Role
@@ -507,6 +511,49 @@ def do_update_episode(
             url=reverse("members:detail", args=[episode.member_id]),
         )
     return update
+
+
+@action
+def do_record_outside_check_in(
+    *, actor: User, episode: MobilityEpisode, checked_in_on: dt.date, **fields: Any
+) -> OutsideCheckIn:
+    """A check-in outside the system (Issue 9, item 5): the member, away to a place whose party
+    organization does not work in this deployment, reports to the home branch where they checked
+    in (the 2019 education-management regulations: a member going out reports to the party
+    organization where they go; the outflow organization keeps in touch), and the home branch
+    records it with how it confirmed it. The member counts as checked in from then on.
+
+    Recorded again when the member moves on to another organization outside the system (the
+    audit trail keeps the earlier one). Nobody in the system is granted a share by it."""
+    unknown = set(fields) - set(OUTSIDE_CHECK_IN_FIELDS)
+    if unknown:
+        raise ValueError(f"not outside check-in fields: {sorted(unknown)}")
+    episode = (
+        MobilityEpisode.objects.select_for_update(of=("self",))
+        .select_related("home_org", "inflow_org", "member")
+        .get(pk=episode.pk)
+    )
+    require_record_outside_check_in(actor, episode)
+    member = episode.member
+    if episode.status == EpisodeStatus.CHECKED_IN:
+        raise already_checked_in_error(member, episode)
+    if episode.status == EpisodeStatus.LOST:
+        raise ValidationError(
+            _("%(name)s lost contact: record the attempt that found them first.")
+            % {"name": member.name}
+        )
+    if not episode.takes_outside_check_in:
+        raise ValidationError(_("This absence has ended."))
+    check_arrival_date(checked_in_on, episode.out_date, field="checked_in_on")
+    record = OutsideCheckIn.objects.filter(episode=episode).first() or OutsideCheckIn(
+        episode=episode
+    )
+    for field, value in fields.items():
+        setattr(record, field, value.strip() if isinstance(value, str) else value)
+    record.contact_phone = normalize_phone(record.contact_phone)
+    record.checked_in_on = checked_in_on
+    record.recorded_by = actor
+    return save_valid(record)
 
 
 @action

@@ -16,12 +16,14 @@ from core.forms import DateField, DateInput, IdNumberField, PhoneField, ScopedMo
 from core.models import User
 from members.mobility.routing import Route, routing_candidates, suggest_route
 from members.models import (
+    OUTSIDE_CHECK_IN_FIELDS,
     ContactChannel,
     ContactRecord,
     EpisodeStatus,
     FindingAttempt,
     Member,
     MobilityEpisode,
+    OutsideCheckIn,
     RegularReport,
 )
 from members.models.mobility import OUTFLOW_FIELDS, UPDATE_FIELDS
@@ -327,3 +329,15 @@ class ReportForm(forms.ModelForm[Any]):
         model = RegularReport
         fields = ["reported_on", "channel", "summary"]
         widgets = {"reported_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 4})}
+
+
+class OutsideCheckInForm(forms.ModelForm[Any]):
+    """Where the member checked in outside the system, as the home branch confirmed it (Issue 9,
+    item 5). The organization's number is often a landline: the model checks its shape."""
+
+    contact_phone = PhoneField(mobile=False, label=_("Contact's phone"), max_length=20)
+
+    class Meta:
+        model = OutsideCheckIn
+        fields = list(OUTSIDE_CHECK_IN_FIELDS)
+        widgets = {"checked_in_on": DateInput()}

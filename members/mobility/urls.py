@@ -15,6 +15,11 @@ urlpatterns = [
         views.EpisodeUpdateView.as_view(),
         name="update_episode",
     ),
+    path(
+        "<int:pk>/episodes/<int:episode_pk>/outside-check-in/",
+        views.OutsideCheckInView.as_view(),
+        name="outside_check_in",
+    ),
     path("<int:pk>/lost/", views.MarkLostView.as_view(), name="mark_lost"),
     path("<int:pk>/finding/new/", views.FindingAttemptCreateView.as_view(), name="finding_new"),
     path("<int:pk>/reports/new/", views.ReportCreateView.as_view(), name="report_new"),

@@ -10,7 +10,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django_stubs_ext import StrOrPromise
 
 from core.actions import run_action
 from core.forms import prefill
+from core.models import User
 from core.scoping import Action
 from core.types import AuthedRequest
 from core.views import ScopedActionFormView
@@ -31,6 +31,7 @@ from members.mobility.actions import (
     do_mark_member_lost,
     do_record_contact,
     do_record_finding_attempt,
+    do_record_outside_check_in,
     do_record_report,
     do_register_outflow,
     do_update_episode,
@@ -43,6 +44,7 @@ from members.mobility.forms import (
     FindingAttemptForm,
     MarkLostForm,
     OutflowForm,
+    OutsideCheckInForm,
     ReportForm,
 )
 from members.mobility.routing import found_step
@@ -135,13 +137,16 @@ class ReportCreateView(RecordCreateView):
 
 
 class EpisodeActionView(ScopedActionFormView):
-    """A form about one of a member's absences (in change scope: the home side or the inflow
-    side), back to the member's page."""
+    """A form about one absence of the member in the URL whose POST runs an action (`require`
+    says who may, as the action does: the home side, or for updates the inflow side too), back
+    to the member's page."""
 
     model = MobilityEpisode
     scope_action = Action.CHANGE
     pk_url_kwarg = "episode_pk"
     context_object_name = "episode"
+    #: The rule of `members.access` the page asks before showing its form.
+    require: Callable[[User, MobilityEpisode], None]
 
     def get_queryset(self) -> Any:
         return (
@@ -151,20 +156,21 @@ class EpisodeActionView(ScopedActionFormView):
             .select_related("member", "home_org", "inflow_org", "contact_person")
         )
 
+    def check_object_action(self, obj: Any) -> None:
+        super().check_object_action(obj)
+        # Changing an episode includes the inflow side (it records life on it); each step
+        # says who of them may take it.
+        type(self).require(self.actor, obj)
+
     def get_success_url(self) -> str:
         return reverse("members:detail", args=[self.object.member_id])
 
 
 class EpisodeEndView(EpisodeActionView):
-    """Record that the member returned (回流) or transferred the relationship: home side only."""
+    """Record that the member returned (回流) or lost contact: home side only."""
 
     template_name = "members/mobility/episode_end.html"
-
-    def check_object_action(self, obj: Any) -> None:
-        super().check_object_action(obj)
-        # Changing an episode includes the inflow side (it records life on it); ending the
-        # absence is the home side's alone.
-        access.require_end_episode(self.actor, obj)
+    require = staticmethod(access.require_end_episode)
 
     def get_form(self, data: Any = None) -> EndEpisodeForm:
         return EndEpisodeForm(data, lost=self.object.status == EpisodeStatus.LOST)
@@ -190,6 +196,28 @@ class EpisodeEndView(EpisodeActionView):
         messages.success(self.request, _("The absence is recorded as ended."))
 
 
+class OutsideCheckInView(EpisodeActionView):
+    """Record where the member checked in outside the system (Issue 9, item 5): the member
+    reports it to the home branch, which confirms it with the organization there."""
+
+    template_name = "members/mobility/outside_check_in.html"
+    require = staticmethod(access.require_record_outside_check_in)
+    success_message = gettext_lazy("The check-in outside the system is recorded.")
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("outside_check_in")
+
+    def get_form(self, data: Any = None) -> OutsideCheckInForm:
+        # Recorded again when the member moves on: the form opens with what is on record.
+        recorded = self.object.outside
+        if recorded is None:
+            return OutsideCheckInForm(data, initial={"checked_in_on": timezone.localdate()})
+        return OutsideCheckInForm(data, instance=recorded)
+
+    def perform(self, form: OutsideCheckInForm) -> None:
+        do_record_outside_check_in(actor=self.actor, episode=self.object, **form.cleaned_data)
+
+
 class EpisodeUpdateView(EpisodeActionView):
     """Record a change the member reports while away (Issue 9, item 4): the home side changes
     the place, employer, phone, address and designated contact; the inflow organization the
@@ -198,10 +226,7 @@ class EpisodeUpdateView(EpisodeActionView):
     template_name = "members/mobility/episode_update.html"
     success_message = gettext_lazy("The change is recorded on the mobility information card.")
 
-    def check_object_action(self, obj: Any) -> None:
-        super().check_object_action(obj)
-        if not access.episode_update_fields(self.actor, obj):
-            raise PermissionDenied
+    require = staticmethod(access.require_update_episode)
 
     def get_form(self, data: Any = None) -> EpisodeUpdateForm:
         fields = access.episode_update_fields(self.actor, self.object)

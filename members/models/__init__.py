@@ -7,7 +7,8 @@
 - `records`: the small records kept about a member (contacts, finding attempts, reports);
 - `found`: people found on arrival whose home organization is not in the system;
 - `certificates`: activity certificates and certificate letters, their numbers and checks;
-- `standing`: decisions on a member's party standing, proposed by the branch, approved above.
+- `standing`: decisions on a member's party standing, proposed by the branch, approved above;
+- `outside`: check-ins at organizations outside the system, recorded by the home branch.
 """
 
 from members.models.certificates import Certificate, CertificateCheck, CertificateCounter
@@ -33,6 +34,7 @@ from members.models.choices import (
     Gender,
     Membership,
     OccupationCategory,
+    OutsideConfirmation,
     PersonnelCategory,
     Standing,
 )
@@ -46,6 +48,11 @@ from members.models.member import (
     MemberUserObjectPermission,
 )
 from members.models.mobility import EpisodeUpdate, MobilityEpisode, MobilityEpisodeQuerySet
+from members.models.outside import (
+    OUTSIDE_CHECK_IN_FIELDS,
+    OutsideCheckIn,
+    OutsideCheckInQuerySet,
+)
 from members.models.records import (
     ContactRecord,
     FindingAttempt,
@@ -63,6 +70,7 @@ __all__ = [
     "GOOD_STANDINGS",
     "MEETING_REQUIRED",
     "OPEN_STATUSES",
+    "OUTSIDE_CHECK_IN_FIELDS",
     "RECORD_LIFE_PERMISSION",
     "WIDE_SCOPE_ORGANIZATIONS",
     "ArrivalStatus",
@@ -95,6 +103,9 @@ __all__ = [
     "MobilityEpisode",
     "MobilityEpisodeQuerySet",
     "OccupationCategory",
+    "OutsideCheckIn",
+    "OutsideCheckInQuerySet",
+    "OutsideConfirmation",
     "PersonnelCategory",
     "RegularReport",
     "Standing",

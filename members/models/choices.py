@@ -198,3 +198,14 @@ class EpisodeUpdateKind(models.TextChoices):
     UPDATED = "updated", _("Particulars changed")
     #: The member moved on and checked in at another inflow organization.
     MOVED = "moved", _("Moved to another inflow organization")
+
+
+class OutsideConfirmation(models.TextChoices):
+    """How the home branch confirmed a check-in at an organization outside the system (Issue 9,
+    item 5): the member reports it, the branch checks it with the organization."""
+
+    PHONE = "phone", _("Phone call with the organization")
+    LETTER = "letter", _("Letter or receipt from the organization")
+    CERTIFICATE_PHOTO = "certificate_photo", _("Photo of the certificate's inflow part")
+    WECHAT = "wechat", _("WeChat with the organization")
+    OTHER = "other", _("Other")

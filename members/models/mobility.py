@@ -110,7 +110,7 @@ class MobilityEpisodeQuerySet(models.QuerySet["MobilityEpisode"]):
         """The member's absences, newest first, as the mobility card shows them."""
         return (
             self.filter(member=member)
-            .select_related("home_org", "inflow_org", "contact_person")
+            .select_related("home_org", "inflow_org", "contact_person", "outside_check_in")
             .order_by("-out_date", "-id")
         )
 
@@ -316,6 +316,21 @@ class MobilityEpisode(StateMachine, ChecksInOneQuery):
         six_months = months_after(self.out_date, MOBILE_MEMBER_MONTHS)
         expected = self.expected_return is not None and self.expected_return >= six_months
         return expected or today >= six_months
+
+    @property
+    def takes_outside_check_in(self) -> bool:
+        """A check-in outside the system is recorded on an absence registered and not checked
+        in with an organization of the system (again, when the member moves on outside it)."""
+        return self.status == EpisodeStatus.REGISTERED
+
+    @property
+    def outside(self) -> Any:
+        """The check-in outside the system this absence stands on (an `OutsideCheckIn`), or
+        None: not checked in anywhere, or with an organization of the system (Issue 9, item 5).
+        Read with `select_related("outside_check_in")`."""
+        if self.inflow_org_id is not None:
+            return None
+        return getattr(self, "outside_check_in", None)
 
     @property
     def destination(self) -> str:

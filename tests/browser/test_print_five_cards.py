@@ -36,6 +36,26 @@ def test_the_longest_history_prints_on_five_pages(
     assert pdf_page_count(pdf) == SHEETS
 
 
+def test_the_longest_history_outside_the_system_prints_on_five_pages(
+    page, live_server, tree, members, secretary, town
+):
+    """Issue 9, item 5: absences checked in outside the system, every text at its longest, still
+    print the mobility card on its one sheet."""
+    member = long_record(
+        member=MemberFactory.create(name="欧阳在外", home_org=tree.a1),
+        home=secretary,
+        inflow=town,
+        inflow_org=tree.a2,
+        outside=True,
+    )
+    log_in(page, live_server, "secretary")
+    pdf, overflowing = print_pdf(
+        page, f"{live_server.url}{reverse('members:five_cards', args=[member.pk])}"
+    )
+    assert overflowing == []
+    assert pdf_page_count(pdf) == SHEETS
+
+
 def test_a_member_without_history_prints_on_five_pages(page, live_server, members, secretary):
     log_in(page, live_server, "secretary")
     url = reverse("members:five_cards", args=[members["a1"].pk])

@@ -17,7 +17,13 @@ from django.test import TestCase, override_settings
 from core.demo import DEMO_ACCOUNTS
 from members.demo.mobility import split_destination
 from members.demo.people import DESTINATIONS
-from members.lists.queries import Reach, Thresholds, strike_off_due, suspension_due
+from members.lists.queries import (
+    Reach,
+    Thresholds,
+    episode_counts,
+    strike_off_due,
+    suspension_due,
+)
 from members.models import (
     Certificate,
     CertificateCheck,
@@ -115,6 +121,31 @@ def test_the_small_county_has_every_state(small_demo):
     reach, t = Reach.everywhere(), Thresholds()
     assert suspension_due(reach, t).exists()
     assert strike_off_due(reach, t).exists()
+
+
+def assert_away_members_mostly_checked_in() -> dict[str, int]:
+    """Issue 9, item 5: as in a real county, the members away are mostly checked in (many
+    outside the system, some inside it) and a minority not checked in (the 2019 regulations: a
+    member going out reports to the organization where they go)."""
+    counts = episode_counts(Reach.everywhere(), Thresholds())
+    waiting = MobilityEpisode.objects.filter(
+        status=EpisodeStatus.REGISTERED,
+        outside_check_in__isnull=True,
+        member__archived_at__isnull=True,
+    ).count()
+    assert waiting < counts["away"] / 4, counts
+    assert counts["not_checked_in"] <= waiting
+    assert counts["checked_in_outside"] > counts["away"] / 3, counts
+    assert MobilityEpisode.objects.filter(status=EpisodeStatus.CHECKED_IN).exists()
+    return counts
+
+
+@pytest.mark.django_db
+def test_the_small_county_away_members_are_mostly_checked_in(small_demo):
+    """Issue 9, item 5: the demo's away members are mostly checked in, inside and outside the
+    system, with a minority not checked in; the outside check-ins share with nobody."""
+    assert_away_members_mostly_checked_in()
+    assert drift() == ({}, {})
 
 
 @pytest.mark.django_db

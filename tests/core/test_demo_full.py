@@ -11,6 +11,7 @@ from members.models import Certificate, FoundArrival, Member, MobilityEpisode
 from members.sharing import drift
 from organizations.models import Notice, Organization
 from tests import channels
+from tests.core.test_demo import assert_away_members_mostly_checked_in
 from transfers.models import Transfer, TransferStatus
 
 
@@ -44,6 +45,11 @@ def test_the_whole_demo_county_builds_with_every_state(
     }
     assert set(Transfer.objects.values_list("status", flat=True)) == set(TransferStatus.values)
     assert drift() == ({}, {})
+    # Issue 9, item 5: mostly checked in, many outside the system, a minority not checked in,
+    # and a few percent of the mobile members out of touch, not a fifth of them.
+    assert_away_members_mostly_checked_in()
+    mobile = Member.objects.active().filter(is_mobile=True)
+    assert mobile.filter(lost_contact=True).count() < mobile.count() / 10
     # The demo refuses to run twice.
     with pytest.raises(CommandError):
         call_command("seed_demo", stdout=StringIO())

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from members.builders import away, check_in
+from members.builders import away, check_in, check_in_outside
 from members.cards.views import CONTACTS_SHOWN, EPISODES_SHOWN, REPORTS_SHOWN, SHEETS
 from members.mobility.actions import (
     do_end_episode,
@@ -19,7 +19,7 @@ from members.mobility.actions import (
     do_record_report,
     do_update_episode,
 )
-from members.models import EpisodeStatus, Member
+from members.models import EpisodeStatus, Member, OutsideConfirmation
 from tests.factories import MemberFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
@@ -57,11 +57,12 @@ def long_record(
     reports: int = 10,
     updates: int = 8,
     longest: bool = True,
+    outside: bool = False,
 ) -> Member:
     """Give `member` a long history: `episodes` absences (the last one still open, checked in
-    at `inflow_org`, with `updates` changes while away), `contacts` contacts and `reports`
-    reports, every text as long as its field allows when `longest` (the worst case for fitting
-    the sheets)."""
+    at `inflow_org`, with `updates` changes while away, or with `outside` at an organization
+    outside the system), `contacts` contacts and `reports` reports, every text as long as its
+    field allows when `longest` (the worst case for fitting the sheets)."""
 
     def text(length: int, short: str) -> str:
         return "流" * length if longest else short
@@ -84,7 +85,18 @@ def long_record(
             expected_return=dt.date(year, 12, 1),
             contact_person=home,
         )
-        check_in(member, actor=inflow, at=inflow_org, on=dt.date(year, 3, 5))
+        if outside:
+            check_in_outside(
+                episode,
+                actor=home,
+                on=dt.date(year, 3, 5),
+                organization=text(200, "系统外某党组织"),
+                address=text(200, "某地"),
+                contact_name=text(50, "李书记"),
+                confirmed_by=OutsideConfirmation.CERTIFICATE_PHOTO,
+            )
+        else:
+            check_in(member, actor=inflow, at=inflow_org, on=dt.date(year, 3, 5))
         if n < episodes - 1:
             do_end_episode(
                 actor=home,

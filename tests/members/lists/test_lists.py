@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.builders import away, check_in, lose_contact
+from members.builders import away, check_in, check_in_outside, lose_contact
 from members.lists.queries import LISTS, Reach, Thresholds, episode_counts, lost_base, lost_summary
 from members.mobility.actions import (
     do_end_episode,
@@ -329,21 +329,32 @@ def test_pages_of_a_long_list(tree, superuser, secretary, login, settings):
 
 
 def test_counts_agree_with_the_lists(members, tree, superuser, county, secretary, station):
+    """The counts are the lists' sizes; a member checked in outside the system (Issue 9, item
+    5: the member reported where they checked in) is counted as such, not as waiting."""
     away(members["a1"], actor=superuser, out_date=ago(200))
     check_in(members["a1"], actor=superuser, at=tree.bs, on=ago(150))
     away(members["a2"], actor=superuser, out_date=ago(45))
     away(members["b1"], actor=superuser, out_date=ago(5))
     contact(members["b1"], days_ago=1, actor=superuser)
     do_mark_member_lost(actor=superuser, member=members["b1"], since=TODAY - DAY)
+    outside = away(members["county_branch"], actor=superuser, out_date=ago(45))
+    check_in_outside(outside, actor=superuser, on=ago(40))
     for user in (county, secretary, station, superuser):
         reach, t = Reach.of(user), Thresholds()
         counts = episode_counts(reach, t)
-        for slug in ("away", "checked_in_here", "not_checked_in", "contact_overdue"):
+        for slug in (
+            "away",
+            "checked_in_here",
+            "checked_in_outside",
+            "not_checked_in",
+            "contact_overdue",
+        ):
             assert counts[slug] == LISTS[slug].queryset(reach, t).count(), (user, slug)
         assert lost_base(reach).count() == LISTS["lost"].queryset(reach, t).count()
     assert episode_counts(Reach.of(county), Thresholds()) == {
-        "away": 3,  # a1 checked in, a2 registered, b1 lost while away
+        "away": 4,  # a1 checked in, a2 registered, b1 lost while away, county_branch outside
         "checked_in_here": 1,  # a1 at the station
+        "checked_in_outside": 1,  # county_branch, 45 days away like a2 but not waiting
         "not_checked_in": 1,  # a2 (45 days); b1 is lost, not waiting
         "contact_overdue": 1,  # a1, never contacted in 200 days; a2 left 45 days ago
         "report_overdue": 1,  # a1, due about 110 days ago; a2 is due in about 47 days
@@ -358,6 +369,7 @@ def test_the_overview_and_the_home_page_link_the_counts(members, tree, superuser
     assert counts == {
         "away": 1,
         "checked_in_here": 0,
+        "checked_in_outside": 0,
         "not_checked_in": 1,
         "contact_overdue": 1,
         "report_overdue": 1,
