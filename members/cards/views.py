@@ -100,7 +100,7 @@ class FiveCardsView(PrintView):
             episodes=episodes,
             episodes_more=member.episodes_total - len(episodes),
             # The pairing card names the contact of the latest absence that has one.
-            pairing=next((e for e in episodes if e.contact_person_id), None),
+            pairing=next((e for e in episodes if e.contact is not None), None),
             contacts=contacts,
             contacts_more=member.contacts_total - len(contacts),
             reports=reports,

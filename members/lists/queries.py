@@ -226,7 +226,9 @@ def episode_list(slug: str, reach: Reach, t: Thresholds) -> MobilityEpisodeQuery
     return (
         with_records(current_episodes(reach), t)
         .filter(conditions(reach, t)[slug])
-        .select_related("member", "home_org", "inflow_org", "intended_org", "contact_person")
+        .select_related(
+            "member", "home_org", "inflow_org", "intended_org", "contact_person", "contact_member"
+        )
     )
 
 
