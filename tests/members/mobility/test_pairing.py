@@ -111,7 +111,7 @@ def test_a_party_member_as_the_contact_shows_on_the_page_the_lists_and_the_card(
         summary="电话了解近况",
     )
     card = text_of(client.get(reverse("members:five_cards", args=[member.pk])))
-    assert "<th>Pairing partner</th><td class=\"fc-contact\">李结对</td>" in card
+    assert '<th>Pairing partner</th><td class="fc-contact">李结对</td>' in card
     assert "13800001111" in card
 
 
@@ -120,9 +120,7 @@ def test_a_staff_contact_is_still_named_the_designated_contact(members, secretar
     member = members["a1"]
     client = login(secretary)
     assert (
-        client.post(
-            outflow(member), {**OUTFLOW_POST, "contact_person": secretary.pk}
-        ).status_code
+        client.post(outflow(member), {**OUTFLOW_POST, "contact_person": secretary.pk}).status_code
         == 302
     )
     card = text_of(client.get(reverse("members:five_cards", args=[member.pk])))
@@ -130,26 +128,20 @@ def test_a_staff_contact_is_still_named_the_designated_contact(members, secretar
 
 
 @pytest.mark.parametrize("who", ["self", "other_branch", "suspended"])
-def test_a_forged_partner_is_a_field_error_and_saves_nothing(
-    who, tree, members, secretary, login
-):
+def test_a_forged_partner_is_a_field_error_and_saves_nothing(who, tree, members, secretary, login):
     """Issue 9, item 11: a posted partner who is not a member in good standing of the home
     branch (the member themself, another branch's, a suspended one) is refused on the field."""
     member = members["a1"]
     suspended = MemberFactory.create(name="赵停止", home_org=tree.a1)
     Member.objects.filter(pk=suspended.pk).update(standing=Standing.SUSPENDED)
     forged = {"self": member, "other_branch": members["a2"], "suspended": suspended}[who]
-    response = login(secretary).post(
-        outflow(member), {**OUTFLOW_POST, "contact_member": forged.pk}
-    )
+    response = login(secretary).post(outflow(member), {**OUTFLOW_POST, "contact_member": forged.pk})
     assert response.status_code == 200
     assert "contact_member" in response.context["form"].errors
     assert not MobilityEpisode.objects.filter(member=member).exists()
 
 
-def test_naming_both_a_staff_and_a_member_contact_is_refused(
-    members, partner, secretary, login
-):
+def test_naming_both_a_staff_and_a_member_contact_is_refused(members, partner, secretary, login):
     """Issue 9, item 11: one designated contact, a staff member or a party member."""
     member = members["a1"]
     response = login(secretary).post(

@@ -208,9 +208,7 @@ def test_the_trade_rule_keeps_its_place_among_the_modes():
 
 
 @pytest.mark.django_db
-def test_candidates_carry_the_trades_they_serve_in_one_query(
-    tree, town, django_assert_num_queries
-):
+def test_candidates_carry_the_trades_they_serve_in_one_query(tree, town, django_assert_num_queries):
     """Issue 9, item 11: the trades each candidate serves are read with it (one query)."""
     courier, _ = Trade.objects.get_or_create(code="courier", defaults={"name": "快递"})
     couriers = OrganizationFactory.create(

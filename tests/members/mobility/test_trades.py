@@ -24,6 +24,14 @@ from tests.factories import OrganizationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
+OUTFLOW_POST = {
+    "out_date": "2026-03-01",
+    "destination_province": "浙江省",
+    "destination_county": "乙县",
+    "occupation": "migrant",
+    "reason": "送快递",
+}
+
 
 @pytest.fixture(autouse=True)
 def english():
@@ -147,14 +155,7 @@ def test_the_outflow_form_records_the_trade(members, secretary, courier, login):
     client = login(secretary)
     response = client.post(
         reverse("members:outflow", args=[member.pk]),
-        {
-            "out_date": "2026-03-01",
-            "destination_province": "浙江省",
-            "destination_county": "乙县",
-            "occupation": "migrant",
-            "reason": "送快递",
-            "trade": courier.pk,
-        },
+        {**OUTFLOW_POST, "trade": courier.pk},
     )
     assert response.status_code == 302
     assert MobilityEpisode.objects.get(member=member).trade == courier
@@ -185,9 +186,7 @@ def test_check_in_suggests_the_organization_serving_the_trade(
     assert route.mode == ManagementMode.SECTOR_BASED
     assert "快递" in route.explanation
     # Without the trade, the sector text still decides.
-    response = client.post(
-        reverse("members:check_in"), {**typed, "trade": "", "step": "suggest"}
-    )
+    response = client.post(reverse("members:check_in"), {**typed, "trade": "", "step": "suggest"})
     assert response.context["form"].route.organization == industry_org
 
     response = client.post(
@@ -254,14 +253,7 @@ def test_a_forged_trade_is_a_field_error(members, secretary, login):
     member = members["a1"]
     response = login(secretary).post(
         reverse("members:outflow", args=[member.pk]),
-        {
-            "out_date": "2026-03-01",
-            "destination_province": "浙江省",
-            "destination_county": "乙县",
-            "occupation": "migrant",
-            "reason": "务工",
-            "trade": "999999",
-        },
+        {**OUTFLOW_POST, "trade": "999999"},
     )
     assert response.status_code == 200
     assert "trade" in response.context["form"].errors
