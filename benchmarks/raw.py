@@ -74,11 +74,12 @@ AWAY_JOINS = """
     LEFT JOIN organizations_organization io ON io.id = e.inflow_org_id
     LEFT JOIN organizations_organization ino ON ino.id = e.intended_org_id
     LEFT JOIN core_user u ON u.id = e.contact_person_id
+    LEFT JOIN members_member cm ON cm.id = e.contact_member_id
 """
 AWAY_PAGE = f"""
     SELECT e.id, e.member_id, m.name, ho.name, e.status, e.destination_province,
            e.destination_city, e.destination_county, io.name, e.checked_in_on, ino.name,
-           e.out_date, u.full_name, u.username
+           e.out_date, u.full_name, u.username, cm.name
     {AWAY.format(joins=AWAY_JOINS)}
     ORDER BY m.name_pinyin, e.id LIMIT 50
 """

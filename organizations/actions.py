@@ -31,6 +31,7 @@ ORG_FIELDS = (
     "fax",
     "mailbox",
     "sms_phone",
+    "trades",
 )
 
 
@@ -70,9 +71,12 @@ def do_create_organization(*, actor: User, parent: Organization, **fields: Any) 
                 }
             }
         )
+    trades = fields.pop("trades", None)
     org = Organization(group=_new_group(), **fields)
     org.full_clean(exclude=["path", "depth", "group"])
     child: Organization = Organization.objects.add_child(parent, instance=org)
+    if trades is not None:
+        child.trades.set(trades)
     return child
 
 
@@ -82,11 +86,14 @@ def do_update_organization(
 ) -> Organization:
     _require_manage(actor, organization)
     org = Organization.objects.select_for_update().get(pk=organization.pk)
+    trades = fields.pop("trades", None)
     for name, value in fields.items():
         if name not in ORG_FIELDS or name == "kind":
             raise ValueError(f"{name} cannot be changed here")
         setattr(org, name, value)
     saved: Organization = save_valid(org)
+    if trades is not None:
+        saved.trades.set(trades)
     return saved
 
 

@@ -20,8 +20,10 @@ from organizations.models import (
     OrgKind,
     RoleKind,
     Sector,
+    Trade,
     relationship_kinds,
 )
+from organizations.trades import seed_trades
 
 # Fictional place names; enough of each that every township draws its own without repeats.
 VILLAGES = (
@@ -97,6 +99,13 @@ COUNTY_BRANCHES = (
     ),
     ("青山县人民医院党支部", OrgKind.BRANCH, Sector.GOVERNMENT, "", "professional"),
 )
+#: The trades (行业) the trade departments' and associations' organizations serve: sector-based
+#: management (归口管理) routes members of these trades to them (issue 9, item 11).
+TRADES_SERVED: dict[str, tuple[str, ...]] = {
+    "青山县交通运输局党支部": ("transport", "ride_hailing", "logistics"),
+    "青山县建筑业流动党员党支部": ("construction",),
+    "青山县物流行业协会党支部": ("courier", "food_delivery"),
+}
 PARK_GROUP = "浙江青山控股集团有限公司"
 PARK_SEAT = f"{REGION}青山经济开发区创业大道88号"
 
@@ -225,9 +234,11 @@ class _Tree:
         mailbox: str,
         **contacts: str,
     ) -> Organization:
+        codes = TRADES_SERVED.get(name, ())
         org: Organization = do_create_organization(
             actor=self.ctx.admin,
             parent=parent,
+            trades=list(Trade.objects.filter(code__in=codes)) if codes else [],
             name=name,
             kind=kind,
             sector=sector,
@@ -402,6 +413,7 @@ class _Tree:
                 "enterprise",
                 "青山县物流行业协会",
                 (8, 14),
+                ManagementMode.SECTOR_BASED,
             )
             self.place(township, association, town)
         elif town.name == "桃源镇":
@@ -499,6 +511,8 @@ def _grant_demo_roles(ctx: DemoContext, made: DemoCounty) -> int:
 
 
 def build(ctx: DemoContext) -> None:
+    # The migration seeds the trades; a database emptied since (a test's flush) lacks them.
+    seed_trades(Trade)
     made = _Tree(ctx).build()
     ctx.write(f"  组织 {made.organizations} 个已建立")
     ctx.record_on = made.county

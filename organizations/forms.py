@@ -5,12 +5,13 @@ from typing import Any
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.password_validation import validate_password
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import PhoneField, ScopedModelChoiceField
 from core.models import User
 from organizations.actions import ORG_FIELDS, grantable_role_kinds
-from organizations.models import Organization, OrgKind, RoleKind
+from organizations.models import Organization, OrgKind, RoleKind, Trade
 from organizations.scope import MANAGE
 
 
@@ -18,9 +19,15 @@ class OrganizationForm(forms.ModelForm[Any]):
     class Meta:
         model = Organization
         fields = list(ORG_FIELDS)
+        widgets = {"trades": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args: Any, parent: Organization | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The trades on offer, and a retired one the organization still serves.
+        served = Q(pk__in=self.instance.trades.values("pk")) if self.instance.pk else Q()
+        self.fields["trades"].queryset = Trade.objects.filter(  # type: ignore[attr-defined]
+            Q(is_active=True) | served
+        )
         if self.instance.pk:
             # The kind of an existing organization is part of the tree's shape: not edited here.
             del self.fields["kind"]

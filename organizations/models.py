@@ -98,6 +98,46 @@ class ManagementMode(models.TextChoices):
     SECTOR_BASED = "sector_based", _("Sector-based (trade department)")
 
 
+class TradeQuerySet(models.QuerySet["Trade"]):
+    def active(self) -> TradeQuerySet:
+        """The trades offered in pickers (a retired one stays on the records that name it)."""
+        return self.filter(is_active=True)
+
+
+class Trade(models.Model):
+    """A trade (行业) by which sector-based management (归口管理) routes mobile members: transport,
+    construction, couriers, food delivery, domestic service, manufacturing...
+
+    The list is data, not code: a migration seeds it and superusers edit it in the admin. An
+    organization serves some trades (`Organization.trades`: a trade department's or a trade
+    association's party organization), an absence records the member's
+    (`MobilityEpisode.trade`), and check-in suggests the organization serving the member's
+    trade where they arrive (members.mobility.routing; issue 9, item 11).
+    """
+
+    code = models.SlugField(
+        _("code"),
+        max_length=30,
+        unique=True,
+        help_text=_("A short fixed key (letters, digits, underscores), e.g. courier."),
+    )
+    name = models.CharField(pgettext_lazy("trade", "name"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Retired trades are no longer offered.")
+    )
+
+    objects = TradeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("trade")
+        verbose_name_plural = _("trades")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class RoleKind(models.TextChoices):
     COUNTY_OFFICER = "county", _("County organization department officer")
     TOWNSHIP_OFFICER = "township", _("Township/street committee officer")
@@ -240,6 +280,16 @@ class Organization(ChecksInOneQuery, MP_Node):
     mailbox = models.EmailField(_("work mailbox"), blank=True)
     sms_phone = models.CharField(
         _("SMS platform number"), max_length=11, blank=True, validators=[validate_mobile_phone]
+    )
+    trades = models.ManyToManyField(
+        Trade,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("trades served"),
+        help_text=_(
+            "For sector-based management (归口管理): the trades whose mobile members this "
+            "organization takes in."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
     group = models.OneToOneField(

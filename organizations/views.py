@@ -229,6 +229,7 @@ def organization_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "organizations/organization_detail.html",
         {
             "org": org,
+            "trades": list(org.trades.all()),
             "ancestors": [a for a in org.ancestors_and_self()[:-1] if scope.covers(a.path)],
             "children": children,
             "subtree_total": subtree_total,

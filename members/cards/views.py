@@ -119,7 +119,7 @@ class FiveCardsView(PrintView):
             updates=updates,
             updates_more=member.updates_total - len(updates),
             # The pairing card names the contact of the latest absence that has one.
-            pairing=next((e for e in episodes if e.contact_person_id), None),
+            pairing=next((e for e in episodes if e.contact is not None), None),
             contacts=contacts,
             contacts_more=member.contacts_total - len(contacts),
             reports=reports,

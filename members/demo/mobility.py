@@ -37,7 +37,7 @@ from members.models import (
     Standing,
 )
 from organizations.demo import DemoCounty
-from organizations.models import Organization
+from organizations.models import Organization, Trade
 
 
 def split_destination(place: str) -> tuple[str, str, str]:
@@ -94,10 +94,25 @@ def record_outside_check_in(ctx: DemoContext, episode: MobilityEpisode) -> None:
     )
 
 
+#: The trades (行业) the demo's members away work in, in turn; some name none (issue 9, item 11).
+DEMO_TRADES = ("construction", "courier", "", "food_delivery", "manufacturing", "transport", "")
+
+
+def pairing(member: Member, i: int) -> dict[str, object]:
+    """The trade of the `i`-th absence, and for every other one a party member of the home
+    branch as the designated contact (结对党员; issue 9, item 11)."""
+    trades = {trade.code: trade for trade in Trade.objects.all()}
+    fields: dict[str, object] = {"trade": trades.get(DEMO_TRADES[i % len(DEMO_TRADES)])}
+    if i % 2 == 0:
+        fields["contact_member"] = Member.objects.pairing_partners(member).first()
+    return fields
+
+
 def create_episodes(ctx: DemoContext, members: list[Member]) -> int:
     """Absences in every state, through the actions: away outside the county (mostly checked
     in there, outside the system; some not yet), checked in at the second township's station
-    (moved within the county), returned."""
+    (moved within the county), returned. Most name the member's trade, and half a party member
+    of the branch as the contact."""
     count = 0
     for member in members:
         if not member.is_mobile or member.archived_at is not None:
@@ -115,6 +130,7 @@ def create_episodes(ctx: DemoContext, members: list[Member]) -> int:
             occupation=OccupationCategory.MIGRANT_WORKER,
             reason="外出务工",
             phone_there=member.phone,
+            **pairing(member, count),
         )
         count += 1
         if not (waiting or member.lost_contact):
@@ -147,6 +163,7 @@ def create_episodes(ctx: DemoContext, members: list[Member]) -> int:
             occupation=OccupationCategory.NON_PUBLIC_EMPLOYEE,
             reason=reason,
             intended_org=station,
+            **pairing(member, i),
         )
         count += 1
         if i % 8 == 3:

@@ -39,7 +39,7 @@ from members.models import (
     OccupationCategory,
 )
 from members.sharing import sync_shares
-from organizations.models import Organization
+from organizations.models import Organization, Trade
 from organizations.notices import do_notify_organization
 from organizations.scope import require_change
 
@@ -86,6 +86,7 @@ def do_register_found_member(
     phone_there: str = "",
     suggested_org: Organization | None = None,
     routing_override_reason: str = "",
+    trade: Trade | None = None,
 ) -> MobilityEpisode:
     """A member of the system who arrived without an outflow registration (a "found" member):
     the inflow side deliberately registers them, and the episode begins checked in.
@@ -126,6 +127,7 @@ def do_register_found_member(
         employer=employer.strip(),
         employer_has_party_org=employer_has_party_org,
         employer_sector=employer_sector,
+        trade=trade,
         occupation=occupation or OccupationCategory.OTHER,
         reason=reason.strip() or _("Left without an outflow registration"),
         phone_there=phone_there,

@@ -241,6 +241,7 @@ def episode_list(slug: str, reach: Reach, t: Thresholds) -> MobilityEpisodeQuery
             "intended_org",
             "contact_person",
             "outside_check_in",
+            "contact_member",
         )
     )
 

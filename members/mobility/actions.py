@@ -46,7 +46,7 @@ from members.models.mobility import OUTFLOW_FIELDS, UPDATE_FIELDS
 from members.models.outside import OUTSIDE_CHECK_IN_FIELDS
 from members.models.records import LogRecord
 from members.sharing import sync_shares
-from organizations.models import BRANCH_KINDS, Organization, Role
+from organizations.models import BRANCH_KINDS, Organization, Role, Trade
 from organizations.notices import do_notify_organization
 from organizations.scope import require_change
 
@@ -91,6 +91,9 @@ def do_register_outflow(*, actor: User, member: Member, **fields: Any) -> Mobili
     episode = MobilityEpisode(
         member=member, home_org=member.home_org, registered_by=actor, **fields
     )
+    refusal = episode.contact_member_refusal()
+    if refusal:
+        raise ValidationError({"contact_member": refusal})
     save_valid(episode)
     if episode.intended_org is not None:
         do_notify_organization(
@@ -128,6 +131,8 @@ EPISODE_RELATIONS = (
     "suggested_org",
     "checked_in_by",
     "contact_person",
+    "contact_member",
+    "trade",
     "registered_by",
 )
 
@@ -223,6 +228,7 @@ def do_check_in_member(
     employer_sector: str = "",
     employer_has_party_org: bool | None = None,
     moving_on: bool = False,
+    trade: Trade | None = None,
 ) -> MobilityEpisode:
     """Inflow check-in (流入报到): the arriving member reports to `inflow_org`.
 
@@ -234,7 +240,7 @@ def do_check_in_member(
 
     `suggested_org` is the organization the management mode suggested (`members.routing`);
     taking the member in elsewhere needs `routing_override_reason`. What the inflow side learnt
-    of the member (residence, employer) fills what the outflow registration left empty.
+    of the member (residence, employer, trade) fills what the outflow registration left empty.
     """
     check_inflow_org(actor, inflow_org)
     routing = routing_fields(actor, inflow_org, suggested_org, routing_override_reason)
@@ -310,6 +316,8 @@ def do_check_in_member(
             if left is not None:
                 learnt_changes.append({"field": field, "from": old, "to": value})
             setattr(episode, field, value)
+    if trade is not None and episode.trade_id is None:
+        episode.trade = trade
     # The relations were just read and locked, and the dates checked above; the database holds
     # the constraints (checking each again would cost a query and a savepoint apiece).
     episode.full_clean(exclude=EPISODE_RELATIONS, validate_constraints=False)

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,11 +28,41 @@ from members.models import (
     RegularReport,
 )
 from members.models.mobility import OUTFLOW_FIELDS, UPDATE_FIELDS
-from organizations.models import BRANCH_KINDS, Organization, Role, Sector
+from organizations.models import BRANCH_KINDS, Organization, Role, Sector, Trade
 
 #: Above this many branch-level organizations the expected-inflow picker would be a page of its
 #: own; the field is left out and the inflow side records the organization at check-in.
 INTENDED_ORG_PICKER_LIMIT = 500
+
+
+class PartnerChoiceField(forms.ModelChoiceField[Member]):
+    """A party member of the home branch, shown by name (the picker of `pairing_partners`)."""
+
+    def label_from_instance(self, obj: Member) -> str:
+        return obj.name
+
+
+class TradeChoiceField(forms.ModelChoiceField[Trade]):
+    """The member's trade there (行业), from the list kept as data: sector-based management
+    (归口管理) routes the member to the organization serving it (issue 9, item 11)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Trade"))
+        kwargs.setdefault(
+            "help_text",
+            _("The trade the member works in there: its organization may take them in."),
+        )
+        super().__init__(queryset=Trade.objects.active(), required=False, **kwargs)
+
+    def chosen(self, value: Any) -> Trade | None:
+        """`value` (a trade, or a posted id carried to a "suggest" step) as a trade, or None
+        when it names none on offer."""
+        if isinstance(value, Trade) or value in self.empty_values:
+            return value or None
+        try:
+            return self.to_python(value)
+        except ValidationError:
+            return None
 
 
 class OutflowForm(forms.ModelForm[Any]):
@@ -50,6 +81,16 @@ class OutflowForm(forms.ModelForm[Any]):
         label=_("Designated contact"),
         help_text=_("A staff member of the home branch who keeps in touch with the member."),
     )
+    contact_member = PartnerChoiceField(
+        queryset=Member.objects.none(),
+        required=False,
+        label=_("Or a party member as the designated contact"),
+        help_text=_(
+            "An ordinary party member of the home branch paired with the member (结对党员), "
+            "who keeps in touch with them."
+        ),
+    )
+    trade = TradeChoiceField()
 
     class Meta:
         model = MobilityEpisode
@@ -65,9 +106,19 @@ class OutflowForm(forms.ModelForm[Any]):
         else:
             del self.fields["intended_org"]
         self.fields["contact_person"].queryset = home_staff(member.home_org_id)  # type: ignore[attr-defined]
+        partners = Member.objects.pairing_partners(member)
+        self.fields["contact_member"].queryset = partners  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
+        if data.get("contact_person") and data.get("contact_member"):
+            self.add_error(
+                "contact_member",
+                gettext(
+                    "Name one designated contact: a staff member or a party member of the "
+                    "branch, not both."
+                ),
+            )
         out_date: dt.date | None = data.get("out_date")
         expected_return: dt.date | None = data.get("expected_return")
         if out_date and expected_return and expected_return < out_date:
@@ -197,6 +248,7 @@ class RoutingForm(forms.Form):
     employer_has_party_org = forms.BooleanField(
         label=_("The employer has a party organization"), required=False
     )
+    trade = TradeChoiceField()
     inflow_org = ScopedModelChoiceField(
         queryset=Organization.objects.none(), label=_("Inflow organization")
     )
@@ -208,7 +260,7 @@ class RoutingForm(forms.Form):
     )
 
     #: The form fields the routing rule reads.
-    FACTS = ("residence", "employer", "employer_sector", "employer_has_party_org")
+    FACTS = ("residence", "employer", "employer_sector", "employer_has_party_org", "trade")
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -229,7 +281,14 @@ class RoutingForm(forms.Form):
             employer=str(facts.get("employer") or ""),
             employer_sector=str(facts.get("employer_sector") or ""),
             employer_has_party_org=has_party_org not in (None, False, "", "false", "False"),
+            trade=self.trade_field.chosen(facts.get("trade")),
         )
+
+    @property
+    def trade_field(self) -> TradeChoiceField:
+        field = self.fields["trade"]
+        assert isinstance(field, TradeChoiceField)
+        return field
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}

@@ -1,7 +1,9 @@
 """Which organization takes an arriving member: the four management modes (管理模式).
 
 - self-managed (自我管理): the employer is a "two new" organization with a mobile-member branch;
-- sector-based (归口式): the employer's trade is managed by that trade department's organization;
+- sector-based (归口式): the member's trade (transport, construction, couriers...: a list kept as
+  data, `organizations.Trade`) is managed by the organization serving it (a trade department's
+  or a trade association's); failing that, the organization of the employer's sector;
 - integrated (融入式): the community organization where the member lives;
 - affiliated (挂靠式): nothing else fits (often: no party organization at the employer), so the
   local check-in station takes them.
@@ -17,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
-from django.db.models import Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Q
 from django.utils.translation import gettext as _
 
 from members.models import (
@@ -25,7 +28,7 @@ from members.models import (
     Member,
     MobilityEpisode,
 )
-from organizations.models import ManagementMode, Organization, OrgKind, Sector
+from organizations.models import ManagementMode, Organization, OrgKind, Sector, Trade
 
 #: Name endings dropped to get the place a community organization is named after
 #: ("幸福社区党支部" → "幸福社区"); longest first.
@@ -51,10 +54,27 @@ class Route(NamedTuple):
         return str(ManagementMode(self.mode).label) if self.mode else ""
 
 
+#: The attribute `routing_candidates` sets on each organization: the ids of the trades it
+#: serves (`Organization.trades`), read in the same query.
+SERVED_TRADES = "served_trade_ids"
+
+
 def routing_candidates(organizations: Any) -> list[Organization]:
     """Of `organizations`, those that can be suggested at all (one query): the ones with a
-    management mode, and stations."""
-    return list(organizations.filter(~Q(management_mode="") | Q(kind=OrgKind.STATION)))
+    management mode, and stations; each with the ids of the trades it serves."""
+    served = Organization.trades.through.objects.filter(organization_id=OuterRef("pk")).values(
+        "trade_id"
+    )
+    return list(
+        organizations.filter(~Q(management_mode="") | Q(kind=OrgKind.STATION)).annotate(
+            **{SERVED_TRADES: ArraySubquery(served)}
+        )
+    )
+
+
+def serves(org: Organization, trade: Trade) -> bool:
+    """Whether `org` serves `trade` (the ids `routing_candidates` read with it)."""
+    return trade.pk in (getattr(org, SERVED_TRADES, None) or ())
 
 
 def _clean(text: str) -> str:
@@ -95,9 +115,13 @@ def suggest_route(
     employer: str = "",
     employer_sector: str = "",
     employer_has_party_org: bool = False,
+    trade: Trade | None = None,
 ) -> Route:
     """The organization the management mode suggests for an arriving member, among
-    `organizations` (those the user may check members in at), with the reason in words."""
+    `organizations` (those the user may check members in at), with the reason in words.
+
+    Sector-based management (归口管理) goes by the member's trade first: the organization
+    serving it takes the member, before the employer's sector is matched (issue 9, item 11)."""
     orgs = list(organizations)
     # (mode, whether what is known of the member can decide it, which organization of that
     # mode fits, why in words), from the most specific fact to the most general.
@@ -112,6 +136,18 @@ def suggest_route(
                     "there (self-managed)."
                 )
                 % {"employer": employer}
+            ),
+        ),
+        (
+            ManagementMode.SECTOR_BASED,
+            trade is not None,
+            lambda org: trade is not None and serves(org, trade),
+            lambda org: (
+                _(
+                    "Members working in the trade “%(trade)s” are managed by %(org)s, which "
+                    "serves it (sector-based)."
+                )
+                % {"trade": trade, "org": org.name}
             ),
         ),
         (

@@ -163,6 +163,20 @@ class MemberQuerySet(models.QuerySet["Member"]):
     def for_list(self) -> MemberQuerySet:
         return self.select_related("home_org")
 
+    def pairing_partners(self, member: Member) -> MemberQuerySet:
+        """Who may be `member`'s designated contact (联系人) or pairing partner (结对党员)
+        among party members: the home branch's members in good standing, not archived, not
+        the member themself, by name (issue 9, item 11; `MobilityEpisode.contact_member`)."""
+        return (
+            self.filter(
+                home_org_id=member.home_org_id,
+                archived_at__isnull=True,
+                standing__in=GOOD_STANDINGS,
+            )
+            .exclude(pk=member.pk)
+            .order_by("name_pinyin", "id")
+        )
+
     def search(self, text: str) -> MemberQuerySet:
         """Name (Chinese prefix), pinyin or its initials ("zs" → 张三), ID-card number or phone.
 

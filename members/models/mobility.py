@@ -18,7 +18,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.constraints import ChecksInOneQuery
-from core.models import StateMachine
+from core.models import StateMachine, User
 from core.scoping import Action
 from core.types import AnyUser
 from core.validators import past_date, plan_date, validate_mobile_phone
@@ -33,7 +33,7 @@ from members.models.choices import (
 )
 from members.models.member import Member
 from members.models.records import LogRecord, RecordRow
-from organizations.models import ManagementMode, Organization, Sector
+from organizations.models import ManagementMode, Organization, Sector, Trade
 from organizations.scope import user_scope
 
 #: What the home side fills in when a member reports leaving.
@@ -52,6 +52,8 @@ OUTFLOW_FIELDS = (
     "phone_there",
     "intended_org",
     "contact_person",
+    "contact_member",
+    "trade",
 )
 
 #: What may change while the member is away, reported by the member (Issue 9, item 4: mobile
@@ -104,13 +106,22 @@ class MobilityEpisodeQuerySet(models.QuerySet["MobilityEpisode"]):
         return self.filter(status__in=OPEN_STATUSES)
 
     def for_list(self) -> MobilityEpisodeQuerySet:
-        return self.select_related("member", "home_org", "inflow_org", "contact_person")
+        return self.select_related(
+            "member", "home_org", "inflow_org", "contact_person", "contact_member"
+        )
 
     def of_member(self, member: Member) -> MobilityEpisodeQuerySet:
         """The member's absences, newest first, as the mobility card shows them."""
         return (
             self.filter(member=member)
-            .select_related("home_org", "inflow_org", "contact_person", "outside_check_in")
+            .select_related(
+                "home_org",
+                "inflow_org",
+                "contact_person",
+                "contact_member",
+                "trade",
+                "outside_check_in",
+            )
             .order_by("-out_date", "-id")
         )
 
@@ -231,6 +242,30 @@ class MobilityEpisode(StateMachine, ChecksInOneQuery):
         related_name="contact_episodes",
         verbose_name=_("designated contact"),
     )
+    contact_member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pairing_episodes",
+        verbose_name=_("designated contact (party member)"),
+        help_text=_(
+            "An ordinary party member of the home branch paired with the member (结对党员), "
+            "instead of a staff member."
+        ),
+    )
+    trade = models.ForeignKey(
+        Trade,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="episodes",
+        verbose_name=_("trade"),
+        help_text=_(
+            "The trade the member works in there: sector-based management (归口管理) routes "
+            "the member to the organization serving it."
+        ),
+    )
     ended_on = models.DateField(_("ended on"), validators=[past_date], null=True, blank=True)
     end_note = models.CharField(_("note on the end"), max_length=200, blank=True)
     registered_by = models.ForeignKey(
@@ -285,6 +320,14 @@ class MobilityEpisode(StateMachine, ChecksInOneQuery):
                 | Q(status="lost"),
                 name="episode_closed_has_end_date",
             ),
+            models.CheckConstraint(
+                condition=Q(contact_person__isnull=True) | Q(contact_member__isnull=True),
+                name="episode_one_designated_contact",
+                violation_error_message=_(
+                    "The designated contact is either a staff member or a party member of the "
+                    "branch, not both."
+                ),
+            ),
         ]  # fmt: skip
         indexes = [
             models.Index(fields=["home_org", "status"], name="episode_home_status_idx"),
@@ -331,6 +374,42 @@ class MobilityEpisode(StateMachine, ChecksInOneQuery):
         if self.inflow_org_id is not None:
             return None
         return getattr(self, "outside_check_in", None)
+
+    @property
+    def contact(self) -> User | Member | None:
+        """The designated contact (联系人, the pairing card's 结对党员): a staff member of the
+        home branch or an ordinary party member of it (issue 9, item 11)."""
+        return self.contact_member or self.contact_person
+
+    @property
+    def contact_phone(self) -> str:
+        contact = self.contact
+        return contact.phone if contact is not None else ""
+
+    def contact_member_refusal(self) -> str:
+        """Why `contact_member` cannot be the member's designated contact ("" when it can):
+        a party member of the home branch in good standing, not archived, not the member
+        themself, as the outflow form's picker offers (`Member.objects.pairing_partners`).
+        Checked where the contact is chosen, not on every save: a partner who later leaves
+        the branch does not block the absence's return."""
+        partner = self.contact_member
+        if partner is None:
+            return ""
+        if partner.pk == self.member_id:
+            return str(_("A member cannot be their own designated contact."))
+        if (
+            partner.home_org_id != self.home_org_id
+            or partner.archived_at is not None
+            or not partner.in_good_standing
+        ):
+            return str(
+                _(
+                    "%(name)s is not a party member in good standing of %(branch)s: the "
+                    "designated contact is a member of the home branch."
+                )
+                % {"name": partner.name, "branch": self.home_org.name}
+            )
+        return ""
 
     @property
     def destination(self) -> str:

@@ -149,6 +149,20 @@ def test_the_small_county_away_members_are_mostly_checked_in(small_demo):
 
 
 @pytest.mark.django_db
+def test_the_small_county_has_trades_and_pairing_partners(small_demo):
+    """Issue 9, item 11: some organizations serve trades (sector-based, 归口管理), some absences
+    name the member's trade, and some a party member of the home branch as the contact."""
+    serving = Organization.objects.filter(trades__isnull=False).distinct()
+    assert serving.filter(management_mode="sector_based").exists()
+    assert MobilityEpisode.objects.filter(trade__isnull=False).exists()
+    assert MobilityEpisode.objects.filter(trade__isnull=True).exists()
+    paired = MobilityEpisode.objects.filter(contact_member__isnull=False)
+    assert paired.exists()
+    assert not paired.exclude(contact_member__home_org=F("home_org")).exists()
+    assert not paired.filter(contact_member=F("member")).exists()
+
+
+@pytest.mark.django_db
 def test_the_small_county_has_late_receipts(small_demo):
     """Issue 9, item 6: a letter presented in time and received after its validity, and a
     receipt from outside the system that came back by post after the validity."""

@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from members.mobility.routing import lives_in, routing_candidates, suggest_route, works_for
-from organizations.models import ManagementMode, Organization, OrgKind, Sector
+from members.mobility.routing import (
+    SERVED_TRADES,
+    lives_in,
+    routing_candidates,
+    serves,
+    suggest_route,
+    works_for,
+)
+from organizations.models import ManagementMode, Organization, OrgKind, Sector, Trade
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.shared_world
@@ -139,3 +146,81 @@ def test_candidates_are_the_active_branches_in_change_scope(tree, town, station,
     assert routing_candidates(Organization.objects.check_in_points(station)) == [tree.bs]
     # Read-only inspectors check nobody in.
     assert not Organization.objects.check_in_points(inspector).exists()
+
+
+# Sector-based management by trade (归口管理): the 2019 regulations on the education and
+# management of members and the organization department's guidance on management modes have
+# mobile members managed by the organization of their trade (issue 9, item 11).
+COURIER = Trade(pk=1, code="courier", name="快递")
+CONSTRUCTION = Trade(pk=2, code="construction", name="建筑")
+
+
+def serving(name: str, *trades: Trade, mode: str = ManagementMode.SECTOR_BASED) -> Organization:
+    """An unsaved organization serving `trades`, as `routing_candidates` reads it."""
+    found = org(name, sector=Sector.SOCIAL_ORGANIZATION, management_mode=mode)
+    setattr(found, SERVED_TRADES, [trade.pk for trade in trades])
+    return found
+
+
+COURIERS = serving("县快递行业党委", COURIER)
+
+
+def test_sector_based_by_trade_before_the_sector_text():
+    """Issue 9, item 11 (2019 regulations; 归口管理 by trade): the organization serving the
+    member's trade is suggested before the organization matched by the employer's sector."""
+    route = suggest_route(
+        [*ALL, COURIERS],
+        employer="顺达物流",
+        employer_sector=Sector.INDUSTRY_DEPARTMENT,
+        trade=COURIER,
+    )
+    assert route.mode == ManagementMode.SECTOR_BASED
+    assert route.organization is COURIERS
+    assert "快递" in route.explanation
+    assert "县快递行业党委" in route.explanation
+
+
+def test_a_trade_nobody_serves_falls_back_to_the_sector_text():
+    """Issue 9, item 11 (归口管理 by trade): no organization serves the trade → today's sector
+    match decides; with no sector either, the station takes the member."""
+    route = suggest_route(
+        [*ALL, COURIERS], employer_sector=Sector.INDUSTRY_DEPARTMENT, trade=CONSTRUCTION
+    )
+    assert route.organization is TRADE
+    assert suggest_route([*ALL, COURIERS], trade=CONSTRUCTION).organization is STATION
+
+
+def test_the_trade_rule_keeps_its_place_among_the_modes():
+    """Issue 9, item 11 (归口管理 by trade): the employer's own mobile-member branch still comes
+    first (self-managed); the trade comes before the community where the member lives; an
+    organization serving the trade under another mode is not suggested for it."""
+    assert (
+        suggest_route([*ALL, COURIERS], employer="乙县电子厂", trade=COURIER).organization
+        is FACTORY_BRANCH
+    )
+    assert (
+        suggest_route([*ALL, COURIERS], residence="幸福社区", trade=COURIER).organization
+        is COURIERS
+    )
+    integrated = serving("幸福社区快递党支部", COURIER, mode=ManagementMode.INTEGRATED)
+    assert suggest_route([integrated], trade=COURIER).organization is None
+    assert not serves(org("未读行业的组织"), COURIER)
+
+
+@pytest.mark.django_db
+def test_candidates_carry_the_trades_they_serve_in_one_query(tree, town, django_assert_num_queries):
+    """Issue 9, item 11: the trades each candidate serves are read with it (one query)."""
+    courier, _ = Trade.objects.get_or_create(code="courier", defaults={"name": "快递"})
+    couriers = OrganizationFactory.create(
+        parent=tree.town_a,
+        name="甲镇快递行业党支部",
+        kind=OrgKind.BRANCH,
+        management_mode=ManagementMode.SECTOR_BASED,
+        trades=[courier],
+    )
+    points = Organization.objects.check_in_points(town)  # the user's scope is read here
+    with django_assert_num_queries(1):
+        candidates = routing_candidates(points)
+    assert candidates == [couriers]
+    assert serves(candidates[0], courier)
+    assert suggest_route(candidates, trade=courier).organization == couriers
