@@ -30,7 +30,7 @@ from core.numbering import next_serial
 from members.mobility.actions import end_episode
 from members.models import CURRENT_STATUSES, EpisodeStatus, Member, MobilityEpisode
 from members.sharing import sync_shares
-from organizations.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization
+from organizations.models import BRANCH_KINDS, Organization
 from organizations.notices import do_notify_organization
 from organizations.scope import require_change
 from transfers.models import (
@@ -64,9 +64,9 @@ def issuing_committee_for(org: Organization) -> Organization:
     (settings.TRANSFER_SELF_ISSUING_KINDS), else its nearest committee above."""
     if org.kind in settings.TRANSFER_SELF_ISSUING_KINDS:
         return org
-    for ancestor in reversed(org.ancestors_and_self()[:-1]):
-        if ancestor.kind in COMMITTEE_KINDS:
-            return ancestor
+    committee = org.committee_above()
+    if committee is not None:
+        return committee
     raise ValidationError(_("%(org)s has no committee above it to issue letters.") % {"org": org})
 
 

@@ -35,7 +35,6 @@ nightly rules reuse it with whatever scope the caller passes in:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from django.db import models
@@ -56,6 +55,7 @@ from django.db.models.functions import Coalesce, Length, Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.months import months_before
 from members.mobility.routing import ORG_NAME_SUFFIXES
 from members.models import OPEN_STATUSES as EPISODE_OPEN_STATUSES
 from members.models import Member, MemberQuerySet
@@ -84,14 +84,6 @@ class SuggestionReason(models.TextChoices):
 #: Where a member at a place without a party organization at the employer is transferred to
 #: (article 25): the community, park or talent-centre organization of the place.
 PLACE_SECTORS = (Sector.COMMUNITY, Sector.PARK, Sector.TALENT_CENTRE)
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day `months` calendar months earlier, clamped to the end of a shorter month."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def away_cutoff(today: dt.date) -> dt.date:

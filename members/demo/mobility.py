@@ -98,10 +98,9 @@ def record_outside_check_in(ctx: DemoContext, episode: MobilityEpisode) -> None:
 DEMO_TRADES = ("construction", "courier", "", "food_delivery", "manufacturing", "transport", "")
 
 
-def pairing(member: Member, i: int) -> dict[str, object]:
-    """The trade of the `i`-th absence, and for every other one a party member of the home
-    branch as the designated contact (结对党员; issue 9, item 11)."""
-    trades = {trade.code: trade for trade in Trade.objects.all()}
+def pairing(member: Member, i: int, trades: dict[str, Trade]) -> dict[str, object]:
+    """The trade of the `i`-th absence (from `trades` by code), and for every other one a party
+    member of the home branch as the designated contact (结对党员; issue 9, item 11)."""
     fields: dict[str, object] = {"trade": trades.get(DEMO_TRADES[i % len(DEMO_TRADES)])}
     if i % 2 == 0:
         fields["contact_member"] = Member.objects.pairing_partners(member).first()
@@ -114,6 +113,7 @@ def create_episodes(ctx: DemoContext, members: list[Member]) -> int:
     (moved within the county), returned. Most name the member's trade, and half a party member
     of the branch as the contact."""
     count = 0
+    trades = {trade.code: trade for trade in Trade.objects.all()}
     for member in members:
         if not member.is_mobile or member.archived_at is not None:
             continue
@@ -130,7 +130,7 @@ def create_episodes(ctx: DemoContext, members: list[Member]) -> int:
             occupation=OccupationCategory.MIGRANT_WORKER,
             reason="外出务工",
             phone_there=member.phone,
-            **pairing(member, count),
+            **pairing(member, count, trades),
         )
         count += 1
         if not (waiting or member.lost_contact):
@@ -163,7 +163,7 @@ def create_episodes(ctx: DemoContext, members: list[Member]) -> int:
             occupation=OccupationCategory.NON_PUBLIC_EMPLOYEE,
             reason=reason,
             intended_org=station,
-            **pairing(member, i),
+            **pairing(member, i, trades),
         )
         count += 1
         if i % 8 == 3:

@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
+from core.months import months_before
 from members.models import EpisodeStatus, Member, MobilityEpisode
 from tests.factories import OrganizationFactory, archive
 from transfers.actions import do_start_transfer, do_withdraw_transfer
 from transfers.suggestions import (
     SuggestionReason,
     away_cutoff,
-    months_before,
     suggestion_for,
     transfer_suggestions,
 )
