@@ -30,6 +30,8 @@ class OrgKind(models.TextChoices):
     MOBILE_BRANCH = "mobile_branch", _("Mobile-member branch")
     JOINT_BRANCH = "joint_branch", _("Joint branch")
     STATION = "station", _("Check-in station")
+    PARTY_GROUP = "party_group", _("Party group")
+    TEMPORARY_BRANCH = "temporary_branch", _("Temporary branch")
 
 
 COMMITTEE_KINDS = frozenset({OrgKind.COUNTY_COMMITTEE, OrgKind.TOWNSHIP_COMMITTEE})
@@ -45,6 +47,13 @@ BRANCH_KINDS = frozenset(
 )
 
 
+#: Organizations of organizational life only (issue 10): a party group (党小组) inside a branch,
+#: and a temporary branch (临时党支部) of mobile members who left together. They hold meetings
+#: for the members who belong to them (`education.GroupMembership`) but hold no relationships
+#: and take no check-ins.
+LIFE_GROUP_KINDS = frozenset({OrgKind.PARTY_GROUP, OrgKind.TEMPORARY_BRANCH})
+
+
 def relationship_kinds() -> frozenset[str]:
     """The kinds of organization that hold members' relationships: a member's home organization
     and a transfer's destination. Check-in stations (服务站/报到点) receive and serve arriving
@@ -57,15 +66,24 @@ def relationship_kinds() -> frozenset[str]:
 
 #: Which kinds may sit directly under which.
 ALLOWED_CHILDREN: dict[str, frozenset[str]] = {
-    OrgKind.COUNTY_COMMITTEE: frozenset({OrgKind.TOWNSHIP_COMMITTEE}) | BRANCH_KINDS,
-    OrgKind.TOWNSHIP_COMMITTEE: BRANCH_KINDS,
+    OrgKind.COUNTY_COMMITTEE: frozenset({OrgKind.TOWNSHIP_COMMITTEE, OrgKind.TEMPORARY_BRANCH})
+    | BRANCH_KINDS,
+    OrgKind.TOWNSHIP_COMMITTEE: BRANCH_KINDS | {OrgKind.TEMPORARY_BRANCH},
     OrgKind.GENERAL_BRANCH: frozenset(
-        {OrgKind.BRANCH, OrgKind.MOBILE_BRANCH, OrgKind.JOINT_BRANCH}
+        {
+            OrgKind.BRANCH,
+            OrgKind.MOBILE_BRANCH,
+            OrgKind.JOINT_BRANCH,
+            OrgKind.PARTY_GROUP,
+            OrgKind.TEMPORARY_BRANCH,
+        }
     ),
-    OrgKind.BRANCH: frozenset(),
-    OrgKind.MOBILE_BRANCH: frozenset(),
-    OrgKind.JOINT_BRANCH: frozenset(),
+    OrgKind.BRANCH: frozenset({OrgKind.PARTY_GROUP}),
+    OrgKind.MOBILE_BRANCH: frozenset({OrgKind.PARTY_GROUP}),
+    OrgKind.JOINT_BRANCH: frozenset({OrgKind.PARTY_GROUP}),
     OrgKind.STATION: frozenset(),
+    OrgKind.PARTY_GROUP: frozenset(),
+    OrgKind.TEMPORARY_BRANCH: frozenset({OrgKind.PARTY_GROUP}),
 }
 
 
@@ -169,8 +187,9 @@ CAN_AUDIT = frozenset({RoleKind.COUNTY_OFFICER})
 ROLE_ORG_KINDS: dict[str, frozenset[str]] = {
     RoleKind.COUNTY_OFFICER: frozenset({OrgKind.COUNTY_COMMITTEE}),
     RoleKind.TOWNSHIP_OFFICER: frozenset({OrgKind.TOWNSHIP_COMMITTEE}),
-    RoleKind.SECRETARY: BRANCH_KINDS,
-    RoleKind.COMMITTEE_MEMBER: BRANCH_KINDS,
+    RoleKind.SECRETARY: BRANCH_KINDS | {OrgKind.TEMPORARY_BRANCH},
+    # A party group's leader (党小组长) records its meetings as a committee member does.
+    RoleKind.COMMITTEE_MEMBER: BRANCH_KINDS | LIFE_GROUP_KINDS,
     RoleKind.INSPECTOR: frozenset(OrgKind.values),
 }
 
@@ -334,6 +353,14 @@ class Organization(ChecksInOneQuery, MP_Node):
                 _(
                     "%(org)s is a check-in station: it receives and serves arriving members "
                     "but does not hold members' organizational relationships."
+                )
+                % {"org": self.name}
+            )
+        if self.kind in LIFE_GROUP_KINDS:
+            return str(
+                _(
+                    "%(org)s is a party group or temporary branch: it holds organizational life "
+                    "for its members, whose relationships stay with their branches."
                 )
                 % {"org": self.name}
             )

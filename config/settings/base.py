@@ -223,6 +223,36 @@ STATIONS_HOLD_MEMBERS = env_bool("STATIONS_HOLD_MEMBERS", False)
 # days, 零壹月), as the People's Bank rules for bills write them; off: the spoken form (拾伍, 壹月).
 CAPITALS_ANTI_ALTERATION = env_bool("CAPITALS_ANTI_ALTERATION", True)
 
+# --- Organizational life and education (issue 10) ------------------------------------------
+# How often each kind of meeting must be held (the branch work regulations, 2018): "month",
+# "quarter", "year", or "" (no rule: held as needed). A deployment may change a frequency; the
+# compliance table and the nightly rules read it from here.
+MEETING_FREQUENCIES: dict[str, str] = {
+    "general_meeting": "quarter",  # 支部党员大会
+    "committee": "month",  # 支委会
+    "party_group": "month",  # 党小组会
+    "lecture": "quarter",  # 党课
+    "theme_day": "month",  # 主题党日
+    "life_meeting": "year",  # 组织生活会
+    "democratic_life": "",  # 民主生活会 (leadership teams of committees)
+    "talk": "year",  # 谈心谈话
+    "other": "",  # 讲座、观看视频、红色教育、志愿服务
+}
+# A branch with fewer members than this has no committee (支部委员会) and so no committee
+# meetings to hold (the regulations: a committee where there are seven members or more).
+BRANCH_COMMITTEE_MIN_MEMBERS = env_int("BRANCH_COMMITTEE_MIN_MEMBERS", 7)
+# Democratic evaluation (民主评议): 优秀 for at most this fraction of a branch's graded members
+# in a year.
+EVALUATION_EXCELLENT_NUMERATOR = env_int("EVALUATION_EXCELLENT_NUMERATOR", 1)
+EVALUATION_EXCELLENT_DENOMINATOR = env_int("EVALUATION_EXCELLENT_DENOMINATOR", 3)
+# Study hours a year (the 2019 education-management regulations): every member, and branch
+# secretaries and committee members.
+STUDY_HOURS_MEMBER = env_int("STUDY_HOURS_MEMBER", 32)
+STUDY_HOURS_CADRE = env_int("STUDY_HOURS_CADRE", 56)
+# Meeting minutes' attachments: stored outside MEDIA_ROOT and served only through a scoped view.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / ".data" / "private")))
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

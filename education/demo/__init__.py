@@ -1,0 +1,21 @@
+"""The demo county's organizational life: a year of meetings and attendance (most branches
+comply, some do not; some members took part in nothing for six months, some only at an inflow
+organization), evaluations and study records (a part of `seed_demo`, after transfers)."""
+
+from __future__ import annotations
+
+from core.demo import DemoContext, DemoPart
+from education.demo.meetings import create_meetings
+from education.models import Meeting
+
+
+def build(ctx: DemoContext) -> None:
+    meetings, rows = create_meetings(ctx)
+    ctx.write(f"  会议活动 {meetings} 次、参加记录 {rows} 条已登记")
+
+
+def count(ctx: DemoContext) -> dict[str, int]:
+    return {"meetings": Meeting.objects.count()}
+
+
+DEMO = DemoPart(build=build, holds_data=Meeting.objects.exists, count=count)
