@@ -48,6 +48,15 @@ def _plain(value: Any) -> bool:
     return isinstance(value, float) and math.isfinite(value)
 
 
+def _decode_value(value: Any) -> Any:
+    """A key value as `_key` wrote it: datetimes ("dt:") and dates ("d:") come back as such."""
+    if isinstance(value, str) and value.startswith("dt:"):
+        return parse_datetime(value[3:])
+    if isinstance(value, str) and value.startswith("d:"):
+        return dt.date.fromisoformat(value[2:])  # a forged date: ValueError, no cursor
+    return value
+
+
 def _decode(token: str, size: int) -> list[Any] | None:
     """The key values of a cursor, or None for anything `_encode` did not write: a cursor is
     user input, and a forged one (Infinity, 1e999, a huge number, deep nesting, a NUL) means
@@ -61,10 +70,7 @@ def _decode(token: str, size: int) -> list[Any] | None:
         )
         if not isinstance(values, list) or len(values) != size or not all(map(_plain, values)):
             return None
-        decoded = [
-            parse_datetime(v[3:]) if isinstance(v, str) and v.startswith("dt:") else v
-            for v in values
-        ]
+        decoded = [_decode_value(v) for v in values]
     except (ValueError, TypeError, RecursionError, OverflowError):
         return None
     return None if any(v is None for v in decoded) else decoded
@@ -99,6 +105,8 @@ def _key(obj: Model, keys: tuple[str, ...]) -> list[Any]:
             value = getattr(value, part)
         if isinstance(value, dt.datetime):
             value = "dt:" + value.isoformat()
+        elif isinstance(value, dt.date):
+            value = "d:" + value.isoformat()
         values.append(value)
     return values
 

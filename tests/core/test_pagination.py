@@ -86,3 +86,19 @@ def _cursor(values: list[object]) -> str:
 def test_a_cursor_with_values_of_the_wrong_type_gives_the_first_page(register, values):
     page = keyset_page(Member.objects.all(), keys=KEYS, size=4, after=_cursor(values))
     assert [m.pk for m in page.object_list] == [m.pk for m in register[:4]]
+
+
+def test_a_date_key_pages_forward_and_back(register):
+    """Issue 10, item 1: a list ordered by a date (meetings by day, certificates by issue date)
+    pages on: a cursor keeps the date as a date; a forged date in a cursor is no cursor."""
+    keys = ("-birth_date", "id")
+    ordered = list(Member.objects.order_by(*keys))
+    first = keyset_page(Member.objects.all(), keys=keys, size=4)
+    second = keyset_page(Member.objects.all(), keys=keys, size=4, after=first.next_cursor)
+    assert first.object_list + second.object_list == ordered[:8]
+    back = keyset_page(Member.objects.all(), keys=keys, size=4, before=second.previous_cursor)
+    assert back.object_list == first.object_list
+    forged = base64.urlsafe_b64encode(json.dumps(["d:2026-13-45", 1]).encode()).decode()
+    assert keyset_page(Member.objects.all(), keys=keys, size=4, after=forged).object_list == (
+        first.object_list
+    )
