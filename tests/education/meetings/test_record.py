@@ -122,20 +122,23 @@ def meeting(tree, secretary, members) -> Meeting:
     )
 
 
-def test_edit_corrects_what_was_recorded(meeting, login, secretary):
+def test_edit_corrects_what_was_recorded_but_not_the_organization(meeting, login, secretary, tree):
     url = reverse("education:meeting_edit", args=[meeting.pk])
-    data = _post(meeting.organization, topic="更正后的主题", held_on=meeting.held_on.isoformat())
-    del data["organization"]
+    # A posted organization is not a field of the edit form: the meeting stays A1's.
+    data = _post(tree.a2, topic="更正后的主题", held_on=meeting.held_on.isoformat())
     assert login(secretary).post(url, data).status_code == 302
     meeting.refresh_from_db()
     assert meeting.topic == "更正后的主题"
-    assert meeting.organization_id == data.get("organization", meeting.organization_id)
+    assert meeting.organization_id == tree.a1.pk
+    (update,) = AuditEntry.objects.get_for_object(meeting).filter(action=AuditEntry.Action.UPDATE)
+    assert update.actor == secretary
+    assert update.changes["topic"] == ["学习党的创新理论", "更正后的主题"]
 
 
 def test_edit_offers_only_the_kinds_the_organization_holds(meeting, secretary, login):
-    form = login(secretary).get(reverse("education:meeting_edit", args=[meeting.pk])).context[
-        "form"
-    ]
+    form = (
+        login(secretary).get(reverse("education:meeting_edit", args=[meeting.pk])).context["form"]
+    )
     offered = {value for value, _label in form.fields["kind"].choices}
     assert MeetingKind.PARTY_GROUP not in offered
     assert MeetingKind.COMMITTEE in offered
@@ -177,13 +180,14 @@ def test_a_voided_meeting_counts_for_nothing_and_stays_on_record(
     )
     assert response.status_code == 302
     meeting.refresh_from_db()
-    assert meeting.is_voided and meeting.void_reason == "重复录入"
+    assert meeting.is_voided
+    assert meeting.void_reason == "重复录入"
     assert Meeting.objects.filter(pk=meeting.pk).exists()  # nothing deleted
     assert not Meeting.objects.held().filter(pk=meeting.pk).exists()
     assert with_last_life(member).get().last_life_on is None  # type: ignore[attr-defined]
     assert attendance_refusal(meeting) is not None
     # (attendance's own words: translated by its package)
-    with pytest.raises(ValidationError, match="作废|voided"):
+    with pytest.raises(ValidationError, match=r"作废|voided"):
         do_record_attendance(
             actor=secretary,
             meeting=meeting,
@@ -201,7 +205,8 @@ def test_a_voided_meeting_cannot_be_edited_or_voided_again(meeting, secretary, l
     for view in ("education:meeting_edit", "education:meeting_void", "education:meeting_attach"):
         assert client.get(reverse(view, args=[meeting.pk])).status_code == 403
     page = client.get(reverse("education:meeting", args=[meeting.pk])).content.decode()
-    assert "已于" in page and "误录" in page
+    assert "已于" in page
+    assert "误录" in page
     assert reverse("education:meeting_edit", args=[meeting.pk]) not in page
 
 
