@@ -220,12 +220,16 @@ def meeting_attachment(request: AuthedRequest, pk: int, file_pk: int) -> FileRes
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The file is missing from storage") from exc
-    do_record_printout(
-        actor=request.user,
-        instance=attachment,
-        event="meeting.attachment_downloaded",
-        details={"meeting": attachment.meeting_id, "name": attachment.name},
-    )
+    try:
+        do_record_printout(
+            actor=request.user,
+            instance=attachment,
+            event="meeting.attachment_downloaded",
+            details={"meeting": attachment.meeting_id, "name": attachment.name},
+        )
+    except BaseException:
+        handle.close()
+        raise
     response = FileResponse(
         handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
     )

@@ -116,7 +116,7 @@ def test_finish_reads_the_page_rows_again_in_the_same_query(register, django_ass
     with django_assert_num_queries(1) as queries:
         page = keyset_page(Member.objects.all(), keys=KEYS, size=4, finish=finish)
     assert [m.pk for m in page.object_list] == [m.pk for m in register[:4]]
-    assert [m.letters for m in page.object_list] == [len(m.name_pinyin) for m in register[:4]]
+    assert [m.letters for m in page.object_list] == [len(m.name_pinyin) for m in register[:4]]  # type: ignore[attr-defined]
     assert "LIMIT 5" in queries.captured_queries[0]["sql"]
     second = keyset_page(
         Member.objects.all(), keys=KEYS, size=4, after=page.next_cursor, finish=finish
