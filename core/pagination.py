@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -48,6 +49,15 @@ def _plain(value: Any) -> bool:
     return isinstance(value, float) and math.isfinite(value)
 
 
+def _decode_value(value: Any) -> Any:
+    """A key value as `_key` wrote it: datetimes ("dt:") and dates ("d:") come back as such."""
+    if isinstance(value, str) and value.startswith("dt:"):
+        return parse_datetime(value[3:])
+    if isinstance(value, str) and value.startswith("d:"):
+        return dt.date.fromisoformat(value[2:])  # a forged date: ValueError, no cursor
+    return value
+
+
 def _decode(token: str, size: int) -> list[Any] | None:
     """The key values of a cursor, or None for anything `_encode` did not write: a cursor is
     user input, and a forged one (Infinity, 1e999, a huge number, deep nesting, a NUL) means
@@ -61,10 +71,7 @@ def _decode(token: str, size: int) -> list[Any] | None:
         )
         if not isinstance(values, list) or len(values) != size or not all(map(_plain, values)):
             return None
-        decoded = [
-            parse_datetime(v[3:]) if isinstance(v, str) and v.startswith("dt:") else v
-            for v in values
-        ]
+        decoded = [_decode_value(v) for v in values]
     except (ValueError, TypeError, RecursionError, OverflowError):
         return None
     return None if any(v is None for v in decoded) else decoded
@@ -99,6 +106,8 @@ def _key(obj: Model, keys: tuple[str, ...]) -> list[Any]:
             value = getattr(value, part)
         if isinstance(value, dt.datetime):
             value = "dt:" + value.isoformat()
+        elif isinstance(value, dt.date):
+            value = "d:" + value.isoformat()
         values.append(value)
     return values
 
@@ -130,6 +139,20 @@ class KeysetPage(Generic[M]):
         return bool(self.next_cursor or self.previous_cursor)
 
 
+#: What a page's rows are read with: the page's rows (a sliced queryset) → the queryset read.
+Finish = Callable[[QuerySet[M]], QuerySet[M]]
+
+
+def _rows(limited: QuerySet[M], order: tuple[str, ...], finish: Finish[M] | None) -> list[M]:
+    """The rows of `limited` (ordered and sliced). With `finish`, the page's rows are read
+    again by id, through `finish`: aggregates over a page's rows (counts of related rows) are
+    then computed for those rows alone, after the limit, not for the whole list before it."""
+    if finish is None:
+        return list(limited)
+    manager: Any = limited.model._default_manager
+    return list(finish(manager.filter(pk__in=limited.values("pk"))).order_by(*order))
+
+
 def keyset_page(
     queryset: QuerySet[M],
     *,
@@ -137,13 +160,15 @@ def keyset_page(
     size: int,
     after: str | None = None,
     before: str | None = None,
+    finish: Finish[M] | None = None,
 ) -> KeysetPage[M]:
-    """One page of `queryset` ordered by `keys` (the last key must be unique, e.g. "id")."""
+    """One page of `queryset` ordered by `keys` (the last key must be unique, e.g. "id"),
+    its rows read through `finish` if given (see `_rows`): still one query."""
     before_values = _decode(before, len(keys)) if before else None
     flipped = tuple(_flip(k) for k in keys)
     before_qs = _filtered(queryset, flipped, before_values)
     if before_qs is not None:
-        rows = list(before_qs.order_by(*flipped)[: size + 1])
+        rows = _rows(before_qs.order_by(*flipped)[: size + 1], flipped, finish)
         more_before = len(rows) > size
         rows = list(reversed(rows[:size]))
         return KeysetPage(
@@ -155,7 +180,9 @@ def keyset_page(
     after_qs = _filtered(queryset, keys, after_values)
     if after_qs is None:
         after_values = None
-    rows = list((after_qs if after_qs is not None else queryset).order_by(*keys)[: size + 1])
+    rows = _rows(
+        (after_qs if after_qs is not None else queryset).order_by(*keys)[: size + 1], keys, finish
+    )
     more_after = len(rows) > size
     rows = rows[:size]
     return KeysetPage(
@@ -166,7 +193,12 @@ def keyset_page(
 
 
 def keyset_context(
-    request: HttpRequest, queryset: QuerySet[M], *, keys: tuple[str, ...], size: int
+    request: HttpRequest,
+    queryset: QuerySet[M],
+    *,
+    keys: tuple[str, ...],
+    size: int,
+    finish: Finish[M] | None = None,
 ) -> dict[str, Any]:
     """The page of `queryset` the request's cursor asks for, and the list's other parameters
     for its links: the context of every cursor-paged list and of `_keyset_nav.html`."""
@@ -176,6 +208,7 @@ def keyset_context(
         size=size,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
+        finish=finish,
     )
     query = request.GET.copy()
     query.pop("after", None)

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from education.builders import hold_meeting
+from education.meetings.actions import do_attach_meeting_file
 from members.builders import away, check_in, decide_standing, found_arrival, issue_certificate
 from members.models import MobilityEpisode
 from organizations.models import Role
@@ -170,6 +173,31 @@ def transfer_url(view: str, state: str) -> Callable[[Targets], str]:
             reason="务工",
         )
         return reverse(view, args=[transfer.pk])
+
+    return url
+
+
+def meeting_url(view: str, org: str) -> Callable[[Targets], str]:
+    """A theme party day held by `org` (issue 10, item 1)."""
+
+    def url(w: Targets) -> str:
+        meeting = hold_meeting(
+            getattr(w.tree, org), actor=w.superuser, held_on=dt.date(2026, 3, 10)
+        )
+        return reverse(view, args=[meeting.pk])
+
+    return url
+
+
+def meeting_file_url(view: str) -> Callable[[Targets], str]:
+    """A PDF attached to a meeting of branch A1, stored under the test's own folder."""
+
+    def url(w: Targets) -> str:
+        w.settings.PRIVATE_MEDIA_ROOT = w.tmp_path
+        meeting = hold_meeting(w.tree.a1, actor=w.superuser, held_on=dt.date(2026, 3, 10))
+        upload = SimpleUploadedFile("会议记录.pdf", b"%PDF-1.4 minutes")
+        attachment = do_attach_meeting_file(actor=w.superuser, meeting=meeting, upload=upload)
+        return reverse(view, args=[meeting.pk, attachment.pk])
 
     return url
 
@@ -437,6 +465,37 @@ ROWS = [
                                         (L,  403, 403, 200, 200, 403, 404, 403, 200)),
     Row("transfers:letter[draft]", transfer_url("transfers:letter", "draft"),
                                         (L,  404, 404, 404, 404, 404, 404, 404, 404)),
+    # Organizational life (issue 10, item 1): meetings of branch A1 and of station B-S. Everyone
+    # reads the list (scoped within); a meeting is seen by its organization's subtree's staff
+    # and the committees above, changed by those who change that organization.
+    Row("education:meetings", fixed("education:meetings"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("education:meeting_create", fixed("education:meeting_create"),
+                                        (L,  200, 200, 200, 200, 200, 200, 403, 200)),
+    Row("education:meeting[a1]", meeting_url("education:meeting", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("education:meeting[bs]", meeting_url("education:meeting", "bs"),
+                                        (L,  404, 404, 404, 200, 404, 200, 200, 200)),
+    Row("education:meeting_edit[a1]", meeting_url("education:meeting_edit", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("education:meeting_edit[bs]", meeting_url("education:meeting_edit", "bs"),
+                                        (L,  404, 404, 404, 200, 404, 200, 403, 200)),
+    Row("education:meeting_void[a1]", meeting_url("education:meeting_void", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("education:meeting_void[a1]", meeting_url("education:meeting_void", "a1"),
+                                        (L,  302, 302, 302, 302, 404, 404, 403, 302),
+        method="post", data={"reason": "重复录入"}),
+    Row("education:meeting_attach[a1]", meeting_url("education:meeting_attach", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("education:meeting_attachment[a1]", meeting_file_url("education:meeting_attachment"),
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("education:meeting_attachment_remove[a1]",
+        meeting_file_url("education:meeting_attachment_remove"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("education:meeting_attachment_remove[a1]",
+        meeting_file_url("education:meeting_attachment_remove"),
+                                        (L,  302, 302, 302, 302, 404, 404, 403, 302),
+        method="post"),
     # The health check is for the load balancer: public, and it tells nothing about members.
     Row("healthz", fixed("healthz"),
                                         (200, 200, 200, 200, 200, 200, 200, 200, 200)),

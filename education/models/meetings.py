@@ -4,6 +4,7 @@ wherever it took place (issue 10, items 1 to 3)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
 from django.conf import settings
@@ -29,9 +30,22 @@ from organizations.models import Organization
 from organizations.scope import user_scope
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files kept under settings.PRIVATE_MEDIA_ROOT, read at every use rather than once when
+    the model is defined: a deployment's setting and a test's temporary folder both hold."""
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+
 def private_storage() -> FileSystemStorage:
     """Attachments live outside MEDIA_ROOT: nothing serves them but the scoped view."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    return PrivateStorage()
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):

@@ -6,6 +6,8 @@ import base64
 import json
 
 import pytest
+from django.db.models import Count, Value
+from django.db.models.functions import Length
 
 from core.pagination import keyset_page
 from members.models import Member
@@ -86,3 +88,41 @@ def _cursor(values: list[object]) -> str:
 def test_a_cursor_with_values_of_the_wrong_type_gives_the_first_page(register, values):
     page = keyset_page(Member.objects.all(), keys=KEYS, size=4, after=_cursor(values))
     assert [m.pk for m in page.object_list] == [m.pk for m in register[:4]]
+
+
+def test_a_date_key_pages_forward_and_back(register):
+    """Issue 10, item 1: a list ordered by a date (meetings by day, certificates by issue date)
+    pages on: a cursor keeps the date as a date; a forged date in a cursor is no cursor."""
+    keys = ("-birth_date", "id")
+    ordered = list(Member.objects.order_by(*keys))
+    first = keyset_page(Member.objects.all(), keys=keys, size=4)
+    second = keyset_page(Member.objects.all(), keys=keys, size=4, after=first.next_cursor)
+    assert first.object_list + second.object_list == ordered[:8]
+    back = keyset_page(Member.objects.all(), keys=keys, size=4, before=second.previous_cursor)
+    assert back.object_list == first.object_list
+    forged = base64.urlsafe_b64encode(json.dumps(["d:2026-13-45", 1]).encode()).decode()
+    assert keyset_page(Member.objects.all(), keys=keys, size=4, after=forged).object_list == (
+        first.object_list
+    )
+
+
+def test_finish_reads_the_page_rows_again_in_the_same_query(register, django_assert_num_queries):
+    """Issue 10, item 1: `finish` reads a page's rows with what is computed per row (here a
+    count), in one query whose aggregate runs over the page's rows only (the limit is inside)."""
+
+    def finish(rows):
+        return rows.annotate(letters=Length("name_pinyin"), one=Count(Value(1)))
+
+    with django_assert_num_queries(1) as queries:
+        page = keyset_page(Member.objects.all(), keys=KEYS, size=4, finish=finish)
+    assert [m.pk for m in page.object_list] == [m.pk for m in register[:4]]
+    assert [m.letters for m in page.object_list] == [len(m.name_pinyin) for m in register[:4]]  # type: ignore[attr-defined]
+    assert "LIMIT 5" in queries.captured_queries[0]["sql"]
+    second = keyset_page(
+        Member.objects.all(), keys=KEYS, size=4, after=page.next_cursor, finish=finish
+    )
+    back = keyset_page(
+        Member.objects.all(), keys=KEYS, size=4, before=second.previous_cursor, finish=finish
+    )
+    assert [m.pk for m in second.object_list] == [m.pk for m in register[4:8]]
+    assert back.object_list == page.object_list
