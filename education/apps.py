@@ -14,6 +14,8 @@ class EducationConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from core import demo
+        from core.panels import home_page
+        from education.compliance.panels import HOME_PANEL as COMPLIANCE_HOME_PANEL
         from education.demo import DEMO
         from education.models import Attendance, GroupMembership, Meeting, MeetingAttachment
         from education.sharing import GROUP_SHARES
@@ -25,3 +27,4 @@ class EducationConfig(AppConfig):
         auditlog.register(GroupMembership)
         share_source(GROUP_SHARES)
         demo.register(self.label, DEMO)
+        home_page.register(COMPLIANCE_HOME_PANEL)
