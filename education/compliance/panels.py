@@ -22,7 +22,7 @@ def home_compliance(user: User) -> PanelContext:
     rows = table_for(prefixes, timezone.localdate())
     if not rows:
         return None
-    counts = {light: 0 for light in Light.values}
+    counts = dict.fromkeys(Light.values, 0)
     for row in rows:
         counts[row.light] += 1
     return {"compliance": counts}

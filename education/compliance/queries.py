@@ -4,9 +4,10 @@ The rule, as data
 -----------------
 How often each kind of meeting must be held is `settings.MEETING_FREQUENCIES` ("month",
 "quarter", "year"; "" is no rule). Its defaults are the 2018 branch work regulations
-(《中国共产党支部工作条例（试行）》, article 14 and following): 支部党员大会 quarterly, 支委会 monthly,
-党小组会 monthly, 党课 at least quarterly, 主题党日 monthly, 组织生活会 at least yearly, 谈心谈话 at
-least yearly. Other activities and the committees' democratic life meeting have no rule here.
+(《中国共产党支部工作条例（试行）》, article 14 and following): 支部党员大会 quarterly, 支委会
+monthly, 党小组会 monthly, 党课 at least quarterly, 主题党日 monthly, 组织生活会 at least yearly,
+谈心谈话 at least yearly. Other activities and the committees' democratic life meeting have no
+rule here.
 
 Who must hold which kinds (`required_kinds`):
 
@@ -77,7 +78,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.aggregates import BitOr
 from django.db import models
-from django.db.models import Case, Exists, F, IntegerField, Max, Min, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, Func, IntegerField, Max, Min, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,8 +109,8 @@ class PeriodState(models.TextChoices):
 
 
 #: Months in a period of each frequency, and periods on the last 12 months' grid.
-PERIOD_MONTHS = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}
-GRID_PERIODS = {Period.MONTH: 12, Period.QUARTER: 4, Period.YEAR: 2}
+PERIOD_MONTHS: dict[str, int] = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}
+GRID_PERIODS: dict[str, int] = {Period.MONTH: 12, Period.QUARTER: 4, Period.YEAR: 2}
 #: Months in the mask the meetings query answers: the longest grid (this year and last).
 WINDOW_MONTHS = 24
 
@@ -160,7 +161,9 @@ def required_kinds(org_kind: str, *, has_committee: bool) -> tuple[str, ...]:
 
 def all_required_kinds() -> tuple[str, ...]:
     """Every kind some organization may have to hold (the meetings query reads these)."""
-    kinds = {k for org_kind in required_org_kinds() for k in required_kinds(org_kind, has_committee=True)}
+    kinds = {
+        k for org_kind in required_org_kinds() for k in required_kinds(org_kind, has_committee=True)
+    }
     return tuple(kind for kind in MeetingKind.values if kind in kinds)
 
 
@@ -297,15 +300,16 @@ def _at_least(queryset: models.QuerySet[Any], n: int) -> Exists | Value:
     return Exists(queryset[n - 1 : n])
 
 
-def organizations(prefixes: Sequence[str]) -> models.QuerySet[Organization]:
-    """The organizations under `prefixes` the table needs: those that must hold meetings (each
-    with `has_committee`) and the committees they are grouped under. One query."""
+def organization_rows(prefixes: Sequence[str]) -> list[_Org]:
+    """The organizations under `prefixes` the table needs, in tree order: those that must hold
+    meetings (each with `has_committee`) and the committees they are grouped under. One
+    query."""
     n = settings.BRANCH_COMMITTEE_MIN_MEMBERS
     members = Member.objects.active()
     under = Q()
     for prefix in prefixes:
         under |= Q(path__startswith=prefix)
-    return (
+    rows = (
         Organization.objects.filter(under)
         .filter(Q(kind__in=required_org_kinds(), is_active=True) | Q(kind__in=COMMITTEE_KINDS))
         .annotate(
@@ -329,7 +333,9 @@ def organizations(prefixes: Sequence[str]) -> models.QuerySet[Organization]:
             )
         )
         .order_by("path")
+        .values_list("pk", "path", "name", "kind", "created_at", "is_active", "has_committee")
     )
+    return [_Org(*values) for values in rows]
 
 
 def meeting_totals(
@@ -355,7 +361,13 @@ def meeting_totals(
             last=Max("held_on"),
             first=Min("held_on"),
             months=BitOr(
-                Value(1).bitleftshift(Value(current) - held_month),
+                Func(
+                    Value(1),
+                    Value(current) - held_month,
+                    template="(%(expressions)s)",
+                    arg_joiner=" << ",
+                    output_field=IntegerField(),
+                ),
                 filter=Q(held_on__gte=month_start(current - WINDOW_MONTHS + 1)),
                 default=Value(0),
             ),
@@ -375,22 +387,16 @@ def _group_of(path: str, committees: dict[str, _Org], steplen: int) -> _Org | No
 def table_for(prefixes: Sequence[str], as_of: dt.date) -> list[ComplianceRow]:
     """Every required cell of the organizations under `prefixes` as of `as_of`, in tree order
     then MeetingKind's order: two queries."""
-    orgs = [
-        _Org(*values)
-        for values in organizations(prefixes).values_list(
-            "pk", "path", "name", "kind", "created_at", "is_active", "has_committee"
-        )
-    ]
+    orgs = organization_rows(prefixes)
     committees = {o.path: o for o in orgs if o.kind in COMMITTEE_KINDS}
     required = {o.pk: o for o in orgs if o.kind not in COMMITTEE_KINDS}
     if not required:
         return []
-    totals: dict[tuple[int, str], tuple[dt.date, dt.date, int]] = {}
+    totals: dict[tuple[int, str], tuple[dt.date | None, int]] = {}
     first_held: dict[int, dt.date] = {}
-    for org_id, kind, last, first, months in meeting_totals(
-        required, all_required_kinds(), as_of
-    ):
-        totals[org_id, kind] = (last, first, months)
+    last: dt.date | None
+    for org_id, kind, last, first, months in meeting_totals(required, all_required_kinds(), as_of):
+        totals[org_id, kind] = (last, months)
         first_held[org_id] = min(first, first_held.get(org_id, first))
     steplen = Organization.steplen
     rows: list[ComplianceRow] = []
@@ -403,7 +409,7 @@ def table_for(prefixes: Sequence[str], as_of: dt.date) -> list[ComplianceRow]:
         if org.pk in first_held:
             exists_since = min(exists_since, first_held[org.pk])
         for kind in kinds:
-            last, _first, months = totals.get((org.pk, kind), (None, None, 0))
+            last, months = totals.get((org.pk, kind), (None, 0))
             freq = frequency(kind)
             light, periods, held, due = judge(
                 freq=freq, as_of=as_of, months=months, exists_since=exists_since

@@ -42,7 +42,7 @@ PERIOD_CSS = {
 }
 
 #: A mark beside each period's colour (its words are there for screen readers).
-PERIOD_MARKS = {"held": "✓", "missed": "✗", "open": "…", "not_owed": "–"}
+PERIOD_MARKS = {"held": "✓", "missed": "✗", "open": "…", "not_owed": "-"}
 
 
 def frequency_labels() -> dict[str, str]:
@@ -123,7 +123,7 @@ def table_lines(
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, int]]]:
     """The table's lines (one per organization, grouped by township, each cell's HTML made
     here) and the totals of each column by colour."""
-    totals = {kind: {light: 0 for light in Light.values} for kind in kinds}
+    totals = {kind: dict.fromkeys(Light.values, 0) for kind in kinds}
     position = {kind: i for i, kind in enumerate(kinds)}
     by_org: dict[int, list[ComplianceRow]] = {}
     for row in rows:
@@ -134,7 +134,9 @@ def table_lines(
     not_required = format_html('<td class="text-body-secondary">{}</td>', _("Not required"))
     lines: list[dict[str, Any]] = []
     group = None
-    ordered = sorted(by_org.values(), key=lambda cells: (cells[0].group_path, cells[0].organization_path))
+    ordered = sorted(
+        by_org.values(), key=lambda cells: (cells[0].group_path, cells[0].organization_path)
+    )
     for cells in ordered:
         first = cells[0]
         if first.group_id != group and first.group_name:

@@ -63,7 +63,8 @@ def test_monthly_at_the_month_end_and_the_next_first_day(tree, superuser) -> Non
     assert light(a1, MeetingKind.THEME_DAY, D(2026, 4, 30)) == "amber"
     assert light(a1, MeetingKind.THEME_DAY, D(2026, 5, 1)) == "green"
     row = cells(a1, D(2026, 5, 1))[a1.name, MeetingKind.THEME_DAY]
-    assert row.frequency == "month" and row.last_held == D(2026, 5, 1)
+    assert row.frequency == "month"
+    assert row.last_held == D(2026, 5, 1)
 
 
 def test_quarterly_at_the_quarter_end_and_the_next_first_day(tree, superuser) -> None:
@@ -118,7 +119,8 @@ def test_a_voided_meeting_counts_for_nothing(tree, superuser) -> None:
     assert light(a1, MeetingKind.THEME_DAY, D(2026, 3, 31)) == "green"
     Meeting.objects.filter(pk=meeting.pk).update(voided_at=timezone.now(), void_reason="误录")
     row = cells(a1, D(2026, 3, 31))[a1.name, MeetingKind.THEME_DAY]
-    assert row.light == "red" and row.last_held is None
+    assert row.light == "red"
+    assert row.last_held is None
 
 
 def test_a_new_organization_is_not_red_for_periods_before_it_existed(tree, superuser) -> None:
@@ -197,7 +199,7 @@ def test_a_party_group_holds_only_its_own_meeting(tree, superuser) -> None:
 def test_who_must_hold_meetings(tree, settings) -> None:
     """Branches, not committees; a station only where stations hold members; not a closed
     branch. Without a committee, a branch holds five kinds."""
-    kinds = {}
+    kinds: dict[str, list[str]] = {}
     for row in compliance_table(tree.county, D(2026, 3, 31)):
         kinds.setdefault(row.organization_name, []).append(row.kind)
     assert set(kinds) == {"甲一支部", "甲二支部", "乙一支部", "县直机关党支部"}
@@ -211,7 +213,9 @@ def test_who_must_hold_meetings(tree, settings) -> None:
     settings.STATIONS_HOLD_MEMBERS = True
     assert (tree.bs.name, MeetingKind.THEME_DAY) in cells(tree.town_b, D(2026, 3, 31))
     Organization.objects.filter(pk=tree.a2.pk).update(is_active=False)
-    assert "甲二支部" not in {r.organization_name for r in compliance_table(tree.county, D(2026, 3, 31))}
+    assert "甲二支部" not in {
+        r.organization_name for r in compliance_table(tree.county, D(2026, 3, 31))
+    }
 
 
 def test_a_frequency_set_to_nothing_is_not_required(tree, settings) -> None:
@@ -262,7 +266,8 @@ def test_the_bare_sql_answers_the_same(tree, superuser) -> None:
         cursor.execute(BARE_SQL["meetings"], {**params, "org_ids": ids})
         bare = sorted(cursor.fetchall())
     committees = {row[1]: row[6] for row in orgs}
-    assert committees[tree.b1.path] is True and committees[tree.a1.path] is False
+    assert committees[tree.b1.path] is True
+    assert committees[tree.a1.path] is False
     orm = sorted(meeting_totals(ids, params["kinds"], as_of))
     assert bare == orm
     assert (tree.b1.pk, "committee", D(2026, 3, 3), D(2025, 5, 3), 1 | 1 << 10) in orm
