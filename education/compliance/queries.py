@@ -72,19 +72,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import BitOr
 from django.db import models
-from django.db.models import Case, Exists, F, Func, IntegerField, Max, Min, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, Func, IntegerField, Max, Min, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from core.lookups import AnyOf
 from education.meetings.actions import kinds_for
 from education.models import GroupMembership, Meeting, MeetingKind, Period
 from members.models import Member
@@ -241,34 +240,66 @@ class ComplianceRow:
         return str(Light(self.light).label)
 
 
-def judge(
-    *, freq: str, as_of: dt.date, months: int, exists_since: dt.date
-) -> tuple[str, tuple[PeriodCell, ...], int, int]:
-    """(colour, grid, held, due) of one cell: `months` is the mask of months held (bit i: the
-    month i months before `as_of`'s), `exists_since` the day the organization existed from."""
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """One period of the grid, the same for every cell of a frequency on a day: its first day,
+    the months' bits it covers in a mask (future months left out), and its cell per state."""
+
+    start: dt.date
+    span: int
+    cells: dict[str, PeriodCell]
+
+
+@lru_cache(maxsize=64)
+def _slots(freq: str, as_of: dt.date, language: str | None) -> tuple[_Slot, ...]:
+    """The grid's periods of `freq` as of `as_of`, oldest first (worked out once per table and
+    language, not once per cell: a county's table has thousands of cells)."""
+    del language  # part of the cache's key: the labels are in it
     length = PERIOD_MONTHS[freq]
     current = month_index(as_of)
     first = current - current % length  # the current period's first month
-    cells: list[PeriodCell] = []
-    held = due = 0
+    slots = []
     for back in range(GRID_PERIODS[freq] - 1, -1, -1):
         start_index = first - back * length
         # Offsets (months before as_of's) of the period's months, future months left out.
         newest = max(current - (start_index + length - 1), 0)
         oldest = current - start_index
-        span = ((1 << (oldest - newest + 1)) - 1) << newest
         start = month_start(start_index)
-        if months & span:
+        label, short = _period_label(start, freq)
+        slots.append(
+            _Slot(
+                start=start,
+                span=((1 << (oldest - newest + 1)) - 1) << newest,
+                cells={
+                    state: PeriodCell(start, label, short, state) for state in PeriodState.values
+                },
+            )
+        )
+    return tuple(slots)
+
+
+def judge(
+    *, freq: str, as_of: dt.date, months: int, exists_since: dt.date
+) -> tuple[str, tuple[PeriodCell, ...], int, int]:
+    """(colour, grid, held, due) of one cell: `months` is the mask of months held (bit i: the
+    month i months before `as_of`'s), `exists_since` the day the organization existed from."""
+    slots = _slots(freq, as_of, get_language())
+    cells: list[PeriodCell] = []
+    held = due = 0
+    last = len(slots) - 1
+    for position, slot in enumerate(slots):
+        if months & slot.span:
             state = PeriodState.HELD
-        elif back == 0:
+            held += 1
+            due += 1
+        elif position == last:
             state = PeriodState.OPEN
-        elif exists_since <= start:
+        elif exists_since <= slot.start:
             state = PeriodState.MISSED
+            due += 1
         else:
             state = PeriodState.NOT_OWED
-        held += state == PeriodState.HELD
-        due += state in (PeriodState.HELD, PeriodState.MISSED)
-        cells.append(PeriodCell(start, *_period_label(start, freq), state.value))
+        cells.append(slot.cells[state])
     now, before = cells[-1].state, cells[-2].state
     if now == PeriodState.HELD:
         light = Light.GREEN
@@ -300,17 +331,22 @@ def _at_least(queryset: models.QuerySet[Any], n: int) -> Exists | Value:
     return Exists(queryset[n - 1 : n])
 
 
+def _under(prefixes: Sequence[str], path_field: str) -> Q:
+    """`path_field` starts with one of `prefixes` (the tree is a materialized path)."""
+    condition = Q(pk__in=[])
+    for prefix in prefixes:
+        condition |= Q(**{f"{path_field}__startswith": prefix})
+    return condition
+
+
 def organization_rows(prefixes: Sequence[str]) -> list[_Org]:
     """The organizations under `prefixes` the table needs, in tree order: those that must hold
     meetings (each with `has_committee`) and the committees they are grouped under. One
     query."""
     n = settings.BRANCH_COMMITTEE_MIN_MEMBERS
     members = Member.objects.active()
-    under = Q()
-    for prefix in prefixes:
-        under |= Q(path__startswith=prefix)
     rows = (
-        Organization.objects.filter(under)
+        Organization.objects.filter(_under(prefixes, "path"))
         .filter(Q(kind__in=required_org_kinds(), is_active=True) | Q(kind__in=COMMITTEE_KINDS))
         .annotate(
             has_committee=Case(
@@ -339,12 +375,12 @@ def organization_rows(prefixes: Sequence[str]) -> list[_Org]:
 
 
 def meeting_totals(
-    org_ids: Iterable[int], kinds: Iterable[str], as_of: dt.date
+    prefixes: Sequence[str], kinds: Iterable[str], as_of: dt.date
 ) -> models.QuerySet[Meeting, tuple[int, str, dt.date, dt.date, int]]:
     """(organization id, kind, last held, first held, months held) of the meetings held (not
-    voided) by `org_ids` of `kinds` on or before `as_of`, grouped by organization and kind. One
-    query; `months` has bit i set when held in the month i months before `as_of`'s (the last
-    WINDOW_MONTHS months)."""
+    voided) of `kinds` by the organizations under `prefixes` on or before `as_of`, grouped by
+    organization and kind. One query; `months` has bit i set when held in the month i months
+    before `as_of`'s (the last WINDOW_MONTHS months)."""
     current = month_index(as_of)
     held_month = (
         Cast(ExtractYear("held_on"), IntegerField()) * 12
@@ -353,7 +389,7 @@ def meeting_totals(
     )
     return (
         Meeting.objects.held()
-        .filter(AnyOf(F("organization_id"), list(org_ids)))
+        .filter(_under(prefixes, "organization__path"))
         .filter(kind__in=list(kinds), held_on__lte=as_of)
         .order_by()
         .values_list("organization_id", "kind")
@@ -395,7 +431,9 @@ def table_for(prefixes: Sequence[str], as_of: dt.date) -> list[ComplianceRow]:
     totals: dict[tuple[int, str], tuple[dt.date | None, int]] = {}
     first_held: dict[int, dt.date] = {}
     last: dt.date | None
-    for org_id, kind, last, first, months in meeting_totals(required, all_required_kinds(), as_of):
+    for org_id, kind, last, first, months in meeting_totals(prefixes, all_required_kinds(), as_of):
+        if org_id not in required:
+            continue  # a committee's lecture or theme day: not a branch's rule
         totals[org_id, kind] = (last, months)
         first_held[org_id] = min(first, first_held.get(org_id, first))
     steplen = Organization.steplen
@@ -444,7 +482,7 @@ def compliance_table(root: Organization, as_of: dt.date) -> list[ComplianceRow]:
 # --- The same, by hand (for the benchmark) ------------------------------------------------
 
 #: The two statements of `table_for` for one root, as one would write them: run with
-#: `bare_params(root, as_of)`. The second takes the ids of the first's non-committee rows.
+#: `bare_params(root, as_of)`.
 BARE_SQL = {
     "organizations": """
         SELECT o.id, o.path, o.name, o.kind, o.created_at, o.is_active,
@@ -470,20 +508,21 @@ BARE_SQL = {
         ORDER BY o.path
     """,
     "meetings": """
-        SELECT organization_id, kind, max(held_on), min(held_on),
-          coalesce(bit_or(1 << (%(month)s - (extract(year FROM held_on)::int * 12
-                                              + extract(month FROM held_on)::int - 1)))
-                   FILTER (WHERE held_on >= %(window)s), 0)
-        FROM education_meeting
-        WHERE organization_id = ANY(%(org_ids)s) AND voided_at IS NULL
-          AND kind = ANY(%(kinds)s) AND held_on <= %(as_of)s
-        GROUP BY organization_id, kind
+        SELECT m.organization_id, m.kind, max(m.held_on), min(m.held_on),
+          coalesce(bit_or(1 << (%(month)s - (extract(year FROM m.held_on)::int * 12
+                                              + extract(month FROM m.held_on)::int - 1)))
+                   FILTER (WHERE m.held_on >= %(window)s), 0)
+        FROM education_meeting m
+        JOIN organizations_organization o ON o.id = m.organization_id
+        WHERE o.path LIKE %(prefix)s AND m.voided_at IS NULL
+          AND m.kind = ANY(%(kinds)s) AND m.held_on <= %(as_of)s
+        GROUP BY m.organization_id, m.kind
     """,
 }
 
 
 def bare_params(root: Organization, as_of: dt.date) -> dict[str, Any]:
-    """The parameters of BARE_SQL (add "org_ids" from the first statement's rows)."""
+    """The parameters of BARE_SQL."""
     current = month_index(as_of)
     org_kinds = sorted(required_org_kinds())
     return {

@@ -137,6 +137,8 @@ def table_lines(
     ordered = sorted(
         by_org.values(), key=lambda cells: (cells[0].group_path, cells[0].organization_path)
     )
+    last_held = _("%(kind)s, last held %(day)s")
+    never = _("never")
     for cells in ordered:
         first = cells[0]
         if first.group_id != group and first.group_name:
@@ -147,10 +149,10 @@ def table_lines(
             html[position[cell.kind]] = format_html(
                 '<td><span class="badge {}" title="{}">{}</span></td>',
                 LIGHT_CSS[Light(cell.light)],
-                _("%(kind)s, last held %(day)s")
+                last_held
                 % {
                     "kind": kind_names[cell.kind],
-                    "day": cell.last_held.isoformat() if cell.last_held else _("never"),
+                    "day": cell.last_held.isoformat() if cell.last_held else never,
                 },
                 labels[cell.light],
             )
