@@ -77,6 +77,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import BitOr
+from django.core import checks
 from django.db import models
 from django.db.models import Case, Exists, Func, IntegerField, Max, Min, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
@@ -120,6 +121,22 @@ def frequency(kind: str) -> str:
     if value and value not in PERIOD_MONTHS:
         raise ValueError(f"MEETING_FREQUENCIES[{kind!r}] = {value!r}: month, quarter, year or ''")
     return str(value)
+
+
+def check_meeting_frequencies(**kwargs: Any) -> list[checks.CheckMessage]:
+    """A deployment's MEETING_FREQUENCIES must name known kinds and known periods (a system
+    check, so a typo stops the deploy instead of failing the compliance pages)."""
+    errors: list[checks.CheckMessage] = []
+    for kind, value in settings.MEETING_FREQUENCIES.items():
+        if kind not in MeetingKind.values or (value and value not in PERIOD_MONTHS):
+            errors.append(
+                checks.Error(
+                    f"MEETING_FREQUENCIES[{kind!r}] = {value!r}: the kinds are "
+                    f"{', '.join(MeetingKind.values)}; the periods month, quarter, year or ''",
+                    id="education.E001",
+                )
+            )
+    return errors
 
 
 def required_org_kinds() -> frozenset[str]:

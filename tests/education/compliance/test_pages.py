@@ -191,3 +191,11 @@ def test_home_counts_overdue_and_not_yet_held(tree, secretary, superuser, login)
     html = client.get(reverse("home")).content.decode()
     assert "组织生活逾期未开展" in html
     assert reverse("education:compliance") in html
+
+
+def test_home_shows_nothing_where_no_branch_must_meet(tree, station, inspector, login) -> None:
+    """A station holds no members here: nothing is required of it, so no panel; the county's
+    inspector sees the county's counts."""
+    with pytest.raises(KeyError):
+        shown(login(station).get(reverse("home")), "compliance")
+    assert sum(shown(login(inspector).get(reverse("home")), "compliance").values()) == 4 * 5

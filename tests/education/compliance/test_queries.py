@@ -16,10 +16,11 @@ from education.compliance.queries import (
     BARE_SQL,
     ComplianceRow,
     bare_params,
+    check_meeting_frequencies,
     compliance_table,
     meeting_totals,
 )
-from education.models import Meeting, MeetingKind
+from education.models import GroupMembership, Meeting, MeetingKind
 from members.register.actions import do_archive_member
 from organizations.models import Organization, OrgKind
 from tests.factories import MemberFactory, OrganizationFactory
@@ -182,6 +183,29 @@ def test_a_general_branch_counts_the_members_below_it(tree, superuser) -> None:
     assert found[below.name, MeetingKind.COMMITTEE].group_name == "乙镇"
 
 
+def test_a_temporary_branch_counts_its_group_members(tree, superuser) -> None:
+    """A temporary branch of mobile members (临时党支部) holds a branch's meetings; its committee
+    is counted from its current group members, whose relationships stay at home."""
+    temporary = OrganizationFactory.create(
+        parent=tree.town_a, name="外出务工临时党支部", kind=OrgKind.TEMPORARY_BRANCH
+    )
+    Organization.objects.update(created_at=LONG_AGO)
+    people = MemberFactory.create_batch(7, home_org=tree.a2)
+    # No action records group memberships yet (the attendance work adds it): rows by hand.
+    rows = [
+        GroupMembership.objects.create(
+            organization=temporary, member=m, joined_on=D(2025, 1, 1), recorded_by=superuser
+        )
+        for m in people
+    ]
+    found = cells(temporary, D(2026, 3, 31))
+    assert (temporary.name, MeetingKind.COMMITTEE) in found
+    assert (temporary.name, MeetingKind.GENERAL_MEETING) in found
+    assert (tree.a2.name, MeetingKind.COMMITTEE) in cells(tree.a2, D(2026, 3, 31))
+    GroupMembership.objects.filter(pk=rows[0].pk).update(left_on=D(2026, 1, 1))
+    assert (temporary.name, MeetingKind.COMMITTEE) not in cells(temporary, D(2026, 3, 31))
+
+
 def test_a_party_group_holds_only_its_own_meeting(tree, superuser) -> None:
     """党小组会 monthly: a party group is required to hold it, and nothing else; its branch is
     not required to hold party-group meetings, and the group's meetings do not count for it."""
@@ -221,6 +245,14 @@ def test_who_must_hold_meetings(tree, settings) -> None:
 def test_a_frequency_set_to_nothing_is_not_required(tree, settings) -> None:
     settings.MEETING_FREQUENCIES = {**settings.MEETING_FREQUENCIES, "talk": ""}
     assert (tree.a1.name, MeetingKind.TALK) not in cells(tree.a1, D(2026, 3, 31))
+    assert check_meeting_frequencies() == []
+
+
+def test_a_deployment_may_make_a_kind_monthly_and_a_typo_is_caught(tree, settings) -> None:
+    settings.MEETING_FREQUENCIES = {**settings.MEETING_FREQUENCIES, "talk": "month"}
+    assert cells(tree.a1, D(2026, 3, 31))[tree.a1.name, MeetingKind.TALK].frequency == "month"
+    settings.MEETING_FREQUENCIES = {**settings.MEETING_FREQUENCIES, "talk": "monthly"}
+    assert [e.id for e in check_meeting_frequencies()] == ["education.E001"]
 
 
 def test_two_townships_side_by_side(tree, superuser) -> None:
