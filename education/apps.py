@@ -12,8 +12,12 @@ class EducationConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: models cannot be imported before the app registry is ready.
         from auditlog.registry import auditlog
+        from django.core import checks
 
         from core import demo
+        from core.panels import home_page
+        from education.compliance.panels import HOME_PANEL as COMPLIANCE_HOME_PANEL
+        from education.compliance.queries import check_meeting_frequencies
         from education.demo import DEMO
         from education.models import Attendance, GroupMembership, Meeting, MeetingAttachment
         from education.sharing import GROUP_SHARES
@@ -25,3 +29,5 @@ class EducationConfig(AppConfig):
         auditlog.register(GroupMembership)
         share_source(GROUP_SHARES)
         demo.register(self.label, DEMO)
+        home_page.register(COMPLIANCE_HOME_PANEL)
+        checks.register(check_meeting_frequencies)

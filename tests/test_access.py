@@ -403,6 +403,14 @@ ROWS = [
         method="post"),
     Row("home", fixed("home"),
                                         (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    # Meeting compliance (issue 10, item 4): the table of one's scope for everyone with a
+    # role; an organization's page for those whose scope covers it.
+    Row("education:compliance", fixed("education:compliance"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("education:compliance_org[a1]", org_url("education:compliance_org", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("education:compliance_org[b1]", org_url("education:compliance_org", "b1"),
+                                        (L,  404, 404, 404, 200, 200, 404, 200, 200)),
     # Transfers of a1's member to B1 (the letter issued by township A). The sending side and the
     # committees above it see it from the draft on, B1 once the letter is issued; each step is
     # for its side only (visible but not its step → 403). See transfers/actions.py.
