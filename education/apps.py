@@ -15,8 +15,12 @@ class EducationConfig(AppConfig):
 
         from core import demo
         from education.demo import DEMO
+        from education.life import certificate_life_summary
         from education.models import Attendance, GroupMembership, Meeting, MeetingAttachment
         from education.sharing import GROUP_SHARES
+        from education.timeline import panels as timeline_panels
+        from members.certificates.hooks import register_life_summary
+        from members.pages import member_page
         from members.sharing import share_source
 
         auditlog.register(Meeting, exclude_fields=["created_at", "updated_at"])
@@ -25,3 +29,7 @@ class EducationConfig(AppConfig):
         auditlog.register(GroupMembership)
         share_source(GROUP_SHARES)
         demo.register(self.label, DEMO)
+        # The member page's "organizational life" section, and the activity certificate's
+        # departure part filled from attendance (issue 10, item 3).
+        member_page.register(timeline_panels.PANEL)
+        register_life_summary(self.label, certificate_life_summary)
