@@ -11,7 +11,10 @@ from members.models import Certificate, FoundArrival, Member, MobilityEpisode
 from members.sharing import drift
 from organizations.models import Notice, Organization
 from tests import channels
-from tests.core.test_demo import assert_away_members_mostly_checked_in
+from tests.core.test_demo import (
+    assert_a_year_of_organizational_life,
+    assert_away_members_mostly_checked_in,
+)
 from transfers.models import Transfer, TransferStatus
 
 
@@ -50,6 +53,8 @@ def test_the_whole_demo_county_builds_with_every_state(
     assert_away_members_mostly_checked_in()
     mobile = Member.objects.active().filter(is_mobile=True)
     assert mobile.filter(lost_contact=True).count() < mobile.count() / 10
+    # Issue 10: a year of meetings and attendance.
+    assert_a_year_of_organizational_life()
     # The demo refuses to run twice.
     with pytest.raises(CommandError):
         call_command("seed_demo", stdout=StringIO())
