@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -47,7 +48,14 @@ def summary(
         "alert_months": settings.LIFE_ALERT_MONTHS,
         "warning_months": settings.LIFE_WARNING_MONTHS,
         "years": [
-            {"year": year, "kinds": counts.year(year), "total": counts.total(year)}
+            {
+                "year": year,
+                "kinds": [
+                    gettext("%(kind)s %(count)d") % {"kind": label, "count": count}
+                    for label, count in counts.year(year)
+                ],
+                "total": counts.total(year),
+            }
             for year in years
         ],
     }

@@ -11,7 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
@@ -224,7 +224,7 @@ def test_the_small_county_has_changes_and_moves_while_away(small_demo):
     assert all(u.episode.inflow_org_id is not None for u in moved)
 
 
-def assert_a_year_of_organizational_life() -> None:
+def assert_a_year_of_organizational_life() -> QuerySet[Member]:
     """Issue 10: a year of meetings up to today in most branches, most holding a theme party day
     every month and some not; members who took part in nothing for six months or more (the
     party constitution, article 38); members whose only organizational life was at an inflow
@@ -252,6 +252,7 @@ def assert_a_year_of_organizational_life() -> None:
         Exists(took_part.filter(meeting__organization=F("member__home_org")))
     )
     assert inflow_only.exists()
+    return inflow_only
 
 
 @pytest.mark.django_db
