@@ -118,7 +118,10 @@ def without_life(members: _Q, *, as_of: dt.date, months: int | None = None) -> _
 def life_status(last_life_on: dt.date | None, *, since: dt.date, today: dt.date) -> str:
     """The colour of a member's organizational life: "alert" (red: `LIFE_ALERT_MONTHS` or more
     without it), "warning" (amber: `LIFE_WARNING_MONTHS` or more), or "" (fine). `since` is
-    when the clock starts for a member with no participation (their joining date)."""
+    when the clock starts for a member with no participation (their joining date). Unlike
+    `without_life`, a page does not wait for the records to span the months: a member with
+    nothing recorded shows red once they joined six months ago, which tells a branch new to
+    the system to enter its meetings."""
     start = last_life_on or since
     if start <= months_before(today, settings.LIFE_ALERT_MONTHS):
         return "alert"
