@@ -19,8 +19,12 @@ class EducationConfig(AppConfig):
         from education.compliance.panels import HOME_PANEL as COMPLIANCE_HOME_PANEL
         from education.compliance.queries import check_meeting_frequencies
         from education.demo import DEMO
+        from education.life import certificate_life_summary
         from education.models import Attendance, GroupMembership, Meeting, MeetingAttachment
         from education.sharing import GROUP_SHARES
+        from education.timeline import panels as timeline_panels
+        from members.certificates.hooks import register_life_summary
+        from members.pages import member_page
         from members.sharing import share_source
 
         auditlog.register(Meeting, exclude_fields=["created_at", "updated_at"])
@@ -31,3 +35,7 @@ class EducationConfig(AppConfig):
         demo.register(self.label, DEMO)
         home_page.register(COMPLIANCE_HOME_PANEL)
         checks.register(check_meeting_frequencies)
+        # The member page's "organizational life" section, and the activity certificate's
+        # departure part filled from attendance (issue 10, item 3).
+        member_page.register(timeline_panels.PANEL)
+        register_life_summary(self.label, certificate_life_summary)

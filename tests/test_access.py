@@ -223,6 +223,12 @@ ROWS = [
                                         (L,  200, 200, 200, 200, 404, 404, 200, 200)),
     Row("members:five_cards[shared]", member_url("members:five_cards", "shared"),
                                         (L,  404, 404, 200, 200, 404, 200, 200, 200)),
+    # A member's organizational life (issue 10, item 3): whoever sees the member, with every
+    # row wherever it was recorded (the inflow side B-S sees its shared member's).
+    Row("education:member_life[a1]", member_url("education:member_life", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("education:member_life[shared]", member_url("education:member_life", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 200, 200, 200)),
     Row("members:edit[a1]", member_url("members:edit", "a1"),
                                         (L,  200, 200, 200, 200, 404, 404, 403, 200)),
     Row("members:edit[shared]", member_url("members:edit", "shared"),

@@ -252,6 +252,11 @@ STUDY_HOURS_CADRE = env_int("STUDY_HOURS_CADRE", 56)
 # Meeting minutes' attachments: stored outside MEDIA_ROOT and served only through a scoped view.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / ".data" / "private")))
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# A member's organizational life on their page (issue 10, item 3): amber from this many months
+# without taking part, red from the party constitution's six consecutive months (article 38),
+# which the nightly rule flags too.
+LIFE_WARNING_MONTHS = env_int("LIFE_WARNING_MONTHS", 3)
+LIFE_ALERT_MONTHS = env_int("LIFE_ALERT_MONTHS", 6)
 
 LOGGING = {
     "version": 1,

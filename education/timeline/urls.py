@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from education.timeline import views
+
+urlpatterns = [
+    path("members/<int:pk>/life/", views.member_life, name="member_life"),
+]

@@ -29,6 +29,7 @@ from core.models import User, save_valid, transition
 from core.numbering import next_serial
 from core.scoping import Action
 from members.access import require_check_certificate, require_record
+from members.certificates.hooks import life_summary
 from members.models import (
     OPEN_STATUSES,
     Certificate,
@@ -406,11 +407,20 @@ def close_inflow_part_on_move(
     if left_on < certificate.arrived_on:
         return None
     certificate.left_inflow_on = left_on
-    certificate.life_record = _("Moved on to %(org)s and checked in there on %(date)s.") % {
+    moved = _("Moved on to %(org)s and checked in there on %(date)s.") % {
         "org": episode.inflow_org.name,
         "date": left_on.isoformat(),
     }
+    # The organizational life while there, from the attendance records (issue 10, item 3).
+    certificate.life_record = _record_text(f"{moved} {life_summary(certificate, left_on)}")
     return save_valid(certificate)
+
+
+def _record_text(text: str) -> str:
+    """`text` within the departure part's 500 characters (a long organization name)."""
+    limit = Certificate._meta.get_field("life_record").max_length or 500
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @action
@@ -419,11 +429,14 @@ def do_fill_departure_part(
     actor: User,
     certificate: Certificate,
     left_inflow_on: dt.date,
-    life_record: str,
+    life_record: str = "",
     dues_paid_until: dt.date | None,
 ) -> Certificate:
     """When the member leaves the inflow organization, it records their organizational life and
-    the month their dues are paid up to."""
+    the month their dues are paid up to. Left empty, the organizational life is filled from the
+    attendance records at the inflow organization between the arrival and `left_inflow_on`
+    (`members.certificates.hooks.life_summary`; issue 10, item 3). Dues are typed: the dues
+    records arrive with issue 11."""
     certificate = _locked(certificate)
     require_record(actor, certificate.member)
     _refuse(certificate.departure_part_refusal())
@@ -436,6 +449,8 @@ def do_fill_departure_part(
             }
         )
     _not_in_future("left_inflow_on", left_inflow_on, _("A departure cannot be in the future."))
+    if not life_record.strip():
+        life_record = _record_text(life_summary(certificate, left_inflow_on))
     if not life_record.strip():
         raise ValidationError(
             {"life_record": _("Describe the member's organizational life while here.")}

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from core.forms import DateField, DateInput, MonthField, PhoneField, ScopedModelChoiceField
 from core.models import User
 from core.scoping import Action
+from members.certificates.hooks import life_summary
 from members.models import Certificate, CertificateKind, CertificateStatus, CheckResult
 from organizations.models import BRANCH_KINDS, Organization
 
@@ -96,14 +97,22 @@ class DeparturePartForm(forms.Form):
     life_record = forms.CharField(
         label=_("Organizational life"),
         max_length=500,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Meetings and activities the member took part in here."),
+        help_text=_(
+            "Meetings and activities the member took part in here: filled in from the "
+            "attendance records until today; left empty, from the records until the date of "
+            "leaving."
+        ),
     )
     dues_paid_until = MonthField(label=_("Dues paid up to (month)"), required=False)
 
     def __init__(self, *args: Any, certificate: Certificate, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.certificate = certificate
+        if not self.is_bound:
+            # From the attendance at the inflow organization (issue 10, item 3).
+            self.initial.setdefault("life_record", life_summary(certificate, _today()))
 
     def clean_left_inflow_on(self) -> dt.date:
         day: dt.date = self.cleaned_data["left_inflow_on"]

@@ -11,10 +11,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.test import TestCase, override_settings
+from django.utils import timezone
 
 from core.demo import DEMO_ACCOUNTS
+from education.life import without_life
+from education.models import Attendance, Meeting, MeetingKind
 from members.demo.mobility import split_destination
 from members.demo.people import DESTINATIONS
 from members.lists.queries import (
@@ -25,6 +28,7 @@ from members.lists.queries import (
     suspension_due,
 )
 from members.models import (
+    GOOD_STANDINGS,
     Certificate,
     CertificateCheck,
     CertificateKind,
@@ -218,3 +222,39 @@ def test_the_small_county_has_changes_and_moves_while_away(small_demo):
     assert kinds == set(EpisodeUpdateKind.values)
     moved = EpisodeUpdate.objects.filter(kind=EpisodeUpdateKind.MOVED).select_related("episode")
     assert all(u.episode.inflow_org_id is not None for u in moved)
+
+
+def assert_a_year_of_organizational_life() -> QuerySet[Member]:
+    """Issue 10: a year of meetings up to today in most branches, most holding a theme party day
+    every month and some not; members who took part in nothing for six months or more (the
+    party constitution, article 38); members whose only organizational life was at an inflow
+    organization (it counts at home)."""
+    today = timezone.localdate()
+    held = Meeting.objects.held()
+    months = {(d.year, d.month) for d in held.dates("held_on", "month")}
+    assert len(months) == 12
+    assert (today.year, today.month) in months
+    assert not held.filter(held_on__gt=today).exists()
+    theme_months = (
+        held.filter(kind=MeetingKind.THEME_DAY)
+        .values("organization")
+        .annotate(months=Count("held_on__month", distinct=True))
+    )
+    complying = [row for row in theme_months if row["months"] == 12]
+    assert len(complying) > len(theme_months) / 2
+    assert len(complying) < len(theme_months)
+    assert Attendance.objects.filter(status="leave").exclude(note="").exists()
+    assert Attendance.objects.filter(status="online").exists()
+    population = Member.objects.active().filter(standing__in=GOOD_STANDINGS)
+    assert without_life(population, as_of=today).exists()
+    took_part = Attendance.objects.taking_part().filter(member=OuterRef("pk"))
+    inflow_only = population.filter(Exists(took_part)).exclude(
+        Exists(took_part.filter(meeting__organization=F("member__home_org")))
+    )
+    assert inflow_only.exists()
+    return inflow_only
+
+
+@pytest.mark.django_db
+def test_the_small_county_has_a_year_of_organizational_life(small_demo):
+    assert_a_year_of_organizational_life()

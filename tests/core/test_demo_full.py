@@ -6,12 +6,17 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from education.life import without_life
 from members.models import Certificate, FoundArrival, Member, MobilityEpisode
 from members.sharing import drift
 from organizations.models import Notice, Organization
 from tests import channels
-from tests.core.test_demo import assert_away_members_mostly_checked_in
+from tests.core.test_demo import (
+    assert_a_year_of_organizational_life,
+    assert_away_members_mostly_checked_in,
+)
 from transfers.models import Transfer, TransferStatus
 
 
@@ -50,6 +55,10 @@ def test_the_whole_demo_county_builds_with_every_state(
     assert_away_members_mostly_checked_in()
     mobile = Member.objects.active().filter(is_mobile=True)
     assert mobile.filter(lost_contact=True).count() < mobile.count() / 10
+    # Issue 10: a year of meetings and attendance.
+    inflow_only = assert_a_year_of_organizational_life()
+    # Some of them stopped coming to the inflow organization over six months ago (article 38).
+    assert without_life(inflow_only, as_of=timezone.localdate()).exists()
     # The demo refuses to run twice.
     with pytest.raises(CommandError):
         call_command("seed_demo", stdout=StringIO())
