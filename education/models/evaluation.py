@@ -82,7 +82,7 @@ class Evaluation(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("branch"),
-        help_text=_("The member's branch when graded: its 优秀 count is capped."),
+        help_text=_("The member's branch when graded: its count of “Excellent” is capped."),
     )
     self_assessment = models.TextField(_("self-assessment"), max_length=2000, blank=True)
     mutual_assessment = models.TextField(
@@ -99,10 +99,10 @@ class Evaluation(models.Model):
         related_name="evaluations",
         verbose_name=_("meeting that voted"),
     )
-    votes_excellent = models.PositiveSmallIntegerField(_("votes for excellent"), null=True)
-    votes_qualified = models.PositiveSmallIntegerField(_("votes for qualified"), null=True)
-    votes_basic = models.PositiveSmallIntegerField(_("votes for basically qualified"), null=True)
-    votes_unqualified = models.PositiveSmallIntegerField(_("votes for unqualified"), null=True)
+    votes_excellent = models.PositiveSmallIntegerField(_("votes for excellent"), null=True, blank=True)
+    votes_qualified = models.PositiveSmallIntegerField(_("votes for qualified"), null=True, blank=True)
+    votes_basic = models.PositiveSmallIntegerField(_("votes for basically qualified"), null=True, blank=True)
+    votes_unqualified = models.PositiveSmallIntegerField(_("votes for unqualified"), null=True, blank=True)
     grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices)
     graded_on = models.DateField(_("graded on"), validators=[past_date])
     graded_by = models.ForeignKey(

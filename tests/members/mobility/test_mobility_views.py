@@ -224,7 +224,9 @@ def test_an_episode_under_another_member_is_404(members, secretary, login):
 #: (with who recorded them), the regular reports (with who received them), and may-record (the
 #: members shared for recording, and the check); the certificates with their last yearly check;
 #: the changes and moves while away (with who recorded them; issue 9, item 4).
-DETAIL_QUERIES = 17  # with the open transfer, the transfer suggestion, the standing decisions
+# with the open transfer, the transfer suggestion, the standing decisions, the democratic
+# evaluations (issue 10, item 5: education's panel, one query for the home side)
+DETAIL_QUERIES = 18
 
 
 def test_the_detail_page_costs_the_same_with_more_episodes(
