@@ -100,7 +100,9 @@ def evaluation_members(branch: Organization, year: int) -> MemberQuerySet:
 
 def excellent_cap(base: int) -> int:
     """At most this many 优秀 among `base` members (one third by default, rounded down)."""
-    return base * settings.EVALUATION_EXCELLENT_NUMERATOR // settings.EVALUATION_EXCELLENT_DENOMINATOR
+    return (
+        base * settings.EVALUATION_EXCELLENT_NUMERATOR // settings.EVALUATION_EXCELLENT_DENOMINATOR
+    )
 
 
 def cap_words() -> str:
@@ -213,7 +215,9 @@ def _handling_errors(
     if kind not in HandlingKind.values:
         errors["handling_kind"] = _("A member graded “Unqualified” is handled: choose how.")
     if not measures:
-        errors["measures"] = _("Say how the member is criticized and educated, and what to correct.")
+        errors["measures"] = _(
+            "Say how the member is criticized and educated, and what to correct."
+        )
     if kind == HandlingKind.CORRECT and (correct_by is None or correct_by <= day):
         errors["correct_by"] = _("Give the deadline to correct by, after the day of grading.")
     if kind == HandlingKind.PERSUADE and meeting is None:
@@ -276,9 +280,7 @@ def do_grade_member(
         raise ValidationError({"grade": _("Choose a grade.")})
     # The branch first (the cap's lock), then the member: every grading takes them in this order.
     branch = Organization.objects.select_for_update().get(pk=member.home_org_id)
-    member = lock_for_change(
-        actor, member, archived=_("An archived member is not evaluated.")
-    )
+    member = lock_for_change(actor, member, archived=_("An archived member is not evaluated."))
     if member.home_org_id != branch.pk:
         raise ValidationError(_("The member has moved to another branch: reload the page."))
     if not member.in_good_standing:
@@ -384,7 +386,10 @@ def do_record_inflow_opinion(
     done = Evaluation.objects.filter(member=member, year=year).select_related("member").first()
     if done is not None:
         raise ValidationError(
-            _("The home branch has graded %(name)s for %(year)s already: the opinion comes too late.")
+            _(
+                "The home branch has graded %(name)s for %(year)s already: the opinion comes "
+                "too late."
+            )
             % {"name": member.name, "year": year}
         )
     row = InflowOpinion.objects.filter(member=member, year=year, organization=organization).first()

@@ -70,7 +70,7 @@ def evaluations(request: AuthedRequest, pk: int) -> HttpResponse:
     year = year_of(request.GET.get("year", "")) or acts.default_year()
     rows = sheet_rows(branch, year)
     labels = dict(Grade.choices)
-    counts = {value: 0 for value in Grade.values}
+    counts = dict.fromkeys(Grade.values, 0)
     for row in rows:
         grade: Any = getattr(row, "grade", None)
         if grade and getattr(row, "graded_branch_id", None) == branch.pk:

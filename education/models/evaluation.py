@@ -99,10 +99,18 @@ class Evaluation(models.Model):
         related_name="evaluations",
         verbose_name=_("meeting that voted"),
     )
-    votes_excellent = models.PositiveSmallIntegerField(_("votes for excellent"), null=True, blank=True)
-    votes_qualified = models.PositiveSmallIntegerField(_("votes for qualified"), null=True, blank=True)
-    votes_basic = models.PositiveSmallIntegerField(_("votes for basically qualified"), null=True, blank=True)
-    votes_unqualified = models.PositiveSmallIntegerField(_("votes for unqualified"), null=True, blank=True)
+    votes_excellent = models.PositiveSmallIntegerField(
+        _("votes for excellent"), null=True, blank=True
+    )
+    votes_qualified = models.PositiveSmallIntegerField(
+        _("votes for qualified"), null=True, blank=True
+    )
+    votes_basic = models.PositiveSmallIntegerField(
+        _("votes for basically qualified"), null=True, blank=True
+    )
+    votes_unqualified = models.PositiveSmallIntegerField(
+        _("votes for unqualified"), null=True, blank=True
+    )
     grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices)
     graded_on = models.DateField(_("graded on"), validators=[past_date])
     graded_by = models.ForeignKey(
@@ -238,9 +246,7 @@ class HandlingNote(models.Model):
         help_text=_("The criticism and education given, and what the member must correct."),
     )
     handled_on = models.DateField(_("date of handling"), validators=[past_date])
-    correct_by = models.DateField(
-        _("correct by"), validators=[plan_date], null=True, blank=True
-    )
+    correct_by = models.DateField(_("correct by"), validators=[plan_date], null=True, blank=True)
     decision = models.ForeignKey(
         StandingDecision,
         on_delete=models.PROTECT,

@@ -35,7 +35,11 @@ from tests.factories import MemberFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
 YEAR = timezone.localdate().year - 1
-GRADED_ON = dt.date(YEAR + 1, 1, 10) if timezone.localdate() >= dt.date(YEAR + 1, 1, 10) else dt.date(YEAR, 12, 20)
+GRADED_ON = (
+    dt.date(YEAR + 1, 1, 10)
+    if timezone.localdate() >= dt.date(YEAR + 1, 1, 10)
+    else dt.date(YEAR, 12, 20)
+)
 
 
 def grade(member: Member, actor: Any, value: str = Grade.QUALIFIED, **fields: Any) -> Evaluation:
@@ -59,7 +63,8 @@ def test_a_member_is_graded_once_a_year(members, secretary):
     grade(member, secretary)
     with pytest.raises(ValidationError, match="每年只评定一次") as refused:
         grade(member, secretary, Grade.EXCELLENT)
-    assert "王甲一" in str(refused.value) and str(YEAR) in str(refused.value)
+    assert "王甲一" in str(refused.value)
+    assert str(YEAR) in str(refused.value)
     assert Evaluation.objects.filter(member=member).count() == 1
     assert Evaluation.objects.get(member=member).grade == Grade.QUALIFIED
     grade(member, secretary, year=YEAR - 1, graded_on=dt.date(YEAR, 1, 5))
@@ -92,7 +97,9 @@ def test_the_grade_records_the_self_and_mutual_assessment_and_the_vote(tree, mem
 def test_votes_are_all_or_none_and_the_meeting_is_the_branchs(tree, members, secretary, secretary2):
     with pytest.raises(ValidationError, match="每个等次"):
         grade(members["a1"], secretary, votes_excellent=3)
-    other = hold_meeting(tree.b1, actor=secretary2, kind=MeetingKind.GENERAL_MEETING, held_on=GRADED_ON)
+    other = hold_meeting(
+        tree.b1, actor=secretary2, kind=MeetingKind.GENERAL_MEETING, held_on=GRADED_ON
+    )
     with pytest.raises(ValidationError, match="本支部"):
         grade(members["a1"], secretary, meeting=other)
     assert not Evaluation.objects.exists()
@@ -105,7 +112,7 @@ def test_a_year_out_of_range_is_refused(members, secretary, bad):
 
 
 def test_a_future_grading_date_is_refused(members, secretary):
-    with pytest.raises(ValidationError, match="graded_on|未来|不能"):
+    with pytest.raises(ValidationError, match="将来"):
         grade(members["a1"], secretary, graded_on=timezone.localdate() + dt.timedelta(days=1))
 
 
@@ -127,7 +134,8 @@ def test_excellent_up_to_one_third_exactly_at_the_cap_and_one_above_refused(tree
     with pytest.raises(ValidationError) as refused:
         grade(people[2], secretary, Grade.EXCELLENT)
     message = str(refused.value)
-    assert "1/3" in message and "7" in message and "2" in message and "优秀" in message
+    assert "本支部参加评议的7名党员的1/3，即2名" in message
+    assert "已评定“优秀”2名" in message
     assert not Evaluation.objects.filter(member=people[2]).exists()
     grade(people[2], secretary, Grade.QUALIFIED)  # another grade is fine
 
@@ -178,7 +186,8 @@ def test_unqualified_needs_its_handling_and_writes_the_note(members, secretary):
             measures="限期三个月改正",
         )
     assert "correct_by" in refused.value.error_dict
-    assert not Evaluation.objects.exists() and not HandlingNote.objects.exists()
+    assert not Evaluation.objects.exists()
+    assert not HandlingNote.objects.exists()
     deadline = GRADED_ON + dt.timedelta(days=90)
     evaluation = grade(
         member,
@@ -194,15 +203,24 @@ def test_unqualified_needs_its_handling_and_writes_the_note(members, secretary):
         deadline,
         GRADED_ON,
     )
-    assert note.member == member and note.decision is None
+    assert note.member == member
+    assert note.decision is None
 
 
 def test_persuasion_to_withdraw_proposes_the_standing_decision(tree, members, secretary):
     member = members["a1"]
     with pytest.raises(ValidationError) as refused:
-        grade(member, secretary, Grade.UNQUALIFIED, handling_kind=HandlingKind.PERSUADE, measures="劝退")
+        grade(
+            member,
+            secretary,
+            Grade.UNQUALIFIED,
+            handling_kind=HandlingKind.PERSUADE,
+            measures="劝退",
+        )
     assert "meeting" in refused.value.error_dict
-    meeting = hold_meeting(tree.a1, actor=secretary, kind=MeetingKind.GENERAL_MEETING, held_on=GRADED_ON)
+    meeting = hold_meeting(
+        tree.a1, actor=secretary, kind=MeetingKind.GENERAL_MEETING, held_on=GRADED_ON
+    )
     evaluation = grade(
         member,
         secretary,
@@ -218,7 +236,9 @@ def test_persuasion_to_withdraw_proposes_the_standing_decision(tree, members, se
 
 
 def test_other_grades_write_no_handling(members, secretary):
-    grade(members["a1"], secretary, Grade.BASICALLY_QUALIFIED, handling_kind="criticism", measures="x")
+    grade(
+        members["a1"], secretary, Grade.BASICALLY_QUALIFIED, handling_kind="criticism", measures="x"
+    )
     assert not HandlingNote.objects.exists()
 
 
@@ -286,27 +306,35 @@ def checked_in(members, tree, secretary, station):
     return member
 
 
-def test_the_inflow_side_records_its_opinion_and_only_it(checked_in, tree, secretary, secretary2, town):
+def test_the_inflow_side_records_its_opinion_and_only_it(
+    checked_in, tree, secretary, secretary2, town
+):
     """The inflow organization gives its opinion; the home side, a stranger and the township
     above the home branch may not."""
-    for user in (secretary, town):
+    for user in (secretary, town, secretary2):
         with pytest.raises(PermissionDenied):
             do_record_inflow_opinion(
                 actor=user, member=checked_in, year=YEAR, opinion="好", suggested_grade="qualified"
             )
-    with pytest.raises(Exception):  # secretary2 sees nothing of the member
-        do_record_inflow_opinion(
-            actor=secretary2, member=checked_in, year=YEAR, opinion="好", suggested_grade="qualified"
-        )
     assert not InflowOpinion.objects.exists()
 
 
-def test_an_opinion_is_replaced_before_the_grade_and_refused_after(checked_in, tree, station, secretary):
+def test_an_opinion_is_replaced_before_the_grade_and_refused_after(
+    checked_in, tree, station, secretary
+):
     do_record_inflow_opinion(
-        actor=station, member=checked_in, year=YEAR, opinion="按时参加活动", suggested_grade="excellent"
+        actor=station,
+        member=checked_in,
+        year=YEAR,
+        opinion="按时参加活动",
+        suggested_grade="excellent",
     )
     do_record_inflow_opinion(
-        actor=station, member=checked_in, year=YEAR, opinion="按时参加活动、交纳党费", suggested_grade="qualified"
+        actor=station,
+        member=checked_in,
+        year=YEAR,
+        opinion="按时参加活动、交纳党费",
+        suggested_grade="qualified",
     )
     opinion = InflowOpinion.objects.get()
     assert (opinion.organization, opinion.suggested_grade) == (tree.bs, "qualified")
