@@ -38,7 +38,7 @@ def register_evaluation() -> None:
     from education.models import Evaluation, HandlingNote, InflowOpinion
     from members.pages import five_cards, member_page
 
-    auditlog.register(Evaluation, exclude_fields=["created_at"])
+    auditlog.register(Evaluation, exclude_fields=["created_at", "handling"])
     auditlog.register(InflowOpinion, exclude_fields=["created_at", "updated_at"])
     auditlog.register(HandlingNote, exclude_fields=["created_at"])
     member_page.register(evaluation_panels.MEMBER_PANEL)

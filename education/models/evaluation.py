@@ -27,6 +27,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ChecksInOneQuery
 from core.scoping import Action
 from core.types import AnyUser
 from core.validators import past_date, plan_date
@@ -67,7 +68,7 @@ class MemberRecordsQuerySet(models.QuerySet[Any]):
         return self.filter(member__in=Member.objects.visible_to(user, action))
 
 
-class Evaluation(models.Model):
+class Evaluation(ChecksInOneQuery):
     """One member's democratic evaluation for one year, and its grade (given once)."""
 
     #: What the grader fills in (the action's keyword arguments beside member and year).
@@ -176,7 +177,7 @@ class Evaluation(models.Model):
         return self.votes_excellent is not None
 
 
-class InflowOpinion(models.Model):
+class InflowOpinion(ChecksInOneQuery):
     """The inflow organization's opinion of a mobile member checked in with it, for one year's
     democratic evaluation at home. Recorded again by the same organization before the grade,
     it is replaced (the audit trail keeps the earlier text)."""
@@ -227,7 +228,7 @@ class InflowOpinion(models.Model):
         return {"org_path": self.organization.path}
 
 
-class HandlingNote(models.Model):
+class HandlingNote(ChecksInOneQuery):
     """The handling of a member graded 不合格: a line of the education and handling card."""
 
     member = models.ForeignKey(
