@@ -21,8 +21,9 @@ PAGE_YEARS = 3
 CARD_YEARS = 4
 
 #: Handling notes on the education and handling card, beside the standing decisions and the
-#: failed yearly checks (a member has few).
-CARD_HANDLING = 3
+#: failed yearly checks (a member has few): what fits the sheet with those at their longest
+#: (tests/browser/test_print_evaluation_card.py).
+CARD_HANDLING = 2
 
 
 def _with_opinion(evaluations: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
