@@ -14,6 +14,7 @@ grades every branch."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from core.demo import DemoContext
 from education.evaluation.actions import (
@@ -158,10 +159,10 @@ def _grade_for(
 def _grade(
     ctx: DemoContext, member: Member, year: int, grade: str, graded_on: dt.date, voters: int
 ) -> None:
-    handling: dict[str, object] = {}
+    fields: dict[str, Any] = dict(_votes(grade, voters))
     if grade == Grade.UNQUALIFIED:
         correct = ctx.rnd.random() < 0.5
-        handling = {
+        fields |= {
             "handling_kind": HandlingKind.CORRECT if correct else HandlingKind.CRITICISM,
             "measures": "长期不参加组织生活，支部书记谈心谈话，提出批评，要求按时参加组织生活、"
             "定期汇报思想和工作情况",
@@ -175,6 +176,5 @@ def _grade(
         graded_on=graded_on,
         self_assessment=ctx.rnd.choice(SELF),
         mutual_assessment=ctx.rnd.choice(MUTUAL),
-        **_votes(grade, voters),
-        **handling,  # type: ignore[arg-type]
+        **fields,
     )
