@@ -39,3 +39,22 @@ class EducationConfig(AppConfig):
         # departure part filled from attendance (issue 10, item 3).
         member_page.register(timeline_panels.PANEL)
         register_life_summary(self.label, certificate_life_summary)
+        register_evaluation()
+
+
+def register_evaluation() -> None:
+    """The democratic evaluation's models in the audit trail, its panel on the member's page and
+    its lines of the five cards (issue 10, item 5)."""
+    # Imported here: models cannot be imported before the app registry is ready.
+    from auditlog.registry import auditlog
+
+    from education.evaluation import panels as evaluation_panels
+    from education.models import Evaluation, HandlingNote, InflowOpinion
+    from members.pages import five_cards, member_page
+
+    auditlog.register(Evaluation, exclude_fields=["created_at", "handling"])
+    auditlog.register(InflowOpinion, exclude_fields=["created_at", "updated_at"])
+    auditlog.register(HandlingNote, exclude_fields=["created_at"])
+    member_page.register(evaluation_panels.MEMBER_PANEL)
+    for panel in evaluation_panels.CARD_PANELS:
+        five_cards.register(panel)

@@ -75,3 +75,9 @@ class MemberActionView(ScopedActionFormView):
 
     def get_success_url(self) -> str:
         return reverse("members:detail", args=[self.object.pk])
+
+
+#: What later apps add to the five cards (五卡, `members.cards.views`), given the member: the
+#: democratic evaluation card's rows (slot "evaluation") and the education and handling card's
+#: lines (slot "handling"), registered by the education app in its `AppConfig.ready`.
+five_cards: PanelRegistry[Member] = PanelRegistry("five_cards")

@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from education.builders import hold_meeting
+from education.evaluation.actions import default_year
 from education.meetings.actions import do_attach_meeting_file
 from members.builders import away, check_in, decide_standing, found_arrival, issue_certificate
 from members.models import MobilityEpisode
@@ -202,6 +203,16 @@ def meeting_file_url(view: str) -> Callable[[Targets], str]:
     return url
 
 
+def evaluation_url(view: str, member: str) -> Callable[[Targets], str]:
+    """A democratic evaluation page of `member` for the year evaluated by default."""
+    return lambda w: reverse(view, args=[w.members[member].pk, default_year()])
+
+
+def checked_in_evaluation_url(view: str) -> Callable[[Targets], str]:
+    """The same, for a1's member checked in at station B-S."""
+    return lambda w: reverse(view, args=[w.checked_in_episode.member_id, default_year()])
+
+
 def fixed(name: str) -> Callable[[Targets], str]:
     return lambda w: reverse(name)
 
@@ -326,6 +337,24 @@ ROWS = [
                                         (L,  403, 403, 200, 200, 404, 404, 403, 200)),
     Row("members:standing_withdraw[a1]", decision_url("members:standing_withdraw"),
                                         (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    # The democratic evaluation (issue 10, item 5): a branch's sheet for whoever sees the branch;
+    # the home side grades; the inflow organization the member is checked in with (station B-S)
+    # gives its opinion, nobody else.
+    Row("education:evaluations[a1]", org_url("education:evaluations", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("education:evaluations[b1]", org_url("education:evaluations", "b1"),
+                                        (L,  404, 404, 404, 200, 200, 404, 200, 200)),
+    Row("education:evaluations[town_a]", org_url("education:evaluations", "town_a"),
+                                        (L,  404, 404, 404, 404, 404, 404, 404, 404)),
+    Row("education:evaluate[a1]", evaluation_url("education:evaluate", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("education:evaluate[shared]", evaluation_url("education:evaluate", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 403, 403, 200)),
+    Row("education:inflow_opinion[a1 at bs]",
+        checked_in_evaluation_url("education:inflow_opinion"),
+                                        (L,  403, 403, 403, 200, 404, 200, 403, 200)),
+    Row("education:inflow_opinion[shared]", evaluation_url("education:inflow_opinion", "shared"),
+                                        (L,  404, 404, 403, 403, 404, 403, 403, 403)),
     # Found members: whoever checks members in; the list for everyone (scoped within).
     Row("members:found_member", fixed("members:found_member"),
                                         (L,  200, 200, 200, 200, 200, 200, 403, 200)),

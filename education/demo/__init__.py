@@ -5,6 +5,7 @@ organization), evaluations and study records (a part of `seed_demo`, after trans
 from __future__ import annotations
 
 from core.demo import DemoContext, DemoPart
+from education.demo.evaluation import create_evaluations
 from education.demo.meetings import create_meetings
 from education.models import Meeting
 
@@ -12,6 +13,8 @@ from education.models import Meeting
 def build(ctx: DemoContext) -> None:
     meetings, rows = create_meetings(ctx)
     ctx.write(f"  会议活动 {meetings} 次、参加记录 {rows} 条已登记")
+    evaluations, opinions = create_evaluations(ctx)
+    ctx.write(f"  民主评议 {evaluations} 人次、流入地党组织意见 {opinions} 条已登记")
 
 
 def count(ctx: DemoContext) -> dict[str, int]:

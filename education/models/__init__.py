@@ -30,3 +30,12 @@ __all__ = [
     "Period",
     "private_storage",
 ]
+from education.models.evaluation import (
+    Evaluation,
+    Grade,
+    HandlingKind,
+    HandlingNote,
+    InflowOpinion,
+)
+
+__all__ += ["Evaluation", "Grade", "HandlingKind", "HandlingNote", "InflowOpinion"]

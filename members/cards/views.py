@@ -28,6 +28,7 @@ from members.models import (
     RegularReport,
     StandingDecision,
 )
+from members.pages import five_cards
 
 #: How many of the latest entries each card shows (what fits one A4 sheet).
 EPISODES_SHOWN = 3
@@ -143,5 +144,8 @@ class FiveCardsView(PrintView):
             ),
             printed_on=timezone.localdate(),
             mobile_member=_item_16(member, episodes),
+            # What later apps add: the democratic evaluation card's rows and the handling
+            # card's lines (members.pages.five_cards; the education app fills it).
+            cards=five_cards.build(member),
         )
         return context

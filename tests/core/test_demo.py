@@ -11,13 +11,22 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from core.demo import DEMO_ACCOUNTS
+from education.evaluation.actions import evaluation_members, excellent_cap
 from education.life import without_life
-from education.models import Attendance, Meeting, MeetingKind
+from education.models import (
+    Attendance,
+    Evaluation,
+    Grade,
+    HandlingNote,
+    InflowOpinion,
+    Meeting,
+    MeetingKind,
+)
 from members.demo.mobility import split_destination
 from members.demo.people import DESTINATIONS
 from members.lists.queries import (
@@ -258,3 +267,23 @@ def assert_a_year_of_organizational_life() -> QuerySet[Member]:
 @pytest.mark.django_db
 def test_the_small_county_has_a_year_of_organizational_life(small_demo):
     assert_a_year_of_organizational_life()
+
+
+@pytest.mark.django_db
+def test_the_small_county_has_last_years_democratic_evaluation(small_demo):
+    """Issue 10, item 5: last year's grades (mostly 合格, 优秀 within each branch's third, a
+    不合格 with its handling), inflow opinions, certificates checked with the evaluation."""
+    year = timezone.localdate().year - 1
+    grades = dict(Evaluation.objects.filter(year=year).values_list("grade").annotate(n=Count("id")))
+    assert grades[Grade.QUALIFIED] > sum(grades.values()) / 2
+    assert grades[Grade.EXCELLENT] > 0
+    assert grades[Grade.UNQUALIFIED] >= 1
+    assert HandlingNote.objects.count() == grades[Grade.UNQUALIFIED]
+    assert InflowOpinion.objects.exists()
+    assert Evaluation.objects.exclude(certificate_check=None).exists()
+    branches = Evaluation.objects.values("branch").annotate(
+        excellent=Count("id", filter=Q(grade=Grade.EXCELLENT))
+    )
+    for row in branches:
+        branch = Organization.objects.get(pk=row["branch"])
+        assert row["excellent"] <= excellent_cap(evaluation_members(branch, year).count())

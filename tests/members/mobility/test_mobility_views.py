@@ -224,10 +224,10 @@ def test_an_episode_under_another_member_is_404(members, secretary, login):
 #: (with who recorded them), the regular reports (with who received them), and may-record (the
 #: members shared for recording, and the check); the certificates with their last yearly check;
 #: the changes and moves while away (with who recorded them; issue 9, item 4).
-#: Issue 10 added 2 (17 → 19): the organizational-life section's counts by year and kind with the
-#: last participation (one grouped query) and its latest rows (with their meetings and
-#: organizations, one query).
-DETAIL_QUERIES = 19  # with the open transfer, the transfer suggestion, the standing decisions
+#: Issue 10 added 3 (17 → 20): the organizational-life section's counts by year and kind with
+#: the last participation (one grouped query) and its latest rows (with their meetings and
+#: organizations, one query); the democratic evaluations (one query for the home side).
+DETAIL_QUERIES = 20  # with the open transfer, the transfer suggestion, the standing decisions
 
 
 def test_the_detail_page_costs_the_same_with_more_episodes(
