@@ -1,0 +1,48 @@
+"""The study panel on the member's page (registered in `EducationConfig.ready`: members does not
+import education): this year's study hours against the requirement, the latest study records
+and the member's branch posts, in three queries."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from core.panels import Panel, PanelContext
+from education.models import BranchPost, StudyRecord
+from education.study.queries import with_study_hours
+from members.models import Member
+from members.pages import MemberPage
+
+#: Study records the panel lists (the newest).
+LATEST_RECORDS = 5
+
+
+def study(page: MemberPage) -> PanelContext:
+    member = page.member
+    year = timezone.localdate().year
+    hours = (
+        with_study_hours(Member.objects.filter(pk=member.pk), year)
+        .values(
+            "record_hours", "meeting_hours", "study_hours", "required_hours", "is_cadre", "is_short"
+        )
+        .get()
+    )
+    records = list(
+        StudyRecord.objects.filter(member=member)
+        .select_related("column_item")
+        .order_by("-studied_on", "-id")[:LATEST_RECORDS]
+    )
+    posts = list(BranchPost.objects.filter(member=member).order_by("-started_on", "-id"))
+    active = not member.is_archived
+    return {
+        "year": year,
+        "hours": hours,
+        "records": records,
+        "posts": posts,
+        "can_record": page.can_record and active,
+        "can_set_post": page.can_change and active,
+    }
+
+
+MEMBER_PANEL: Panel[MemberPage] = Panel(
+    "study", study, {"sections": "education/study/_member_section.html"}, order=80
+)
