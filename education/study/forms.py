@@ -109,6 +109,13 @@ class ColumnItemForm(forms.ModelForm[ColumnItem]):
     """A notice or study material: the publisher (on publishing only), the text, the hours, the
     audience and, for "chosen organizations", which."""
 
+    link = forms.URLField(
+        label=_("link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("A video or a page to study online (http or https)."),
+    )
     organizations = OrganizationsField(
         queryset=Organization.objects.none(),
         required=False,

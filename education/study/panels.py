@@ -1,13 +1,14 @@
 """The study panel on the member's page (registered in `EducationConfig.ready`: members does not
-import education): this year's study hours against the requirement, the latest study records
-and the member's branch posts, in three queries."""
+import education): this year's study hours against the requirement with the member's current
+branch post (one query), and the latest study records (one query)."""
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from core.panels import Panel, PanelContext
-from education.models import BranchPost, StudyRecord
+from education.models import BranchPost, BranchPostKind, StudyRecord
 from education.study.queries import with_study_hours
 from members.models import Member
 from members.pages import MemberPage
@@ -31,13 +32,12 @@ def study(page: MemberPage) -> PanelContext:
         .select_related("column_item")
         .order_by("-studied_on", "-id")[:LATEST_RECORDS]
     )
-    posts = list(BranchPost.objects.filter(member=member).order_by("-started_on", "-id"))
     active = not member.is_archived
     return {
         "year": year,
         "hours": hours,
         "records": records,
-        "posts": posts,
+        "post": BranchPostKind(hours["post_kind"]).label if hours["post_kind"] else "",
         "can_record": page.can_record and active,
         "can_set_post": page.can_change and active,
     }
