@@ -53,7 +53,7 @@ class HoursField(forms.DecimalField):
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
-            value = ascii_digits(value).replace("\x00", " ")
+            value = ascii_digits(value)
         return super().to_python(value)
 
     def validate(self, value: Any) -> None:
@@ -177,9 +177,8 @@ class ColumnFilter(forms.Form):
     )
 
 
-class HoursFilter(forms.Form):
-    """The study-hours list's filters: an organization in scope (a forged id: 404), the year,
-    and only the members short of the requirement."""
+class OrgFilter(forms.Form):
+    """An organization in scope to narrow a list to (a forged id: 404)."""
 
     org = ScopedModelChoiceField(
         queryset=Organization.objects.none(),
@@ -187,8 +186,6 @@ class HoursFilter(forms.Form):
         label=_("Organization"),
         empty_label=_("All in my scope"),
     )
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    short = forms.BooleanField(label=_("Only those short of the requirement"), required=False)
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -202,7 +199,6 @@ class HoursFilter(forms.Form):
             ("", _("All in my scope")),
             *((o.pk, f"{'　' * max(o.depth - top, 0)}{o.name}") for o in rows),
         ]
-        self.fields["year"].widget.attrs["placeholder"] = str(_today().year)
 
     def value(self, name: str) -> Any:
         """A filter's valid value, or None (an invalid filter is shown, not applied)."""
@@ -210,11 +206,27 @@ class HoursFilter(forms.Form):
             return None
         return self.cleaned_data.get(name) or None
 
-    def offer(self, org: Organization) -> None:
-        """Keep a chosen organization among the options even when it lies deeper."""
+    def chosen(self) -> Organization | None:
+        """The organization chosen (kept among the options even when it lies deeper)."""
+        if self.is_bound:
+            self.is_valid()  # a forged organization id answers 404 here, before any row is read
+        org: Organization | None = self.value("org")
         widget: Any = self.fields["org"].widget
-        if all(value != org.pk for value, _label in widget.choices):
+        if org is not None and all(value != org.pk for value, _label in widget.choices):
             widget.choices = [*widget.choices, (org.pk, org.name)]
+        return org
+
+
+class HoursFilter(OrgFilter):
+    """The study-hours list's filters: an organization, the year, and only the members short
+    of the requirement."""
+
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    short = forms.BooleanField(label=_("Only those short of the requirement"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].widget.attrs["placeholder"] = str(_today().year)
 
 
 class StudyRecordForm(forms.Form):

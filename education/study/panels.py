@@ -4,11 +4,10 @@ branch post (one query), and the latest study records (one query)."""
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from core.panels import Panel, PanelContext
-from education.models import BranchPost, BranchPostKind, StudyRecord
+from education.models import BranchPostKind, StudyRecord
 from education.study.queries import with_study_hours
 from members.models import Member
 from members.pages import MemberPage

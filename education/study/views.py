@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Model, Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from education.study.forms import (
     ColumnItemForm,
     EndPostForm,
     HoursFilter,
+    OrgFilter,
     ReadersForm,
     StudyRecordForm,
     WithdrawForm,
@@ -40,7 +41,6 @@ from education.study.forms import (
 from education.study.queries import applicable_members, readers, with_study_hours
 from members.models import GOOD_STANDINGS, Member
 from members.pages import MemberActionView
-from organizations.models import Organization
 from organizations.scope import require_any, user_scope
 
 #: Items on a page of the column; members on a page of the hours list.
@@ -168,12 +168,9 @@ class ReadersView(ItemFormView):
             .filter(pk__in=Member.objects.visible_to(self.actor, Action.RECORD).values("pk"))
             .exclude(pk__in=readers(item))
         )
-        org_id = query_id(self.request, "org")
-        self.organization: Organization | None = None
-        if org_id is not None:
-            self.organization = get_object_or_404(
-                Organization.objects.visible_to(self.actor), pk=org_id
-            )
+        self.filter = OrgFilter(self.request.GET or None, user=self.actor)
+        self.organization = self.filter.chosen()
+        if self.organization is not None:
             members = members.filter(home_org__path__startswith=self.organization.path)
         return members.select_related("home_org").order_by("name_pinyin", "id")
 
@@ -188,7 +185,11 @@ class ReadersView(ItemFormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
-            more=self.more, organization=self.organization, shown=READERS_SHOWN, **kwargs
+            more=self.more,
+            organization=self.organization,
+            filter=self.filter,
+            shown=READERS_SHOWN,
+            **kwargs,
         )
 
     def perform(self, form: ReadersForm) -> None:
@@ -282,13 +283,10 @@ def study_hours(request: AuthedRequest) -> HttpResponse:
     aggregate; the page is one query, whatever the number of members."""
     today = timezone.localdate()
     form = HoursFilter(request.GET or None, user=request.user)
-    if form.is_bound:
-        form.is_valid()  # a forged organization id answers 404 here, before any row is read
-    org: Organization | None = form.value("org")
+    org = form.chosen()
     year: int = form.value("year") or today.year
     members = Member.objects.visible_to(request.user).active().filter(standing__in=GOOD_STANDINGS)
     if org is not None:
-        form.offer(org)
         members = members.filter(home_org__path__startswith=org.path)
     rows = with_study_hours(members, year)
     summary = rows.aggregate(members=Count("pk"), short=Count("pk", filter=Q(is_short=True)))
