@@ -4,10 +4,11 @@ branch post (one query), and the latest study records (one query)."""
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from core.panels import Panel, PanelContext
-from education.models import BranchPostKind, StudyRecord
+from education.models import BranchPost, BranchPostKind, StudyRecord
 from education.study.queries import with_study_hours
 from members.models import Member
 from members.pages import MemberPage
@@ -19,10 +20,24 @@ LATEST_RECORDS = 5
 def study(page: MemberPage) -> PanelContext:
     member = page.member
     year = timezone.localdate().year
+    post = BranchPost.objects.current().filter(member_id=OuterRef("pk")).order_by("-started_on")
     hours = (
         with_study_hours(Member.objects.filter(pk=member.pk), year)
+        .annotate(
+            post_id=Subquery(post.values("pk")[:1]),
+            post_kind=Subquery(post.values("post")[:1]),
+            post_since=Subquery(post.values("started_on")[:1]),
+        )
         .values(
-            "record_hours", "meeting_hours", "study_hours", "required_hours", "is_cadre", "is_short"
+            "record_hours",
+            "meeting_hours",
+            "study_hours",
+            "required_hours",
+            "is_cadre",
+            "is_short",
+            "post_id",
+            "post_kind",
+            "post_since",
         )
         .get()
     )

@@ -224,7 +224,8 @@ def test_an_episode_under_another_member_is_404(members, secretary, login):
 #: (with who recorded them), the regular reports (with who received them), and may-record (the
 #: members shared for recording, and the check); the certificates with their last yearly check;
 #: the changes and moves while away (with who recorded them; issue 9, item 4).
-DETAIL_QUERIES = 17  # with the open transfer, the transfer suggestion, the standing decisions
+DETAIL_QUERIES = 19  # with the open transfer, the transfer suggestion, the standing decisions
+# Issue 10, item 6: the study panel (the year's hours with the current post; the latest records).
 
 
 def test_the_detail_page_costs_the_same_with_more_episodes(
