@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from core.demo import DemoContext, DemoPart
 from education.demo.meetings import create_meetings
+from education.demo.study import create_study
 from education.models import Meeting
 
 
 def build(ctx: DemoContext) -> None:
     meetings, rows = create_meetings(ctx)
     ctx.write(f"  会议活动 {meetings} 次、参加记录 {rows} 条已登记")
+    items, posts, records = create_study(ctx)
+    ctx.write(f"  流动党员之家 {items} 篇、支部职务 {posts} 条、学习记录 {records} 条已登记")
 
 
 def count(ctx: DemoContext) -> dict[str, int]:

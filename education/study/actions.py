@@ -6,7 +6,7 @@ home side)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -268,6 +268,70 @@ def do_record_readers(
     return len(new), len(done)
 
 
+@action
+def do_record_group_study(
+    *,
+    actor: User,
+    members: Iterable[Member],
+    kind: str,
+    title: str,
+    studied_on: dt.date,
+    hours: Decimal,
+    online: bool = False,
+) -> int:
+    """The same course or training for several members at once (a branch's winter training,
+    党员冬训): a study record each, all or nothing; every member must be one `actor` records
+    for (403 otherwise). One audit event names them all. Answers how many were recorded."""
+    if kind == StudyKind.COLUMN:
+        raise ValidationError({"kind": _("A column item's readers are recorded from the item.")})
+    ids = sorted({member.pk for member in members})
+    if not ids:
+        raise ValidationError({"members": _("Choose who studied.")})
+    if studied_on > timezone.localdate():
+        raise ValidationError({"studied_on": _("The date cannot be in the future.")})
+    paths = list(
+        Member.objects.visible_to(actor, Action.RECORD)
+        .active()
+        .filter(pk__in=ids)
+        .values_list("home_org__path", flat=True)
+    )
+    if len(paths) != len(ids):
+        raise PermissionDenied
+    records = [
+        StudyRecord(
+            member_id=member_id,
+            kind=kind,
+            title=title.strip(),
+            studied_on=studied_on,
+            hours=hours,
+            online=online,
+            recorded_by=actor,
+        )
+        for member_id in ids
+    ]
+    # One record validates them all: they differ only in the member.
+    records[0].full_clean(exclude=["member", "recorded_by"], validate_constraints=False)
+    StudyRecord.objects.bulk_create(records)
+    record_event(
+        actor=actor,
+        instance=records[0],
+        event="study.group_recorded",
+        details={"members": ids, "title": title.strip(), "hours": str(hours)},
+        # A batch may span branches: filed under the organization above all of them.
+        org_path=_common_path(paths),
+    )
+    return len(records)
+
+
+def _common_path(paths: list[str]) -> str:
+    """The path of the nearest organization at or above every one of `paths`."""
+    # The lexically first and last paths share exactly what all of them share.
+    first, last, step, size = min(paths), max(paths), Organization.steplen, 0
+    while size + step <= min(len(first), len(last)) and first[: size + step] == last[: size + step]:
+        size += step
+    return first[:size]
+
+
 def readers_message(recorded: int, skipped: int) -> str:
     """What the "read by" page says once it is done."""
     said = ngettext(
@@ -307,6 +371,61 @@ def do_record_branch_post(
             recorded_by=actor,
         )
     )
+
+
+@action
+def do_record_branch_committee(
+    *,
+    actor: User,
+    organization: Organization,
+    posts: Mapping[Member, str],
+    started_on: dt.date,
+) -> int:
+    """A branch's committee as elected (换届): each member's post from `started_on`, all or
+    nothing. Every member must be the branch's own and hold no current post in it. One audit
+    event names them all. Answers how many posts were recorded."""
+    require_change(actor, organization)
+    ids = {member.pk: post for member, post in posts.items()}
+    if not ids:
+        raise ValidationError(_("Choose the members elected."))
+    if started_on > timezone.localdate():
+        raise ValidationError({"started_on": _("The date cannot be in the future.")})
+    own = set(
+        Member.objects.active()
+        .filter(pk__in=ids, home_org=organization)
+        .values_list("pk", flat=True)
+    )
+    if own != set(ids):
+        raise ValidationError(_("Only the branch's own members hold its posts: nothing was saved."))
+    if BranchPost.objects.current().filter(organization=organization, member_id__in=ids).exists():
+        raise ValidationError(
+            _("A member chosen already holds a post in this branch: end it first.")
+        )
+    rows = [
+        BranchPost(
+            member_id=member_id,
+            organization=organization,
+            post=post,
+            started_on=started_on,
+            recorded_by=actor,
+        )
+        for member_id, post in sorted(ids.items())
+    ]
+    for row in rows:
+        row.full_clean(
+            exclude=["member", "organization", "recorded_by"], validate_constraints=False
+        )
+    BranchPost.objects.bulk_create(rows)
+    record_event(
+        actor=actor,
+        instance=organization,
+        event="branch.committee_recorded",
+        details={
+            "posts": {str(k): v for k, v in sorted(ids.items())},
+            "from": started_on.isoformat(),
+        },
+    )
+    return len(rows)
 
 
 @action
