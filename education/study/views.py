@@ -25,7 +25,7 @@ from core.pagination import keyset_context
 from core.scoping import Action
 from core.types import AuthedRequest
 from core.views import ScopedActionFormView, ScopedMixin
-from education.models import BranchPost, ColumnItem, StudyKind
+from education.models import BranchPost, ColumnItem, StudyKind, StudyRecord
 from education.study import actions as acts
 from education.study.forms import (
     BranchPostForm,
@@ -97,7 +97,8 @@ class ColumnItemView(ItemMixin, DetailView[Any]):
                 and item.study_hours > 0
             ),
             chosen=list(item.organizations.order_by("path")) if item.audience == "chosen" else [],
-            read_count=readers(item).count(),
+            # How many of the members the user sees read it (never who elsewhere).
+            read_count=StudyRecord.objects.visible_to(self.actor).filter(column_item=item).count(),
         )
         return context
 

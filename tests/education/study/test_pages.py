@@ -85,7 +85,7 @@ def test_a_secretary_publishes_for_the_branch(tree, secretary, login):
     item = ColumnItem.objects.get(title="学习新党章")
     assert response.status_code == 302
     assert response["Location"] == reverse("education:column_item", args=[item.pk])
-    assert (item.organization, item.study_hours, item.created_by) == (tree.a1, 2, secretary)
+    assert (item.organization, item.study_hours, item.created_by) == (tree.a1, Decimal(2), secretary)
 
 
 @pytest.mark.parametrize(
@@ -283,3 +283,24 @@ def test_the_hours_list_is_scoped(members, secretary, login):
     ids = {m.pk for m in page.context["page"].object_list}
     assert ids == {members["a1"].pk}
     assert Member.objects.filter(pk=members["b1"].pk).exists()
+
+
+#: Session, user, roles; the item (with its publisher); may change it; the member scope (the
+#: organizations in view scope, the members shared with them); how many of them read it.
+ITEM_QUERIES = 8
+
+
+def test_the_item_page_counts_the_readers_the_user_sees(
+    tree, members, secretary, town, superuser, login, django_assert_num_queries
+):
+    item = publish(tree.town_a, actor=superuser, hours=2)
+    url = reverse("education:column_item", args=[item.pk])
+    client = login(secretary)
+    with django_assert_num_queries(ITEM_QUERIES):
+        assert client.get(url).context["read_count"] == 0
+    study(members["a1"], actor=superuser, hours=1, item=item)
+    study(members["a2"], actor=superuser, hours=1, item=item)
+    with django_assert_num_queries(ITEM_QUERIES):
+        page = client.get(url)
+    assert page.context["read_count"] == 1  # a2's member is not the A1 secretary's
+    assert login(town).get(url).context["read_count"] == 2
