@@ -187,8 +187,6 @@ def do_record_study(
         column_item = None
         if hours is None:
             raise ValidationError({"hours": _("Enter the study hours.")})
-    if studied_on > timezone.localdate():
-        raise ValidationError({"studied_on": _("The date cannot be in the future.")})
     record = StudyRecord(
         member=member,
         kind=kind,
@@ -219,8 +217,6 @@ def do_record_readers(
     if refusal:
         raise ValidationError(refusal)
     day = read_on or timezone.localdate()
-    if day > timezone.localdate():
-        raise ValidationError({"read_on": _("The date cannot be in the future.")})
     if day < item.published_on:
         raise ValidationError({"read_on": _("The item was published later than that.")})
     ids = {member.pk for member in members}
@@ -287,8 +283,6 @@ def do_record_group_study(
     ids = sorted({member.pk for member in members})
     if not ids:
         raise ValidationError({"members": _("Choose who studied.")})
-    if studied_on > timezone.localdate():
-        raise ValidationError({"studied_on": _("The date cannot be in the future.")})
     paths = list(
         Member.objects.visible_to(actor, Action.RECORD)
         .active()
@@ -359,8 +353,6 @@ def do_record_branch_post(
 ) -> BranchPost:
     """`member` holds (or held) a post in their home branch: the home side records it."""
     member = lock_for_change(actor, member, archived=_("An archived member holds no post."))
-    if ended_on is not None and ended_on > timezone.localdate():
-        raise ValidationError({"ended_on": _("The date cannot be in the future.")})
     return save_valid(
         BranchPost(
             member=member,
@@ -388,8 +380,6 @@ def do_record_branch_committee(
     ids = {member.pk: post for member, post in posts.items()}
     if not ids:
         raise ValidationError(_("Choose the members elected."))
-    if started_on > timezone.localdate():
-        raise ValidationError({"started_on": _("The date cannot be in the future.")})
     own = set(
         Member.objects.active()
         .filter(pk__in=ids, home_org=organization)
@@ -437,7 +427,5 @@ def do_end_branch_post(*, actor: User, post: BranchPost, ended_on: dt.date) -> B
     lock_for_change(actor, post.member)
     if post.ended_on is not None:
         raise ValidationError(_("This post has already ended."))
-    if ended_on > timezone.localdate():
-        raise ValidationError({"ended_on": _("The date cannot be in the future.")})
     post.ended_on = ended_on
     return save_valid(post)

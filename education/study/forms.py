@@ -9,13 +9,16 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateField, DateInput, ScopedModelChoiceField
+from core.forms import (
+    DateField,
+    DateInput,
+    ScopedModelChoiceField,
+    ScopedModelMultipleChoiceField,
+)
 from core.scoping import Action
 from core.types import AnyUser
 from core.validators import ascii_digits
@@ -67,24 +70,11 @@ class HoursField(forms.DecimalField):
         return {k: v for k, v in super().widget_attrs(widget).items() if k not in ("max", "min")}
 
 
-class ForgedIs404:
-    """A multiple choice among the records offered (already in scope): an id outside them is
-    not a typo but a forged request, answered 404 with nothing saved."""
-
-    def _check_values(self, value: Any) -> Any:
-        try:
-            return super()._check_values(value)  # type: ignore[misc]
-        except ValidationError as exc:
-            if exc.code in {"invalid_choice", "invalid_pk_value"}:
-                raise Http404("Out of scope") from exc
-            raise
-
-
-class OrganizationsField(ForgedIs404, forms.ModelMultipleChoiceField[Organization]):
+class OrganizationsField(ScopedModelMultipleChoiceField):
     """Organizations chosen among those offered."""
 
 
-class MembersField(ForgedIs404, forms.ModelMultipleChoiceField[Member]):
+class MembersField(ScopedModelMultipleChoiceField):
     """Members chosen among those offered, as checkboxes."""
 
     widget = forms.CheckboxSelectMultiple

@@ -85,7 +85,11 @@ def test_a_secretary_publishes_for_the_branch(tree, secretary, login):
     item = ColumnItem.objects.get(title="学习新党章")
     assert response.status_code == 302
     assert response["Location"] == reverse("education:column_item", args=[item.pk])
-    assert (item.organization, item.study_hours, item.created_by) == (tree.a1, Decimal(2), secretary)
+    assert (item.organization, item.study_hours, item.created_by) == (
+        tree.a1,
+        Decimal(2),
+        secretary,
+    )
 
 
 @pytest.mark.parametrize(
