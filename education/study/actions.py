@@ -159,15 +159,17 @@ def do_record_study(
     title: str = "",
     online: bool = False,
 ) -> StudyRecord:
-    """One piece of `member`'s study. A column item read is worth the item's hours (the hours
-    typed are ignored) and is recorded once per member: a second time is refused."""
+    """One piece of `member`'s study. A column item read (one the actor sees, that applies to
+    the member) is worth the item's hours (the hours typed are ignored) and is recorded once
+    per member: a second time is refused."""
     require_record(actor, member)
     if member.is_archived:
         raise ValidationError(_("An archived member's study is not recorded."))
     if kind == StudyKind.COLUMN:
         if column_item is None:
             raise ValidationError({"column_item": _("Choose the column item read.")})
-        if not ColumnItem.objects.for_member(member).filter(pk=column_item.pk).exists():
+        applies = ColumnItem.objects.visible_to(actor).for_member(member)
+        if not applies.filter(pk=column_item.pk).exists():
             raise ValidationError(
                 {"column_item": _("This item is not for %(name)s.") % {"name": member.name}}
             )

@@ -218,7 +218,8 @@ class StudyRecordView(MemberActionView):
     def get_form(self, data: Any = None) -> StudyRecordForm:
         member: Member = self.object
         items = (
-            ColumnItem.objects.for_member(member)
+            ColumnItem.objects.visible_to(self.actor)
+            .for_member(member)
             .current()
             .filter(study_hours__gt=0)
             .exclude(

@@ -308,3 +308,23 @@ def test_the_item_page_counts_the_readers_the_user_sees(
         page = client.get(url)
     assert page.context["read_count"] == 1  # a2's member is not the A1 secretary's
     assert login(town).get(url).context["read_count"] == 2
+
+
+def test_the_inflow_side_is_offered_only_the_items_it_sees(
+    tree, members, station, superuser, login
+):
+    """Station B-S records study for the member shared with it (held by A2): township A's item
+    applies to the member but is not the station's to see, so it is neither offered nor
+    accepted."""
+    county_item = publish(tree.county, actor=superuser, title="全县")
+    town_item = publish(tree.town_a, actor=superuser, title="甲镇")
+    member = members["shared"]
+    url = reverse("education:study_record", args=[member.pk])
+    client = login(station)
+    offered = list(client.get(url).context["form"].fields["column_item"].queryset)
+    assert offered == [county_item]
+    data = {"kind": "column", "column_item": town_item.pk, "studied_on": TODAY.isoformat()}
+    assert client.post(url, data).status_code == 404  # not among the choices: forged
+    data["column_item"] = county_item.pk
+    assert client.post(url, data).status_code == 302
+    assert StudyRecord.objects.get(member=member).column_item == county_item
