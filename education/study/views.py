@@ -25,7 +25,7 @@ from core.pagination import keyset_context
 from core.scoping import Action
 from core.types import AuthedRequest
 from core.views import ScopedActionFormView, ScopedMixin
-from education.models import BranchPost, ColumnItem, StudyKind, StudyRecord
+from education.models import Audience, BranchPost, ColumnItem, StudyKind, StudyRecord
 from education.study import actions as acts
 from education.study.forms import (
     BranchPostForm,
@@ -89,6 +89,7 @@ class ColumnItemView(ItemMixin, DetailView[Any]):
         context = super().get_context_data(**kwargs)
         item: ColumnItem = self.object
         can_change = self.scoped(Action.CHANGE).filter(pk=item.pk).exists()
+        chosen = item.audience == Audience.CHOSEN
         context.update(
             can_change=can_change and not item.is_withdrawn,
             can_record=(
@@ -96,7 +97,7 @@ class ColumnItemView(ItemMixin, DetailView[Any]):
                 and not item.is_withdrawn
                 and item.study_hours > 0
             ),
-            chosen=list(item.organizations.order_by("path")) if item.audience == "chosen" else [],
+            chosen=list(item.organizations.order_by("path")) if chosen else [],
             # How many of the members the user sees read it (never who elsewhere).
             read_count=StudyRecord.objects.visible_to(self.actor).filter(column_item=item).count(),
         )
