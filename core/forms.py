@@ -37,6 +37,19 @@ class ScopedModelChoiceField(forms.ModelChoiceField[Any]):
             raise
 
 
+class ScopedModelMultipleChoiceField(forms.ModelMultipleChoiceField[Any]):
+    """`ScopedModelChoiceField` for several records: a posted id outside the queryset (already
+    narrowed to scope) is a forged request, answered 404 with nothing saved."""
+
+    def _check_values(self, value: Any) -> Any:
+        try:
+            return super()._check_values(value)  # type: ignore[misc]
+        except ValidationError as exc:
+            if exc.code in {"invalid_choice", "invalid_pk_value"}:
+                raise Http404("Out of scope") from exc
+            raise
+
+
 class IdNumberField(forms.CharField):
     """An ID-card number as typed anywhere (the member form, check-in, found members, searches):
     full-width or other scripts' digits and spaces become the ASCII number before any check, so

@@ -40,6 +40,24 @@ class EducationConfig(AppConfig):
         member_page.register(timeline_panels.PANEL)
         register_life_summary(self.label, certificate_life_summary)
         register_evaluation()
+        self._ready_study()
+
+    def _ready_study(self) -> None:
+        """Classified and online education (item 6): its models' audit and the member page's
+        study panel (members does not import education)."""
+        # Imported here: models cannot be imported before the app registry is ready.
+        from auditlog.registry import auditlog
+
+        from education.models import BranchPost, ColumnItem, StudyRecord
+        from education.study.panels import MEMBER_PANEL
+        from members.pages import member_page
+
+        auditlog.register(
+            ColumnItem, exclude_fields=["created_at", "updated_at"], m2m_fields={"organizations"}
+        )
+        auditlog.register(StudyRecord, exclude_fields=["created_at"])
+        auditlog.register(BranchPost, exclude_fields=["created_at"])
+        member_page.register(MEMBER_PANEL)
 
 
 def register_evaluation() -> None:

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from education.builders import hold_meeting
 from education.evaluation.actions import default_year
 from education.meetings.actions import do_attach_meeting_file
+from education.study.builders import give_post, publish
 from members.builders import away, check_in, decide_standing, found_arrival, issue_certificate
 from members.models import MobilityEpisode
 from organizations.models import Role
@@ -190,6 +191,16 @@ def meeting_url(view: str, org: str) -> Callable[[Targets], str]:
     return url
 
 
+def column_item_url(view: str, org: str) -> Callable[[Targets], str]:
+    """A study material for everyone, worth 2 hours, published by `org` (issue 10, item 6)."""
+
+    def url(w: Targets) -> str:
+        item = publish(getattr(w.tree, org), actor=w.superuser)
+        return reverse(view, args=[item.pk])
+
+    return url
+
+
 def meeting_file_url(view: str) -> Callable[[Targets], str]:
     """A PDF attached to a meeting of branch A1, stored under the test's own folder."""
 
@@ -199,6 +210,16 @@ def meeting_file_url(view: str) -> Callable[[Targets], str]:
         upload = SimpleUploadedFile("会议记录.pdf", b"%PDF-1.4 minutes")
         attachment = do_attach_meeting_file(actor=w.superuser, meeting=meeting, upload=upload)
         return reverse(view, args=[meeting.pk, attachment.pk])
+
+    return url
+
+
+def branch_post_url(view: str) -> Callable[[Targets], str]:
+    """a1's member, secretary of branch A1 since 2025."""
+
+    def url(w: Targets) -> str:
+        post = give_post(w.members["a1"], actor=w.superuser, since=dt.date(2025, 1, 1))
+        return reverse(view, args=[post.pk])
 
     return url
 
@@ -542,6 +563,40 @@ ROWS = [
     # The health check is for the load balancer: public, and it tells nothing about members.
     Row("healthz", fixed("healthz"),
                                         (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    # The column (流动党员之家, issue 10, item 6): an item is seen by those whose scope covers its
+    # publisher and those working below it; changed by the publisher's changers; "read by" is
+    # recorded by whoever records life (not the inspector). Study is recorded by whoever records
+    # the member's life; a branch post by the home side.
+    Row("education:column", fixed("education:column"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("education:column_publish", fixed("education:column_publish"),
+                                        (L,  200, 200, 200, 200, 200, 200, 403, 200)),
+    Row("education:column_item[town_a]", column_item_url("education:column_item", "town_a"),
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("education:column_item[b1]", column_item_url("education:column_item", "b1"),
+                                        (L,  404, 404, 404, 200, 200, 404, 200, 200)),
+    Row("education:column_edit[town_a]", column_item_url("education:column_edit", "town_a"),
+                                        (L,  403, 403, 200, 200, 404, 404, 403, 200)),
+    Row("education:column_withdraw[town_a]",
+        column_item_url("education:column_withdraw", "town_a"),
+                                        (L,  403, 403, 200, 200, 404, 404, 403, 200)),
+    Row("education:column_read[town_a]", column_item_url("education:column_read", "town_a"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("education:study_hours", fixed("education:study_hours"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("education:study_hours[org=town_b]",
+        lambda w: reverse("education:study_hours") + f"?org={w.tree.town_b.pk}",
+                                        (L,  404, 404, 404, 200, 404, 404, 200, 200)),
+    Row("education:study_record[a1]", member_url("education:study_record", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("education:study_record[shared]", member_url("education:study_record", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 200, 403, 200)),
+    Row("education:branch_post[a1]", member_url("education:branch_post", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("education:branch_post[shared]", member_url("education:branch_post", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 403, 403, 200)),
+    Row("education:branch_post_end[a1]", branch_post_url("education:branch_post_end"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
 ]
 # fmt: on
 

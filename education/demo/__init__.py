@@ -7,6 +7,7 @@ from __future__ import annotations
 from core.demo import DemoContext, DemoPart
 from education.demo.evaluation import create_evaluations
 from education.demo.meetings import create_meetings
+from education.demo.study import create_study
 from education.models import Meeting
 
 
@@ -15,6 +16,8 @@ def build(ctx: DemoContext) -> None:
     ctx.write(f"  会议活动 {meetings} 次、参加记录 {rows} 条已登记")
     evaluations, opinions = create_evaluations(ctx)
     ctx.write(f"  民主评议 {evaluations} 人次、流入地党组织意见 {opinions} 条已登记")
+    items, posts, records = create_study(ctx)
+    ctx.write(f"  流动党员之家 {items} 篇、支部职务 {posts} 条、学习记录 {records} 条已登记")
 
 
 def count(ctx: DemoContext) -> dict[str, int]:

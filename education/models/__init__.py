@@ -16,11 +16,25 @@ from education.models.meetings import (
     MeetingAttachment,
     private_storage,
 )
+from education.models.study import (
+    Audience,
+    BranchPost,
+    BranchPostKind,
+    ColumnItem,
+    ColumnItemKind,
+    StudyKind,
+    StudyRecord,
+)
 
 __all__ = [
     "TAKING_PART",
     "Attendance",
     "AttendanceStatus",
+    "Audience",
+    "BranchPost",
+    "BranchPostKind",
+    "ColumnItem",
+    "ColumnItemKind",
     "GroupMembership",
     "Meeting",
     "MeetingAttachment",
@@ -28,6 +42,8 @@ __all__ = [
     "MeetingMode",
     "OtherActivity",
     "Period",
+    "StudyKind",
+    "StudyRecord",
     "private_storage",
 ]
 from education.models.evaluation import (

@@ -224,10 +224,11 @@ def test_an_episode_under_another_member_is_404(members, secretary, login):
 #: (with who recorded them), the regular reports (with who received them), and may-record (the
 #: members shared for recording, and the check); the certificates with their last yearly check;
 #: the changes and moves while away (with who recorded them; issue 9, item 4).
-#: Issue 10 added 3 (17 → 20): the organizational-life section's counts by year and kind with
+#: Issue 10 added 5 (17 → 22): the organizational-life section's counts by year and kind with
 #: the last participation (one grouped query) and its latest rows (with their meetings and
-#: organizations, one query); the democratic evaluations (one query for the home side).
-DETAIL_QUERIES = 20  # with the open transfer, the transfer suggestion, the standing decisions
+#: organizations, one query); the democratic evaluations (one query for the home side); the
+#: study panel (the year's hours with the current post; the latest records: two queries).
+DETAIL_QUERIES = 22  # with the open transfer, the transfer suggestion, the standing decisions
 
 
 def test_the_detail_page_costs_the_same_with_more_episodes(
