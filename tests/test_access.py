@@ -15,12 +15,15 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from education.attendance.actions import do_add_group_member
+from education.builders import hold_meeting
+from education.models import GroupMembership
 from members.builders import away, check_in, decide_standing, found_arrival, issue_certificate
 from members.models import MobilityEpisode
-from organizations.models import Role
+from organizations.models import OrgKind, Role
 from organizations.notices import do_notify_organization
 from tests.conftest import PERSONAS
-from tests.factories import make_id_number
+from tests.factories import OrganizationFactory, make_id_number
 from tests.lockouts import lock_out
 from tests.permissions import LOGIN, assert_access
 from transfers.builders import transfer_in
@@ -176,6 +179,31 @@ def transfer_url(view: str, state: str) -> Callable[[Targets], str]:
 
 def fixed(name: str) -> Callable[[Targets], str]:
     return lambda w: reverse(name)
+
+
+def meeting_url(view: str, org: str) -> Callable[[Targets], str]:
+    """A meeting of `org` held today, without attendance (issue 10)."""
+
+    def url(w: Targets) -> str:
+        meeting = hold_meeting(getattr(w.tree, org), actor=w.superuser)
+        return reverse(view, args=[meeting.pk])
+
+    return url
+
+
+@pytest.fixture
+def a1_party_group(tree, members, superuser) -> GroupMembership:
+    """A party group of branch A1 holding a1's member (issue 10, item 2)."""
+    group = OrganizationFactory.create(
+        parent=tree.a1, name="甲一第一党小组", kind=OrgKind.PARTY_GROUP
+    )
+    return do_add_group_member(
+        actor=superuser, group=group, member=members["a1"], joined_on=dt.date(2026, 3, 1)
+    )
+
+
+def group_url(view: str) -> Callable[[Targets], str]:
+    return lambda w: reverse(view, args=[w.a1_party_group.organization_id])
 
 
 # fmt: off
@@ -437,6 +465,31 @@ ROWS = [
                                         (L,  403, 403, 200, 200, 403, 404, 403, 200)),
     Row("transfers:letter[draft]", transfer_url("transfers:letter", "draft"),
                                         (L,  404, 404, 404, 404, 404, 404, 404, 404)),
+    # Issue 10, item 2: attendance is entered by the meeting's organization and the committees
+    # above it (its change scope); the inspector sees the meeting but records nothing. Station
+    # B-S records its own meeting (the members checked in with it).
+    Row("education:attendance[a1]", meeting_url("education:attendance", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("education:attendance[bs]", meeting_url("education:attendance", "bs"),
+                                        (L,  404, 404, 404, 200, 404, 200, 403, 200)),
+    Row("education:sign_in_open[a1]", meeting_url("education:sign_in_open", "a1"),
+                                        (L,  302, 302, 302, 302, 404, 404, 403, 302),
+        method="post", data={"minutes": "60"}),
+    Row("education:sign_in_close[a1]", meeting_url("education:sign_in_close", "a1"),
+                                        (L,  302, 302, 302, 302, 404, 404, 403, 302),
+        method="post"),
+    # Members sign themselves in on their phones: public, and it tells no one who exists.
+    Row("education:sign_in", fixed("education:sign_in"),
+                                        (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("education:groups", fixed("education:groups"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("education:group[a1 party group]", group_url("education:group"),
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("education:group_add[a1 party group]", group_url("education:group_add"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("education:group_end[a1 party group]",
+        lambda w: reverse("education:group_end", args=[w.a1_party_group.pk]),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
     # The health check is for the load balancer: public, and it tells nothing about members.
     Row("healthz", fixed("healthz"),
                                         (200, 200, 200, 200, 200, 200, 200, 200, 200)),
