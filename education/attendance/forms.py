@@ -60,10 +60,8 @@ class SignInForm(forms.Form):
         return code
 
     def clean_name(self) -> str:
-        name = "".join(str(self.cleaned_data["name"]).replace("\x00", "").split())
-        if not name:
-            raise forms.ValidationError(_("Enter your name."))
-        return name
+        # "王 甲一" as typed on a phone is 王甲一.
+        return "".join(str(self.cleaned_data["name"]).split())
 
     def clean_id_number_tail(self) -> str:
         tail = id_tail(self.cleaned_data["id_number_tail"])
