@@ -246,7 +246,7 @@ def do_sign_in(*, actor: None, code: str, name: str, id_number_tail: str) -> Att
     now = timezone.now()
     meeting = (
         _open_meetings(now)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("organization")
         .filter(sign_in_code=code.strip())
         .first()
@@ -285,7 +285,8 @@ TEMPORARY_BRANCH_MIN_MEMBERS = 3
 def group_member_refusal(actor: User, group: Organization, member: Member) -> str | None:
     """Why `member` cannot join `group` (None: they can). A party group (党小组) holds members
     of its own branch; a temporary branch (临时党支部) mobile members the actor records life
-    for, whatever their branch. `member.home_org` is read with the member."""
+    for, whatever their branch (a member the actor may not record for is a 403, as a forged
+    request: the page never offers one). `member.home_org` is read with the member."""
     if group.kind not in LIFE_GROUP_KINDS:
         return _("%(org)s is not a party group or a temporary branch.") % {"org": group.name}
     if not group.is_active:

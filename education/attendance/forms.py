@@ -32,7 +32,7 @@ class OpenSignInForm(forms.Form):
             (240, _("4 hours")),
         ],
         initial=60,
-        widget=PlainSelect,
+        widget=PlainSelect(attrs={"class": "form-select form-select-sm w-auto"}),
     )
 
 

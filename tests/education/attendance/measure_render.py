@@ -13,6 +13,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from typing import Any, cast
 
 import django
 
@@ -70,7 +71,7 @@ def main(size: int) -> None:
             f"median {get_ms[0]:.1f} ms, best {get_ms[1]:.1f} ms"
         )
 
-        context = page.context[0].flatten()
+        context = cast(Any, page.context)[0].flatten()
         template = get_template("education/attendance/attendance.html")
         request = page.wsgi_request
         render_ms = timed(20, lambda: template.render(context, request))

@@ -4,6 +4,7 @@ exceptions marked, one POST for the whole meeting, all or nothing."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import pytest
 from django.urls import reverse
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.shared_world
 TODAY = timezone.localdate
 
 
-def sheet_post(rows: dict[int, tuple[str, str]]) -> dict[str, str]:
+def sheet_post(rows: Mapping[int, tuple[str, str]]) -> dict[str, str]:
     """The POST of the sheet: a status "s<id>" and a note "n<id>" per member."""
     data: dict[str, str] = {}
     for pk, (status, note) in rows.items():
@@ -191,7 +192,7 @@ def test_forged_keys_are_ignored(branch, secretary, committee_meeting, login, ho
 
 
 def test_an_unknown_status_or_a_nul_is_a_row_error(branch, secretary, committee_meeting, login):
-    rows = {m.pk: (AttendanceStatus.PRESENT, "") for m in branch}
+    rows: dict[int, tuple[str, str]] = {m.pk: (AttendanceStatus.PRESENT, "") for m in branch}
     rows[branch[0].pk] = ("expelled", "")
     rows[branch[1].pk] = (AttendanceStatus.ABSENT, "a\x00b")
     response = login(secretary).post(url(committee_meeting), sheet_post(rows))
