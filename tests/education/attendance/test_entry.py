@@ -270,3 +270,21 @@ def test_the_page_and_the_save_take_the_same_queries_for_3_or_40_members(
         counts.append((len(get.captured_queries), len(post.captured_queries)))
         assert Attendance.objects.filter(meeting=meeting).count() == len(rows)
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(("persona", "status"), [("inspector", 403), ("secretary2", 404)])
+def test_who_may_not_record_saves_nothing(
+    request, branch, committee_meeting, login, persona, status
+):
+    rows = {m.pk: (AttendanceStatus.PRESENT, "") for m in branch}
+    response = login(request.getfixturevalue(persona)).post(
+        url(committee_meeting), sheet_post(rows)
+    )
+    assert response.status_code == status
+    assert not Attendance.objects.filter(meeting=committee_meeting).exists()
+
+
+def test_an_empty_post_saves_nothing_and_says_so(secretary, committee_meeting, login):
+    response = login(secretary).post(url(committee_meeting), {"other": "x"})
+    assert response.status_code == 200
+    assert "没有提交任何出席情况，未保存。" in response.content.decode()

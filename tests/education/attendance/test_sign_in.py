@@ -209,3 +209,28 @@ def test_the_code_is_prefilled_from_the_link(client) -> None:
     response = client.get(SIGN_IN + "?code=123456")
     assert 'value="123456"' in response.content.decode()
     assert client.get(SIGN_IN + "?code=%00%00").status_code == 200
+
+
+def test_the_page_opens_and_closes_sign_in(tree, secretary, login) -> None:
+    meeting = hold_meeting(tree.a1, actor=secretary)
+    client = login(secretary)
+    opened = client.post(
+        reverse("education:sign_in_open", args=[meeting.pk]), {"minutes": "30"}, follow=True
+    )
+    assert "签到已开放" in opened.content.decode()
+    meeting.refresh_from_db()
+    assert len(meeting.sign_in_code) == 6
+    forged = client.post(
+        reverse("education:sign_in_open", args=[meeting.pk]), {"minutes": "9999"}, follow=True
+    )
+    assert "选择一个有效的选项" in forged.content.decode()
+    closed = client.post(reverse("education:sign_in_close", args=[meeting.pk]), follow=True)
+    assert "签到已关闭" in closed.content.decode()
+    meeting.refresh_from_db()
+    assert (meeting.sign_in_code, meeting.sign_in_until) == ("", None)
+    # A meeting of another day offers no sign-in, and says why.
+    other = hold_meeting(tree.a1, actor=secretary, held_on=dt.date(2026, 3, 2))
+    refused = client.post(
+        reverse("education:sign_in_open", args=[other.pk]), {"minutes": "30"}, follow=True
+    )
+    assert "党员只能在会议当天（2026-03-02）签到。" in refused.content.decode()
