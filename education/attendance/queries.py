@@ -23,6 +23,12 @@ from organizations.models import LIFE_GROUP_KINDS, Organization, OrgKind
 DEFAULT_STATUS = AttendanceStatus.PRESENT
 
 
+#: The most rows one sheet lists: a branch has some dozens to a few hundred members; a
+#: committee's meeting (a township's party lecture) may reach thousands, and is then narrowed
+#: by a search (what is not listed is not posted, so it stays as it is).
+SHEET_MAX_ROWS = 500
+
+
 @dataclass
 class Sheet:
     """A meeting's attendance as the page shows it. Each row is a dict the template only reads
@@ -33,26 +39,39 @@ class Sheet:
     inflow: list[dict[str, Any]] = field(default_factory=list)
     #: Rows recorded for members no longer attendable here (the check-in ended): shown, kept.
     former: list[dict[str, Any]] = field(default_factory=list)
+    #: More members match than the sheet lists (SHEET_MAX_ROWS): a search narrows it.
+    truncated: bool = False
 
     @property
     def rows(self) -> list[dict[str, Any]]:
         return [*self.own, *self.inflow]
 
 
-def attendance_sheet(meeting: Meeting) -> Sheet:
+def attendance_sheet(meeting: Meeting, search: str = "", limit: int | None = None) -> Sheet:
     """Two queries: the members attendable at the meeting's organization (its own first, then
-    those from elsewhere, each by pinyin), and the rows recorded for the meeting."""
+    those from elsewhere, each by pinyin; those matching `search`, at most `limit`), and the
+    rows recorded for them (for the whole meeting when the sheet lists everyone, so that rows
+    of members no longer attendable show too)."""
+    limit = SHEET_MAX_ROWS if limit is None else limit
     organization = meeting.organization
     group = organization.kind in LIFE_GROUP_KINDS
-    members = (
-        attendable_members(organization)
-        .order_by("name_pinyin", "pk")
-        .values_list("pk", "name", "home_org__name", "home_org__path")
+    members = attendable_members(organization)
+    if search:
+        members = members.search(search)
+    listed = list(
+        members.order_by("name_pinyin", "pk").values_list(
+            "pk", "name", "home_org__name", "home_org__path"
+        )[: limit + 1]
     )
+    sheet = Sheet(truncated=len(listed) > limit)
+    listed = listed[:limit]
     columns = ("member_id", "status", "note", "signed_in", "member__name", "member__home_org__name")
-    recorded = {row[0]: row for row in meeting.attendance.order_by().values_list(*columns)}
-    sheet = Sheet()
-    for pk, name, home_name, home_path in members:
+    stored_rows = meeting.attendance.order_by()
+    narrowed = sheet.truncated or bool(search)
+    if narrowed:
+        stored_rows = stored_rows.filter(member_id__in=[row[0] for row in listed])
+    recorded = {row[0]: row for row in stored_rows.values_list(*columns)}
+    for pk, name, home_name, home_path in listed:
         own = not group and home_path.startswith(organization.path)
         stored = recorded.pop(pk, None)
         row = {

@@ -46,6 +46,9 @@ from education.models import AttendanceStatus, GroupMembership, Meeting, Meeting
 from organizations.models import LIFE_GROUP_KINDS, Organization, OrgKind
 from organizations.scope import user_scope
 
+#: A sheet this long offers a search by name (a township's lecture, a large branch).
+SEARCH_FROM_ROWS = 100
+
 
 def _meeting(request: AuthedRequest, pk: int) -> Meeting:
     """A meeting the user sees (404 otherwise) and records (403 otherwise)."""
@@ -104,7 +107,8 @@ def attendance(request: AuthedRequest, pk: int) -> HttpResponseBase:
     recorded there, present unless marked otherwise; one POST saves all or nothing."""
     meeting = _meeting(request, pk)
     refusal = acts.attendance_refusal(meeting)
-    sheet = attendance_sheet(meeting)
+    q = query_text(request, "q")
+    sheet = attendance_sheet(meeting, q)
     errors: list[str] = []
     if request.method == "POST" and not refusal:
         entries = _posted_entries(request.POST)
@@ -137,7 +141,7 @@ def attendance(request: AuthedRequest, pk: int) -> HttpResponseBase:
                     )
                     % {"count": changed},
                 )
-                return redirect("education:attendance", pk=meeting.pk)
+                return redirect(request.get_full_path())
     elif request.GET.get("reset") == "present":
         present = str(AttendanceStatus.PRESENT)
         everyone = {int(row["pk"]): (present, "") for row in sheet.rows}
@@ -175,6 +179,8 @@ def attendance(request: AuthedRequest, pk: int) -> HttpResponseBase:
             "sign_in_open": sign_in_open,
             "sign_in_refusal": acts.sign_in_refusal(meeting, timezone.localdate(now)),
             "sign_in_url": request.build_absolute_uri(reverse("education:sign_in")),
+            "q": q,
+            "searchable": bool(q) or sheet.truncated or len(sheet.rows) > SEARCH_FROM_ROWS,
             "open_form": OpenSignInForm(),
             "show_kind": meeting.kind != MeetingKind.OTHER,
         },

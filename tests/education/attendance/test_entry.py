@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEntry
+from education.attendance import queries
 from education.builders import hold_meeting
 from education.life import with_last_life
 from education.models import Attendance, AttendanceStatus, Meeting, MeetingKind
@@ -288,3 +289,35 @@ def test_an_empty_post_saves_nothing_and_says_so(secretary, committee_meeting, l
     response = login(secretary).post(url(committee_meeting), {"other": "x"})
     assert response.status_code == 200
     assert "没有提交任何出席情况，未保存。" in response.content.decode()
+
+
+def test_a_long_sheet_is_cut_and_a_search_narrows_what_is_saved(
+    branch, secretary, committee_meeting, login, monkeypatch
+):
+    """A township's lecture may have thousands who may be recorded: the sheet lists at most
+    SHEET_MAX_ROWS, and a search narrows it; what is not listed is not posted, so it stays."""
+    monkeypatch.setattr(queries, "SHEET_MAX_ROWS", 2)
+    client = login(secretary)
+    response = client.get(url(committee_meeting))
+    sheet = shown(response, "sheet")
+    assert sheet.truncated
+    assert len(sheet.rows) == 2
+    assert "只列出前 2 名党员" in response.content.decode()
+    everyone = {m.pk: (AttendanceStatus.ABSENT, "") for m in branch}
+    client.post(url(committee_meeting), sheet_post(everyone))
+    searched = client.get(url(committee_meeting) + "?q=chenjing")
+    found = shown(searched, "sheet")
+    assert [row["name"] for row in found.rows] == ["陈静"]
+    assert found.former == []
+    saved = client.post(
+        url(committee_meeting) + "?q=chenjing",
+        sheet_post({branch[3].pk: (AttendanceStatus.PRESENT, "")}),
+    )
+    assert saved.status_code == 302
+    assert saved["Location"] == url(committee_meeting) + "?q=chenjing"
+    stored = dict(
+        Attendance.objects.filter(meeting=committee_meeting).values_list("member_id", "status")
+    )
+    assert stored == {m.pk: AttendanceStatus.ABSENT for m in branch} | {
+        branch[3].pk: AttendanceStatus.PRESENT
+    }
