@@ -25,8 +25,9 @@ DEFAULT_STATUS = AttendanceStatus.PRESENT
 
 #: The most rows one sheet lists: a branch has some dozens to a few hundred members; a
 #: committee's meeting (a township's party lecture) may reach thousands, and is then narrowed
-#: by a search (what is not listed is not posted, so it stays as it is).
-SHEET_MAX_ROWS = 500
+#: by a search (what is not listed is not posted, so it stays as it is). A row posts two
+#: fields: 400 rows stay under Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000).
+SHEET_MAX_ROWS = 400
 
 
 @dataclass

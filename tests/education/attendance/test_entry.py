@@ -321,3 +321,8 @@ def test_a_long_sheet_is_cut_and_a_search_narrows_what_is_saved(
     assert stored == {m.pk: AttendanceStatus.ABSENT for m in branch} | {
         branch[3].pk: AttendanceStatus.PRESENT
     }
+
+
+def test_a_full_sheet_posts_fewer_fields_than_django_accepts(settings):
+    """Two fields a row, and the CSRF token: a full sheet is never refused as too big."""
+    assert 2 * queries.SHEET_MAX_ROWS + 1 <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
