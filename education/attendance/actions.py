@@ -253,9 +253,9 @@ def do_sign_in(*, actor: None, code: str, name: str, id_number_tail: str) -> Att
     )
     tail = id_tail(id_number_tail)
     name = "".join(name.split())
+    # Open only on the meeting's day, and never at a voided meeting (`_open_meetings`); a code
+    # opened late in the evening works until it expires.
     if meeting is None or len(tail) != SIGN_IN_CODE_LENGTH or not name:
-        return None
-    if sign_in_refusal(meeting, timezone.localdate(now)):
         return None
     found = list(
         attendable_members(meeting.organization).filter(name=name, id_number__endswith=tail)[:2]

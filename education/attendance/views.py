@@ -26,6 +26,7 @@ from core.actions import run_action
 from core.forms import parse_id, query_text
 from core.scoping import Action
 from core.types import AuthedRequest
+from core.validators import ascii_digits
 from education.attendance import actions as acts
 from education.attendance.forms import (
     AddGroupMemberForm,
@@ -251,8 +252,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None, initial=initial)
     done = ""
     if request.method == "POST":
-        code = "".join(request.POST.get("code", "").split())[:20]
-        keys = _throttle_keys(request, code)
+        # The code's key holds digits only, whatever was typed (a cache key is no place for
+        # a visitor's text).
+        typed = ascii_digits(request.POST.get("code", ""))
+        keys = _throttle_keys(request, "".join(ch for ch in typed if ch in "0123456789")[:6])
         if _throttled(keys):
             form.is_valid()
             form.add_error(
