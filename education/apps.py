@@ -27,7 +27,10 @@ class EducationConfig(AppConfig):
         from members.pages import member_page
         from members.sharing import share_source
 
-        auditlog.register(Meeting, exclude_fields=["created_at", "updated_at"])
+        # The sign-in code is a short-lived secret: the trail shows that it changed, masked.
+        auditlog.register(
+            Meeting, exclude_fields=["created_at", "updated_at"], mask_fields=["sign_in_code"]
+        )
         auditlog.register(MeetingAttachment)
         auditlog.register(Attendance, exclude_fields=["created_at", "updated_at"])
         auditlog.register(GroupMembership)

@@ -16,16 +16,18 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from education.attendance.actions import do_add_group_member
 from education.builders import hold_meeting
 from education.evaluation.actions import default_year
 from education.meetings.actions import do_attach_meeting_file
+from education.models import GroupMembership
 from education.study.builders import give_post, publish
 from members.builders import away, check_in, decide_standing, found_arrival, issue_certificate
 from members.models import MobilityEpisode
-from organizations.models import Role
+from organizations.models import OrgKind, Role
 from organizations.notices import do_notify_organization
 from tests.conftest import PERSONAS
-from tests.factories import make_id_number
+from tests.factories import OrganizationFactory, make_id_number
 from tests.lockouts import lock_out
 from tests.permissions import LOGIN, assert_access
 from transfers.builders import transfer_in
@@ -236,6 +238,30 @@ def checked_in_evaluation_url(view: str) -> Callable[[Targets], str]:
 
 def fixed(name: str) -> Callable[[Targets], str]:
     return lambda w: reverse(name)
+
+
+def meeting_today_url(view: str, org: str) -> Callable[[Targets], str]:
+    """A meeting of `org` held today, without attendance (issue 10)."""
+
+    def url(w: Targets) -> str:
+        meeting = hold_meeting(getattr(w.tree, org), actor=w.superuser)
+        return reverse(view, args=[meeting.pk])
+
+    return url
+
+
+def a1_party_group(w: Targets) -> GroupMembership:
+    """A party group of branch A1 holding a1's member (issue 10, item 2)."""
+    group = OrganizationFactory.create(
+        parent=w.tree.a1, name="甲一第一党小组", kind=OrgKind.PARTY_GROUP
+    )
+    return do_add_group_member(
+        actor=w.superuser, group=group, member=w.members["a1"], joined_on=dt.date(2026, 3, 1)
+    )
+
+
+def group_url(view: str) -> Callable[[Targets], str]:
+    return lambda w: reverse(view, args=[a1_party_group(w).organization_id])
 
 
 # fmt: off
@@ -560,6 +586,31 @@ ROWS = [
         meeting_file_url("education:meeting_attachment_remove"),
                                         (L,  302, 302, 302, 302, 404, 404, 403, 302),
         method="post"),
+    # Issue 10, item 2: attendance is entered by the meeting's organization and the committees
+    # above it (its change scope); the inspector sees the meeting but records nothing. Station
+    # B-S records its own meeting (the members checked in with it).
+    Row("education:attendance[a1]", meeting_today_url("education:attendance", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("education:attendance[bs]", meeting_today_url("education:attendance", "bs"),
+                                        (L,  404, 404, 404, 200, 404, 200, 403, 200)),
+    Row("education:sign_in_open[a1]", meeting_today_url("education:sign_in_open", "a1"),
+                                        (L,  302, 302, 302, 302, 404, 404, 403, 302),
+        method="post", data={"minutes": "60"}),
+    Row("education:sign_in_close[a1]", meeting_today_url("education:sign_in_close", "a1"),
+                                        (L,  302, 302, 302, 302, 404, 404, 403, 302),
+        method="post"),
+    # Members sign themselves in on their phones: public, and it tells no one who exists.
+    Row("education:sign_in", fixed("education:sign_in"),
+                                        (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("education:groups", fixed("education:groups"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("education:group[a1 party group]", group_url("education:group"),
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("education:group_add[a1 party group]", group_url("education:group_add"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("education:group_end[a1 party group]",
+        lambda w: reverse("education:group_end", args=[a1_party_group(w).pk]),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
     # The health check is for the load balancer: public, and it tells nothing about members.
     Row("healthz", fixed("healthz"),
                                         (200, 200, 200, 200, 200, 200, 200, 200, 200)),

@@ -5,17 +5,21 @@ member at home."""
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from collections.abc import Mapping
 
-from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.actions import action
-from core.models import User, record_event
-from education.models import Attendance, AttendanceStatus, Meeting
+from core.models import User, record_event, save_valid
+from core.scoping import Action
+from core.validators import normalize_id_number
+from education.models import Attendance, AttendanceStatus, GroupMembership, Meeting
 from members.models import (
     GOOD_STANDINGS,
     RECORD_LIFE_PERMISSION,
@@ -23,7 +27,8 @@ from members.models import (
     MemberGroupObjectPermission,
 )
 from members.models.member import MemberQuerySet
-from organizations.models import Organization
+from members.sharing import sync_shares
+from organizations.models import LIFE_GROUP_KINDS, Organization, OrgKind
 from organizations.scope import require_change
 
 #: (status, note) per member id: what a meeting's attendance form posts.
@@ -57,21 +62,29 @@ def attendance_refusal(meeting: Meeting) -> str | None:
     return None
 
 
+#: The longest note a row takes (Attendance.note).
+NOTE_MAX_LENGTH = 200
+
+
+def entry_refusal(status: str, note: str) -> str | None:
+    """Why one member's (status, note) cannot be recorded (None: it can): the rule the action
+    applies to every row and the attendance page shows beside the row."""
+    if status not in AttendanceStatus.values:
+        return _("Unknown attendance “%(status)s”.") % {"status": status[:20]}
+    if "\x00" in note:
+        return _("A note cannot hold a NUL character.")
+    if len(note) > NOTE_MAX_LENGTH:
+        return _("A note is at most 200 characters.")
+    if status == AttendanceStatus.LEAVE and not note.strip():
+        return _("Give the reason for each leave.")
+    if status == AttendanceStatus.ELSEWHERE and not note.strip():
+        return _("Say where each member recorded elsewhere took part.")
+    return None
+
+
 def _entry_errors(entries: Entries) -> list[str]:
-    errors: list[str] = []
-    for member_id, (status, note) in entries.items():
-        if status not in AttendanceStatus.values:
-            errors.append(_("Unknown attendance “%(status)s”.") % {"status": status})
-        elif status == AttendanceStatus.LEAVE and not note.strip():
-            errors.append(_("Give the reason for each leave."))
-        elif status == AttendanceStatus.ELSEWHERE and not note.strip():
-            errors.append(_("Say where each member recorded elsewhere took part."))
-        if len(note) > 200:
-            errors.append(_("A note is at most 200 characters."))
-        if "\x00" in note:
-            errors.append(_("A note cannot hold a NUL character."))
-        del member_id
-    return sorted(set(errors))
+    refusals = (entry_refusal(status, note) for status, note in entries.values())
+    return sorted({refusal for refusal in refusals if refusal})
 
 
 @action
@@ -141,3 +154,214 @@ def do_record_attendance(*, actor: User, meeting: Meeting, entries: Entries) -> 
         },
     )
     return len(changed)
+
+
+# --- Signing in with a code (签到码) ---------------------------------------------------------
+
+#: How long a sign-in code may stay open, in minutes (a meeting of a morning or an afternoon).
+SIGN_IN_MAX_MINUTES = 240
+#: Digits in a sign-in code.
+SIGN_IN_CODE_LENGTH = 6
+
+
+def sign_in_refusal(meeting: Meeting, today: dt.date) -> str | None:
+    """Why members cannot sign in to `meeting` today (None: they can): only on the day it is
+    held, and never at a voided meeting."""
+    if meeting.is_voided:
+        return _("This meeting was voided: it takes no attendance.")
+    if meeting.held_on != today:
+        return _("Members sign in on the day of the meeting (%(date)s).") % {
+            "date": meeting.held_on.isoformat()
+        }
+    return None
+
+
+def _open_meetings(now: dt.datetime) -> QuerySet[Meeting]:
+    """Meetings whose sign-in is open at `now`. Only a meeting held today opens one, so the
+    search reads today's and yesterday's meetings (a code opened late in the evening) through
+    the date index, never the whole table."""
+    today = timezone.localdate(now)
+    return Meeting.objects.filter(
+        held_on__gte=today - dt.timedelta(days=1),
+        held_on__lte=today,
+        voided_at__isnull=True,
+        sign_in_until__gt=now,
+    ).exclude(sign_in_code="")
+
+
+def _new_code(now: dt.datetime) -> str:
+    """A code no other open meeting holds (a clash among a day's open codes is rare: retried)."""
+    while True:
+        code = f"{secrets.randbelow(10**SIGN_IN_CODE_LENGTH):0{SIGN_IN_CODE_LENGTH}d}"
+        if not _open_meetings(now).filter(sign_in_code=code).exists():
+            return code
+
+
+@action
+def do_open_sign_in(*, actor: User, meeting: Meeting, minutes: int) -> Meeting:
+    """Give `meeting` a new six-digit code members sign in with for the next `minutes`
+    (a code already open is replaced)."""
+    meeting = Meeting.objects.select_for_update().select_related("organization").get(pk=meeting.pk)
+    require_change(actor, meeting.organization)
+    now = timezone.now()
+    refusal = sign_in_refusal(meeting, timezone.localdate(now))
+    if refusal:
+        raise ValidationError(refusal)
+    if not 1 <= minutes <= SIGN_IN_MAX_MINUTES:
+        raise ValidationError(
+            {
+                "minutes": _("Keep sign-in open between 1 and %(max)d minutes.")
+                % {"max": SIGN_IN_MAX_MINUTES}
+            }
+        )
+    meeting.sign_in_code = _new_code(now)
+    meeting.sign_in_until = now + dt.timedelta(minutes=minutes)
+    return save_valid(meeting)
+
+
+@action
+def do_close_sign_in(*, actor: User, meeting: Meeting) -> Meeting:
+    """Stop signing in with the meeting's code (the rows already signed in stay)."""
+    meeting = Meeting.objects.select_for_update().select_related("organization").get(pk=meeting.pk)
+    require_change(actor, meeting.organization)
+    meeting.sign_in_code = ""
+    meeting.sign_in_until = None
+    return save_valid(meeting)
+
+
+def id_tail(value: str) -> str:
+    """The last characters of an ID-card number as typed: full-width digits, spaces and a small
+    x read as the stored number has them."""
+    return normalize_id_number(value)
+
+
+@action
+def do_sign_in(*, actor: None, code: str, name: str, id_number_tail: str) -> Attendance | None:
+    """A member signs themself in at a meeting with its code, their name and the last six
+    characters of their ID-card number: recorded present (signed in), unless a row other than
+    "absent" is there already. None when the code is not open or no member attendable at that
+    meeting has that name and number: the caller answers both alike, so the page never tells
+    whether a person exists."""
+    del actor  # nobody is logged in: the audit entry names no actor
+    now = timezone.now()
+    meeting = (
+        _open_meetings(now)
+        .select_for_update(of=("self",))
+        .select_related("organization")
+        .filter(sign_in_code=code.strip())
+        .first()
+    )
+    tail = id_tail(id_number_tail)
+    name = "".join(name.split())
+    # Open only on the meeting's day, and never at a voided meeting (`_open_meetings`); a code
+    # opened late in the evening works until it expires.
+    if meeting is None or len(tail) != SIGN_IN_CODE_LENGTH or not name:
+        return None
+    found = list(
+        attendable_members(meeting.organization).filter(name=name, id_number__endswith=tail)[:2]
+    )
+    if len(found) != 1:
+        return None
+    member = found[0]
+    row = Attendance.objects.select_for_update().filter(meeting=meeting, member=member).first()
+    if row is not None and row.status != AttendanceStatus.ABSENT:
+        return row
+    if row is None:
+        row = Attendance(meeting=meeting, member=member)
+    row.status = AttendanceStatus.PRESENT
+    row.note = ""
+    row.signed_in = True
+    row.recorded_by = None
+    return save_valid(row)
+
+
+# --- Party groups and temporary branches ----------------------------------------------------
+
+#: Three or more members who leave together form a temporary branch or group (the activity
+#: certificate's rules, MISSION.md "Official facts"): fewer current members earn a warning.
+TEMPORARY_BRANCH_MIN_MEMBERS = 3
+
+
+def group_member_refusal(actor: User, group: Organization, member: Member) -> str | None:
+    """Why `member` cannot join `group` (None: they can). A party group (党小组) holds members
+    of its own branch; a temporary branch (临时党支部) mobile members the actor records life
+    for, whatever their branch (a member the actor may not record for is a 403, as a forged
+    request: the page never offers one). `member.home_org` is read with the member."""
+    if group.kind not in LIFE_GROUP_KINDS:
+        return _("%(org)s is not a party group or a temporary branch.") % {"org": group.name}
+    if not group.is_active:
+        return _("%(org)s is closed.") % {"org": group.name}
+    if member.is_archived or member.standing not in GOOD_STANDINGS:
+        return _("%(name)s is not a member in good standing on the register.") % {
+            "name": member.name
+        }
+    if group.kind == OrgKind.PARTY_GROUP:
+        if member.home_org.path != group.path[: -group.steplen]:
+            return _("A party group holds members of its own branch: %(name)s is not one.") % {
+                "name": member.name
+            }
+        return None
+    if not Member.objects.visible_to(actor, Action.RECORD).filter(pk=member.pk).exists():
+        raise PermissionDenied
+    if not member.is_mobile:
+        return _(
+            "A temporary branch holds mobile members who left together: %(name)s is not "
+            "registered as away."
+        ) % {"name": member.name}
+    return None
+
+
+@action
+def do_add_group_member(
+    *, actor: User, group: Organization, member: Member, joined_on: dt.date
+) -> GroupMembership:
+    """`member` joins the party group or temporary branch `group` from `joined_on`: the group
+    then sees the member and records their organizational life (a share)."""
+    group = Organization.objects.select_for_update().get(pk=group.pk)
+    require_change(actor, group)
+    member = Member.objects.locked(member)
+    refusal = group_member_refusal(actor, group, member)
+    if refusal:
+        raise ValidationError(refusal)
+    if GroupMembership.objects.current().filter(organization=group, member=member).exists():
+        raise ValidationError(
+            _("%(name)s already belongs to %(org)s.") % {"name": member.name, "org": group.name}
+        )
+    membership = save_valid(
+        GroupMembership(organization=group, member=member, joined_on=joined_on, recorded_by=actor)
+    )
+    sync_shares(actor=actor, member=member)
+    return membership
+
+
+@action
+def do_end_group_membership(
+    *, actor: User, membership: GroupMembership, left_on: dt.date
+) -> GroupMembership:
+    """The member leaves the group on `left_on`; the record stays, the share ends."""
+    membership = (
+        GroupMembership.objects.select_for_update()
+        .select_related("organization", "member")
+        .get(pk=membership.pk)
+    )
+    require_change(actor, membership.organization)
+    if membership.left_on is not None:
+        raise ValidationError(
+            _("%(name)s left %(org)s on %(date)s already.")
+            % {
+                "name": membership.member.name,
+                "org": membership.organization.name,
+                "date": membership.left_on.isoformat(),
+            }
+        )
+    if left_on < membership.joined_on:
+        raise ValidationError(
+            {
+                "left_on": _("The member joined on %(date)s: they cannot leave before.")
+                % {"date": membership.joined_on.isoformat()}
+            }
+        )
+    membership.left_on = left_on
+    save_valid(membership)
+    sync_shares(actor=actor, member=membership.member)
+    return membership

@@ -42,7 +42,7 @@ def test_a_stranger_is_refused_and_nothing_is_saved(tree, members, station) -> N
     meeting = hold_meeting(tree.bs, actor=station, held_on=timezone.localdate())
     stranger = members["a1"]
     assert stranger not in attendable_members(tree.bs)
-    with pytest.raises(ValidationError, match="checked in"):
+    with pytest.raises(ValidationError, match="也未在该组织报到"):
         do_record_attendance(
             actor=station,
             meeting=meeting,
@@ -58,7 +58,7 @@ def test_a_meeting_in_the_future_takes_no_attendance(tree, members, secretary) -
     meeting = hold_meeting(
         tree.a1, actor=secretary, held_on=timezone.localdate() + dt.timedelta(days=1)
     )
-    with pytest.raises(ValidationError, match="on the day or after"):
+    with pytest.raises(ValidationError, match="请在会议当天或之后"):
         do_record_attendance(
             actor=secretary,
             meeting=meeting,
@@ -71,7 +71,7 @@ def test_leave_needs_a_reason_and_other_branches_cannot_record(
 ):
     meeting = hold_meeting(tree.a1, actor=secretary, kind=MeetingKind.COMMITTEE)
     entry = {members["a1"].pk: (AttendanceStatus.LEAVE, " ")}
-    with pytest.raises(ValidationError, match="reason"):
+    with pytest.raises(ValidationError, match="请假原因"):
         do_record_attendance(actor=secretary, meeting=meeting, entries=entry)
     with pytest.raises(PermissionDenied):
         do_record_attendance(

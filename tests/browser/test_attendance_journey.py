@@ -1,0 +1,104 @@
+"""Issue 10's attendance in a real browser, on a phone: a branch secretary records a committee
+meeting's attendance for the whole branch on one page, and a station records a member checked
+in with it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from education.builders import hold_meeting
+from education.life import with_last_life
+from education.models import Attendance, AttendanceStatus, MeetingKind
+from members.models import Member
+from tests.browser.test_member_journey import log_in
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, available_apps=settings.INSTALLED_APPS)
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone_for(browser, live_server):
+    """`phone_for(username)` → (context, page): a 390x844 phone logged in as `username`."""
+
+    def open_as(username: str):
+        context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        log_in(page, live_server, username)
+        return context, page
+
+    return open_as
+
+
+def test_secretary_records_a_committee_meeting_for_the_whole_branch_on_a_phone(
+    phone_for, live_server, secretary, tree, members
+):
+    """Everyone present by default; the secretary marks two exceptions (one on leave with its
+    reason, one absent) and saves once: one page, one POST, every row stored."""
+    branch = [members["a1"]] + [
+        MemberFactory.create(name=f"成员{i:02d}", home_org=tree.a1) for i in range(31)
+    ]
+    meeting = hold_meeting(tree.a1, actor=secretary, kind=MeetingKind.COMMITTEE)
+    on_leave, absent = branch[5], branch[9]
+    url = f"{live_server.url}{reverse('education:attendance', args=[meeting.pk])}"
+
+    context, page = phone_for("secretary")
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.goto(url)
+    expect(page.locator("#attendance-form select")).to_have_count(len(branch))
+    # The note fields hide until a status needs one (static/js/attendance.js).
+    note = page.locator(f"input[name='n{on_leave.pk}']")
+    expect(note).to_be_hidden()
+    page.select_option(f"#s{on_leave.pk}", AttendanceStatus.LEAVE)
+    expect(note).to_be_visible()
+    expect(note).to_be_focused()
+    note.fill("在外地务工，无法请假")
+    page.select_option(f"#s{absent.pk}", AttendanceStatus.ABSENT)
+    # Nothing scrolls sideways on the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.get_by_role("button", name="保存出席情况").click()
+    page.wait_for_url(url)
+    expect(page.locator("body")).to_contain_text("出席情况已保存")
+    context.close()
+
+    assert posts == [url]
+    stored = {a.member_id: (a.status, a.note) for a in Attendance.objects.filter(meeting=meeting)}
+    expected = {m.pk: (AttendanceStatus.PRESENT, "") for m in branch}
+    expected[on_leave.pk] = (AttendanceStatus.LEAVE, "在外地务工，无法请假")
+    expected[absent.pk] = (AttendanceStatus.ABSENT, "")
+    assert stored == expected
+
+
+def test_station_records_a_member_checked_in_with_it(
+    phone_for, live_server, station, tree, members
+):
+    """The member "shared" (branch A2's) is checked in at station B-S: the station records them
+    at its own meeting, and the row counts for the member at home."""
+    shared = members["shared"]
+    meeting = hold_meeting(tree.bs, actor=station, kind=MeetingKind.THEME_DAY)
+    url = f"{live_server.url}{reverse('education:attendance', args=[meeting.pk])}"
+
+    context, page = phone_for("station")
+    page.goto(url)
+    row = page.locator("[data-row]", has_text=shared.name)
+    expect(row).to_contain_text("甲二支部")
+    expect(page.locator("main")).to_contain_text("流入党员")
+    page.select_option(f"#s{shared.pk}", AttendanceStatus.ONLINE)
+    page.get_by_role("button", name="保存出席情况").click()
+    page.wait_for_url(re.compile(re.escape(url) + "$"))
+    expect(page.locator("body")).to_contain_text("出席情况已保存")
+    context.close()
+
+    row_saved = Attendance.objects.get(meeting=meeting, member=shared)
+    assert row_saved.status == AttendanceStatus.ONLINE
+    life = with_last_life(Member.objects.filter(pk=shared.pk)).get()
+    assert life.last_life_on == timezone.localdate()  # type: ignore[attr-defined]
