@@ -11,7 +11,8 @@ year of meetings and 12M attendance rows of `benchmarks/education_data.py`). For
 - orm: the application's queryset, evaluated in full (every row fetched), as the nightly rule
   or the compliance page would; after one warm-up, repetitions interleaved with the raw SQL;
 - raw: the same answer from hand-written SQL on a plain psycopg2 connection. Where more than
-  one hand-written shape is plausible, each is timed and the fastest is the floor ("raw").
+  one hand-written shape is plausible, each is timed, and so is the SQL Django generated for
+  the case run bare on that connection ("orm's SQL"); the fastest is the floor ("raw").
 
 The answers are compared (the same members with the same dates; the same count); a
 disagreement marks the case (!). Results go to benchmarks/results/education-*.txt (gitignored);

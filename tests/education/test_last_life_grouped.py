@@ -22,8 +22,8 @@ def _answers(
     members: QuerySet[Member], as_of: dt.date | None
 ) -> tuple[dict[int, dt.date | None], dict[int, dt.date | None]]:
     """(with_last_life's, last_life_by_member's) member id -> last date."""
-    subquery = with_last_life(members, as_of).values_list("pk", "last_life_on")
-    grouped = last_life_by_member(members, as_of).values_list("pk", "last_life_on")
+    subquery = with_last_life(members, as_of).values_list("pk", "last_life_on")  # type: ignore[misc]
+    grouped = last_life_by_member(members, as_of).values_list("pk", "last_life_on")  # type: ignore[misc]
     return dict(subquery), dict(grouped)
 
 
