@@ -11,7 +11,8 @@ branch in another county, so the "shared with my scope" half of Member.visible_t
 Everything is loaded with COPY in one transaction: the member table's secondary indexes and
 constraints are dropped first and rebuilt after the load (faster than maintaining them row by
 row), then the tables are vacuumed and analyzed. A database that already holds a million
-members is reused unless --rebuild is given.
+members is reused unless --rebuild is given. A year of meetings and attendance (issue 10:
+benchmarks/education_data.py) is added when the attendance table is empty.
 
     python -m benchmarks.generate [--rebuild]
 """
