@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint typecheck djangocheck pytest bench bench-transfers messages stop-db clean
+.PHONY: install run test lint typecheck djangocheck pytest bench bench-transfers bench-education messages stop-db clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -45,6 +45,11 @@ bench: install
 # Only the transfers part of `make bench` (1,000 transfers, the incoming queue, suggestions).
 bench-transfers: install
 	$(BIN)/python -m benchmarks.transfers
+
+# Only the organizational-life part of `make bench` (issue 10): last participation per member,
+# the six-month rule and the compliance table, against hand-written SQL.
+bench-education: install
+	$(BIN)/python -m benchmarks.run --only education
 
 # Rebuild the Chinese translations (needs GNU gettext; the compiled .mo is committed).
 messages: install

@@ -11,7 +11,8 @@ branch in another county, so the "shared with my scope" half of Member.visible_t
 Everything is loaded with COPY in one transaction: the member table's secondary indexes and
 constraints are dropped first and rebuilt after the load (faster than maintaining them row by
 row), then the tables are vacuumed and analyzed. A database that already holds a million
-members is reused unless --rebuild is given.
+members is reused unless --rebuild is given. A year of meetings and attendance (issue 10:
+benchmarks/education_data.py) is added when the attendance table is empty.
 
     python -m benchmarks.generate [--rebuild]
 """
@@ -146,12 +147,13 @@ class Generator:
             "",
             "330000",
             county_code[:4] + "00" if county_code != "330000" else "",
-            county_code if county_code != "330000" else "",
+            county_code,  # the province's own code on the root: it numbers letters too
             f"浙江省{name}办公楼",
             "310000",
             "0571-88888888",
             "",
             f"org{org_id}@bench.example.cn",
+            "",
             "",
             "t",
             group_id,
@@ -307,6 +309,7 @@ class Generator:
                     org_id,
                     3,
                     "",
+                    "",
                 )
                 yield "\t".join(str(f) for f in row) + "\n"
 
@@ -330,12 +333,12 @@ MEMBER_COLUMNS = (
     "membership", "job", "phone", "home_address", "household_registration", "residence",
     "employer", "standing", "lost_contact", "lost_contact_since", "is_mobile",
     "mobile_destination", "archived_at", "archive_reason", "created_at", "updated_at",
-    "home_org_id", "report_every_months", "last_known_place",
+    "home_org_id", "report_every_months", "last_known_place", "name_reading",
 )  # fmt: skip
 ORG_COLUMNS = (
     "id", "path", "depth", "numchild", "name", "kind", "sector", "management_mode",
     "province_code", "city_code", "county_code", "address", "postcode", "phone", "hotline",
-    "mailbox", "sms_phone", "is_active", "group_id", "created_at", "updated_at",
+    "mailbox", "fax", "sms_phone", "is_active", "group_id", "created_at", "updated_at",
 )  # fmt: skip
 #: Everything the benchmark writes; CASCADE empties the tables that point at them.
 TRUNCATE = (
@@ -367,21 +370,29 @@ def migrate(log: Log) -> None:
 
 def _drop_member_indexes(cur: Any) -> list[str]:
     """Drop the member table's secondary indexes and constraints; return the DDL to restore."""
+    return drop_indexes(cur, "members_member")
+
+
+def drop_indexes(cur: Any, table: str) -> list[str]:
+    """Drop `table`'s secondary indexes and its unique, check, foreign-key and exclusion
+    constraints; return the DDL that restores them."""
     cur.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = 'members_member'::regclass AND contype IN ('u', 'c', 'f', 'x')"
+        "WHERE conrelid = %s::regclass AND contype IN ('u', 'c', 'f', 'x')",
+        [table],
     )
     constraints = cur.fetchall()
     cur.execute(
         "SELECT i.indexname, i.indexdef FROM pg_indexes i "
-        "WHERE i.tablename = 'members_member' AND i.indexname NOT IN ("
-        "  SELECT conname FROM pg_constraint WHERE conrelid = 'members_member'::regclass)"
+        "WHERE i.tablename = %s AND i.indexname NOT IN ("
+        "  SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+        [table, table],
     )
     indexes = cur.fetchall()
     restore: list[str] = []
     for name, definition in constraints:
-        cur.execute(f'ALTER TABLE members_member DROP CONSTRAINT "{name}"')
-        restore.append(f'ALTER TABLE members_member ADD CONSTRAINT "{name}" {definition}')
+        cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        restore.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
     for name, definition in indexes:
         cur.execute(f'DROP INDEX "{name}"')
         restore.append(definition)
@@ -466,9 +477,29 @@ def ensure(rebuild: bool = False, log: Log = log_line) -> None:
         conn.close()
     if count >= MEMBERS and not rebuild:
         log(f"{BENCH_DB_NAME} already holds {count:,} members: reused (--rebuild to regenerate)")
-        return
-    log(f"generating province-scale data into {BENCH_DB_NAME} ...")
-    generate(log)
+    else:
+        log(f"generating province-scale data into {BENCH_DB_NAME} ...")
+        generate(log)
+    ensure_education(log)
+
+
+def ensure_education(log: Log = log_line) -> None:
+    """A year of meetings and attendance (benchmarks/education_data.py), unless already there:
+    a database made before issue 10 gets its tables from `migrate` and its rows here."""
+    from benchmarks.education_data import attendance_count, generate_education
+
+    conn = connect(BENCH_DB_NAME)
+    try:
+        with conn.cursor() as cur:
+            held = attendance_count(cur)
+        conn.rollback()
+        if held:
+            log(f"{BENCH_DB_NAME} already holds attendance: reused")
+            return
+        log("generating a year of meetings and attendance ...")
+        generate_education(conn, log)
+    finally:
+        conn.close()
 
 
 def main(argv: list[str] | None = None) -> None:

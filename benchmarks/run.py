@@ -2,6 +2,7 @@
 against the floor a Django page can reach and against hand-written SQL.
 
     python -m benchmarks.run [--rebuild] [--reps 7] [--explain] [--transfers 1000]
+                             [--only members|transfers|education] [--education-reps 3]
 
 For each case four things are timed, interleaved, each warmed up once (medians are reported):
 
@@ -418,10 +419,33 @@ def main(argv: list[str] | None = None) -> None:
         default=1000,
         help="transfers to issue and receive afterwards (benchmarks/transfers.py); 0 skips them",
     )
+    parser.add_argument(
+        "--only",
+        choices=("members", "transfers", "education"),
+        help="run one part: the member pages, the transfers, or organizational life "
+        "(benchmarks/education.py)",
+    )
+    parser.add_argument(
+        "--education-reps",
+        type=int,
+        default=3,
+        help="timed repetitions of the organizational-life cases (province reads take seconds)",
+    )
     args = parser.parse_args(argv)
     server_from_url = bool(os.environ.get("DATABASE_URL"))
     generate.ensure(rebuild=args.rebuild)
     setup_django()
+    if args.only in (None, "members"):
+        members_part(args, server_from_url)
+    if args.transfers and args.only in (None, "transfers"):
+        transfers.report(transfers.run(args.reps, args.transfers))
+    if args.only in (None, "education"):
+        from benchmarks import education
+
+        education.report(education.run(args.education_reps, args.explain))
+
+
+def members_part(args: argparse.Namespace, server_from_url: bool) -> None:
     result = run(args.reps, args.explain, server_from_url)
     text = table(result)
     print()
@@ -436,8 +460,6 @@ def main(argv: list[str] | None = None) -> None:
         (RESULTS_DIR / f"{stamp}-plans.txt").write_text(plan_text + "\n")
         print(f"\nquery plans: {Path(RESULTS_DIR / f'{stamp}-plans.txt').relative_to(BASE_DIR)}")
     print(f"results: {(RESULTS_DIR / f'{stamp}.json').relative_to(BASE_DIR)}")
-    if args.transfers:
-        transfers.report(transfers.run(args.reps, args.transfers))
 
 
 if __name__ == "__main__":

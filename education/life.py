@@ -30,9 +30,11 @@ from django.db.models import (
     DateField,
     Exists,
     F,
+    FilteredRelation,
     Func,
     Max,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -294,11 +296,34 @@ def certificate_life_summary(
     return life_summary_at(member_id, organization, arrived_on, left_on)
 
 
+#: TAKING_PART in a fixed order: the same SQL on every run, and the predicate of the partial
+#: index `attendance_life_idx` (education/models/meetings.py).
+LIFE_STATUSES = sorted(TAKING_PART)
+
+
+def last_life_by_member(members: _Q, as_of: dt.date | None = None) -> _Q:
+    """`members` annotated with `last_life_on` like `with_last_life`, computed by one grouped
+    join of the members with their organizational life rather than a subquery per member: the
+    shape for reading a whole scope at once (the nightly rule over a county or the province;
+    docs/benchmarks.md, "Organizational life"). The join reads the attendance rows that count
+    through the partial index `attendance_life_idx`. Filter on `last_life_on` afterwards (a
+    HAVING clause); read it with `values_list("pk", "last_life_on")`."""
+    held = Q(life__meeting__voided_at__isnull=True)
+    if as_of is not None:
+        held &= Q(life__meeting__held_on__lte=as_of)
+    annotated: _Q = members.annotate(
+        life=FilteredRelation("attendance", condition=Q(attendance__status__in=LIFE_STATUSES))
+    ).annotate(last_life_on=Max("life__meeting__held_on", filter=held))
+    return annotated
+
+
 __all__ = [
+    "LIFE_STATUSES",
     "TIMELINE_KEYS",
     "LifeCounts",
     "certificate_life_summary",
     "count_rows",
+    "last_life_by_member",
     "last_life_subquery",
     "life_counts",
     "life_status",

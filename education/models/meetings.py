@@ -270,6 +270,13 @@ class Attendance(models.Model):
         indexes = [
             # The member's timeline and "last participation": by member, then meeting.
             models.Index(fields=["member", "meeting"], name="attendance_member_idx"),
+            # Only the rows that count, read without the table (index-only): every member's
+            # last participation at province scale (docs/benchmarks.md, "Organizational life").
+            models.Index(
+                fields=["member", "meeting"],
+                condition=Q(status__in=sorted(TAKING_PART)),
+                name="attendance_life_idx",
+            ),
         ]
 
     def __str__(self) -> str:
