@@ -332,6 +332,12 @@ def run(reps: int, explain: bool = False, only: str = "") -> dict[str, Any]:
                 qs = life.last_life_by_member(members(), as_of).filter(inactive)
                 return qs.values_list("pk", "last_life_on")
 
+            def rule_without_life() -> Any:
+                # The rule's own read (education.life.without_life): the same members, as
+                # an anti-join; it answers ids only (the compare below reads ids).
+                qs = life.without_life(members(), as_of=as_of, months=INACTIVE_MONTHS)
+                return qs.values_list("pk", flat=False)
+
             raw_last = _variants(conn, RAW_LAST[scope.label], args)
             raw_rule = _variants(conn, RAW_RULE[scope.label], args)
             if scope.label == "province":
@@ -346,6 +352,8 @@ def run(reps: int, explain: bool = False, only: str = "") -> dict[str, Any]:
                  raw_rule),
                 (f"no life for {INACTIVE_MONTHS} months: last_life_by_member", rule_grouped,
                  raw_rule),
+                (f"no life for {INACTIVE_MONTHS} months: without_life", rule_without_life,
+                 raw_rule),
             ):  # fmt: skip
                 reps_here = reps
                 raws = {**raws, "orm's SQL": _bare(conn, queryset())}
@@ -354,7 +362,14 @@ def run(reps: int, explain: bool = False, only: str = "") -> dict[str, Any]:
                     # one timing, against the shape the grouped read takes.
                     reps_here = 1
                     raws = {k: v for k, v in raws.items() if k == "joined, ids"}
-                timing = measure(name, scope.label, _evaluate(queryset), raws, reps_here)
+                timing = measure(
+                    name,
+                    scope.label,
+                    _evaluate(queryset),
+                    raws,
+                    reps_here,
+                    compare=_same_ids if queryset is rule_without_life else None,
+                )
                 if reps_here != reps:
                     timing.note = f"median of {reps_here}"
                 timings.append(timing)
@@ -371,6 +386,7 @@ def run(reps: int, explain: bool = False, only: str = "") -> dict[str, Any]:
                 {
                     "two periods": _bind(conn, COMPLIANCE, c_args),
                     "last ever": _bind(conn, COMPLIANCE_LAST_EVER, c_args),
+                    **_compliance_same_shape(conn, root, as_of),
                 },
                 reps,
                 # Rows of the application's own shape: compared by number of branches only.
@@ -393,6 +409,31 @@ def run(reps: int, explain: bool = False, only: str = "") -> dict[str, Any]:
     finally:
         conn.close()
     return {"info": info, "timings": timings, "plans": plans}
+
+
+def _same_ids(a: list[Any], b: list[Any]) -> bool:
+    return {int(r[0]) for r in a} == {int(r[0]) for r in b}
+
+
+def _compliance_same_shape(
+    conn: Any, root: Any, as_of: dt.date
+) -> dict[str, Callable[[], list[tuple[Any, ...]]]]:
+    """The application's own two statements written by hand (`BARE_SQL`: the organizations with
+    the 7-member test, then the meetings with their 24-month mask), run bare: the floor of the
+    same answer, where "two periods" answers less (no grid of the last twelve months)."""
+    try:
+        module = importlib.import_module("education.compliance.queries")
+        statements, params = module.BARE_SQL, module.bare_params(root, as_of)
+    except (ImportError, AttributeError):
+        return {}
+
+    def run() -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
+        for sql in statements.values():
+            rows = _raw(conn, sql, params)
+        return rows
+
+    return {"same shape": run}
 
 
 def _evaluate(queryset: Callable[[], Any]) -> Callable[[], list[tuple[Any, ...]]]:
