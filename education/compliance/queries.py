@@ -79,12 +79,25 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import BitOr
 from django.core import checks
 from django.db import models
-from django.db.models import Case, Exists, Func, IntegerField, Max, Min, OuterRef, Q, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from core.lookups import PathStartsWith
 from education.meetings.actions import kinds_for
 from education.models import GroupMembership, Meeting, MeetingKind, Period
 from members.models import Member
@@ -295,36 +308,58 @@ def _slots(freq: str, as_of: dt.date, language: str | None) -> tuple[_Slot, ...]
     return tuple(slots)
 
 
+_HELD, _MISSED, _OPEN, _NOT_OWED = (
+    PeriodState.HELD.value,
+    PeriodState.MISSED.value,
+    PeriodState.OPEN.value,
+    PeriodState.NOT_OWED.value,
+)
+
+
 def judge(
-    *, freq: str, as_of: dt.date, months: int, exists_since: dt.date
+    *,
+    freq: str,
+    as_of: dt.date,
+    months: int,
+    exists_since: dt.date,
+    language: str | None = None,
 ) -> tuple[str, tuple[PeriodCell, ...], int, int]:
     """(colour, grid, held, due) of one cell: `months` is the mask of months held (bit i: the
-    month i months before `as_of`'s), `exists_since` the day the organization existed from."""
-    slots = _slots(freq, as_of, get_language())
+    month i months before `as_of`'s), `exists_since` the day the organization existed from.
+    `language` is the labels' (the active one unless given: a table passes it once)."""
+    slots = _slots(freq, as_of, get_language() if language is None else language)
     cells: list[PeriodCell] = []
     held = due = 0
     last = len(slots) - 1
     for position, slot in enumerate(slots):
         if months & slot.span:
-            state = PeriodState.HELD
+            state = _HELD
             held += 1
             due += 1
         elif position == last:
-            state = PeriodState.OPEN
+            state = _OPEN
         elif exists_since <= slot.start:
-            state = PeriodState.MISSED
+            state = _MISSED
             due += 1
         else:
-            state = PeriodState.NOT_OWED
+            state = _NOT_OWED
         cells.append(slot.cells[state])
     now, before = cells[-1].state, cells[-2].state
-    if now == PeriodState.HELD:
+    if now == _HELD:
         light = Light.GREEN
-    elif before == PeriodState.MISSED:
+    elif before == _MISSED:
         light = Light.RED
     else:
         light = Light.AMBER
     return light.value, tuple(cells), held, due
+
+
+def _judge_key(freq: str, as_of: dt.date, exists_since: dt.date, language: str | None) -> dt.date:
+    """`exists_since` as far as the grid can tell: only its place among the periods' first
+    days matters, so every day before the first period is the same day to `judge`, and a
+    table's cells share their answers (a province: 29,000 cells, a few hundred answers)."""
+    first = _slots(freq, as_of, language)[0].start
+    return max(exists_since, first)
 
 
 # --- The queries ----------------------------------------------------------------------------
@@ -369,7 +404,9 @@ def organization_rows(prefixes: Sequence[str]) -> list[_Org]:
             has_committee=Case(
                 When(
                     kind=OrgKind.GENERAL_BRANCH,
-                    then=_at_least(members.filter(home_org__path__startswith=OuterRef("path")), n),
+                    then=_at_least(
+                        members.filter(PathStartsWith(F("home_org__path"), OuterRef("path"))), n
+                    ),
                 ),
                 When(
                     kind=OrgKind.TEMPORARY_BRANCH,
@@ -454,21 +491,32 @@ def table_for(prefixes: Sequence[str], as_of: dt.date) -> list[ComplianceRow]:
         totals[org_id, kind] = (last, months)
         first_held[org_id] = min(first, first_held.get(org_id, first))
     steplen = Organization.steplen
+    language = get_language()
+    zone = timezone.get_current_timezone()
+    frequencies = {kind: frequency(kind) for kind in MeetingKind.values}
+    kinds_of: dict[tuple[str, bool], tuple[str, ...]] = {}
+    judged: dict[tuple[str, int, dt.date], tuple[str, tuple[PeriodCell, ...], int, int]] = {}
     rows: list[ComplianceRow] = []
     for org in required.values():
-        kinds = required_kinds(org.kind, has_committee=org.has_committee)
+        kinds_key = (org.kind, org.has_committee)
+        if kinds_key not in kinds_of:
+            kinds_of[kinds_key] = required_kinds(org.kind, has_committee=org.has_committee)
+        kinds = kinds_of[kinds_key]
         if not kinds:
             continue
         group = _group_of(org.path, committees, steplen)
-        exists_since = timezone.localdate(org.created_at)
+        exists_since = org.created_at.astimezone(zone).date()
         if org.pk in first_held:
             exists_since = min(exists_since, first_held[org.pk])
         for kind in kinds:
             last, months = totals.get((org.pk, kind), (None, 0))
-            freq = frequency(kind)
-            light, periods, held, due = judge(
-                freq=freq, as_of=as_of, months=months, exists_since=exists_since
-            )
+            freq = frequencies[kind]
+            key = (freq, months, _judge_key(freq, as_of, exists_since, language))
+            if key not in judged:
+                judged[key] = judge(
+                    freq=freq, as_of=as_of, months=months, exists_since=key[2], language=language
+                )
+            light, periods, held, due = judged[key]
             rows.append(
                 ComplianceRow(
                     organization_id=org.pk,
