@@ -4,6 +4,7 @@ in with it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -15,6 +16,7 @@ from playwright.sync_api import expect
 from education.builders import hold_meeting
 from education.life import with_last_life
 from education.models import Attendance, AttendanceStatus, MeetingKind
+from members.builders import away, check_in
 from members.models import Member
 from tests.browser.test_member_journey import log_in
 from tests.factories import MemberFactory
@@ -78,27 +80,45 @@ def test_secretary_records_a_committee_meeting_for_the_whole_branch_on_a_phone(
     assert stored == expected
 
 
-def test_station_records_a_member_checked_in_with_it(
-    phone_for, live_server, station, tree, members
+def test_station_records_a_member_checked_in_with_it_and_the_secretary_sees_it(
+    phone_for, live_server, station, secretary, tree, members, superuser
 ):
-    """The member "shared" (branch A2's) is checked in at station B-S: the station records them
-    at its own meeting, and the row counts for the member at home."""
-    shared = members["shared"]
-    meeting = hold_meeting(tree.bs, actor=station, kind=MeetingKind.THEME_DAY)
+    """Branch A1's member, away and checked in at station B-S: the station records them at its
+    own meeting, on a phone; the row counts for the member at home, and the secretary of A1 sees
+    it on the member's timeline (the 2019 education-management regulations: a member may take
+    part in organizational life in several organizations)."""
+    member = members["a1"]
+    today = timezone.localdate()
+    away(member, actor=superuser, out_date=today - dt.timedelta(days=20))
+    check_in(member, actor=superuser, at=tree.bs, on=today - dt.timedelta(days=15))
+    meeting = hold_meeting(
+        tree.bs, actor=station, kind=MeetingKind.THEME_DAY, topic="服务站主题党日"
+    )
     url = f"{live_server.url}{reverse('education:attendance', args=[meeting.pk])}"
 
     context, page = phone_for("station")
     page.goto(url)
-    row = page.locator("[data-row]", has_text=shared.name)
-    expect(row).to_contain_text("甲二支部")
+    row = page.locator("[data-row]", has_text=member.name)
+    expect(row).to_contain_text("甲一支部")
     expect(page.locator("main")).to_contain_text("流入党员")
-    page.select_option(f"#s{shared.pk}", AttendanceStatus.ONLINE)
+    page.select_option(f"#s{member.pk}", AttendanceStatus.ONLINE)
     page.get_by_role("button", name="保存出席情况").click()
     page.wait_for_url(re.compile(re.escape(url) + "$"))
     expect(page.locator("body")).to_contain_text("出席情况已保存")
     context.close()
 
-    row_saved = Attendance.objects.get(meeting=meeting, member=shared)
+    row_saved = Attendance.objects.get(meeting=meeting, member=member)
     assert row_saved.status == AttendanceStatus.ONLINE
-    life = with_last_life(Member.objects.filter(pk=shared.pk)).get()
-    assert life.last_life_on == timezone.localdate()  # type: ignore[attr-defined]
+    life = with_last_life(Member.objects.filter(pk=member.pk)).get()
+    assert life.last_life_on == today  # type: ignore[attr-defined]
+
+    # The home side: the member page's section and the full timeline show the station's day.
+    context, page = phone_for("secretary")
+    page.goto(f"{live_server.url}{reverse('members:detail', args=[member.pk])}")
+    section = page.locator("section", has_text="组织生活").first
+    expect(section).to_contain_text("服务站主题党日")
+    expect(section).to_contain_text("在流入地")
+    page.goto(f"{live_server.url}{reverse('education:member_life', args=[member.pk])}")
+    expect(page.locator("main")).to_contain_text("服务站主题党日")
+    expect(page.locator("main")).to_contain_text(tree.bs.name)
+    context.close()
