@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from education.builders import hold_meeting
 from education.life import with_last_life
-from education.models import Attendance, AttendanceStatus, MeetingKind
+from education.models import Attendance, AttendanceStatus, Meeting, MeetingKind
 from members.builders import away, check_in
 from members.models import Member
 from tests.browser.test_member_journey import log_in
@@ -48,14 +48,25 @@ def test_secretary_records_a_committee_meeting_for_the_whole_branch_on_a_phone(
     branch = [members["a1"]] + [
         MemberFactory.create(name=f"成员{i:02d}", home_org=tree.a1) for i in range(31)
     ]
-    meeting = hold_meeting(tree.a1, actor=secretary, kind=MeetingKind.COMMITTEE)
     on_leave, absent = branch[5], branch[9]
-    url = f"{live_server.url}{reverse('education:attendance', args=[meeting.pk])}"
 
     context, page = phone_for("secretary")
     posts: list[str] = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
-    page.goto(url)
+    # The meeting first (组织生活 → 录入会议), then its attendance from the meeting's page.
+    page.goto(f"{live_server.url}{reverse('education:meetings')}")
+    page.get_by_role("link", name="录入会议").click()
+    page.select_option("#id_kind", MeetingKind.COMMITTEE)
+    page.fill("#id_held_on", timezone.localdate().isoformat())
+    page.fill("#id_place", "村委会二楼会议室")
+    page.fill("#id_topic", "研究十二月党员教育安排")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/education/meetings/\d+/$"))
+    meeting = Meeting.objects.get(organization=tree.a1, kind=MeetingKind.COMMITTEE)
+    page.get_by_role("link", name="登记参会情况").click()
+    url = f"{live_server.url}{reverse('education:attendance', args=[meeting.pk])}"
+    page.wait_for_url(url)
+    posts.clear()
     expect(page.locator("#attendance-form select")).to_have_count(len(branch))
     # The note fields hide until a status needs one (static/js/attendance.js).
     note = page.locator(f"input[name='n{on_leave.pk}']")
