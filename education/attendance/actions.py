@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
@@ -19,6 +21,7 @@ from core.actions import action
 from core.models import User, record_event, save_valid
 from core.scoping import Action
 from core.validators import normalize_id_number
+from education.meetings.actions import MEETING_FIELDS, kind_refusal
 from education.models import Attendance, AttendanceStatus, GroupMembership, Meeting
 from members.models import (
     GOOD_STANDINGS,
@@ -365,3 +368,84 @@ def do_end_group_membership(
     save_valid(membership)
     sync_shares(actor=actor, member=membership.member)
     return membership
+
+
+# --- a year of meetings at once (the demo county; an import of past records) -------------------
+
+
+@dataclass
+class PlannedMeeting:
+    """One meeting to record: its fields (`MEETING_FIELDS`) and its attendance."""
+
+    kind: str
+    held_on: dt.date
+    topic: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    entries: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+
+@action
+def do_record_meetings_in_bulk(
+    *, actor: User, organization: Organization, meetings: Sequence[PlannedMeeting]
+) -> tuple[int, int]:
+    """Record `organization`'s `meetings` with their attendance at once, all or nothing: the
+    checks of `do_record_meeting` and `do_record_attendance` (kinds the organization holds,
+    every field valid, no attendance for a meeting in the future, leave with its reason, only
+    members the organization may record), then one insert of the meetings, one of the rows
+    (in batches), and one audit event. Answers (meetings, attendance rows)."""
+    require_change(actor, organization)
+    allowed = set(attendable_members(organization).values_list("pk", flat=True))
+    built: list[Meeting] = []
+    for planned in meetings:
+        refusal = kind_refusal(organization, planned.kind)
+        if refusal:
+            raise ValidationError({"kind": refusal})
+        unknown = set(planned.fields) - set(MEETING_FIELDS)
+        if unknown:
+            raise TypeError(f"unexpected meeting fields: {sorted(unknown)}")
+        meeting = Meeting(
+            organization=organization,
+            kind=planned.kind,
+            held_on=planned.held_on,
+            topic=planned.topic,
+            created_by=actor,
+            **planned.fields,
+        )
+        # The organization and the actor are checked above; the rest as `save_valid` would.
+        meeting.clean_fields(exclude=["organization", "created_by"])
+        meeting.clean()
+        if planned.entries:
+            refusal = attendance_refusal(meeting)
+            if refusal:
+                raise ValidationError(refusal)
+        strangers = set(planned.entries) - allowed
+        if strangers:
+            raise ValidationError(
+                _("%(count)d members are neither %(org)s's own nor checked in with it.")
+                % {"count": len(strangers), "org": organization.name}
+            )
+        errors = _entry_errors(planned.entries)
+        if errors:
+            raise ValidationError(errors)
+        built.append(meeting)
+    Meeting.objects.bulk_create(built)
+    rows = [
+        Attendance(
+            meeting=meeting, member_id=member_id, status=status, note=note, recorded_by=actor
+        )
+        for meeting, planned in zip(built, meetings, strict=True)
+        for member_id, (status, note) in planned.entries.items()
+    ]
+    Attendance.objects.bulk_create(rows, batch_size=5000)
+    record_event(
+        actor=actor,
+        instance=organization,
+        event="meeting.bulk_recorded",
+        details={
+            "meetings": len(built),
+            "attendance": len(rows),
+            "from": min(m.held_on for m in built).isoformat() if built else None,
+            "to": max(m.held_on for m in built).isoformat() if built else None,
+        },
+    )
+    return len(built), len(rows)

@@ -18,7 +18,8 @@ today, in every branch that holds members and at the inflow organizations inside
 
 Speed: about 5,000 meetings and 90,000 attendance rows in the full county. Through
 `do_record_meeting` and `do_record_attendance` that is two actions and a dozen queries per
-meeting (minutes on the demo's machine); `do_record_meetings_in_bulk` runs the same checks
+meeting (minutes on the demo's machine); `education.attendance.actions.
+do_record_meetings_in_bulk` runs the same checks
 (the organization's kinds, the fields' validation, the attendance refusals, who may be
 recorded) for one organization's year at once, writes with `bulk_create`, and records one audit
 event per organization naming what it wrote.
@@ -28,112 +29,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
-from core.actions import action
 from core.demo import DemoContext
-from core.models import User, record_event
 from core.months import months_before
-from education.attendance.actions import attendable_members, attendance_refusal
-from education.meetings.actions import MEETING_FIELDS, kind_refusal
-from education.models import Attendance, AttendanceStatus, Meeting, MeetingKind, MeetingMode
+from education.attendance.actions import PlannedMeeting, do_record_meetings_in_bulk
+from education.models import AttendanceStatus, MeetingKind, MeetingMode
 from members.models import GOOD_STANDINGS, EpisodeStatus, Member, MobilityEpisode
 from organizations.models import Organization, OrgKind
-from organizations.scope import require_change
 
 #: (status, note) per member id, as `do_record_attendance` takes them.
 Entries = dict[int, tuple[str, str]]
-
-_STATUSES = frozenset(AttendanceStatus.values)
-#: A leave gives its reason; a row "at another organization" says where (`Attendance.clean`).
-_NEEDS_NOTE = frozenset({AttendanceStatus.LEAVE, AttendanceStatus.ELSEWHERE})
-
-
-@dataclass
-class PlannedMeeting:
-    """One meeting to record: its fields (`MEETING_FIELDS`) and its attendance."""
-
-    kind: str
-    held_on: dt.date
-    topic: str
-    fields: dict[str, Any] = field(default_factory=dict)
-    entries: Entries = field(default_factory=dict)
-
-
-@action
-def do_record_meetings_in_bulk(
-    *, actor: User, organization: Organization, meetings: Sequence[PlannedMeeting]
-) -> tuple[int, int]:
-    """Record `organization`'s `meetings` with their attendance at once, all or nothing: the
-    checks of `do_record_meeting` and `do_record_attendance` (kinds the organization holds,
-    every field valid, no attendance for a meeting in the future, leave with its reason, only
-    members the organization may record), then one insert of the meetings, one of the rows
-    (in batches), and one audit event. Answers (meetings, attendance rows)."""
-    require_change(actor, organization)
-    allowed = set(attendable_members(organization).values_list("pk", flat=True))
-    built: list[Meeting] = []
-    for planned in meetings:
-        refusal = kind_refusal(organization, planned.kind)
-        if refusal:
-            raise ValidationError({"kind": refusal})
-        unknown = set(planned.fields) - set(MEETING_FIELDS)
-        if unknown:
-            raise TypeError(f"unexpected meeting fields: {sorted(unknown)}")
-        meeting = Meeting(
-            organization=organization,
-            kind=planned.kind,
-            held_on=planned.held_on,
-            topic=planned.topic,
-            created_by=actor,
-            **planned.fields,
-        )
-        # The organization and the actor are checked above; the rest as `save_valid` would.
-        meeting.clean_fields(exclude=["organization", "created_by"])
-        meeting.clean()
-        if planned.entries:
-            refusal = attendance_refusal(meeting)
-            if refusal:
-                raise ValidationError(refusal)
-        strangers = set(planned.entries) - allowed
-        if strangers:
-            raise ValidationError(
-                _("%(count)d members are neither %(org)s's own nor checked in with it.")
-                % {"count": len(strangers), "org": organization.name}
-            )
-        for status, note in planned.entries.values():
-            if status not in _STATUSES:
-                raise ValidationError(_("Unknown attendance “%(status)s”.") % {"status": status})
-            if status in _NEEDS_NOTE and not note.strip():
-                raise ValidationError(_("Give the reason for each leave."))
-        built.append(meeting)
-    Meeting.objects.bulk_create(built)
-    rows = [
-        Attendance(
-            meeting=meeting, member_id=member_id, status=status, note=note, recorded_by=actor
-        )
-        for meeting, planned in zip(built, meetings, strict=True)
-        for member_id, (status, note) in planned.entries.items()
-    ]
-    Attendance.objects.bulk_create(rows, batch_size=5000)
-    record_event(
-        actor=actor,
-        instance=organization,
-        event="meeting.bulk_recorded",
-        details={
-            "meetings": len(built),
-            "attendance": len(rows),
-            "from": min(m.held_on for m in built).isoformat() if built else None,
-            "to": max(m.held_on for m in built).isoformat() if built else None,
-        },
-    )
-    return len(built), len(rows)
-
 
 # --- the demo's year ---------------------------------------------------------------------------
 
