@@ -25,19 +25,16 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import (
-    CharField,
     Count,
     DateField,
     Exists,
     F,
     FilteredRelation,
-    Func,
     Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
 from django.db.models.functions import ExtractYear
 from django.utils import formats
@@ -52,10 +49,9 @@ from organizations.models import Organization
 
 _Q = TypeVar("_Q", bound=QuerySet[Any])
 
-#: The timeline's order, newest first: the keyset page's keys (the last one is unique). The
-#: date is keyed as its ISO text (`held_key`), which sorts as the date does and travels in a
-#: cursor as a plain string.
-TIMELINE_KEYS = ("-held_key", "-id")
+#: The timeline's order, newest first: the keyset page's keys (the last one is unique; a date
+#: travels in a cursor as core.pagination writes it).
+TIMELINE_KEYS = ("-meeting__held_on", "-id")
 
 
 # --- the date of the last participation --------------------------------------------------------
@@ -201,15 +197,7 @@ def timeline(member: Member) -> AttendanceQuerySet:
     return (
         Attendance.objects.filter(member=member, meeting__voided_at__isnull=True)
         .select_related("meeting__organization")
-        .annotate(
-            at_inflow=Exists(checked_in_there),
-            held_key=Func(
-                F("meeting__held_on"),
-                Value("YYYY-MM-DD"),
-                function="to_char",
-                output_field=CharField(),
-            ),
-        )
+        .annotate(at_inflow=Exists(checked_in_there))
         .order_by(*TIMELINE_KEYS)
     )
 

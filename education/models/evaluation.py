@@ -28,13 +28,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.constraints import ChecksInOneQuery
-from core.scoping import Action
-from core.types import AnyUser
 from core.validators import past_date, plan_date
 from education.models.meetings import Meeting
-from members.models import CertificateCheck, Member, StandingDecision
+from members.models import CertificateCheck, Member, MemberRecordQuerySet, StandingDecision
 from organizations.models import Organization
-from organizations.scope import user_scope
 
 #: The years an evaluation may be for (a later year is refused: it has not happened yet).
 FIRST_YEAR = 2000
@@ -57,15 +54,6 @@ class HandlingKind(models.TextChoices):
     CRITICISM = "criticism", _("Criticism and education")
     CORRECT = "correct", _("Correction within a deadline")
     PERSUADE = "persuade", _("Persuasion to withdraw")
-
-
-class MemberRecordsQuerySet(models.QuerySet[Any]):
-    def visible_to(self, user: AnyUser, action: str = Action.VIEW) -> MemberRecordsQuerySet:
-        """Visible (or changeable) exactly as the member is."""
-        scope = user_scope(user)
-        if scope.is_superuser:
-            return self
-        return self.filter(member__in=Member.objects.visible_to(user, action))
 
 
 class Evaluation(ChecksInOneQuery):
@@ -130,7 +118,7 @@ class Evaluation(ChecksInOneQuery):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    objects = MemberRecordsQuerySet.as_manager()
+    objects = MemberRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("democratic evaluation")
@@ -207,7 +195,7 @@ class InflowOpinion(ChecksInOneQuery):
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = MemberRecordsQuerySet.as_manager()
+    objects = MemberRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inflow organization's opinion")
@@ -264,7 +252,7 @@ class HandlingNote(ChecksInOneQuery):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    objects = MemberRecordsQuerySet.as_manager()
+    objects = MemberRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("handling note")

@@ -40,7 +40,7 @@ from core.constraints import ChecksInOneQuery
 from core.scoping import Action
 from core.types import AnyUser
 from core.validators import past_date
-from members.models import CURRENT_STATUSES, Member, MobilityEpisode
+from members.models import CURRENT_STATUSES, Member, MemberRecordQuerySet, MobilityEpisode
 from members.models.choices import OccupationCategory
 from organizations.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization, Sector
 from organizations.scope import user_scope
@@ -269,13 +269,10 @@ class ColumnItem(ChecksInOneQuery):
         return self.withdrawn_at is not None
 
 
-class StudyRecordQuerySet(models.QuerySet["StudyRecord"]):
-    def visible_to(self, user: AnyUser, action: str = Action.VIEW) -> StudyRecordQuerySet:
-        """A member's study is seen by whoever sees the member, and recorded by whoever records
-        the member's life (the home side, and the inflow side it is shared with)."""
-        if user_scope(user).is_superuser:
-            return self
-        return self.filter(member__in=Member.objects.visible_to(user, action))
+class StudyRecordQuerySet(MemberRecordQuerySet):
+    """A member's study is seen by whoever sees the member, and recorded by whoever records the
+    member's life (the home side, and the inflow side it is shared with): `visible_to` is
+    members' `MemberRecordQuerySet`'s."""
 
     def in_year(self, year: int) -> StudyRecordQuerySet:
         return self.filter(
@@ -367,13 +364,9 @@ class StudyRecord(ChecksInOneQuery):
             raise ValidationError({"title": _("Say what was studied.")})
 
 
-class BranchPostQuerySet(models.QuerySet["BranchPost"]):
-    def visible_to(self, user: AnyUser, action: str = Action.VIEW) -> BranchPostQuerySet:
-        """Seen with the member; recorded and ended by the home side (`change`)."""
-        scope = user_scope(user)
-        if scope.is_superuser:
-            return self
-        return self.filter(member__in=Member.objects.visible_to(user, action))
+class BranchPostQuerySet(MemberRecordQuerySet):
+    """Seen with the member; recorded and ended by the home side (`visible_to(user, "change")`,
+    members' `MemberRecordQuerySet`'s)."""
 
     def held_in(self, year: int) -> BranchPostQuerySet:
         """Posts held at some time in `year`."""

@@ -73,7 +73,7 @@ def test_the_action_refuses_bad_hours_and_saves_nothing(members, secretary, hour
 def test_the_form_needs_hours_and_a_title_for_a_course(members):
     form = StudyRecordForm(
         {"kind": "course", "studied_on": "2025-03-01", "hours": "", "title": ""},
-        items=StudyRecord.objects.none(),  # type: ignore[arg-type]
+        items=StudyRecord.objects.none(),
     )
     assert not form.is_valid()
     assert form.errors["hours"] == ["请填写学时。"]
