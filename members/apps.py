@@ -15,11 +15,15 @@ class MembersConfig(AppConfig):
         from members import home
         from members.certificates import panels as certificate_panels
         from members.demo import DEMO
+        from members.dues import panels as dues_panels
         from members.mobility import panels as mobility_panels
         from members.models import (
             Certificate,
             CertificateCheck,
             ContactRecord,
+            DuesPayment,
+            DuesRate,
+            DuesStandard,
             EpisodeUpdate,
             FindingAttempt,
             FoundArrival,
@@ -63,6 +67,10 @@ class MembersConfig(AppConfig):
         auditlog.register(Certificate, exclude_fields=["created_at"])
         auditlog.register(CertificateCheck, exclude_fields=["created_at"])
         auditlog.register(StandingDecision, exclude_fields=["created_at"])
+        auditlog.register(DuesRate, exclude_fields=["created_at"])
+        # The base income is sensitive: the audit keeps that it changed, not its value.
+        auditlog.register(DuesStandard, mask_fields=["base_income"], exclude_fields=["created_at"])
+        auditlog.register(DuesPayment, exclude_fields=["created_at"])
         # The person found outside the system: their ID-card number is as sensitive as a member's.
         auditlog.register(
             FoundArrival,
@@ -71,7 +79,12 @@ class MembersConfig(AppConfig):
             exclude_fields=["created_at", "updated_at"],
         )
         # The member page's panels, one per feature package, in their order on the page.
-        for panel in (*mobility_panels.PANELS, *certificate_panels.PANELS, *standing_panels.PANELS):
+        for panel in (
+            *mobility_panels.PANELS,
+            *certificate_panels.PANELS,
+            *standing_panels.PANELS,
+            *dues_panels.PANELS,
+        ):
             member_page.register(panel)
         home_page.register(home.HOME_PANEL)
         share_source(EPISODE_SHARES)

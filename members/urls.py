@@ -3,6 +3,7 @@ namespace (the names are the app's, whichever package serves them)."""
 
 from members.cards.urls import urlpatterns as cards
 from members.certificates.urls import urlpatterns as certificates
+from members.dues.urls import urlpatterns as dues
 from members.found.urls import urlpatterns as found
 from members.lists.urls import urlpatterns as lists
 from members.mobility.urls import urlpatterns as mobility
@@ -10,4 +11,4 @@ from members.register.urls import urlpatterns as register
 from members.standing.urls import urlpatterns as standing
 
 app_name = "members"
-urlpatterns = [*register, *mobility, *found, *lists, *certificates, *standing, *cards]
+urlpatterns = [*register, *mobility, *found, *lists, *certificates, *standing, *cards, *dues]

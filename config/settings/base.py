@@ -258,6 +258,21 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 LIFE_WARNING_MONTHS = env_int("LIFE_WARNING_MONTHS", 3)
 LIFE_ALERT_MONTHS = env_int("LIFE_ALERT_MONTHS", 6)
 
+# Party dues (issue 11; the 2008 rules). Amounts in yuan.
+#: The most a monthly base income can be: more is a typing slip, not an income.
+DUES_MAX_MONTHLY_INCOME = env_int("DUES_MAX_MONTHLY_INCOME", 1_000_000)
+#: The most one payment can be.
+DUES_MAX_PAYMENT = env_int("DUES_MAX_PAYMENT", 100_000)
+#: A payment covers at most this many months (quarterly for members who move often; a year).
+DUES_MAX_MONTHS_PER_PAYMENT = env_int("DUES_MAX_MONTHS_PER_PAYMENT", 12)
+#: Dues can be paid at most this many months ahead of the current month.
+DUES_MAX_MONTHS_AHEAD = env_int("DUES_MAX_MONTHS_AHEAD", 12)
+#: Months paid further ahead than this are listed as anomalies (a quarter is usual).
+DUES_AHEAD_ANOMALY_MONTHS = env_int("DUES_AHEAD_ANOMALY_MONTHS", 3)
+#: Months without paying that make a member a candidate for having left the party (the party
+#: constitution, art. 9: six consecutive months).
+DUES_LAPSE_MONTHS = env_int("DUES_LAPSE_MONTHS", 6)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -8,7 +8,8 @@
 - `found`: people found on arrival whose home organization is not in the system;
 - `certificates`: activity certificates and certificate letters, their numbers and checks;
 - `standing`: decisions on a member's party standing, proposed by the branch, approved above;
-- `outside`: check-ins at organizations outside the system, recorded by the home branch.
+- `outside`: check-ins at organizations outside the system, recorded by the home branch;
+- `dues`: party dues: rates, each member's standard, payments and the months they cover.
 """
 
 from members.models.certificates import Certificate, CertificateCheck, CertificateCounter
@@ -27,6 +28,9 @@ from members.models.choices import (
     ContactChannel,
     DecisionKind,
     DecisionStatus,
+    DuesCategory,
+    DuesMethod,
+    DuesRelief,
     Education,
     EpisodeOrigin,
     EpisodeStatus,
@@ -37,6 +41,14 @@ from members.models.choices import (
     OutsideConfirmation,
     PersonnelCategory,
     Standing,
+)
+from members.models.dues import (
+    DuesPaidMonth,
+    DuesPayment,
+    DuesPaymentQuerySet,
+    DuesRate,
+    DuesStandard,
+    DuesStandardQuerySet,
 )
 from members.models.found import FoundArrival, FoundArrivalQuerySet
 from members.models.member import (
@@ -84,6 +96,15 @@ __all__ = [
     "ContactRecord",
     "DecisionKind",
     "DecisionStatus",
+    "DuesCategory",
+    "DuesMethod",
+    "DuesPaidMonth",
+    "DuesPayment",
+    "DuesPaymentQuerySet",
+    "DuesRate",
+    "DuesRelief",
+    "DuesStandard",
+    "DuesStandardQuerySet",
     "Education",
     "EpisodeOrigin",
     "EpisodeStatus",

@@ -209,3 +209,40 @@ class OutsideConfirmation(models.TextChoices):
     CERTIFICATE_PHOTO = "certificate_photo", _("Photo of the certificate's inflow part")
     WECHAT = "wechat", _("WeChat with the organization")
     OTHER = "other", _("Other")
+
+
+class DuesCategory(models.TextChoices):
+    """The categories of the dues rules (2008): who pays a share of what, or a fixed amount."""
+
+    SALARIED = "salaried", _("Salaried (after-tax salary)")
+    RETIRED = "retired", _("Retired (pension)")
+    FARMER = "farmer", _("Farmer")
+    STUDENT = "student", _("Student")
+    UNEMPLOYED = "unemployed", _("Unemployed")
+    MINIMUM_LIVING = "dibao", _("On minimum-living support")
+
+
+#: Categories whose standard is a share of a base income (the others pay a fixed amount).
+INCOME_CATEGORIES = frozenset({DuesCategory.SALARIED, DuesCategory.RETIRED})
+
+#: The dues category a member's personnel category suggests (the branch may choose another).
+DUES_CATEGORY_OF: dict[str, str] = {
+    PersonnelCategory.FARMER: DuesCategory.FARMER,
+    PersonnelCategory.STUDENT: DuesCategory.STUDENT,
+    PersonnelCategory.RETIRED: DuesCategory.RETIRED,
+    PersonnelCategory.UNEMPLOYED: DuesCategory.UNEMPLOYED,
+}
+
+
+class DuesRelief(models.TextChoices):
+    """A reduction or exemption approved for hardship (the 2008 rules)."""
+
+    NONE = "none", _("None")
+    REDUCED = "reduced", _("Reduced")
+    EXEMPT = "exempt", _("Exempt")
+
+
+class DuesMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    TRANSFER = "transfer", _("Bank transfer")
+    ONLINE = "online", _("Online payment")

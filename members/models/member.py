@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Left
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,7 @@ from members.models.choices import (
     PersonnelCategory,
     Standing,
 )
+from members.models.dues_state import DuesState, dues_json_sql, in_arrears_sql
 from organizations.models import Organization
 from organizations.scope import user_scope
 
@@ -176,6 +178,19 @@ class MemberQuerySet(models.QuerySet["Member"]):
             .exclude(pk=member.pk)
             .order_by("name_pinyin", "id")
         )
+
+    def with_dues(self, as_of: dt.date) -> MemberQuerySet:
+        """Each member annotated with their dues as of `as_of` (read it as `member.dues`, a
+        `DuesState`): paid up to, months and amount owed, the last payment. The one reading of
+        dues (`members.models.dues_state`); the queryset must not alias the member table."""
+        sql, params = dues_json_sql('"members_member"."id"', '"members_member"', as_of)
+        return self.annotate(dues_json=RawSQL(sql, params, output_field=models.JSONField()))  # noqa: S611 - constant SQL, values as parameters
+
+    def in_dues_arrears(self, as_of: dt.date, months: int = 1) -> MemberQuerySet:
+        """Members owing at least `months` months of dues as of `as_of` (six: the party
+        constitution's condition for treating a member as having left)."""
+        sql, params = in_arrears_sql('"members_member"."id"', '"members_member"', as_of, months)
+        return self.filter(RawSQL(sql, params, output_field=models.BooleanField()))  # noqa: S611 - as above
 
     def search(self, text: str) -> MemberQuerySet:
         """Name (Chinese prefix), pinyin or its initials ("zs" → 张三), ID-card number or phone.
@@ -440,6 +455,13 @@ class Member(ChecksInOneQuery):
                 _("%(name)s's party standing is “%(standing)s”: not possible for them.")
                 % {"name": self.name, "standing": self.get_standing_display()}
             )
+
+    @property
+    def dues(self) -> DuesState:
+        """The member's dues; the queryset must have asked for them (`with_dues`)."""
+        if "dues_json" not in self.__dict__:
+            raise AttributeError("Ask the queryset for dues: Member.objects.with_dues(as_of).")
+        return DuesState.from_json(self.__dict__["dues_json"])
 
     @property
     def is_archived(self) -> bool:

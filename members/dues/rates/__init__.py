@@ -1,0 +1,1 @@
+"""Dues: the rates pages."""

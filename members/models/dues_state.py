@@ -1,0 +1,160 @@
+"""The derived dues state of a member: "dues paid up to" (党费交至), months and amount owed, the
+last payment. Nothing stores it: it is computed from the standards (`DuesStandard`) and the paid
+months (`DuesPaidMonth`) by the SQL below, the one definition every page, letter, ledger and rule
+reads (through `MemberQuerySet.with_dues` and `in_dues_arrears`, and `members.dues.queries` for
+totals). Kept apart from the models so that the member's queryset can use it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+
+#: The months a member owed, from their first standard to the month before `%(month)s` (the
+#: current month is not overdue until it is over), and until the member left the register
+#: (archived) or lost good standing; each with the amount owed for it. `{member}` is the SQL
+#: naming the member's id and `{alias}` the member's row (columns archived_at, standing,
+#: standing_since). The one definition of "due": every reading below is built on it.
+DUE_MONTHS_SQL = """
+SELECT g.month::date AS month,
+       CASE WHEN s.relief <> 'none' AND (s.relief_until IS NULL OR g.month <= s.relief_until)
+            THEN CASE WHEN s.relief = 'exempt' THEN 0 ELSE s.relief_amount END
+            ELSE s.amount END AS amount
+FROM (
+    SELECT st.effective_from, st.amount, st.relief, st.relief_amount, st.relief_until,
+           LEAD(st.effective_from) OVER (ORDER BY st.effective_from) AS next_from
+    FROM members_duesstandard st WHERE st.member_id = {member}
+) s
+CROSS JOIN LATERAL generate_series(
+    s.effective_from,
+    LEAST(
+        COALESCE(s.next_from, %(month)s::date),
+        %(month)s::date,
+        COALESCE(date_trunc('month', {alias}.archived_at AT TIME ZONE %(tz)s)::date,
+                 %(month)s::date),
+        CASE WHEN {alias}.standing <> 'normal'
+             THEN COALESCE(date_trunc('month', {alias}.standing_since)::date, %(month)s::date)
+             ELSE %(month)s::date END
+    ) - interval '1 month',
+    interval '1 month'
+) AS g(month)
+"""
+
+#: Per member: months owed, amount owed, the first month owed, the last month due and the last
+#: month paid (voided payments aside). One row, whatever the member's history.
+DUES_STATE_SQL = (
+    """
+SELECT count(*) FILTER (WHERE o.owed) AS months_owed,
+       COALESCE(sum(o.amount) FILTER (WHERE o.owed), 0) AS amount_owed,
+       min(o.month) FILTER (WHERE o.owed) AS first_owed,
+       max(o.month) AS last_due,
+       (SELECT max(p.month) FROM members_duespaidmonth p
+         WHERE p.member_id = {member} AND NOT p.voided) AS last_paid
+FROM (
+    SELECT d.month, d.amount,
+           d.amount > 0 AND NOT EXISTS (
+               SELECT 1 FROM members_duespaidmonth p
+               WHERE p.member_id = {member} AND p.month = d.month AND NOT p.voided
+           ) AS owed
+    FROM ("""
+    + DUE_MONTHS_SQL
+    + """) d
+) o
+"""
+)
+
+#: The state as one JSON object (amounts as text, so that they stay exact).
+DUES_JSON_SQL = (
+    """
+SELECT jsonb_build_object(
+    'months_owed', x.months_owed,
+    'amount_owed', x.amount_owed::text,
+    'first_owed', x.first_owed,
+    'paid_until', CASE WHEN x.first_owed IS NOT NULL
+                       THEN (x.first_owed - interval '1 month')::date
+                       ELSE GREATEST(x.last_due, x.last_paid) END,
+    'last_paid_on', (SELECT max(pay.paid_on) FROM members_duespayment pay
+                      WHERE pay.member_id = {member} AND pay.voided_at IS NULL)
+) FROM ("""
+    + DUES_STATE_SQL
+    + """) x
+"""
+)
+
+#: Whether the member owes at least `%(owed)s` months (stops at the first it needs to know).
+IN_ARREARS_SQL = (
+    """
+(SELECT count(*) FROM ("""
+    + DUE_MONTHS_SQL
+    + """) d
+  WHERE d.amount > 0 AND NOT EXISTS (
+      SELECT 1 FROM members_duespaidmonth p
+      WHERE p.member_id = {member} AND p.month = d.month AND NOT p.voided)
+) >= %(owed)s
+"""
+)
+
+_NAMED = re.compile(r"%\((\w+)\)s")
+
+
+def positional(sql: str, params: dict[str, Any]) -> tuple[str, list[Any]]:
+    """`sql` with its named placeholders made positional, and their values in order (Django's
+    `RawSQL` and the compiler take a list)."""
+    names = _NAMED.findall(sql)
+    return _NAMED.sub("%s", sql), [params[name] for name in names]
+
+
+def dues_params(as_of: dt.date, **extra: Any) -> dict[str, Any]:
+    """The parameters of the SQL above for the day `as_of`: months before its month are due."""
+    return {"month": as_of.replace(day=1), "tz": settings.TIME_ZONE, **extra}
+
+
+def dues_json_sql(member: str, alias: str, as_of: dt.date) -> tuple[str, list[Any]]:
+    return positional(
+        "(" + DUES_JSON_SQL.format(member=member, alias=alias) + ")", dues_params(as_of)
+    )
+
+
+def in_arrears_sql(member: str, alias: str, as_of: dt.date, months: int) -> tuple[str, list[Any]]:
+    return positional(
+        IN_ARREARS_SQL.format(member=member, alias=alias), dues_params(as_of, owed=months)
+    )
+
+
+def state_sql(member: str, alias: str, as_of: dt.date) -> tuple[str, list[Any]]:
+    """`DUES_STATE_SQL` for one member (a lateral subquery in the totals)."""
+    return positional(DUES_STATE_SQL.format(member=member, alias=alias), dues_params(as_of))
+
+
+def _month(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class DuesState:
+    """A member's dues as of a day: what the pages, the letter and the certificate print."""
+
+    months_owed: int
+    amount_owed: Decimal
+    first_owed: dt.date | None
+    paid_until: dt.date | None
+    last_paid_on: dt.date | None
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any] | None) -> DuesState:
+        value = value or {}
+        return cls(
+            months_owed=int(value.get("months_owed") or 0),
+            amount_owed=Decimal(value.get("amount_owed") or "0.00"),
+            first_owed=_month(value.get("first_owed")),
+            paid_until=_month(value.get("paid_until")),
+            last_paid_on=_month(value.get("last_paid_on")),
+        )
+
+    @property
+    def in_arrears(self) -> bool:
+        return self.months_owed > 0
