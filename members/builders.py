@@ -6,12 +6,20 @@ defaults for what the caller does not care about.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TypedDict
 
 from django.utils import timezone
 
 from core.models import User
 from members.certificates.actions import do_issue_certificate
+from members.dues.actions import (
+    PaymentInput,
+    StandardInput,
+    do_record_payment,
+    do_set_standard,
+    expected_amounts,
+)
 from members.found.actions import do_record_found_arrival, do_register_found_member
 from members.mobility.actions import (
     do_check_in_member,
@@ -25,6 +33,10 @@ from members.models import (
     Certificate,
     CertificateKind,
     ContactChannel,
+    DuesCategory,
+    DuesMethod,
+    DuesPayment,
+    DuesStandard,
     FoundArrival,
     Member,
     MobilityEpisode,
@@ -254,3 +266,61 @@ def decide_standing(
             actor=approver, decision=decision, decided_on=on, answer="批复文号：组字[2026]1号"
         )
     return decision
+
+
+def set_dues_standard(
+    member: Member,
+    *,
+    actor: User,
+    category: str = DuesCategory.SALARIED,
+    base_income: Decimal | str | None = "4000",
+    from_month: dt.date | None = None,
+    **relief: object,
+) -> DuesStandard:
+    """`member`'s dues standard from `from_month` (January of last year unless given, or the
+    month they joined if later); a salaried member on 4,000 yuan (40.00 a month) by default."""
+    first = from_month or dt.date(timezone.localdate().year - 1, 1, 1)
+    first = max(first, member.joined_on.replace(day=1))
+    income = None if base_income is None else Decimal(base_income)
+    return do_set_standard(
+        actor=actor,
+        member=member,
+        effective_from=first,
+        data=StandardInput(category=category, base_income=income, **relief),  # type: ignore[arg-type]
+    )
+
+
+def pay_dues(
+    member: Member,
+    *,
+    actor: User,
+    first_month: dt.date,
+    months: int = 1,
+    amount: Decimal | str | None = None,
+    org: Organization | None = None,
+    paid_on: dt.date | None = None,
+    receipt_number: str = "",
+    method: str = DuesMethod.CASH,
+    note: str = "",
+) -> DuesPayment:
+    """A payment of `months` months from `first_month`, of the standard's amount unless given,
+    received at the home branch (or `org`) in cash today."""
+    if amount is None:
+        expected = expected_amounts(member, first_month, months) or []
+        amount = sum(expected, Decimal(0))
+    return do_record_payment(
+        actor=actor,
+        member=member,
+        data=PaymentInput(
+            first_month=first_month,
+            months=months,
+            amount=Decimal(amount),
+            method=method,
+            reference="" if method == DuesMethod.CASH else f"REF{first_month:%Y%m}{member.pk}",
+            paid_on=paid_on or timezone.localdate(),
+            received_by="组织委员",
+            receipt_number=receipt_number,
+            note=note,
+            org=org,
+        ),
+    )
