@@ -51,6 +51,7 @@ DUES_STATE_SQL = (
 SELECT count(*) FILTER (WHERE o.owed) AS months_owed,
        COALESCE(sum(o.amount) FILTER (WHERE o.owed), 0) AS amount_owed,
        min(o.month) FILTER (WHERE o.owed) AS first_owed,
+       min(o.month) AS first_due,
        max(o.month) AS last_due,
        (SELECT max(p.month) FROM members_duespaidmonth p
          WHERE p.member_id = {member} AND NOT p.voided) AS last_paid
@@ -67,14 +68,18 @@ FROM (
 """
 )
 
-#: The state as one JSON object (amounts as text, so that they stay exact).
+#: The state as one JSON object (amounts as text, so that they stay exact). "Paid up to" is the
+#: month before the first month owed; nothing owed: the later of the last month due and the last
+#: month paid (ahead); owing since the first month due (nothing ever paid): NULL, not the month
+#: before the records begin.
 DUES_JSON_SQL = (
     """
 SELECT jsonb_build_object(
     'months_owed', x.months_owed,
     'amount_owed', x.amount_owed::text,
     'first_owed', x.first_owed,
-    'paid_until', CASE WHEN x.first_owed IS NOT NULL
+    'paid_until', CASE WHEN x.first_owed = x.first_due THEN NULL
+                       WHEN x.first_owed IS NOT NULL
                        THEN (x.first_owed - interval '1 month')::date
                        ELSE GREATEST(x.last_due, x.last_paid) END,
     'last_paid_on', (SELECT max(pay.paid_on) FROM members_duespayment pay
