@@ -98,7 +98,8 @@ def test_the_inspector_sees_the_sheet_read_only_and_may_not_post(login, tree, br
     client = login(inspector)
     response = assert_access(client, url(tree.a1), 200, who="inspector")
     html = response.content.decode()
-    assert "王甲一" in html and "李甲三" in html
+    assert "王甲一" in html
+    assert "李甲三" in html
     assert f'name="m{branch[0].pk}-' not in html  # no row inputs
     assert "您可以查看本表，但不能在此登记党费。" in html
     assert_access(
@@ -142,7 +143,7 @@ def test_a_committee_is_no_sheet_a_field_error_and_the_default(login, tree, town
 @pytest.mark.parametrize(
     "query",
     [
-        "month=２０２６-１１",
+        "month=２０２６-１１",  # noqa: RUF001 - full-width digits, as typed on a phone
         "month=0001-01",
         "month=9999-12",
         "month=2026-13",
@@ -152,7 +153,7 @@ def test_a_committee_is_no_sheet_a_field_error_and_the_default(login, tree, town
         "org=%00",
         "org=1%00",
         "org=-1",
-        "org=１",
+        "org=１",  # noqa: RUF001 - a full-width digit
         "org=99999999999999999999999",
         "org=&month=",
         "month=2026-11&month=abc",
@@ -202,11 +203,16 @@ def test_each_row_shows_standard_paid_month_paid_up_to_and_totals(
     newcomer = MemberFactory.create(name="赵未定", home_org=tree.a1)
     response = login(secretary).get(url(tree.a1))
     rows = {row.member.pk: row for row in response.context["rows"]}
-    assert rows[paid.pk].paid is not None and not rows[paid.pk].recordable
-    assert rows[reduced.pk].expected == Decimal("10.00") and rows[reduced.pk].recordable
-    assert rows[newcomer.pk].standard is None and not rows[newcomer.pk].recordable
+    assert rows[paid.pk].paid is not None
+    assert not rows[paid.pk].recordable
+    assert rows[reduced.pk].expected == Decimal("10.00")
+    assert rows[reduced.pk].recordable
+    assert rows[newcomer.pk].standard is None
+    assert not rows[newcomer.pk].recordable
     html = response.content.decode()
-    assert "A-001" in html and "未核定标准" in html and "减交" in html
+    assert "A-001" in html
+    assert "未核定标准" in html
+    assert "减交" in html
     assert f'name="m{paid.pk}-paid"' not in html
     assert f'name="m{reduced.pk}-paid"' in html
     assert f'name="m{newcomer.pk}-paid"' not in html
@@ -214,7 +220,8 @@ def test_each_row_shows_standard_paid_month_paid_up_to_and_totals(
     assert (totals.members, totals.paid) == (4, 1)
     assert totals.expected == Decimal("90.00")  # 40 + 10 + 40, the newcomer has no standard
     assert totals.received == Decimal("40.00")
-    assert "本月应缴" in html and "本月实缴" in html
+    assert "本月应缴" in html
+    assert "本月实缴" in html
     assert unset in [row.member for row in response.context["rows"]]
 
 
@@ -326,7 +333,8 @@ def test_one_bad_row_saves_nothing_and_says_why_on_its_row(
     assert "需要更正" in response.content.decode()
     good_row = _row_html(response, good)
     assert "invalid-feedback" not in good_row
-    assert 'value="R-NEW"' in good_row and "checked" in good_row
+    assert 'value="R-NEW"' in good_row
+    assert "checked" in good_row
 
 
 def test_a_note_explains_an_amount_off_the_standard(login, tree, branch, secretary):
@@ -369,7 +377,8 @@ def test_the_station_records_a_checked_in_member_which_counts_at_home(
     response = client.get(url(tree.bs, last_month))
     assert [row.member for row in response.context["rows"]] == [member]
     html = _row_html(response, member)
-    assert "流入" in html and "甲一支部" in html
+    assert "流入" in html
+    assert "甲一支部" in html
     response = client.post(
         url(tree.bs, last_month), sheet_post(row_data(member, receipt_number="BS-1"))
     )
@@ -380,7 +389,9 @@ def test_the_station_records_a_checked_in_member_which_counts_at_home(
     # The home side sees it paid, received at the station.
     home = login(secretary).get(url(tree.a1, last_month))
     row_html = _row_html(home, member)
-    assert "已交" in row_html and tree.bs.name in row_html and "BS-1" in row_html
+    assert "已交" in row_html
+    assert tree.bs.name in row_html
+    assert "BS-1" in row_html
     assert f"{last_month:%Y-%m}" in row_html
 
 
