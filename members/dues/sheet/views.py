@@ -205,7 +205,8 @@ def _month_query(org: Organization, month: dt.date) -> str:
 def dues_sheet(request: AuthedRequest) -> HttpResponseBase:
     """`?org=<id>&month=YYYY-MM` (default: the user's own branch, this month). Whoever sees the
     organization sees its sheet; whoever may change there records (POST), others get 403.
-    Five queries after the session, the user and their roles, whatever the number of members."""
+    Four queries after the session, the user and their roles, whatever the number of members
+    (one more for an organization past the picker's options)."""
     places = _places(request)
     query = SheetQueryForm(request.GET or None, choices=[(o.pk, o.name) for o in places])
     org = _sheet_org(request, query, places)
