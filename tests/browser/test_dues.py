@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -83,7 +84,7 @@ def test_secretary_records_a_months_dues_for_the_branch_on_one_page(
 
     stored = DuesPayment.objects.filter(org=tree.a1).order_by("receipt_number")
     assert [(p.member_id, p.amount, p.first_month) for p in stored] == [
-        (m.pk, 40, this_month()) for m in payers
+        (m.pk, Decimal("40.00"), this_month()) for m in payers
     ]
 
 

@@ -51,8 +51,8 @@ def row_data(member: Member, **fields: str) -> dict[str, str]:
     return {f"m{member.pk}-{name}": value for name, value in values.items() if value is not None}
 
 
-def sheet_post(*rows: dict[str, str], paid_on: dt.date | None = None) -> dict[str, str]:
-    data = {
+def sheet_post(*rows: dict[str, str], paid_on: dt.date | None = None) -> dict[str, object]:
+    data: dict[str, object] = {
         "paid_on": (paid_on or timezone.localdate()).isoformat(),
         "received_by": "李会计",
     }
