@@ -20,12 +20,12 @@ from members.dues.actions import this_month
 from members.dues.rules import seed_rates
 from members.models import DuesPayment
 from members.models.dues import add_months
-from tests.browser.test_member_journey import log_in
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, available_apps=settings.INSTALLED_APPS)
 
-PHONE = {"width": 390, "height": 844}
+#: The phone `page_for` opens (tests/browser/conftest.py).
+PHONE_WIDTH = 375
 
 
 @pytest.fixture(autouse=True)
@@ -34,22 +34,8 @@ def _rates(transactional_db) -> None:
     seed_rates()
 
 
-@pytest.fixture
-def phone_for(browser, live_server):
-    """`phone_for(username)` → (context, page): a 390x844 phone logged in as `username`."""
-
-    def open_as(username: str):
-        context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        log_in(page, live_server, username)
-        return context, page
-
-    return open_as
-
-
 def test_secretary_records_a_months_dues_for_the_branch_on_one_page(
-    phone_for, live_server, secretary, superuser, tree, members
+    page_for, live_server, secretary, superuser, tree, members
 ):
     """From the menu (党费) to the sheet of branch A1 for this month; three members ticked with
     their receipt numbers, one left unpaid; one save records the three."""
@@ -60,14 +46,14 @@ def test_secretary_records_a_months_dues_for_the_branch_on_one_page(
         set_dues_standard(member, actor=superuser, from_month=this_month())
     payers, unpaid = branch[:3], branch[3]
 
-    context, page = phone_for("secretary")
+    context, page = page_for("secretary")
     page.get_by_role("button", name="菜单").click()
     page.get_by_role("link", name="党费").click()
     expect(page.locator("h1")).to_contain_text("党费收缴表")
     expect(page.locator("#sheet-title")).to_contain_text("甲一支部")
     expect(page.locator("#dues-sheet-form [data-row]")).to_have_count(len(branch))
     # Each row is a card on the phone; nothing scrolls sideways.
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
     expect(page.locator("#id_received_by")).to_have_value(str(secretary))
     for i, member in enumerate(payers, start=1):
         row = page.locator(f"#row-{member.pk}")
@@ -89,7 +75,7 @@ def test_secretary_records_a_months_dues_for_the_branch_on_one_page(
 
 
 def test_station_records_a_checked_in_member_and_the_branch_sees_paid_up_to_advance(
-    phone_for, live_server, secretary, station, superuser, tree, members
+    page_for, live_server, secretary, station, superuser, tree, members
 ):
     member = members["a1"]
     last_month = add_months(this_month(), -1)
@@ -100,14 +86,14 @@ def test_station_records_a_checked_in_member_and_the_branch_sees_paid_up_to_adva
     home_sheet = f"{live_server.url}{reverse('members:dues_sheet')}?org={tree.a1.pk}"
 
     # Before: branch A1's sheet shows last month owed.
-    context, page = phone_for("secretary")
+    context, page = page_for("secretary")
     page.goto(home_sheet)
     until = page.locator(f"#row-{member.pk} .c-until")
     expect(until).not_to_contain_text(f"{last_month:%Y-%m}")
     context.close()
 
     # The station's own sheet (its default), last month: the member, marked 流入, pays a month.
-    context, page = phone_for("station")
+    context, page = page_for("station")
     page.goto(f"{live_server.url}{reverse('members:dues_sheet')}")
     expect(page.locator("#sheet-title")).to_contain_text(tree.bs.name)
     page.get_by_role("link", name="上个月").click()
@@ -128,7 +114,7 @@ def test_station_records_a_checked_in_member_and_the_branch_sees_paid_up_to_adva
     assert (payment.org_id, payment.first_month) == (tree.bs.pk, last_month)
 
     # After: the home branch sees 党费交至 at last month, paid at the station.
-    context, page = phone_for("secretary")
+    context, page = page_for("secretary")
     page.goto(home_sheet)
     expect(page.locator(f"#row-{member.pk} .c-until")).to_have_text(f"{last_month:%Y-%m}")
     page.goto(f"{home_sheet}&month={last_month:%Y-%m}")
