@@ -57,12 +57,14 @@ def _default(places: list[Organization], scope: Scope) -> Organization | None:
     return places[0] if places else None
 
 
-def _sheet_org(request: AuthedRequest, query: SheetQueryForm, places: list[Organization]) -> Any:
+def _sheet_org(
+    request: AuthedRequest, query: SheetQueryForm, places: list[Organization]
+) -> Organization | None:
     """The organization asked for: out of scope → 404; one that holds no members' dues (a
     committee) → a field error and the default."""
     pk = query.value("org")
     if pk is not None:
-        org = next((o for o in places if o.pk == pk), None) or get_object_or_404(
+        org: Organization = next((o for o in places if o.pk == pk), None) or get_object_or_404(
             Organization.objects.visible_to(request.user), pk=pk
         )
         if org.kind in BRANCH_KINDS:

@@ -456,3 +456,11 @@ def test_a_refused_post_takes_the_same_queries_with_2_or_8_members(
             )
         assert response.status_code == 200
         assert not DuesPayment.objects.exists()
+
+
+def test_the_sheet_in_english(client, login, tree, branch, secretary, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = login(secretary).get(url(tree.a1))
+    html = response.content.decode()
+    assert "Dues sheet" in html
+    assert "Save the payments ticked" in html
