@@ -240,6 +240,11 @@ def fixed(name: str) -> Callable[[Targets], str]:
     return lambda w: reverse(name)
 
 
+def sheet_url(org: str) -> Callable[[Targets], str]:
+    """The dues sheet of `org` for this month (issue 11)."""
+    return lambda w: reverse("members:dues_sheet") + f"?org={getattr(w.tree, org).pk}"
+
+
 def meeting_today_url(view: str, org: str) -> Callable[[Targets], str]:
     """A meeting of `org` held today, without attendance (issue 10)."""
 
@@ -431,6 +436,17 @@ ROWS = [
     # Shared with station B-S (view and record): the station records, A1's staff cannot see.
     Row("members:contact_new[shared]", member_url("members:contact_new", "shared"),
                                         (L,  404, 404, 200, 200, 404, 200, 403, 200)),
+    # The dues sheet (issue 11): whoever sees the organization sees its sheet (the default: the
+    # user's own branch); whoever may change there records, the inspector gets 403.
+    Row("members:dues_sheet", fixed("members:dues_sheet"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("members:dues_sheet[org=a1]", sheet_url("a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("members:dues_sheet[org=bs]", sheet_url("bs"),
+                                        (L,  404, 404, 404, 200, 404, 200, 200, 200)),
+    Row("members:dues_sheet[org=a1, post]", sheet_url("a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200),
+        method="post", data={"received_by": "李会计"}),
     Row("organizations:tree", fixed("organizations:tree"),
                                         (L,  200, 200, 200, 200, 200, 200, 200, 200)),
     Row("organizations:detail[a1]", org_url("organizations:detail", "a1"),

@@ -1,3 +1,9 @@
-from django.urls import URLPattern
+"""Dues: the sheet pages."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import URLPattern, path
+
+from members.dues.sheet import views
+
+urlpatterns: list[URLPattern] = [
+    path("dues/sheet/", views.dues_sheet, name="dues_sheet"),
+]
