@@ -279,6 +279,9 @@ def do_confirm_review(
         built.append((standard, before))
     if errors:
         raise ValidationError(errors)
+    for standard, _before in built:
+        # One insert for all: a standard of the same month is updated by the conflict.
+        standard.pk = None
     saved = DuesStandard.objects.bulk_create(
         [standard for standard, _before in built],
         update_conflicts=True,

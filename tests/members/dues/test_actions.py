@@ -97,11 +97,33 @@ def test_a_member_who_joined_during_the_year_from_the_month_they_joined(
 def test_reviewing_again_corrects_in_place(tree, members, secretary) -> None:
     year = this_month().year
     member = members["a1"]
-    do_confirm_review(org=tree.a1, year=year, entries=[(member, salaried("3000"))], actor=secretary)
-    do_confirm_review(org=tree.a1, year=year, entries=[(member, salaried("3000.01"))], actor=secretary)
+    [first] = do_confirm_review(
+        org=tree.a1, year=year, entries=[(member, salaried("3000"))], actor=secretary
+    )
+    [second] = do_confirm_review(
+        org=tree.a1, year=year, entries=[(member, salaried("3000.01"))], actor=secretary
+    )
+    assert second.pk == first.pk
     assert list(DuesStandard.objects.filter(member=member).values_list("amount", flat=True)) == [
         Decimal("30.00")
     ]
+    # One audit entry per review, naming the amount before and after.
+    entry = AuditEntry.objects.filter(event="dues.review").order_by("-id").first()
+    assert entry.changes["standards"][str(member.pk)]["before"] == "15.00"
+    assert entry.changes["standards"][str(member.pk)]["amount"] == "30.00"
+
+
+def test_a_member_listed_twice_is_refused(tree, members, secretary) -> None:
+    member = members["a1"]
+    with pytest.raises(ValidationError) as exc:
+        do_confirm_review(
+            org=tree.a1,
+            year=this_month().year,
+            entries=[(member, salaried("3000")), (member, salaried("4000"))],
+            actor=secretary,
+        )
+    assert exc.value.messages == ["同一名党员在年度核定中出现了两次。"]
+    assert not DuesStandard.objects.filter(member=member).exists()
 
 
 def test_a_standard_later_than_january_blocks_the_review(tree, members, secretary) -> None:
