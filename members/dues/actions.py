@@ -222,9 +222,7 @@ def _check_unsaved(standard: DuesStandard) -> None:
     standard.clean_fields(exclude=["member", "rate", "set_by"])
     standard.clean()
     if standard.relief_until is not None and standard.relief_until < standard.effective_from:
-        raise ValidationError(
-            {"relief_until": _("The relief ends before the standard starts.")}
-        )
+        raise ValidationError({"relief_until": _("The relief ends before the standard starts.")})
 
 
 @action
@@ -244,10 +242,7 @@ def do_confirm_review(
     ids = sorted({member.pk for member, _data in entries})
     if len(ids) != len(entries):
         raise ValidationError(_("A member is listed twice in the review."))
-    locked = {
-        m.pk: m
-        for m in Member.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-    }
+    locked = {m.pk: m for m in Member.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
     if any(m.home_org_id != org.pk for m in locked.values()) or len(locked) != len(ids):
         raise PermissionDenied
     latest_of = {

@@ -81,7 +81,8 @@ class BandForm(forms.Form):
             field.widget.attrs.setdefault("aria-label", str(field.label))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("category"):
             return data
         percent = data.get("percent")

@@ -40,7 +40,9 @@ def county_for(request: AuthedRequest) -> Organization | None:
     paths = scope.paths_for(Action.VIEW)
     if "county" in request.GET:
         county_id = query_id(request, "county")
-        county = counties.filter(pk=county_id).first() if county_id is not None else None
+        county: Organization | None = (
+            counties.filter(pk=county_id).first() if county_id is not None else None
+        )
         related = county is not None and (
             scope.is_superuser
             or any(p.startswith(county.path) or county.path.startswith(p) for p in paths)
@@ -48,14 +50,15 @@ def county_for(request: AuthedRequest) -> Organization | None:
         if county is None or not related:
             raise Http404("No such county")
         return county
+    found: Organization | None
     if scope.is_superuser:
-        return counties.order_by("path").first()
-    above = [prefix for path in paths for prefix in _prefixes(path, step)]
-    return (
-        counties.filter(Q(path__in=above) | scope.q("path")).order_by("path").first()
-        if paths
-        else None
-    )
+        found = counties.order_by("path").first()
+    elif paths:
+        above = [prefix for path in paths for prefix in _prefixes(path, step)]
+        found = counties.filter(Q(path__in=above) | scope.q("path")).order_by("path").first()
+    else:
+        found = None
+    return found
 
 
 def schedules(county: Organization | None) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -60,13 +60,15 @@ def branch_for(request: AuthedRequest) -> Organization | None:
     visible = Organization.objects.visible_to(request.user).filter(kind__in=kinds)
     if "org" in request.GET:
         org_id = query_id(request, "org")
-        org = visible.filter(pk=org_id).first() if org_id is not None else None
+        org: Organization | None = visible.filter(pk=org_id).first() if org_id is not None else None
         if org is None:
             raise Http404("No such branch")
         return org
     changeable = Organization.objects.visible_to(request.user, Action.CHANGE)
-    first = changeable.filter(kind__in=kinds).order_by("path").first()
-    return first or visible.order_by("path").first()
+    first: Organization | None = changeable.filter(kind__in=kinds).order_by("path").first()
+    if first is None:
+        first = visible.order_by("path").first()
+    return first
 
 
 def review_month(member: Member, year: int) -> dt.date:
@@ -102,7 +104,7 @@ def review_rows(org: Organization, year: int, data: Any = None) -> list[dict[str
         .order_by("name_pinyin", "id")
     )
     latest_of = DuesStandard.objects.current_for([m.pk for m in members], dt.date.max)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for member in members:
         latest = latest_of.get(member.pk)
         month = review_month(member, year)
@@ -138,7 +140,9 @@ def _review_url(org: Organization, year: int) -> str:
     return f"{reverse('members:dues_review')}?org={org.pk}&year={year}"
 
 
-def _confirm(request: AuthedRequest, org: Organization, year: int, rows: list[dict[str, Any]]) -> list[str]:
+def _confirm(
+    request: AuthedRequest, org: Organization, year: int, rows: list[dict[str, Any]]
+) -> list[str]:
     """Confirm the posted rows; the errors that are not a row's (nothing saved if any)."""
     open_rows = [row for row in rows if not row["locked"]]
     if not open_rows:
@@ -205,7 +209,9 @@ def review(request: AuthedRequest) -> HttpResponseBase:
             return redirect(_review_url(org, year))
     for row in rows:
         if not row["errors"] and row["form"].is_bound:
-            row["errors"] = [e for field_errors in row["form"].errors.values() for e in field_errors]
+            row["errors"] = [
+                e for field_errors in row["form"].errors.values() for e in field_errors
+            ]
     reviewed = sum(1 for row in rows if row["reviewed"])
     return render(
         request,

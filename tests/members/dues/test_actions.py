@@ -75,9 +75,7 @@ def test_all_or_nothing_with_errors_keyed_by_member(tree, branch_members, secret
     assert not AuditEntry.objects.filter(event="dues.review").exists()
 
 
-def test_a_member_who_joined_during_the_year_from_the_month_they_joined(
-    tree, secretary
-) -> None:
+def test_a_member_who_joined_during_the_year_from_the_month_they_joined(tree, secretary) -> None:
     """Probationary members pay from the month they are admitted (the 2008 rules, art. 4)."""
     joined = timezone.localdate()
     newcomer = MemberFactory.create(

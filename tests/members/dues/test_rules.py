@@ -24,8 +24,8 @@ from members.dues.actions import (
 from members.dues.rules import RULES_2008_FROM, band_for
 from members.models import DuesCategory, DuesRate, DuesRelief, DuesStandard, Membership
 from members.models.dues import add_months
-from tests.factories import MemberFactory, OrganizationFactory
 from organizations.models import OrgKind
+from tests.factories import MemberFactory, OrganizationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
@@ -190,7 +190,8 @@ def test_absurd_amounts_refused_in_chinese(members, field, value) -> None:
     """Negative, more than two decimals (below the fen), more than
     settings.DUES_MAX_MONTHLY_INCOME a month: refused with a reason in Chinese."""
     category = DuesCategory.FARMER if field == "amount" else S
-    data = StandardInput(category=category, **{field: Decimal(value)})
+    data = StandardInput(category=category)
+    setattr(data, field, Decimal(value))
     with pytest.raises(ValidationError) as exc:
         compute_standard(members["a1"], this_month(), data)
     message = exc.value.message_dict[field][0]
