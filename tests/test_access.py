@@ -236,6 +236,23 @@ def checked_in_evaluation_url(view: str) -> Callable[[Targets], str]:
     return lambda w: reverse(view, args=[w.checked_in_episode.member_id, default_year()])
 
 
+def dues_review_url(org: str) -> Callable[[Targets], str]:
+    """The yearly dues review of `org` (issue 11)."""
+    return lambda w: reverse("members:dues_review") + f"?org={getattr(w.tree, org).pk}"
+
+
+def dues_rates_url(view: str, county: str) -> Callable[[Targets], str]:
+    """A dues rates page of the tree's county, or of another county nobody here works for."""
+
+    def url(w: Targets) -> str:
+        if county == "other":
+            other = OrganizationFactory.create(name="丙县委", kind=OrgKind.COUNTY_COMMITTEE)
+            return reverse(view) + f"?county={other.pk}"
+        return reverse(view) + f"?county={w.tree.county.pk}"
+
+    return url
+
+
 def fixed(name: str) -> Callable[[Targets], str]:
     return lambda w: reverse(name)
 
@@ -664,6 +681,38 @@ ROWS = [
                                         (L,  404, 404, 200, 200, 404, 403, 403, 200)),
     Row("education:branch_post_end[a1]", branch_post_url("education:branch_post_end"),
                                         (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    # The yearly dues review (issue 11): whoever sees the branch (read-only without change
+    # scope); the home side confirms. Without ?org=, the user's first branch (the station's
+    # staff have none: a page that says so).
+    Row("members:dues_review", fixed("members:dues_review"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("members:dues_review[a1]", dues_review_url("a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("members:dues_review[b1]", dues_review_url("b1"),
+                                        (L,  404, 404, 404, 200, 200, 404, 200, 200)),
+    Row("members:dues_review[town_a]", dues_review_url("town_a"),
+                                        (L,  404, 404, 404, 404, 404, 404, 404, 404)),
+    Row("members:dues_review[a1 post]", dues_review_url("a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200),
+        method="post"),
+    # The dues rates: everyone sees their county's; county officers set new ones.
+    Row("members:dues_rates", fixed("members:dues_rates"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("members:dues_rates[county]", dues_rates_url("members:dues_rates", "county"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("members:dues_rates[other county]", dues_rates_url("members:dues_rates", "other"),
+                                        (L,  404, 404, 404, 404, 404, 404, 404, 200)),
+    Row("members:dues_rates_new", fixed("members:dues_rates_new"),
+                                        (L,  403, 403, 403, 200, 403, 403, 403, 200)),
+    Row("members:dues_rates_new[county]", dues_rates_url("members:dues_rates_new", "county"),
+                                        (L,  403, 403, 403, 200, 403, 403, 403, 200)),
+    Row("members:dues_rates_new[county post]",
+        dues_rates_url("members:dues_rates_new", "county"),
+                                        (L,  403, 403, 403, 200, 403, 403, 403, 200),
+        method="post"),
+    Row("members:dues_rates_new[other county]",
+        dues_rates_url("members:dues_rates_new", "other"),
+                                        (L,  404, 404, 404, 404, 404, 404, 404, 200)),
 ]
 # fmt: on
 

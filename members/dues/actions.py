@@ -102,17 +102,29 @@ def compute_standard(
 ) -> tuple[DuesRate, Decimal]:
     """The band and monthly amount `data` gives `member` from `month`, by the rates in force for
     the member's county in that month."""
+    return _compute(data, DuesRate.objects.in_force(county_of(member.home_org), month))
+
+
+def _compute(data: StandardInput, rates: list[DuesRate]) -> tuple[DuesRate, Decimal]:
     _check_amount(data.base_income, "base_income", Decimal(settings.DUES_MAX_MONTHLY_INCOME))
     _check_amount(data.amount, "amount", Decimal(settings.DUES_MAX_PAYMENT))
     income = data.base_income if data.category in INCOME_CATEGORIES else None
-    rates = DuesRate.objects.in_force(county_of(member.home_org), month)
     rate = band_for(rates, data.category, income)
     return rate, standard_amount(rate, income, data.amount)
 
 
-def _write_standard(
-    member: Member, month: dt.date, data: StandardInput, actor: User
+def _build_standard(
+    member: Member,
+    month: dt.date,
+    data: StandardInput,
+    actor: User,
+    *,
+    latest: DuesStandard | None,
+    rates: list[DuesRate],
 ) -> DuesStandard:
+    """`member`'s standard from `month` (not saved): the latest corrected in place when it is
+    of the same month. `latest` is the member's latest standard, `rates` the schedule in force
+    for their county in `month`: read by the caller, once for a whole branch in the review."""
     if month < due_from(member):
         raise ValidationError(
             {
@@ -125,7 +137,6 @@ def _write_standard(
         )
     if month_index(month) > month_index(this_month()) + 12:
         raise ValidationError({"effective_from": _("A standard is set at most a year ahead.")})
-    latest = DuesStandard.objects.filter(member=member).order_by("-effective_from").first()
     if latest is not None and month < latest.effective_from:
         raise ValidationError(
             {
@@ -136,7 +147,7 @@ def _write_standard(
                 % {"name": member.name, "month": _month_text(latest.effective_from)}
             }
         )
-    rate, amount = compute_standard(member, month, data)
+    rate, amount = _compute(data, rates)
     if data.relief == DuesRelief.REDUCED:
         _check_amount(data.relief_amount, "relief_amount", amount)
         if data.relief_amount is None or data.relief_amount >= amount:
@@ -164,7 +175,15 @@ def _write_standard(
     standard.relief_approved_on = data.relief_approved_on if relieved else None
     standard.note = data.note
     standard.set_by = actor
-    return save_valid(standard)
+    return standard
+
+
+def _write_standard(
+    member: Member, month: dt.date, data: StandardInput, actor: User
+) -> DuesStandard:
+    latest = DuesStandard.objects.filter(member=member).order_by("-effective_from").first()
+    rates = DuesRate.objects.in_force(county_of(member.home_org), month)
+    return save_valid(_build_standard(member, month, data, actor, latest=latest, rates=rates))
 
 
 @action
@@ -180,6 +199,32 @@ def do_set_standard(
     return _write_standard(member, effective_from.replace(day=1), data, actor)
 
 
+#: What the review rewrites of a standard it corrects in place (the same month's).
+_REVIEW_FIELDS = [
+    "category",
+    "base_income",
+    "rate",
+    "amount",
+    "relief",
+    "relief_amount",
+    "relief_until",
+    "relief_reason",
+    "relief_approved_by",
+    "relief_approved_on",
+    "note",
+    "set_by",
+]
+
+
+def _check_unsaved(standard: DuesStandard) -> None:
+    """What `save_valid` checks of a standard, without a query per row: the fields, the
+    model's `clean`, and its check constraints (the database keeps them too)."""
+    standard.clean_fields(exclude=["member", "rate", "set_by"])
+    standard.clean()
+    if standard.relief_until is not None and standard.relief_until < standard.effective_from:
+        raise ValidationError({"relief_until": _("The relief ends before the standard starts.")})
+
+
 @action
 def do_confirm_review(
     *, org: Organization, year: int, entries: Sequence[tuple[Member, StandardInput]], actor: User
@@ -187,27 +232,75 @@ def do_confirm_review(
     """The yearly review (the 2008 rules: the amount is fixed at the start of the year from the
     previous year's income): every member of `org` listed gets their standard from January of
     `year` (or from the month they became due, if later), in one go or not at all. The errors
-    name the members."""
+    name the members. Set-based: the same number of queries for a branch of 2 or of 200; one
+    audit entry names every member's new standard."""
     require_change(actor, org)
     if not this_month().year - 1 <= year <= this_month().year + 1:
         raise ValidationError(_("A yearly review is for last year, this year or next year."))
+    if any(member.home_org_id != org.pk for member, _data in entries):
+        raise PermissionDenied
+    ids = sorted({member.pk for member, _data in entries})
+    if len(ids) != len(entries):
+        raise ValidationError(_("A member is listed twice in the review."))
+    locked = {m.pk: m for m in Member.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    if any(m.home_org_id != org.pk for m in locked.values()) or len(locked) != len(ids):
+        raise PermissionDenied
+    latest_of = {
+        s.member_id: s
+        for s in DuesStandard.objects.filter(member_id__in=ids)
+        .order_by("member_id", "-effective_from")
+        .distinct("member_id")
+    }
+    county = county_of(org)
+    rates_of: dict[dt.date, list[DuesRate]] = {}
     errors: dict[str, list[str]] = {}
-    saved: list[DuesStandard] = []
-    for member, data in entries:
-        if member.home_org_id != org.pk:
-            raise PermissionDenied
+    built: list[tuple[DuesStandard, Decimal | None]] = []
+    for given, data in entries:
+        member = locked[given.pk]
+        member.home_org = org
         month = max(dt.date(year, 1, 1), due_from(member))
+        if month not in rates_of:
+            rates_of[month] = DuesRate.objects.in_force(county, month)
+        latest = latest_of.get(member.pk)
+        before = latest.amount if latest is not None and latest.effective_from == month else None
         try:
-            saved.append(_write_standard(Member.objects.locked(member), month, data, actor))
+            standard = _build_standard(
+                member, month, data, actor, latest=latest, rates=rates_of[month]
+            )
+            _check_unsaved(standard)
         except ValidationError as exc:
             errors[str(member.pk)] = [f"{member.name}: {m}" for m in exc.messages]
+            continue
+        built.append((standard, before))
     if errors:
         raise ValidationError(errors)
+    for standard, _before in built:
+        # One insert for all: a standard of the same month is updated by the conflict.
+        standard.pk = None
+    saved = DuesStandard.objects.bulk_create(
+        [standard for standard, _before in built],
+        update_conflicts=True,
+        unique_fields=["member", "effective_from"],
+        update_fields=_REVIEW_FIELDS,
+    )
     record_event(
         actor=actor,
         instance=org,
         event="dues.review",
-        details={"year": year, "members": len(saved)},
+        details={
+            "year": year,
+            "members": len(saved),
+            "standards": {
+                str(standard.member_id): {
+                    "from": standard.effective_from.isoformat(),
+                    "category": standard.category,
+                    "before": None if before is None else str(before),
+                    "amount": str(standard.amount),
+                    "relief": standard.relief,
+                }
+                for standard, before in built
+            },
+        },
         org_path=org.path,
     )
     return saved

@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from members.dues.rates import views
+
+urlpatterns = [
+    path("dues/rates/", views.rates, name="dues_rates"),
+    path("dues/rates/new/", views.rates_new, name="dues_rates_new"),
+]

@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from members.dues.review import views
+
+urlpatterns = [
+    path("dues/review/", views.review, name="dues_review"),
+]
