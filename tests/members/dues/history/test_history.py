@@ -300,10 +300,10 @@ def test_a_payment_at_the_inflow_organization_counts_at_home_and_shows_on_both_s
     set_dues_standard(member, actor=secretary)
     episode = away(member, actor=secretary)
     check_in(member, actor=station, at=tree.bs)
-    station_client = login(station)
-    form = station_client.get(pay_url(member)).context["form"]
+    client = login(station)  # (each login() is the one test client, logged in anew)
+    form = client.get(pay_url(member)).context["form"]
     assert "org" not in form.fields  # the station records at the station only
-    response = station_client.post(pay_url(member), payment_form(START, 3, "120", receipt_number="S-9"))
+    response = client.post(pay_url(member), payment_form(START, 3, "120", receipt_number="S-9"))
     assert response.status_code == 302
     payment = DuesPayment.objects.get(member=member)
     assert (payment.org, payment.recorded_by) == (tree.bs, station)
@@ -314,7 +314,7 @@ def test_a_payment_at_the_inflow_organization_counts_at_home_and_shows_on_both_s
     assert home.context["payments"][0][1] is True  # marked as collected at the inflow side
     assert "流入地代收" in home.content.decode()
     assert "乙镇流动党员服务站" in home.content.decode()
-    there = station_client.get(history(member))
+    there = login(station).get(history(member))
     assert [p.pk for p, _inflow, _void in there.context["payments"]] == [payment.pk]
     assert "4000.00" not in there.content.decode()  # the base income stays at home
 
@@ -325,7 +325,7 @@ def test_a_payment_at_the_inflow_organization_counts_at_home_and_shows_on_both_s
     do_end_episode(
         actor=secretary, episode=episode, status=EpisodeStatus.RETURNED, ended_on=YESTERDAY
     )
-    assert station_client.get(history(member)).status_code == 404
+    assert login(station).get(history(member)).status_code == 404
     assert list(DuesPayment.objects.visible_to(station)) == [payment]
     assert not DuesPayment.objects.visible_to(station).filter(org=tree.a1).exists()
 
