@@ -23,18 +23,13 @@ from members.pages import MemberPage
 def dues(page: MemberPage) -> PanelContext:
     today = timezone.localdate()
     member = page.member
-    state = (
-        Member.objects.filter(pk=member.pk)
-        .with_dues(today)
-        .values_list("dues_json", flat=True)
-        .first()
-    )
+    with_dues = Member.objects.filter(pk=member.pk).only("id").with_dues(today).first()
     standard = (
         DuesStandard.objects.filter(member=member, effective_from__lte=today.replace(day=1))
         .order_by("-effective_from")
         .first()
     )
-    dues_state = DuesState.from_json(state)
+    dues_state = with_dues.dues if with_dues is not None else DuesState.from_json(None)
     can_pay = page.can_change or (page.can_record and may_record_payment(page.user, member))
     return {
         "dues": dues_state,

@@ -20,13 +20,14 @@ from members.models.dues_state import DUE_MONTHS_SQL, dues_params, positional
 
 #: Each month from `%(start)s` to `%(end)s` that was due (before `%(month)s`) or paid: the amount
 #: due (NULL: not due), the payment that paid it and its share (NULL: unpaid). The member's row
-#: is read once (`m`), and the months due come from the same SQL every page and rule reads.
+#: is read once (`m`: format with member="m.id", alias="m"), and the months due come from the
+#: same SQL every page and rule reads.
 MONTHS_SQL = (
     """
 WITH m AS (SELECT * FROM members_member WHERE id = %(member)s)
 SELECT COALESCE(d.month, p.month) AS month, d.amount AS due, p.payment_id, p.amount AS paid
-FROM (SELECT due.month, due.amount FROM m CROSS JOIN LATERAL ("""
-    + DUE_MONTHS_SQL.format(member="m.id", alias="m")
+FROM (SELECT due.month, due.amount FROM m CROSS JOIN LATERAL ("""  # noqa: S608 - constant SQL
+    + DUE_MONTHS_SQL
     + """) due) d
 FULL JOIN (
     SELECT pm.month, pm.payment_id, pm.amount FROM members_duespaidmonth pm
@@ -55,7 +56,7 @@ def months_of(member: Member, start: dt.date, end: dt.date) -> dict[dt.date, Mon
     will be due; which are overdue is the page's business, as of its day)."""
     horizon = add_months(end, 1)
     params = dues_params(horizon, member=member.pk, start=start, end=end)
-    sql, values = positional(MONTHS_SQL, params)
+    sql, values = positional(MONTHS_SQL.format(member="m.id", alias="m"), params)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         rows = [MonthRow(*row) for row in cursor.fetchall()]

@@ -97,10 +97,9 @@ class MemberDuesView(ScopedMixin, DetailView[Any]):
     template_name = "members/dues/history/history.html"
     context_object_name = "member"
 
-    def get_queryset(self) -> QuerySet[Member]:
-        return (
-            super().get_queryset().select_related("home_org").with_dues(timezone.localdate())
-        )
+    def get_queryset(self) -> Any:
+        scoped: Any = super().get_queryset()
+        return scoped.select_related("home_org").with_dues(timezone.localdate())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -220,7 +219,8 @@ class SetStandardView(MemberActionView):
     personnel category suggests one), the base income or the amount in a fixed range, and any
     reduction or exemption approved for hardship. The computed amount is said after saving."""
 
-    scope_action = Action.CHANGE
+    # Seen but not the home side: 403 from `may_change` (one check, not a second scope query).
+    scope_action = Action.VIEW
     template_name = "members/dues/history/standard.html"
 
     def check_object_action(self, obj: Model) -> None:

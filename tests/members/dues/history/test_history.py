@@ -22,7 +22,6 @@ from members.mobility.actions import do_end_episode
 from members.models import (
     DuesCategory,
     DuesPayment,
-    DuesRelief,
     EpisodeStatus,
     Member,
     PersonnelCategory,
@@ -95,7 +94,9 @@ def errors(response) -> str:
         ("members:dues_standard", "a1", "secretary", 200),
     ],
 )
-def test_who_may_open_the_pages(view, member, persona, expected, members, request, login):
+def test_who_may_open_the_pages(
+    view: str, member: str, persona: str, expected: int | str, members, request, login
+):
     user = None if persona == "anonymous" else request.getfixturevalue(persona)
     url = reverse(view, args=[members[member].pk])
     assert_access(login(user), url, expected, who=persona)
@@ -106,13 +107,14 @@ def test_who_may_void_a_payment(members, secretary, login, request):
     set_dues_standard(member, actor=secretary)
     payment = pay_dues(member, actor=secretary, first_month=START)
     url = reverse("members:dues_void", args=[payment.pk])
-    for persona, expected in [
+    cases: list[tuple[str, int | str]] = [
         ("anonymous", LOGIN),
         ("station", 404),
         ("secretary2", 404),
         ("inspector", 403),
         ("committee", 200),
-    ]:
+    ]
+    for persona, expected in cases:
         user = None if persona == "anonymous" else request.getfixturevalue(persona)
         assert_access(login(user), url, expected, who=persona)
     # Voided already: nothing more to void.
@@ -268,15 +270,15 @@ def test_a_payment_not_matching_the_standard_needs_a_note(members, secretary, lo
     assert DuesPayment.objects.get(member=member).note == "自愿多交"
 
 
-def test_a_receipt_number_once_per_organization(
-    members, tree, town, secretary2, station, login
-):
+def test_a_receipt_number_once_per_organization(members, tree, town, secretary2, station, login):
     member = members["a1"]
     other = MemberFactory.create(name="王甲三", home_org=tree.a1)
     for m in (member, other):
         set_dues_standard(m, actor=town)
     client = login(town)
-    assert client.post(pay_url(member), payment_form(START, receipt_number="A-1")).status_code == 302
+    assert (
+        client.post(pay_url(member), payment_form(START, receipt_number="A-1")).status_code == 302
+    )
     refused = client.post(pay_url(other), payment_form(START, receipt_number="A-1"))
     assert refused.status_code == 200
     assert "收据号A-1" in errors(refused)
@@ -440,9 +442,10 @@ def test_a_reduced_standard_is_what_a_payment_expects(members, secretary, login)
     client = login(secretary)
     refused = client.post(standard_url(member), relief_form("reduced"))
     assert refused.status_code == 200  # no reduced amount
-    assert client.post(
-        standard_url(member), relief_form("reduced", relief_amount="10.00")
-    ).status_code == 302
+    assert (
+        client.post(standard_url(member), relief_form("reduced", relief_amount="10.00")).status_code
+        == 302
+    )
     assert client.get(pay_url(member)).context["form"].initial["amount"] == Decimal("10.00")
     assert client.post(pay_url(member), payment_form(START, 1, "10.00")).status_code == 302
     assert dues(member).paid_until == START
