@@ -33,7 +33,7 @@ from members.dues.history.forms import PaymentForm, StandardForm, VoidPaymentFor
 from members.dues.history.queries import month_list, months_of, owed_css, span
 from members.models import DuesCategory, DuesPayment, DuesRelief, DuesStandard, Member
 from members.models.choices import DUES_CATEGORY_OF
-from members.models.dues import add_months
+from members.models.dues import add_months, to_fen
 from members.pages import MemberActionView
 from organizations.models import Organization
 
@@ -71,7 +71,7 @@ def grid(
     years: dict[int, list[Cell]] = {}
     for month in month_list(start, end):
         row = rows.get(month)
-        due = row.due if row else None
+        due = to_fen(Decimal(row.due)) if row and row.due is not None else None
         if row is not None and row.payment_id is not None:
             state = "paid"
         elif due is None:
