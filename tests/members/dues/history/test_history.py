@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.builders import away, check_in, pay_dues, set_dues_standard
-from members.dues.history.views import MemberDuesView
 from members.mobility.actions import do_end_episode
 from members.models import (
     DuesCategory,
@@ -503,7 +502,3 @@ def test_the_panel_offers_the_station_a_payment_of_a_member_checked_in_with_it(
     assert (panel["can_pay"], panel["can_set_standard"]) == (True, False)
     shared = panel_of(login(station).get(reverse("members:detail", args=[members["shared"].pk])))
     assert shared["can_pay"] is False
-
-
-def test_the_view_is_the_one_the_url_names():
-    assert MemberDuesView.template_name.endswith("history.html")
