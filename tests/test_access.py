@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from education.attendance.actions import do_add_group_member
 from education.builders import hold_meeting
@@ -22,7 +23,15 @@ from education.evaluation.actions import default_year
 from education.meetings.actions import do_attach_meeting_file
 from education.models import GroupMembership
 from education.study.builders import give_post, publish
-from members.builders import away, check_in, decide_standing, found_arrival, issue_certificate
+from members.builders import (
+    away,
+    check_in,
+    decide_standing,
+    found_arrival,
+    issue_certificate,
+    pay_dues,
+    set_dues_standard,
+)
 from members.models import MobilityEpisode
 from organizations.models import OrgKind, Role
 from organizations.notices import do_notify_organization
@@ -253,6 +262,25 @@ def dues_rates_url(view: str, county: str) -> Callable[[Targets], str]:
     return url
 
 
+def dues_payment_url(view: str, at_station: bool = False) -> Callable[[Targets], str]:
+    """A payment of a1's dues (its standard from January of last year): at home, or at station
+    B-S while a1 is checked in there (issue 11)."""
+
+    def url(w: Targets) -> str:
+        member = w.checked_in_episode.member if at_station else w.members["a1"]
+        set_dues_standard(member, actor=w.superuser)
+        first = dt.date(timezone.localdate().year - 1, 1, 1)
+        org = w.tree.bs if at_station else None
+        payment = pay_dues(member, actor=w.superuser, first_month=first, org=org)
+        return reverse(view, args=[payment.pk])
+
+    return url
+
+
+def checked_in_member_url(view: str) -> Callable[[Targets], str]:
+    return lambda w: reverse(view, args=[w.checked_in_episode.member_id])
+
+
 def fixed(name: str) -> Callable[[Targets], str]:
     return lambda w: reverse(name)
 
@@ -392,6 +420,31 @@ ROWS = [
                                         (L,  200, 200, 200, 200, 404, 403, 403, 200)),
     # Standing decisions: the home side proposes and withdraws, the committee above answers
     # (township A, the county); the inbox is everyone's, scoped within.
+    # A member's dues (issue 11): the history for whoever sees the member; a payment by the home
+    # side or the inflow organization the member is checked in with (station B-S for a1 checked
+    # in there; not for `shared`, shared by a grant only); the standard by the home side; a
+    # payment voided by the organization that received it or the home side.
+    Row("members:member_dues[a1]", member_url("members:member_dues", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("members:member_dues[shared]", member_url("members:member_dues", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 200, 200, 200)),
+    Row("members:dues_pay[a1]", member_url("members:dues_pay", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("members:dues_pay[shared]", member_url("members:dues_pay", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 403, 403, 200)),
+    Row("members:dues_pay[a1 at bs]", checked_in_member_url("members:dues_pay"),
+                                        (L,  200, 200, 200, 200, 404, 200, 403, 200)),
+    Row("members:dues_standard[a1]", member_url("members:dues_standard", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("members:dues_standard[shared]", member_url("members:dues_standard", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 403, 403, 200)),
+    Row("members:dues_void[a1]", dues_payment_url("members:dues_void"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("members:dues_void[a1]", dues_payment_url("members:dues_void"),
+                                        (L,  302, 302, 302, 302, 404, 404, 403, 302),
+        method="post", data={"reason": "重复录入"}),
+    Row("members:dues_void[a1 at bs]", dues_payment_url("members:dues_void", at_station=True),
+                                        (L,  200, 200, 200, 200, 404, 200, 403, 200)),
     Row("members:standing_propose[a1]", member_url("members:standing_propose", "a1"),
                                         (L,  200, 200, 200, 200, 404, 404, 403, 200)),
     Row("members:standing_propose[shared]", member_url("members:standing_propose", "shared"),

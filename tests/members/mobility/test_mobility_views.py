@@ -228,7 +228,10 @@ def test_an_episode_under_another_member_is_404(members, secretary, login):
 #: the last participation (one grouped query) and its latest rows (with their meetings and
 #: organizations, one query); the democratic evaluations (one query for the home side); the
 #: study panel (the year's hours with the current post; the latest records: two queries).
-DETAIL_QUERIES = 22  # with the open transfer, the transfer suggestion, the standing decisions
+#: Issue 11 added 2 (22 → 24): the dues panel's state (paid up to, months and amount owed, the
+#: last payment: one SQL) and the standard in force. (An inflow organization's user asks one
+#: more: whether it may record the member's payment.)
+DETAIL_QUERIES = 24  # with the open transfer, the transfer suggestion, the standing decisions
 
 
 def test_the_detail_page_costs_the_same_with_more_episodes(
