@@ -34,6 +34,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db import transaction
 from django.test import Client
+from django.utils import translation
 
 from core.models import User
 from members.models import Member
@@ -160,6 +161,14 @@ def fresh_tree(tree: Tree) -> Tree:
 def fresh_members(found: dict[str, Member]) -> dict[str, Member]:
     rows = Member.objects.select_related("home_org").in_bulk([m.pk for m in found.values()])
     return {key: rows[member.pk] for key, member in found.items()}
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """A request in English (the language cookie) leaves English active in the thread after
+    it: every test starts again from the default language, whatever ran before it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
