@@ -455,7 +455,7 @@ class DuesPaidMonth(models.Model):
 
     payment = models.ForeignKey(DuesPayment, on_delete=models.PROTECT, related_name="paid_months")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
-    month = models.DateField(_("month"), validators=[first_of_month])
+    month = models.DateField(_("month"), validators=[plan_date, first_of_month])
     amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
     voided = models.BooleanField(default=False)
 
