@@ -10,12 +10,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Q
 from django.test import TestCase
 from django.utils import timezone
 
 from members.models import (
-    DuesPaidMonth,
     DuesPayment,
     DuesRelief,
     DuesStandard,
@@ -66,11 +65,10 @@ def test_every_member_in_good_standing_has_two_years_of_standards(small_demo) ->
     last_january, january = dt.date(today.year - 1, 1, 1), dt.date(today.year, 1, 1)
     members = Member.objects.active().filter(standing=Standing.NORMAL)
     assert not members.filter(dues_standards__isnull=True).exists()
-    for member in members.annotate(n=Count("dues_standards")):
+    for member in members.prefetch_related("dues_standards"):
         first = max(last_january, member.joined_on.replace(day=1))
         months = sorted(s.effective_from for s in member.dues_standards.all())
         assert months == ([first, january] if first < january else [first])
-        assert member.n == len(months)
     # The yearly review raised most incomes a little; a few reliefs, approved and explained.
     relieved = DuesStandard.objects.exclude(relief=DuesRelief.NONE)
     assert relieved.exists()
@@ -102,18 +100,12 @@ def test_every_demo_organization_with_members_has_payments(small_demo) -> None:
 
 @pytest.mark.django_db
 def test_demo_payments_are_consistent(small_demo) -> None:
-    """Each payment's months are recorded, add up to it, and receipt numbers are unique per
-    organization (the constraint) and present."""
-    payments = DuesPayment.objects.annotate(
-        n=Count("paid_months"), total=Count("paid_months__amount")
-    )
-    assert not payments.exclude(n=F("months")).exists()
+    """Each payment's months are recorded and add up to it; each has a receipt number (unique
+    per organization: the constraint)."""
+    assert DuesPayment.objects.exists()
     for payment in DuesPayment.objects.prefetch_related("paid_months"):
         months = sorted(m.month for m in payment.paid_months.all())
         assert months == [add_months(payment.first_month, i) for i in range(payment.months)]
         assert sum(m.amount for m in payment.paid_months.all()) == payment.amount
         assert payment.receipt_number
         assert payment.paid_on <= timezone.localdate()
-    assert DuesPaidMonth.objects.filter(voided=False).values("member", "month").distinct().count() == (
-        DuesPaidMonth.objects.filter(voided=False).count()
-    )
