@@ -24,11 +24,15 @@ the audit trail records people's writes, and these are the demo's made-up past.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.db import connection, models
+from django.utils import timezone
 
 from core.demo import SEED, DemoContext
 from core.models import User
@@ -105,6 +109,36 @@ class _Receipts:
     def next(self, org_id: int, paid_on: dt.date) -> str:
         self.counters[org_id] += 1
         return f"{paid_on.year}-{self.counters[org_id]:05d}"
+
+
+def _next_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` ids from the table's sequence, for rows written by `_copy` that others point to."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _line(*values: object) -> str:
+    """A row in COPY's text format (the demo's values hold no tab, newline or backslash)."""
+    return "\t".join("\\N" if v is None else str(v) for v in values) + "\n"
+
+
+def _copy(model: type[models.Model], fields: tuple[str, ...], lines: Iterable[str]) -> None:
+    """Rows of `model` (`_line`s of the values of `fields`) written by COPY: bulk_create's SQL
+    building takes many seconds for the demo's tens of thousands of payments. No validation, no
+    audit: the rows are built as the actions build them (see the module's docstring)."""
+    meta = model._meta
+    concrete = {f.name: f.column for f in meta.concrete_fields}
+    columns = ", ".join(connection.ops.quote_name(concrete[f]) for f in fields)
+    buffer = io.StringIO()
+    buffer.writelines(lines)
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
+        cursor.cursor.copy_expert(sql, buffer)
 
 
 class _Dues:
@@ -204,7 +238,18 @@ class _Dues:
             plan.standards.append(self._standard(plan, max(self.january, first), category, income))
         for plan in plans:
             rows.extend(plan.standards)
-        DuesStandard.objects.bulk_create(rows, batch_size=2000)
+        now = timezone.now()
+        ids = _next_ids(DuesStandard, len(rows))
+        for pk, row in zip(ids, rows, strict=True):
+            row.pk = pk
+        _copy(
+            DuesStandard,
+            ("id", "member", "effective_from", "category", "base_income", "rate", "amount",
+             "relief", "relief_reason", "relief_approved_by", "note", "set_by", "created_at"),
+            (_line(row.pk, row.member_id, row.effective_from, row.category, row.base_income,
+                   row.rate_id, row.amount, row.relief, "", "", "", row.set_by_id, now)
+             for row in rows),
+        )  # fmt: skip
         for plan, category, income in relieved:
             plan.standards.append(self._relieve(plan.member, category, income))
         return plans, len(rows) + len(relieved)
@@ -321,14 +366,16 @@ class _Dues:
         return min(day, self.today)
 
     def payments(self, plans: list[_Plan]) -> int:
-        """The payments at home bulk-created, their months with them; those at an inflow
+        """The payments at home bulk-written, their months with them; those at an inflow
         organization through the action, by its login."""
-        payments: list[DuesPayment] = []
-        months: list[list[Decimal]] = []
+        payments: list[tuple[object, ...]] = []
+        months: list[tuple[int, int, dt.date, Decimal]] = []
         at_inflow: list[tuple[_Plan, dt.date, int]] = []
+        now = timezone.now()
         for plan in plans:
             member = plan.member
             org = member.home_org
+            recorder = self.recorders.get(org.pk, self.ctx.admin).pk
             for first, amounts in self._chunks(plan):
                 if plan.inflow_from is not None and first >= plan.inflow_from:
                     at_inflow.append((plan, first, len(amounts)))
@@ -339,34 +386,39 @@ class _Dues:
                     prefix = "WX" if plan.method == DuesMethod.ONLINE else "YH"
                     reference = f"{prefix}{paid_on:%Y%m%d}{member.pk:06d}"
                 payments.append(
-                    DuesPayment(
-                        member=member,
-                        org=org,
-                        first_month=first,
-                        months=len(amounts),
-                        amount=sum(amounts, Decimal(0)),
-                        method=plan.method,
-                        reference=reference,
-                        paid_on=paid_on,
-                        received_by=COLLECTORS[org.pk % len(COLLECTORS)],
-                        receipt_number=self.receipts.next(org.pk, paid_on),
-                        recorded_by=self.recorders.get(org.pk, self.ctx.admin),
+                    (
+                        member.pk,
+                        org.pk,
+                        first,
+                        len(amounts),
+                        sum(amounts, Decimal(0)),
+                        plan.method,
+                        reference,
+                        paid_on,
+                        COLLECTORS[org.pk % len(COLLECTORS)],
+                        self.receipts.next(org.pk, paid_on),
+                        "",
+                        recorder,
+                        now,
+                        "",
                     )
                 )
-                months.append(amounts)
-        DuesPayment.objects.bulk_create(payments, batch_size=2000)
-        DuesPaidMonth.objects.bulk_create(
-            (
-                DuesPaidMonth(
-                    payment=payment,
-                    member_id=payment.member_id,
-                    month=add_months(payment.first_month, i),
-                    amount=amount,
+                months.extend(
+                    (len(payments) - 1, member.pk, add_months(first, i), amount)
+                    for i, amount in enumerate(amounts)
                 )
-                for payment, amounts in zip(payments, months, strict=True)
-                for i, amount in enumerate(amounts)
-            ),
-            batch_size=5000,
+        ids = _next_ids(DuesPayment, len(payments))
+        _copy(
+            DuesPayment,
+            ("id", "member", "org", "first_month", "months", "amount", "method", "reference",
+             "paid_on", "received_by", "receipt_number", "note", "recorded_by", "created_at",
+             "void_reason"),
+            (_line(pk, *row) for pk, row in zip(ids, payments, strict=True)),
+        )  # fmt: skip
+        _copy(
+            DuesPaidMonth,
+            ("payment", "member", "month", "amount", "voided"),
+            (f"{ids[i]}\t{member}\t{month}\t{amount}\tf\n" for i, member, month, amount in months),
         )
         for plan, first, count in at_inflow:
             self._pay_at_inflow(plan, first, count)
