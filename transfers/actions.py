@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from core.actions import action
 from core.models import User, save_valid, transition
 from core.numbering import next_serial
+from members.dues.paid_until import recorded_paid_until
 from members.mobility.actions import end_episode
 from members.models import CURRENT_STATUSES, EpisodeStatus, Member, MobilityEpisode
 from members.sharing import sync_shares
@@ -192,12 +193,14 @@ def do_start_transfer(
     to_name: str = "",
     addressee: str = "",
     reason: str,
-    dues_paid_until: dt.date,
+    dues_paid_until: dt.date | None = None,
     valid_days: int | None = None,
     member_phone: str = "",
     batch: uuid.UUID | None = None,
 ) -> Transfer:
-    """A draft transfer of `member`, by the sending side."""
+    """A draft transfer of `member`, by the sending side. "Dues paid up to" comes from the dues
+    records when the member has them (`dues_paid_until` is then ignored; issue 11), and is
+    refreshed when the letter is issued; for a member without records it is typed."""
     member = Member.objects.locked(member)
     require_change(actor, member.home_org)
     if member.is_archived:
@@ -213,7 +216,19 @@ def do_start_transfer(
         raise _open_transfer_error(open_transfer)
     days = valid_days if valid_days is not None else settings.TRANSFER_VALID_DAYS_DEFAULT
     validate_valid_days(days)
-    if dues_paid_until > timezone.localdate() + dt.timedelta(days=366):
+    recorded = recorded_paid_until(member)
+    if recorded is not None:
+        dues_paid_until = recorded
+    elif dues_paid_until is None:
+        raise ValidationError(
+            {
+                "dues_paid_until": _(
+                    "%(name)s has no dues records: enter the month their dues are paid up to."
+                )
+                % {"name": member.name}
+            }
+        )
+    elif dues_paid_until > timezone.localdate() + dt.timedelta(days=366):
         raise ValidationError({"dues_paid_until": _("Dues cannot be paid more than a year ahead.")})
     episode = MobilityEpisode.objects.filter(member=member, status__in=CURRENT_STATUSES).first()
     transfer = Transfer(
@@ -321,6 +336,10 @@ def _issue(actor: User, transfer: Transfer, issued_on: dt.date) -> None:
     )
     transfer.number = letter_number(transfer.issuing_committee, issued_on.year, transfer.serial)
     transfer.issued_on = issued_on
+    # The letter says how far dues are paid on the day it is issued (issue 11).
+    recorded = recorded_paid_until(transfer.member, issued_on)
+    if recorded is not None:
+        transfer.dues_paid_until = recorded
     transfer.valid_until = issued_on + dt.timedelta(days=transfer.valid_days)
     _move(transfer, TransferStatus.ISSUED, actor, transfer.number, on=issued_on)
     sync_shares(actor=actor, member=transfer.member)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -129,10 +130,19 @@ class StartTransferForm(DestinationMixin, forms.Form):
         help_text=_("The member's own phone if empty."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, recorded: dt.date | None = None, **kwargs: Any) -> None:
+        """`recorded`: the month the member's dues are paid up to by the dues records
+        (`members.dues.paid_until`), shown read-only: the action takes it from the records
+        (issue 11). Without records, the month is typed."""
         super().__init__(*args, **kwargs)
         self.setup_destination()
-        self.fields["dues_paid_until"].initial = timezone.localdate().replace(day=1)
+        dues = self.fields["dues_paid_until"]
+        dues.initial = timezone.localdate().replace(day=1)
+        if recorded is not None:
+            dues.initial = recorded
+            dues.disabled = True
+            dues.required = False
+            dues.help_text = _("From the dues records; updated when the letter is issued.")
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
@@ -146,7 +156,7 @@ class StartTransferForm(DestinationMixin, forms.Form):
             "to_name": data["to_name"],
             "addressee": data["addressee"],
             "reason": data["reason"],
-            "dues_paid_until": data["dues_paid_until"],
+            "dues_paid_until": data.get("dues_paid_until"),
             "valid_days": data["valid_days"],
             "member_phone": data.get("member_phone", ""),
         }
@@ -180,6 +190,13 @@ class BatchStartForm(StartTransferForm):
     def __init__(self, *args: Any, members: QuerySet[Member], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = members  # type: ignore[attr-defined]
+        # Members with dues records have it from the records (issue 11); typed for the others.
+        dues = self.fields["dues_paid_until"]
+        dues.required = False
+        dues.help_text = _(
+            "Taken from the dues records for members who have them; for the others, the month "
+            "entered here."
+        )
         # Each member's own phone goes on their letter.
         del self.fields["member_phone"]
 

@@ -27,6 +27,7 @@ from core.forms import query_id, query_text
 from core.scoping import Action
 from core.types import AuthedRequest
 from core.views import PrintView, ScopedActionFormView, ScopedMixin
+from members.dues.paid_until import recorded_paid_until
 from members.models import Member
 from members.pages import MemberActionView
 from organizations.models import Organization
@@ -325,7 +326,11 @@ class StartTransferView(MemberActionView):
     success_message = gettext_lazy("Transfer started as a draft.")
 
     def get_form(self, data: Any = None) -> StartTransferForm:
-        return StartTransferForm(data, initial={"member_phone": self.object.phone})
+        return StartTransferForm(
+            data,
+            initial={"member_phone": self.object.phone},
+            recorded=recorded_paid_until(self.object),
+        )
 
     def perform(self, form: StartTransferForm) -> None:
         self.transfer = actions.do_start_transfer(

@@ -30,6 +30,7 @@ from core.numbering import next_serial
 from core.scoping import Action
 from members.access import require_check_certificate, require_record
 from members.certificates.hooks import life_summary
+from members.dues.paid_until import recorded_paid_until
 from members.models import (
     OPEN_STATUSES,
     Certificate,
@@ -413,6 +414,10 @@ def close_inflow_part_on_move(
     }
     # The organizational life while there, from the attendance records (issue 10, item 3).
     certificate.life_record = _record_text(f"{moved} {life_summary(certificate, left_on)}")
+    # And the dues, from the dues records when the member has them (issue 11).
+    recorded = recorded_paid_until(episode.member)
+    if recorded is not None:
+        certificate.dues_paid_until = recorded
     return save_valid(certificate)
 
 
@@ -435,8 +440,9 @@ def do_fill_departure_part(
     """When the member leaves the inflow organization, it records their organizational life and
     the month their dues are paid up to. Left empty, the organizational life is filled from the
     attendance records at the inflow organization between the arrival and `left_inflow_on`
-    (`members.certificates.hooks.life_summary`; issue 10, item 3). Dues are typed: the dues
-    records arrive with issue 11."""
+    (`members.certificates.hooks.life_summary`; issue 10, item 3). "Dues paid up to" comes from
+    the dues records when the member has them (`dues_paid_until` is then ignored; issue 11), and
+    is typed (or left empty) for a member without records."""
     certificate = _locked(certificate)
     require_record(actor, certificate.member)
     _refuse(certificate.departure_part_refusal())
@@ -457,6 +463,9 @@ def do_fill_departure_part(
         )
     certificate.left_inflow_on = left_inflow_on
     certificate.life_record = life_record.strip()
+    recorded = recorded_paid_until(certificate.member)
+    if recorded is not None:
+        dues_paid_until = recorded
     # Dues are paid up to a month: the first day stands for it.
     certificate.dues_paid_until = dues_paid_until.replace(day=1) if dues_paid_until else None
     return save_valid(certificate)

@@ -16,6 +16,7 @@ from core.forms import DateField, DateInput, MonthField, PhoneField, ScopedModel
 from core.models import User
 from core.scoping import Action
 from members.certificates.hooks import life_summary
+from members.dues.paid_until import recorded_paid_until
 from members.models import Certificate, CertificateKind, CertificateStatus, CheckResult
 from organizations.models import BRANCH_KINDS, Organization
 
@@ -113,6 +114,13 @@ class DeparturePartForm(forms.Form):
         if not self.is_bound:
             # From the attendance at the inflow organization (issue 10, item 3).
             self.initial.setdefault("life_record", life_summary(certificate, _today()))
+        recorded = recorded_paid_until(certificate.member)
+        if recorded is not None:
+            # From the dues records, read-only: the action takes it from there (issue 11).
+            dues = self.fields["dues_paid_until"]
+            dues.initial = recorded
+            dues.disabled = True
+            dues.help_text = _("From the dues records.")
 
     def clean_left_inflow_on(self) -> dt.date:
         day: dt.date = self.cleaned_data["left_inflow_on"]

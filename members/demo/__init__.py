@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.demo import DemoContext, DemoPart
+from members.demo.dues import create_dues
 from members.demo.mobility import create_certificates, create_episodes, create_lost_and_found
 from members.demo.people import DISTINCTIVE_MEMBER_NAME, People
 from members.demo.standing import create_standing_decisions
@@ -23,6 +24,8 @@ class DemoMembers:
     certificates: int
     lost_episodes: int
     found: int
+    dues_standards: int
+    dues_payments: int
 
 
 def build(ctx: DemoContext) -> None:
@@ -37,7 +40,14 @@ def build(ctx: DemoContext) -> None:
     ctx.write(f"  失联 {lost} 名、流入地发现 {found} 名已登记")
     decisions = create_standing_decisions(ctx)
     ctx.write(f"  党籍处理决定 {decisions} 件已登记")
-    ctx.put("members", DemoMembers(len(members), episodes, certificates, lost, found))
+    dues = create_dues(ctx)
+    ctx.write(f"  党费交纳标准 {dues.standards} 条、党费交纳记录 {dues.payments} 笔已登记")
+    ctx.put(
+        "members",
+        DemoMembers(
+            len(members), episodes, certificates, lost, found, dues.standards, dues.payments
+        ),
+    )
 
 
 def count(ctx: DemoContext) -> dict[str, int]:
@@ -53,6 +63,8 @@ def count(ctx: DemoContext) -> dict[str, int]:
         "certificates": made.certificates,
         "lost_episodes": made.lost_episodes,
         "found": made.found,
+        "dues_standards": made.dues_standards,
+        "dues_payments": made.dues_payments,
     }
 
 

@@ -17,6 +17,7 @@ from tests.core.test_demo import (
     assert_a_year_of_organizational_life,
     assert_away_members_mostly_checked_in,
 )
+from tests.members.dues.test_demo import assert_dues_look_real
 from transfers.models import Transfer, TransferStatus
 
 
@@ -59,6 +60,9 @@ def test_the_whole_demo_county_builds_with_every_state(
     inflow_only = assert_a_year_of_organizational_life()
     # Some of them stopped coming to the inflow organization over six months ago (article 38).
     assert without_life(inflow_only, as_of=timezone.localdate()).exists()
+    # Issue 11: two years of dues as in a real county: 10 to 20 % of the members owe a month or
+    # more, 1 to 3 % six months or more (the party constitution art. 9).
+    assert_dues_look_real(0.10, 0.20, 0.01, 0.03)
     # The demo refuses to run twice.
     with pytest.raises(CommandError):
         call_command("seed_demo", stdout=StringIO())

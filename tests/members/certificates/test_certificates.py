@@ -31,6 +31,7 @@ from members.models import (
     CertificateStatus,
     EpisodeStatus,
 )
+from members.models.dues import add_months
 from organizations.models import Organization
 from tests.factories import MemberFactory, archive
 
@@ -638,3 +639,53 @@ def test_the_member_page_costs_the_same_with_more_certificates(
         page = client.get(url).content.decode()
     for certificate in (first, second, letter):
         assert reverse("members:certificate", args=[certificate.pk]) in page
+
+
+# --- "dues paid up to" from the dues records (issue 11) ------------------------------------------
+
+
+def test_the_departure_part_takes_dues_paid_up_to_from_the_records(
+    tree, members, away, secretary, station, login
+):
+    """A member with dues records: the departure page shows the records' month read-only, and
+    the action takes it from there whatever is typed. (A member without records types it:
+    test_the_departure_page_takes_a_month.)"""
+    member = members["a1"]
+    first = builders.set_dues_standard(member, actor=secretary).effective_from
+    builders.pay_dues(member, actor=secretary, first_month=first, months=4)
+    paid_until = add_months(first, 3)
+    certificate = issue(secretary, member)
+    check_in(member, actor=station, at=tree.bs, on=ARRIVED)
+    url = reverse("members:certificate_departure", args=[certificate.pk])
+    client = login(station)
+    page = client.get(url).content.decode()
+    field = page.split('id="id_dues_paid_until"')[0].rsplit("<input", 1)[1]
+    assert "disabled" in field
+    assert f'value="{paid_until:%Y-%m}"' in page
+    response = client.post(
+        url,
+        {
+            "left_inflow_on": "2026-06-30",
+            "life_record": "按时参加组织生活",
+            "dues_paid_until": "2026-06",
+        },
+    )
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.dues_paid_until == paid_until
+
+
+def test_moving_on_fills_the_departure_dues_from_the_records(
+    tree, members, away, secretary, secretary2, station
+):
+    """Moving on to another inflow organization fills the departure part (Issue 9, item 4),
+    its dues from the records."""
+    member = members["a1"]
+    first = builders.set_dues_standard(member, actor=secretary).effective_from
+    builders.pay_dues(member, actor=secretary, first_month=first, months=2)
+    certificate = issue(secretary, member)
+    check_in(member, actor=station, at=tree.bs, on=ARRIVED)
+    builders.move_on(member, actor=secretary2, at=tree.b1, on=dt.date(2026, 6, 1))
+    certificate.refresh_from_db()
+    assert certificate.left_inflow_on == dt.date(2026, 6, 1)
+    assert certificate.dues_paid_until == add_months(first, 1)
