@@ -1,0 +1,246 @@
+"""Set-based reads of dues over many members: arrears totals per organization, and anomalies.
+
+Both are one SQL statement whatever the number of members, and both read the one definition of
+what a member owes (`members.models.dues_state`): the totals sum each member's state
+(`state_sql`, a lateral subquery per member of the subtree), the anomalies compare the paid
+months with the months due (`due_months_sql`). No rule about dues is written here again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member
+from members.models.dues import add_months
+from members.models.dues_state import DUE_MONTHS_SQL, DUES_STATE_SQL, dues_params, positional
+from organizations.models import Organization
+
+#: The thresholds the arrears page filters by ("owing at least N months"); the last is the
+#: party constitution's six consecutive months (settings.DUES_LAPSE_MONTHS).
+STEP_LENGTH = 4  # treebeard's path step (organizations' materialized path)
+
+
+def owed_thresholds() -> tuple[int, ...]:
+    """The "owing at least N months" choices: 1, 3 and the lapse (six by default)."""
+    return tuple(sorted({1, 3, settings.DUES_LAPSE_MONTHS}))
+
+
+@dataclass
+class ArrearsTotal:
+    """One organization's line of the arrears table: its subtree's members on the register, how
+    many owe (at least 1, 3, 6 months: `owing`), the months and the amount they owe."""
+
+    org_id: int
+    name: str
+    path: str
+    kind: str
+    depth: int
+    is_root: bool
+    has_children: bool = False
+    members: int = 0
+    in_arrears: int = 0
+    months_owed: int = 0
+    amount_owed: Decimal = Decimal("0.00")
+    owing: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def lapsed(self) -> int:
+        """Members owing the party constitution's six months or more (art. 9)."""
+        return self.owing.get(settings.DUES_LAPSE_MONTHS, 0)
+
+
+@dataclass
+class ArrearsTotals:
+    """The arrears of `root`'s subtree: a line per child organization (and one for the members
+    held by `root` itself, if any), and their total."""
+
+    root: Organization
+    as_of: dt.date
+    lines: list[ArrearsTotal]
+    total: ArrearsTotal
+
+
+#: Per member of the subtree (on the register), their state by the one definition, summed by
+#: the child organization (path prefix) their home branch lies in; the children (and the root)
+#: joined to it, those without members too.
+_TOTALS_SQL = """
+WITH owed AS (
+    SELECT left(o.path, %(key_length)s) AS key,
+           count(*) AS members,
+           count(*) FILTER (WHERE s.months_owed > 0) AS in_arrears,
+           {owing}
+           COALESCE(sum(s.months_owed), 0) AS months_owed,
+           COALESCE(sum(s.amount_owed), 0) AS amount_owed
+    FROM members_member m
+    JOIN organizations_organization o ON o.id = m.home_org_id
+    CROSS JOIN LATERAL ({state}) s
+    WHERE o.path LIKE %(prefix)s AND m.archived_at IS NULL
+    GROUP BY 1
+)
+SELECT c.id, c.name, c.path, c.kind, c.depth, c.numchild > 0,
+       COALESCE(w.members, 0), COALESCE(w.in_arrears, 0), {owing_out}
+       COALESCE(w.months_owed, 0), COALESCE(w.amount_owed, 0)
+FROM organizations_organization c
+LEFT JOIN owed w ON w.key = c.path
+WHERE c.path LIKE %(prefix)s AND c.depth IN (%(depth)s, %(depth)s + 1)
+ORDER BY c.path
+"""
+
+
+def arrears_totals(root: Organization, as_of: dt.date) -> ArrearsTotals:
+    """Members in arrears, months and amount owed as of `as_of`, per child organization of
+    `root` (a county's townships, a township's branches), and for `root`'s own members if it
+    holds any; with the total. One statement: each member's state is `DUES_STATE_SQL` (the one
+    definition), in a lateral subquery over the subtree's members on the register."""
+    thresholds = owed_thresholds()
+    owing = "".join(
+        f"count(*) FILTER (WHERE s.months_owed >= {int(n)}) AS owing_{int(n)}, "
+        for n in thresholds
+    )
+    owing_out = "".join(f"COALESCE(w.owing_{int(n)}, 0), " for n in thresholds)
+    sql, params = positional(
+        _TOTALS_SQL.format(
+            state=DUES_STATE_SQL.format(member="m.id", alias="m"),
+            owing=owing,
+            owing_out=owing_out,
+        ),
+        dues_params(
+            as_of,
+            key_length=len(root.path) + STEP_LENGTH,
+            prefix=root.path + "%",
+            depth=root.depth,
+        ),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    lines: list[ArrearsTotal] = []
+    total = ArrearsTotal(
+        org_id=root.pk, name=root.name, path=root.path, kind=root.kind, depth=root.depth,
+        is_root=True, owing=dict.fromkeys(thresholds, 0),
+    )  # fmt: skip
+    for row in rows:
+        org_id, name, path, kind, depth, has_children, members, in_arrears = row[:8]
+        owing_counts = dict(zip(thresholds, row[8 : 8 + len(thresholds)], strict=True))
+        months, amount = row[8 + len(thresholds) :]
+        line = ArrearsTotal(
+            org_id=org_id, name=name, path=path, kind=kind, depth=depth,
+            is_root=path == root.path, has_children=has_children, members=members,
+            in_arrears=in_arrears, months_owed=months, amount_owed=Decimal(amount),
+            owing=owing_counts,
+        )  # fmt: skip
+        if line.is_root and not line.members:
+            continue  # a committee holds no members itself: no line of its own
+        lines.append(line)
+        total.members += line.members
+        total.in_arrears += line.in_arrears
+        total.months_owed += line.months_owed
+        total.amount_owed += line.amount_owed
+        for n in thresholds:
+            total.owing[n] += line.owing[n]
+    return ArrearsTotals(root=root, as_of=as_of, lines=lines, total=total)
+
+
+# --- Anomalies ------------------------------------------------------------------------------
+
+
+class AnomalyKind(TextChoices):
+    AHEAD = "ahead", _("Paid far ahead")
+    BEFORE_STANDARD = "before_standard", _("Paid before the first standard")
+    EXEMPT = "exempt", _("Paid in an exempt month")
+    AFTER_LEFT = "after_left", _("Paid after leaving the register or losing good standing")
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    """A paid month that is suspicious: far ahead, or a month the member owed nothing for."""
+
+    member_id: int
+    month: dt.date
+    amount: Decimal
+    payment_id: int
+    paid_on: dt.date
+    kind: str
+
+    @property
+    def kind_label(self) -> str:
+        return str(AnomalyKind(self.kind).label)
+
+
+#: The paid months (voided aside) of the members of `%(members)s` that are later than
+#: `%(limit)s`, or that are not a month due with an amount by the one definition (the due
+#: months computed up to `%(limit)s`, so that months paid a little ahead count as due): each
+#: member's due months are worked out once (a lateral subquery), then their paid months read.
+_ANOMALIES_SQL = """
+SELECT p.member_id, p.month, p.amount, p.payment_id, pay.paid_on,
+       CASE WHEN p.month > %(limit)s THEN 'ahead'
+            WHEN p.month = ANY(d.free) THEN 'exempt'
+            WHEN d.first_from IS NULL OR p.month < d.first_from THEN 'before_standard'
+            ELSE 'after_left' END AS kind
+FROM members_member m
+CROSS JOIN LATERAL (
+    SELECT COALESCE(array_agg(due.month) FILTER (WHERE due.amount > 0), '{{}}') AS owed,
+           COALESCE(array_agg(due.month) FILTER (WHERE due.amount = 0), '{{}}') AS free,
+           (SELECT min(st.effective_from) FROM members_duesstandard st
+             WHERE st.member_id = m.id) AS first_from
+    FROM ({due}) due
+) d
+JOIN members_duespaidmonth p ON p.member_id = m.id AND NOT p.voided
+JOIN members_duespayment pay ON pay.id = p.payment_id
+WHERE (p.month > %(limit)s OR NOT p.month = ANY(d.owed))
+  AND m.id IN ({{members}})
+ORDER BY p.member_id, p.month
+"""
+
+
+def ahead_limit(as_of: dt.date) -> dt.date:
+    """The last month that may be paid without being "far ahead": `as_of`'s month plus
+    settings.DUES_AHEAD_ANOMALY_MONTHS."""
+    return add_months(as_of.replace(day=1), settings.DUES_AHEAD_ANOMALY_MONTHS)
+
+
+def anomalies(members: Any, as_of: dt.date, limit: int | None = None) -> list[Anomaly]:
+    """The anomalous paid months of `members` (a Member queryset) as of `as_of`, by member and
+    month: months paid later than `ahead_limit(as_of)`, and months paid with no obligation
+    (before the member's first standard, in an exempt month, after the member left the register
+    or lost good standing). One statement."""
+    last = ahead_limit(as_of)
+    # The months due up to the limit, by the one definition: `DUE_MONTHS_SQL` gives the months
+    # before its `month`, here the one after the limit.
+    named_sql, named = positional(
+        _ANOMALIES_SQL.format(due=DUE_MONTHS_SQL.format(member="m.id", alias="m")),
+        dues_params(add_months(last, 1), limit=last),
+    )
+    # The members' subquery comes last: its positional parameters follow the named ones.
+    member_sql, member_params = members.order_by().values("pk").query.sql_with_params()
+    statement = named_sql.replace("{members}", member_sql)
+    params: list[Any] = [*named, *member_params]
+    if limit is not None:
+        statement += " LIMIT %s"
+        params.append(int(limit))
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return [Anomaly(*row) for row in cursor.fetchall()]
+
+
+def members_of(root: Organization) -> Any:
+    """The members whose home branch lies in `root`'s subtree (archived ones too: a month paid
+    after leaving is an anomaly of a member no longer on the register)."""
+    return Member.objects.filter(home_org__path__startswith=root.path)
+
+
+def anomaly_members(rows: Sequence[Anomaly]) -> dict[int, Member]:
+    """The members of `rows` with their branch, in one query."""
+    ids = {row.member_id for row in rows}
+    if not ids:
+        return {}
+    return Member.objects.select_related("home_org").in_bulk(ids)
