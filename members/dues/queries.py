@@ -1,9 +1,10 @@
 """Set-based reads of dues over many members: arrears totals per organization, and anomalies.
 
 Both are one SQL statement whatever the number of members, and both read the one definition of
-what a member owes (`members.models.dues_state`): the totals sum each member's state
-(`state_sql`, a lateral subquery per member of the subtree), the anomalies compare the paid
-months with the months due (`due_months_sql`). No rule about dues is written here again.
+what a member owes (`members.models.dues_state`): the totals sum the owed months of the
+subtree's members (`OWED_MONTHS_SET_SQL`: the same due months and the same "owed" condition as
+each member's `with_dues`, for all of them at once), the anomalies compare each member's paid
+months with their due months (`DUE_MONTHS_SQL`). No rule about dues is written here again.
 """
 
 from __future__ import annotations
@@ -15,17 +16,21 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
 from members.models.dues import add_months
-from members.models.dues_state import DUE_MONTHS_SQL, DUES_STATE_SQL, dues_params, positional
+from members.models.dues_state import (
+    DUE_MONTHS_SQL,
+    DUES_STATE_SQL,
+    OWED_MONTHS_SET_SQL,
+    dues_params,
+    positional,
+)
 from organizations.models import Organization
 
-#: The thresholds the arrears page filters by ("owing at least N months"); the last is the
-#: party constitution's six consecutive months (settings.DUES_LAPSE_MONTHS).
 STEP_LENGTH = 4  # treebeard's path step (organizations' materialized path)
 
 
@@ -69,50 +74,72 @@ class ArrearsTotals:
     total: ArrearsTotal
 
 
-#: Per member of the subtree (on the register), their state by the one definition, summed by
-#: the child organization (path prefix) their home branch lies in; the children (and the root)
+#: The subtree's members on the register (`scoped`, with the child organization their home
+#: branch lies in: a path prefix), their owed months by the one definition, set-based
+#: (`OWED_MONTHS_SET_SQL`), summed per member, then per child; the children (and the root)
 #: joined to it, those without members too.
 _TOTALS_SQL = """
-WITH owed AS (
-    SELECT left(o.path, %(key_length)s) AS key,
-           count(*) AS members,
-           count(*) FILTER (WHERE s.months_owed > 0) AS in_arrears,
-           {owing}
-           COALESCE(sum(s.months_owed), 0) AS months_owed,
-           COALESCE(sum(s.amount_owed), 0) AS amount_owed
+WITH scoped AS MATERIALIZED (
+    SELECT m.id, left(o.path, %(key_length)s) AS key
     FROM members_member m
     JOIN organizations_organization o ON o.id = m.home_org_id
-    CROSS JOIN LATERAL ({state}) s
     WHERE o.path LIKE %(prefix)s AND m.archived_at IS NULL
-    GROUP BY 1
+), owed AS (
+    {owed}
+), per_member AS (
+    SELECT s.key, COALESCE(x.months_owed, 0) AS months_owed,
+           COALESCE(x.amount_owed, 0) AS amount_owed
+    FROM scoped s LEFT JOIN owed x ON x.member_id = s.id
+), totals AS (
+    SELECT key, count(*) AS members,
+           count(*) FILTER (WHERE months_owed > 0) AS in_arrears,
+           {owing}
+           sum(months_owed) AS months_owed, sum(amount_owed) AS amount_owed
+    FROM per_member
+    GROUP BY key
 )
 SELECT c.id, c.name, c.path, c.kind, c.depth, c.numchild > 0,
        COALESCE(w.members, 0), COALESCE(w.in_arrears, 0), {owing_out}
        COALESCE(w.months_owed, 0), COALESCE(w.amount_owed, 0)
 FROM organizations_organization c
-LEFT JOIN owed w ON w.key = c.path
+LEFT JOIN totals w ON w.key = c.path
 WHERE c.path LIKE %(prefix)s AND c.depth IN (%(depth)s, %(depth)s + 1)
 ORDER BY c.path
 """
 
+#: Each member's months and amount owed, set-based: the owed months grouped by member.
+SET_OWED = """
+SELECT w.member_id, count(*) AS months_owed, sum(w.amount) AS amount_owed
+    FROM ({owed}) w
+    GROUP BY w.member_id
+"""
+#: The same from each member's state (`DUES_STATE_SQL` in a lateral subquery per member): the
+#: other plausible shape, slower at every scale (a subquery per member, which probes each due
+#: month's payment twice); kept for the benchmark (benchmarks/dues.py), which times both.
+LATERAL_OWED = """
+SELECT sm.id AS member_id, st.months_owed, st.amount_owed
+    FROM scoped sm JOIN members_member mm ON mm.id = sm.id
+    CROSS JOIN LATERAL ({state}) st
+"""
 
-def arrears_totals(root: Organization, as_of: dt.date) -> ArrearsTotals:
-    """Members in arrears, months and amount owed as of `as_of`, per child organization of
-    `root` (a county's townships, a township's branches), and for `root`'s own members if it
-    holds any; with the total. One statement: each member's state is `DUES_STATE_SQL` (the one
-    definition), in a lateral subquery over the subtree's members on the register."""
+
+def totals_sql(
+    root: Organization, as_of: dt.date, *, lateral: bool = False
+) -> tuple[str, list[Any]]:
+    """The statement of `arrears_totals` and its parameters (`lateral`: the per-member shape)."""
     thresholds = owed_thresholds()
     owing = "".join(
-        f"count(*) FILTER (WHERE s.months_owed >= {int(n)}) AS owing_{int(n)}, "
-        for n in thresholds
+        f"count(*) FILTER (WHERE months_owed >= {int(n)}) AS owing_{int(n)}, " for n in thresholds
     )
     owing_out = "".join(f"COALESCE(w.owing_{int(n)}, 0), " for n in thresholds)
-    sql, params = positional(
-        _TOTALS_SQL.format(
-            state=DUES_STATE_SQL.format(member="m.id", alias="m"),
-            owing=owing,
-            owing_out=owing_out,
-        ),
+    if lateral:
+        owed = LATERAL_OWED.format(state=DUES_STATE_SQL.format(member="sm.id", alias="mm"))
+    else:
+        owed = SET_OWED.format(
+            owed=OWED_MONTHS_SET_SQL.format(members="SELECT id FROM scoped", alias="dm")
+        )
+    return positional(
+        _TOTALS_SQL.format(owed=owed, owing=owing, owing_out=owing_out),
         dues_params(
             as_of,
             key_length=len(root.path) + STEP_LENGTH,
@@ -120,7 +147,22 @@ def arrears_totals(root: Organization, as_of: dt.date) -> ArrearsTotals:
             depth=root.depth,
         ),
     )
-    with connection.cursor() as cursor:
+
+
+def arrears_totals(root: Organization, as_of: dt.date) -> ArrearsTotals:
+    """Members in arrears, months and amount owed as of `as_of`, per child organization of
+    `root` (a county's townships, a township's branches), and for `root`'s own members if it
+    holds any; with the total. One statement, set-based on the one definition of what a member
+    owes (`OWED_MONTHS_SET_SQL`, built from the same due months and the same "owed" condition
+    as each member's `with_dues`).
+
+    Run with JIT off (`SET LOCAL`, in a transaction of its own): the planner expects 1,000
+    months from each `generate_series` (it cannot see the bounds), so the statement's estimated
+    cost passes `jit_above_cost`, and compiling it takes seconds, more than the read itself."""
+    thresholds = owed_thresholds()
+    sql, params = totals_sql(root, as_of)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     lines: list[ArrearsTotal] = []
@@ -135,7 +177,7 @@ def arrears_totals(root: Organization, as_of: dt.date) -> ArrearsTotals:
         line = ArrearsTotal(
             org_id=org_id, name=name, path=path, kind=kind, depth=depth,
             is_root=path == root.path, has_children=has_children, members=members,
-            in_arrears=in_arrears, months_owed=months, amount_owed=Decimal(amount),
+            in_arrears=in_arrears, months_owed=int(months), amount_owed=Decimal(amount),
             owing=owing_counts,
         )  # fmt: skip
         if line.is_root and not line.members:

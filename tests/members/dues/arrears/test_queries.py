@@ -174,3 +174,20 @@ def test_anomalies(members, tree, superuser) -> None:
     # A year later December 2026 is no longer ahead.
     later = found(anomalies(members_of(tree.a1), D(2026, 12, 15)))
     assert later == set()
+
+
+def test_the_per_member_shape_answers_the_same(dues, tree) -> None:
+    """The benchmark's other shape (each member's `DUES_STATE_SQL` in a lateral subquery) gives
+    the same rows as the set-based statement."""
+    from django.db import connection
+
+    from members.dues.queries import totals_sql
+
+    answers = []
+    for lateral in (False, True):
+        sql, params = totals_sql(tree.county, D(2026, 3, 15), lateral=lateral)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            answers.append(cursor.fetchall())
+    assert answers[0] == answers[1]
+    assert len(answers[0]) == 4  # the county (no members of its own) and its three children
