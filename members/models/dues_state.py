@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Expression
 
 #: The months a member owed, from their first standard to the month before `%(month)s` (the
 #: current month is not overdue until it is over), and until the member left the register
@@ -195,3 +196,20 @@ class DuesState:
     @property
     def in_arrears(self) -> bool:
         return self.months_owed > 0
+
+
+class MemberSQL(Expression):
+    """One of the SQL readings above about the member of the query it is used in, put together
+    when the query is compiled, with the member table's alias in that query: a queryset used as
+    a subquery (a page's rows read again by id, `core.pagination`'s `finish`) has its tables
+    renamed (U0, V0, ...), and SQL naming "members_member" would then read the outer query's
+    member instead. `build(member, alias)` gives the SQL and its parameters."""
+
+    def __init__(self, build: Any, output_field: Any) -> None:
+        super().__init__(output_field=output_field)
+        self.build = build
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        alias = compiler.quote_name_unless_alias(compiler.query.base_table)
+        sql, params = self.build(f'{alias}."id"', alias)
+        return f"({sql})", params

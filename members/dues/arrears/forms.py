@@ -43,6 +43,6 @@ class ArrearsForm(forms.Form):
         return self.cleaned_data.get(name)
 
     @property
-    def owed(self) -> int:
+    def owed_months(self) -> int:
         value: int | None = self.value("owed")
         return value or 1

@@ -38,6 +38,7 @@ from members.dues.queries import (
     members_of,
 )
 from members.models import Member
+from members.models.member import MemberQuerySet
 from organizations.models import Organization
 from organizations.scope import require_any, user_scope
 
@@ -115,8 +116,10 @@ def member_lines(members: list[Member]) -> list[dict[str, Any]]:
 
 
 def _with_dues(as_of: Any) -> Any:
+    """The page's rows read again with their dues (`with_dues` for those rows only)."""
+
     def finish(rows: QuerySet[Member]) -> QuerySet[Member]:
-        queryset: Any = rows
+        queryset: MemberQuerySet = rows  # type: ignore[assignment]
         return queryset.with_dues(as_of).select_related("home_org")
 
     return finish
@@ -128,7 +131,7 @@ def arrears_page(request: AuthedRequest) -> HttpResponse:
     docstring). Seven queries after the session and the user, however many members."""
     form = ArrearsForm(request.GET or None)
     root, roots = chosen_root(request, form)
-    owed = form.owed
+    owed = form.owed_months
     today = timezone.localdate()
     totals = arrears_totals(root, today)
     in_subtree = Organization.objects.filter(path__startswith=root.path).values("pk")

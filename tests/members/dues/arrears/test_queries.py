@@ -66,7 +66,7 @@ def test_the_county_totals_per_township(dues, tree) -> None:
     assert lines(totals) == {
         # a1 160.00 (4 months) + a2 90.00 (1 month); shared paid up.
         "甲镇": (3, 2, 5, Decimal("250.00"), 0),
-        # b1 9 × 240.00; the other member paid up.
+        # b1 9 x 240.00; the other member paid up.
         "乙镇": (2, 1, 9, Decimal("2160.00"), 1),
         "县直机关党支部": (1, 0, 0, Decimal("0.00"), 0),
     }
@@ -106,7 +106,7 @@ def test_totals_agree_with_each_members_state(dues, tree) -> None:
 
 def test_arrears_and_paid_up_to_across_a_year_end(members, tree, superuser) -> None:
     """Paid June to October 2025: on 10 February 2026 the member owes November, December and
-    January (3 × 40.00), paid up to October 2025; February is not overdue before it is over."""
+    January (3 x 40.00), paid up to October 2025; February is not overdue before it is over."""
     member = members["a1"]
     set_dues_standard(member, actor=superuser, base_income="4000", from_month=D(2025, 6, 1))
     pay_dues(member, actor=superuser, first_month=D(2025, 6, 1), months=5, paid_on=D(2025, 6, 3))
@@ -191,3 +191,15 @@ def test_the_per_member_shape_answers_the_same(dues, tree) -> None:
             answers.append(cursor.fetchall())
     assert answers[0] == answers[1]
     assert len(answers[0]) == 4  # the county (no members of its own) and its three children
+
+
+def test_arrears_inside_a_subquery(dues) -> None:
+    """`in_dues_arrears` and `with_dues` used in a subquery (a page's rows read again by id, as
+    the arrears list does) read the subquery's member, not the outer query's."""
+    day = D(2026, 3, 15)
+    owing = Member.objects.active().in_dues_arrears(day, 1)
+    inner = Member.objects.filter(pk__in=owing.order_by("name_pinyin", "id")[:2].values("pk"))
+    assert set(inner) == set(owing.order_by("name_pinyin", "id")[:2])
+    assert {m.name for m in owing} == {"王甲一", "王甲二", "王乙一"}
+    again = Member.objects.filter(pk__in=owing.values("pk")).with_dues(day)
+    assert {m.name: m.dues.months_owed for m in again} == {"王甲一": 4, "王甲二": 1, "王乙一": 9}
