@@ -10,13 +10,14 @@ months with their due months (`DUE_MONTHS_SQL`). No rule about dues is written h
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
@@ -149,6 +150,31 @@ def totals_sql(
     )
 
 
+@contextmanager
+def jit_off() -> Iterator[None]:
+    """PostgreSQL's JIT off for the reads inside (two queries: SET and RESET; nested: once).
+
+    Every dues reading generates months with `generate_series`, whose rows the planner cannot
+    see (it expects 1,000 a call): a page of 50 members' `with_dues`, a county's arrears list
+    or totals are estimated costly enough to pass `jit_above_cost`, and compiling them takes
+    seconds on a 2-CPU machine, 100 times the read itself (docs/benchmarks.md, "Party dues")."""
+    depth = getattr(connection, "_dues_jit_off", 0)
+    if not depth:
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+    connection._dues_jit_off = depth + 1  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        connection._dues_jit_off = depth  # type: ignore[attr-defined]
+        if not depth:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("RESET jit")
+            except DatabaseError:  # an aborted transaction: its rollback resets nothing, the
+                pass  # next connection use does (a session setting, harmless either way)
+
+
 def arrears_totals(root: Organization, as_of: dt.date) -> ArrearsTotals:
     """Members in arrears, months and amount owed as of `as_of`, per child organization of
     `root` (a county's townships, a township's branches), and for `root`'s own members if it
@@ -156,13 +182,10 @@ def arrears_totals(root: Organization, as_of: dt.date) -> ArrearsTotals:
     owes (`OWED_MONTHS_SET_SQL`, built from the same due months and the same "owed" condition
     as each member's `with_dues`).
 
-    Run with JIT off (`SET LOCAL`, in a transaction of its own): the planner expects 1,000
-    months from each `generate_series` (it cannot see the bounds), so the statement's estimated
-    cost passes `jit_above_cost`, and compiling it takes seconds, more than the read itself."""
+    Run with JIT off (`jit_off`): compiling the statement would take longer than the read."""
     thresholds = owed_thresholds()
     sql, params = totals_sql(root, as_of)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
+    with jit_off(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     lines: list[ArrearsTotal] = []

@@ -127,18 +127,17 @@ def more_in_arrears(tree, actor, n: int) -> None:
 def test_query_counts_do_not_grow(extra, arrears, tree, county, superuser, login,
                                   django_assert_num_queries) -> None:  # fmt: skip
     """3 members in arrears, then 11: the same queries. The session, the user, the roles, the
-    scope's top organizations; the totals (a savepoint, JIT off, the statement, the release:
-    in production a transaction of its own, two queries); the page of members with their dues.
-    A township chosen: the township and the way up, two more. The anomalies: their statement
-    (and their members' names when there are some)."""
+    scope's top organizations; JIT off, the totals, the page of members with their dues, JIT
+    back. A township chosen: the township and the way up, two more. The anomalies: JIT off,
+    their statement, JIT back (and their members' names when there are some)."""
     more_in_arrears(tree, superuser, extra)
     client = login(county)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(URL)
     assert len(response.context["members"]) == 3 + extra
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get(URL, {"org": tree.town_a.pk, "owed": 1})
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         client.get(ANOMALIES)
 
 
