@@ -2,7 +2,8 @@
 against the floor a Django page can reach and against hand-written SQL.
 
     python -m benchmarks.run [--rebuild] [--reps 7] [--explain] [--transfers 1000]
-                             [--only members|transfers|education] [--education-reps 3]
+                             [--only members|transfers|education|dues] [--education-reps 3]
+                             [--dues-reps 3]
 
 For each case four things are timed, interleaved, each warmed up once (medians are reported):
 
@@ -421,15 +422,21 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "--only",
-        choices=("members", "transfers", "education"),
-        help="run one part: the member pages, the transfers, or organizational life "
-        "(benchmarks/education.py)",
+        choices=("members", "transfers", "education", "dues"),
+        help="run one part: the member pages, the transfers, organizational life "
+        "(benchmarks/education.py) or party dues (benchmarks/dues.py)",
     )
     parser.add_argument(
         "--education-reps",
         type=int,
         default=3,
         help="timed repetitions of the organizational-life cases (province reads take seconds)",
+    )
+    parser.add_argument(
+        "--dues-reps",
+        type=int,
+        default=3,
+        help="timed repetitions of the party-dues cases (province totals take a minute)",
     )
     args = parser.parse_args(argv)
     server_from_url = bool(os.environ.get("DATABASE_URL"))
@@ -443,6 +450,10 @@ def main(argv: list[str] | None = None) -> None:
         from benchmarks import education
 
         education.report(education.run(args.education_reps, args.explain))
+    if args.only in (None, "dues"):
+        from benchmarks import dues
+
+        dues.report(dues.run(args.dues_reps))
 
 
 def members_part(args: argparse.Namespace, server_from_url: bool) -> None:

@@ -579,6 +579,18 @@ ROWS = [
                                         (L,  200, 200, 200, 200, 404, 404, 200, 200)),
     Row("education:compliance_org[b1]", org_url("education:compliance_org", "b1"),
                                         (L,  404, 404, 404, 200, 200, 404, 200, 200)),
+    # Dues arrears and anomalies (issue 11): one's own scope for every persona with a role; an
+    # organization's for those whose scope covers it (out of scope → 404).
+    Row("members:dues_arrears", fixed("members:dues_arrears"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("members:dues_arrears[a1]",
+        lambda w: reverse("members:dues_arrears") + f"?org={w.tree.a1.pk}",
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("members:dues_anomalies", fixed("members:dues_anomalies"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("members:dues_anomalies[b1]",
+        lambda w: reverse("members:dues_anomalies") + f"?org={w.tree.b1.pk}",
+                                        (L,  404, 404, 404, 200, 200, 404, 200, 200)),
     # Transfers of a1's member to B1 (the letter issued by township A). The sending side and the
     # committees above it see it from the draft on, B1 once the letter is issued; each step is
     # for its side only (visible but not its step → 403). See transfers/actions.py.

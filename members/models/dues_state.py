@@ -13,22 +13,26 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Expression
 
 #: The months a member owed, from their first standard to the month before `%(month)s` (the
 #: current month is not overdue until it is over), and until the member left the register
 #: (archived) or lost good standing; each with the amount owed for it. `{member}` is the SQL
 #: naming the member's id and `{alias}` the member's row (columns archived_at, standing,
-#: standing_since). The one definition of "due": every reading below is built on it.
-DUE_MONTHS_SQL = """
-SELECT g.month::date AS month,
+#: standing_since). The one definition of "due": every reading below is built on it, for one
+#: member (`DUE_MONTHS_SQL`) or for many at once (`DUE_MONTHS_SET_SQL`).
+_DUE_MONTHS = """
+SELECT s.member_id, g.month::date AS month,
        CASE WHEN s.relief <> 'none' AND (s.relief_until IS NULL OR g.month <= s.relief_until)
             THEN CASE WHEN s.relief = 'exempt' THEN 0 ELSE s.relief_amount END
             ELSE s.amount END AS amount
 FROM (
-    SELECT st.effective_from, st.amount, st.relief, st.relief_amount, st.relief_until,
-           LEAD(st.effective_from) OVER (ORDER BY st.effective_from) AS next_from
-    FROM members_duesstandard st WHERE st.member_id = {member}
-) s
+    SELECT st.member_id, st.effective_from, st.amount, st.relief, st.relief_amount,
+           st.relief_until,
+           LEAD(st.effective_from) OVER (PARTITION BY st.member_id ORDER BY st.effective_from)
+               AS next_from
+    FROM members_duesstandard st WHERE @standards@
+) s@members@
 CROSS JOIN LATERAL generate_series(
     s.effective_from,
     LEAST(
@@ -43,6 +47,24 @@ CROSS JOIN LATERAL generate_series(
     interval '1 month'
 ) AS g(month)
 """
+DUE_MONTHS_SQL = _DUE_MONTHS.replace("@standards@", "st.member_id = {member}").replace(
+    "@members@", ""
+)
+#: The same months for many members at once (`members.dues.queries.arrears_totals`): `{members}`
+#: is a query of their ids, `{alias}` the name their rows are joined under.
+DUE_MONTHS_SET_SQL = _DUE_MONTHS.replace("@standards@", "st.member_id IN ({members})").replace(
+    "@members@", "\nJOIN members_member {alias} ON {alias}.id = s.member_id"
+)
+
+#: A due month `d` of the member `{member}` is owed when it has an amount and no payment covers
+#: it (voided payments aside); `{paid}` is the paid months read.
+_OWED = (
+    "d.amount > 0 AND NOT EXISTS (\n"
+    "        SELECT 1 FROM {paid} p\n"
+    "        WHERE p.member_id = {member} AND p.month = d.month AND NOT p.voided\n"
+    "    )"
+)
+OWED_SQL = _OWED.replace("{paid}", "members_duespaidmonth")
 
 #: Per member: months owed, amount owed, the first month owed, the last month due and the last
 #: month paid (voided payments aside). One row, whatever the member's history.
@@ -57,10 +79,9 @@ SELECT count(*) FILTER (WHERE o.owed) AS months_owed,
          WHERE p.member_id = {member} AND NOT p.voided) AS last_paid
 FROM (
     SELECT d.month, d.amount,
-           d.amount > 0 AND NOT EXISTS (
-               SELECT 1 FROM members_duespaidmonth p
-               WHERE p.member_id = {member} AND p.month = d.month AND NOT p.voided
-           ) AS owed
+           """
+    + OWED_SQL
+    + """ AS owed
     FROM ("""
     + DUE_MONTHS_SQL
     + """) d
@@ -96,11 +117,28 @@ IN_ARREARS_SQL = (
 (SELECT count(*) FROM ("""
     + DUE_MONTHS_SQL
     + """) d
-  WHERE d.amount > 0 AND NOT EXISTS (
-      SELECT 1 FROM members_duespaidmonth p
-      WHERE p.member_id = {member} AND p.month = d.month AND NOT p.voided)
+  WHERE """
+    + OWED_SQL
+    + """
 ) >= %(owed)s
 """
+)
+
+#: Every owed month (member_id, month, amount) of the members of `{members}` (a query of ids),
+#: by the same definition as `DUES_STATE_SQL`, set-based: their due months
+#: (`DUE_MONTHS_SET_SQL`) anti-joined with their paid months, read once for them all (a hash
+#: for a province, an index range per member for a branch).
+OWED_MONTHS_SET_SQL = (
+    """
+WITH dues_paid AS MATERIALIZED (
+    SELECT p.member_id, p.month, p.voided FROM members_duespaidmonth p
+    WHERE NOT p.voided AND p.member_id IN ({members})
+)
+SELECT d.member_id, d.month, d.amount FROM ("""
+    + DUE_MONTHS_SET_SQL
+    + """) d
+WHERE """
+    + _OWED.replace("{paid}", "dues_paid").replace("{member}", "d.member_id")
 )
 
 _NAMED = re.compile(r"%\((\w+)\)s")
@@ -163,3 +201,20 @@ class DuesState:
     @property
     def in_arrears(self) -> bool:
         return self.months_owed > 0
+
+
+class MemberSQL(Expression):
+    """One of the SQL readings above about the member of the query it is used in, put together
+    when the query is compiled, with the member table's alias in that query: a queryset used as
+    a subquery (a page's rows read again by id, `core.pagination`'s `finish`) has its tables
+    renamed (U0, V0, ...), and SQL naming "members_member" would then read the outer query's
+    member instead. `build(member, alias)` gives the SQL and its parameters."""
+
+    def __init__(self, build: Any, output_field: Any) -> None:
+        super().__init__(output_field=output_field)
+        self.build = build
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        alias = compiler.quote_name_unless_alias(compiler.query.base_table)
+        sql, params = self.build(f'{alias}."id"', alias)
+        return f"({sql})", params

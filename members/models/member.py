@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Left
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +45,7 @@ from members.models.choices import (
     PersonnelCategory,
     Standing,
 )
-from members.models.dues_state import DuesState, dues_json_sql, in_arrears_sql
+from members.models.dues_state import DuesState, MemberSQL, dues_json_sql, in_arrears_sql
 from organizations.models import Organization
 from organizations.scope import user_scope
 
@@ -182,15 +181,22 @@ class MemberQuerySet(models.QuerySet["Member"]):
     def with_dues(self, as_of: dt.date) -> MemberQuerySet:
         """Each member annotated with their dues as of `as_of` (read it as `member.dues`, a
         `DuesState`): paid up to, months and amount owed, the last payment. The one reading of
-        dues (`members.models.dues_state`); the queryset must not alias the member table."""
-        sql, params = dues_json_sql('"members_member"."id"', '"members_member"', as_of)
-        return self.annotate(dues_json=RawSQL(sql, params, output_field=models.JSONField()))  # noqa: S611 - constant SQL, values as parameters
+        dues (`members.models.dues_state`)."""
+        return self.annotate(
+            dues_json=MemberSQL(
+                lambda member, alias: dues_json_sql(member, alias, as_of), models.JSONField()
+            )
+        )
 
     def in_dues_arrears(self, as_of: dt.date, months: int = 1) -> MemberQuerySet:
         """Members owing at least `months` months of dues as of `as_of` (six: the party
         constitution's condition for treating a member as having left)."""
-        sql, params = in_arrears_sql('"members_member"."id"', '"members_member"', as_of, months)
-        return self.filter(RawSQL(sql, params, output_field=models.BooleanField()))  # noqa: S611 - as above
+        return self.filter(
+            MemberSQL(
+                lambda member, alias: in_arrears_sql(member, alias, as_of, months),
+                models.BooleanField(),
+            )
+        )
 
     def search(self, text: str) -> MemberQuerySet:
         """Name (Chinese prefix), pinyin or its initials ("zs" → 张三), ID-card number or phone.

@@ -1,3 +1,10 @@
-from django.urls import URLPattern
+"""Dues: the arrears pages."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import URLPattern, path
+
+from members.dues.arrears import views
+
+urlpatterns: list[URLPattern] = [
+    path("dues/arrears/", views.arrears_page, name="dues_arrears"),
+    path("dues/anomalies/", views.anomalies_page, name="dues_anomalies"),
+]
