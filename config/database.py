@@ -50,9 +50,14 @@ def database_config(base_dir: Path) -> dict[str, Any]:
     )
     # A Unix-socket URL ("postgresql://u@/db?host=/path") puts the socket folder in OPTIONS;
     # HOST is where dbshell and the pg tools look for it.
-    options = config.get("OPTIONS", {})
+    options = config.setdefault("OPTIONS", {})
     if not config.get("HOST") and "host" in options:
         config["HOST"] = options.pop("host")
+    # PostgreSQL's JIT off for the application's sessions: the reads built on generate_series
+    # (dues, organizational life) are estimated costly enough to be compiled, and compiling
+    # takes seconds where the read takes milliseconds (docs/benchmarks.md, "Party dues" and
+    # "Organizational life"). An explicit `options` in the URL wins.
+    options.setdefault("options", "-c jit=off")
     return config
 
 

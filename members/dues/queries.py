@@ -157,7 +157,9 @@ def jit_off() -> Iterator[None]:
     Every dues reading generates months with `generate_series`, whose rows the planner cannot
     see (it expects 1,000 a call): a page of 50 members' `with_dues`, a county's arrears list
     or totals are estimated costly enough to pass `jit_above_cost`, and compiling them takes
-    seconds on a 2-CPU machine, 100 times the read itself (docs/benchmarks.md, "Party dues")."""
+    seconds on a 2-CPU machine, 100 times the read itself (docs/benchmarks.md, "Party dues").
+    The application's connections have JIT off already (`config.database`); this keeps these
+    reads cheap on a connection configured otherwise (a DATABASE_URL with its own options)."""
     depth = getattr(connection, "_dues_jit_off", 0)
     if not depth:
         with connection.cursor() as cursor:
