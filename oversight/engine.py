@@ -1,0 +1,221 @@
+"""The nightly run: every rule's breaches become alerts, set-based, two statements per rule.
+
+- **Open or keep**: one `INSERT ... SELECT ... ON CONFLICT ON CONSTRAINT alert_breach_key DO
+  UPDATE` from the rule's query opens new breaches, refreshes the figures and severity of the
+  ones still open (and of dismissed ones, which stay dismissed), and reopens resolved ones
+  whose breach came back in the same period.
+- **Close**: one `UPDATE` resolves the rule's live alerts the run did not see.
+
+Each rule runs in its own transaction: one failing rule is rolled back and named in the run
+log, and the others finish. A PostgreSQL advisory lock, held by the run's connection, makes two
+runs at once impossible (a killed worker's connection dies and releases it); the next run marks
+a run left "running" as interrupted. Running twice for the same day changes nothing the second
+time but the run log. Nothing here changes a member."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.types import AnyUser
+from oversight import rules as registry
+from oversight.models import NightlyRun, RuleRun, RunStatus, RunTrigger
+
+log = logging.getLogger(__name__)
+
+#: The advisory lock's key: one run of the rules at a time, for any date.
+LOCK_KEY = 0x6F766572  # "over"
+
+
+class RunInProgressError(Exception):
+    """Another run holds the lock."""
+
+    def __init__(self, running: NightlyRun | None) -> None:
+        self.running = running
+        if running is None:
+            message = _("Another run of the checks is in progress.")
+        else:
+            message = _(
+                "Another run of the checks (as of %(day)s, started %(time)s) is in progress."
+            ) % {
+                "day": running.as_of.isoformat(),
+                "time": timezone.localtime(running.started_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        super().__init__(message)
+
+
+@contextmanager
+def run_lock() -> Iterator[None]:
+    """Hold the run lock (a session-level advisory lock), or raise `RunInProgressError`."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+        (locked,) = cursor.fetchone()
+    if not locked:
+        running = NightlyRun.objects.filter(status=RunStatus.RUNNING).order_by("-started_at")
+        raise RunInProgressError(running.first())
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
+@dataclass
+class Counts:
+    opened: int = 0
+    reopened: int = 0
+    still_open: int = 0
+    closed: int = 0
+
+
+_UPSERT = """
+WITH breach AS ({query}),
+upserted AS (
+    INSERT INTO oversight_alert (
+        rule, organization_id, member_id, subject_org_id, subject_key, period, severity,
+        detail, status, opened_on, seen_on, first_run_id, seen_run_id, times_reopened,
+        close_reason, created_at, updated_at
+    )
+    SELECT DISTINCT ON (b_org, b_member, b_subject_org, b_key, b_period)
+        %s, b_org, b_member, b_subject_org, b_key, b_period, b_severity, b_detail,
+        'open', %s, %s, %s, %s, 0, '', now(), now()
+    FROM breach
+    ORDER BY b_org, b_member, b_subject_org, b_key, b_period, b_severity DESC
+    ON CONFLICT ON CONSTRAINT alert_breach_key DO UPDATE SET
+        severity = EXCLUDED.severity,
+        detail = EXCLUDED.detail,
+        seen_on = EXCLUDED.seen_on,
+        seen_run_id = EXCLUDED.seen_run_id,
+        updated_at = now(),
+        status = CASE WHEN oversight_alert.status = 'resolved' THEN 'open'
+                      ELSE oversight_alert.status END,
+        times_reopened = oversight_alert.times_reopened
+            + CASE WHEN oversight_alert.status = 'resolved' THEN 1 ELSE 0 END,
+        reopened_on = CASE WHEN oversight_alert.status = 'resolved' THEN EXCLUDED.seen_on
+                           ELSE oversight_alert.reopened_on END,
+        reopened_run_id = CASE WHEN oversight_alert.status = 'resolved'
+                               THEN EXCLUDED.seen_run_id ELSE oversight_alert.reopened_run_id END,
+        closed_on = CASE WHEN oversight_alert.status = 'resolved' THEN NULL
+                         ELSE oversight_alert.closed_on END,
+        closed_at = CASE WHEN oversight_alert.status = 'resolved' THEN NULL
+                         ELSE oversight_alert.closed_at END,
+        closed_by_id = CASE WHEN oversight_alert.status = 'resolved' THEN NULL
+                            ELSE oversight_alert.closed_by_id END,
+        close_reason = CASE WHEN oversight_alert.status = 'resolved' THEN ''
+                            ELSE oversight_alert.close_reason END
+    RETURNING (xmax = 0) AS inserted, coalesce(reopened_run_id = %s, false) AS reopened, status
+)
+SELECT
+    count(*) FILTER (WHERE inserted),
+    count(*) FILTER (WHERE reopened AND NOT inserted),
+    count(*) FILTER (WHERE NOT inserted AND NOT reopened AND status IN ('open', 'acknowledged'))
+FROM upserted
+"""
+
+_CLOSE = """
+UPDATE oversight_alert
+SET status = 'resolved', closed_on = %s, closed_at = now(), closed_by_id = NULL,
+    close_reason = '', updated_at = now()
+WHERE rule = %s AND status IN ('open', 'acknowledged') AND seen_run_id IS DISTINCT FROM %s
+"""
+
+
+def apply_rule(rule: registry.Rule, as_of: dt.date, run: NightlyRun) -> Counts:
+    """Open, keep and close `rule`'s alerts as of `as_of`: two statements. Runs inside the
+    caller's transaction."""
+    sql, params = rule.breaches(as_of).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _UPSERT.format(query=sql),
+            [*params, rule.code, as_of, as_of, run.pk, run.pk, run.pk],
+        )
+        opened, reopened, still_open = cursor.fetchone()
+        cursor.execute(_CLOSE, [as_of, rule.code, run.pk])
+        closed = cursor.rowcount
+    return Counts(opened, reopened, still_open, closed)
+
+
+#: What runs after the rules, given the run (the reports package registers its builder).
+AFTER_RULES: list[Callable[[NightlyRun], int]] = []
+
+
+def start_run(
+    as_of: dt.date, *, trigger: str = RunTrigger.COMMAND, requested_by: AnyUser | None = None
+) -> NightlyRun:
+    """Record a run as started (the caller holds the lock)."""
+    NightlyRun.objects.filter(status=RunStatus.RUNNING).update(
+        status=RunStatus.INTERRUPTED,
+        finished_at=timezone.now(),
+        error=_("The run stopped before it finished (the worker was stopped or died)."),
+    )
+    return NightlyRun.objects.create(
+        as_of=as_of,
+        trigger=trigger,
+        requested_by=requested_by if requested_by and requested_by.is_authenticated else None,
+        started_at=timezone.now(),
+    )
+
+
+def run_rules(
+    as_of: dt.date,
+    *,
+    trigger: str = RunTrigger.COMMAND,
+    requested_by: AnyUser | None = None,
+    only: Iterable[str] | None = None,
+) -> NightlyRun:
+    """The nightly run as of `as_of`: every rule (or those in `only`), then what runs after the
+    rules (the reports). Raises `RunInProgressError` if another run holds the lock."""
+    with run_lock():
+        run = start_run(as_of, trigger=trigger, requested_by=requested_by)
+        failures: list[str] = []
+        codes = list(only) if only is not None else list(registry.RULES)
+        for code in codes:
+            rule = registry.RULES[code]
+            started = time.monotonic()
+            result = RuleRun(run=run, rule=code)
+            try:
+                with transaction.atomic():
+                    counts = apply_rule(rule, as_of, run)
+            except Exception as error:
+                log.exception("Rule %s failed as of %s", code, as_of)
+                result.error = "".join(traceback.format_exception_only(error)).strip()[:2000]
+                failures.append(code)
+            else:
+                result.opened = counts.opened
+                result.reopened = counts.reopened
+                result.still_open = counts.still_open
+                result.closed = counts.closed
+            result.milliseconds = round((time.monotonic() - started) * 1000)
+            result.save()
+        for step in AFTER_RULES:
+            try:
+                run.reports += step(run)
+            except Exception as error:
+                log.exception("After-rules step %s failed as of %s", step.__name__, as_of)
+                failures.append(step.__name__)
+                run.error += "".join(traceback.format_exception_only(error)).strip()[:2000] + "\n"
+        totals = run.rule_runs.all()
+        run.opened = sum(r.opened + r.reopened for r in totals)
+        run.still_open = sum(r.still_open for r in totals)
+        run.closed = sum(r.closed for r in totals)
+        if failures:
+            run.status = RunStatus.FAILED if len(failures) >= len(codes) else RunStatus.PARTIAL
+            failed = _("Failed: %(names)s.") % {"names": ", ".join(failures)}
+            run.error = f"{failed}\n{run.error}".strip()
+        else:
+            run.status = RunStatus.SUCCEEDED
+        run.finished_at = timezone.now()
+        run.save()
+        return run
+
+
+__all__ = ["AFTER_RULES", "Counts", "RunInProgressError", "apply_rule", "run_lock", "run_rules"]

@@ -1,0 +1,5 @@
+"""What the handling package adds to other pages (called from OversightConfig.ready)."""
+
+
+def register() -> None:
+    """Nothing yet."""

@@ -1,0 +1,192 @@
+"""Alerts: one row per (rule, responsible organization, subject, period), opened and closed by
+the nightly run in a few statements per rule, acknowledged, resolved or dismissed by people."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import StateMachine
+from core.scoping import Action
+from core.types import AnyUser
+from members.models import Member
+from organizations.models import Organization
+from organizations.scope import user_scope
+
+
+class Severity(models.IntegerChoices):
+    """How urgent an alert is: a reminder, an early warning (three or five months of a
+    six-month condition), or a breach to be handled."""
+
+    REMINDER = 10, _("Reminder")
+    WARNING = 20, _("Early warning")
+    SERIOUS = 30, _("Serious")
+
+
+class AlertStatus(models.TextChoices):
+    """open → acknowledged → resolved or dismissed; the nightly run resolves an alert whose
+    condition cleared and reopens a resolved one whose breach came back in its period."""
+
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+#: States in which an alert still asks for attention.
+LIVE_STATUSES = frozenset({AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED})
+
+
+class AlertQuerySet(models.QuerySet["Alert"]):
+    def live(self) -> AlertQuerySet:
+        return self.filter(status__in=LIVE_STATUSES)
+
+    def visible_to(self, user: AnyUser, action: str = Action.VIEW) -> AlertQuerySet:
+        """An alert is seen by whoever's scope holds the organization responsible for it, and
+        by whoever sees its member (the home side sees the alerts the inflow side must act
+        on about its members, and the committees above both)."""
+        scope = user_scope(user)
+        if scope.is_superuser:
+            return self.all()
+        members = Member.objects.visible_to(user, action).order_by().values("id")
+        return self.filter(scope.q("organization__path", action) | Q(member_id__in=members))
+
+
+class Alert(StateMachine, models.Model):
+    """One breach of one rule, found by the nightly run.
+
+    The run opens it (or reopens it, when the same breach in the same period comes back after
+    clearing), keeps its severity and details current while the condition holds, and resolves
+    it itself when the condition clears. People acknowledge it, or resolve or dismiss it with a
+    reason; a dismissed alert stays dismissed for its period. Nothing here changes a member."""
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        AlertStatus.OPEN: frozenset(
+            {AlertStatus.ACKNOWLEDGED, AlertStatus.RESOLVED, AlertStatus.DISMISSED}
+        ),
+        AlertStatus.ACKNOWLEDGED: frozenset({AlertStatus.RESOLVED, AlertStatus.DISMISSED}),
+        AlertStatus.RESOLVED: frozenset({AlertStatus.OPEN}),
+        AlertStatus.DISMISSED: frozenset(),
+    }
+
+    #: The rule's code (`oversight.rules.RULES`).
+    rule = models.CharField(_("rule"), max_length=40)
+    #: The organization that must act: the member's home branch, or the inflow organization
+    #: where the rule is theirs, or the committee for an organization-level rule.
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="alerts",
+        verbose_name=_("responsible organization"),
+    )
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        verbose_name=_("member"),
+    )
+    #: An organization the alert is about (a branch's meeting frequency), when not a member.
+    subject_org = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organization concerned"),
+    )
+    #: Anything else the alert is about (an employer's name, a transfer letter's number).
+    subject_key = models.CharField(_("subject"), max_length=200, blank=True, default="")
+    #: Which occurrence: the start of a silence, the first month owed, a year, a letter.
+    period = models.CharField(_("period"), max_length=40, blank=True, default="")
+    severity = models.PositiveSmallIntegerField(
+        _("severity"), choices=Severity.choices, default=Severity.SERIOUS
+    )
+    #: The figures of the breach as of the last run (months, amount owed, since when...).
+    detail = models.JSONField(_("details"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AlertStatus.choices, default=AlertStatus.OPEN
+    )
+    opened_on = models.DateField(_("found on"))
+    #: The date of the last run that found the breach.
+    seen_on = models.DateField(_("last found on"))
+    first_run = models.ForeignKey(
+        "oversight.NightlyRun", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    seen_run = models.ForeignKey(
+        "oversight.NightlyRun", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    times_reopened = models.PositiveIntegerField(_("times reopened"), default=0)
+    reopened_on = models.DateField(_("reopened on"), null=True, blank=True)
+    reopened_run = models.ForeignKey(
+        "oversight.NightlyRun", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    #: Empty when the nightly run closed it (the condition cleared).
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    close_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        constraints = [
+            # The key the nightly run upserts on (INSERT ... ON CONFLICT): a rerun never
+            # duplicates. NULLS NOT DISTINCT (PostgreSQL 15+): an alert about no member is
+            # still one row.
+            models.UniqueConstraint(
+                fields=["rule", "organization", "member", "subject_org", "subject_key", "period"],
+                name="alert_breach_key",
+                nulls_distinct=False,
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "rule"],
+                name="alert_live_idx",
+                condition=Q(status__in=["open", "acknowledged"]),
+            ),
+            models.Index(
+                fields=["member"],
+                name="alert_member_live_idx",
+                condition=Q(status__in=["open", "acknowledged"], member__isnull=False),
+            ),
+            models.Index(fields=["rule", "status"], name="alert_rule_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.rule} {self.member_id or self.subject_org_id or self.subject_key} {self.period}"
+        )
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"org_path": self.organization.path}

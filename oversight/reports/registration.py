@@ -1,0 +1,5 @@
+"""What the reports package adds to other pages (called from OversightConfig.ready)."""
+
+
+def register() -> None:
+    """Nothing yet."""

@@ -1,0 +1,1 @@
+"""Rules: certificates (see oversight/rules/__init__.py)."""

@@ -1,0 +1,1 @@
+"""Rules: coverage (see oversight/rules/__init__.py)."""

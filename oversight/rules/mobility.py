@@ -1,0 +1,1 @@
+"""Rules: mobility (see oversight/rules/__init__.py)."""

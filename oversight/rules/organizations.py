@@ -1,0 +1,1 @@
+"""Rules: organizations (see oversight/rules/__init__.py)."""

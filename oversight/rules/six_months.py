@@ -1,0 +1,1 @@
+"""Rules: six_months (see oversight/rules/__init__.py)."""

@@ -1,0 +1,1 @@
+"""Rules: standing (see oversight/rules/__init__.py)."""

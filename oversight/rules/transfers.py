@@ -1,0 +1,1 @@
+"""Rules: transfers (see oversight/rules/__init__.py)."""
