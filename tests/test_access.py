@@ -38,6 +38,7 @@ from organizations.notices import do_notify_organization
 from tests.conftest import PERSONAS
 from tests.factories import OrganizationFactory, make_id_number
 from tests.lockouts import lock_out
+from tests.oversight.reports.helpers import alert, nightly, report_of
 from tests.permissions import LOGIN, assert_access
 from transfers.builders import transfer_in
 from transfers.models import TransferStatus
@@ -312,6 +313,21 @@ def a1_party_group(w: Targets) -> GroupMembership:
 
 def group_url(view: str) -> Callable[[Targets], str]:
     return lambda w: reverse(view, args=[a1_party_group(w).organization_id])
+
+
+def nightly_report_url(view: str, org: str) -> Callable[[Targets], str]:
+    """The nightly report of `org` (issue 12, item 6) as of a day when branches A1 and B1 had
+    overdue dues (so their reports and those above have an Excel file, under the test's own
+    folder)."""
+
+    def url(w: Targets) -> str:
+        w.settings.PRIVATE_MEDIA_ROOT = w.tmp_path
+        alert(w.members["a1"])
+        alert(w.members["b1"])
+        nightly()
+        return reverse(view, args=[report_of(getattr(w.tree, org)).pk])
+
+    return url
 
 
 # fmt: off
@@ -778,6 +794,20 @@ ROWS = [
     Row("members:dues_rates_new[other county]",
         dues_rates_url("members:dues_rates_new", "other"),
                                         (L,  404, 404, 404, 404, 404, 404, 404, 200)),
+    # The nightly reports (issue 12, item 6): a report is read, and its file downloaded, by
+    # whoever sees its organization; the list shows each user the reports in their scope.
+    Row("oversight:reports", fixed("oversight:reports"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("oversight:report[a1]", nightly_report_url("oversight:report", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("oversight:report[b1]", nightly_report_url("oversight:report", "b1"),
+                                        (L,  404, 404, 404, 200, 200, 404, 200, 200)),
+    Row("oversight:report[town_a]", nightly_report_url("oversight:report", "town_a"),
+                                        (L,  404, 404, 200, 200, 404, 404, 200, 200)),
+    Row("oversight:report_download[a1]", nightly_report_url("oversight:report_download", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("oversight:report_download[b1]", nightly_report_url("oversight:report_download", "b1"),
+                                        (L,  404, 404, 404, 200, 200, 404, 200, 200)),
 ]
 # fmt: on
 
