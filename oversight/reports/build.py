@@ -56,10 +56,10 @@ class Tally:
 
     def add_live(self, line: queries.LiveLine) -> None:
         counts = self.rules.setdefault(line.rule, [0, 0, Decimal("0")])
-        counts[0] += line.count
+        counts[0] += line.alerts
         counts[1] += line.serious
         counts[2] += line.amount
-        self.ages[line.bucket] += line.count
+        self.ages[line.bucket] += line.alerts
 
     def figures(self) -> dict[str, Any]:
         return {
@@ -178,9 +178,9 @@ def tally(
     live = queries.live_figures(as_of, Severity.SERIOUS)
     after = min(previous.values()) if previous else None
     changes = queries.change_counts(after, as_of) if after is not None else []
-    tree.reported = {row.pk for row in tree.rows if row.is_active and row.kind in REPORT_KINDS} | {
-        line.organization_id for line in (*live, *changes) if line.organization_id in tree.by_id
-    }
+    direct = {line.organization_id for line in live} | {c.organization_id for c in changes}
+    tree.reported = {row.pk for row in tree.rows if row.is_active and row.kind in REPORT_KINDS}
+    tree.reported |= direct & set(tree.by_id)
     tallies = {pk: Tally() for pk in tree.reported}
     for line in live:
         for pk in tree.up(line.organization_id):
@@ -190,7 +190,7 @@ def tally(
             since = previous.get(pk)
             if since is not None and change.day > since:
                 counter = tallies[pk].opened if change.kind == "opened" else tallies[pk].closed
-                counter[change.rule] += change.count
+                counter[change.rule] += change.alerts
     return tallies, after
 
 

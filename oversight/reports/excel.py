@@ -18,9 +18,11 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import pgettext, pgettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+# openpyxl ships no type information (and types-openpyxl is not installed).
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # type: ignore[import-untyped]
 
 from oversight import rules as registry
 from oversight.models import Severity

@@ -88,7 +88,7 @@ class LiveLine(NamedTuple):
     organization_id: int
     rule: str
     bucket: str
-    count: int
+    alerts: int
     serious: int
     amount: Decimal
 
@@ -98,7 +98,7 @@ class ChangeLine(NamedTuple):
     rule: str
     kind: str  # "opened" or "closed"
     day: dt.date
-    count: int
+    alerts: int
 
 
 class OrgLine(NamedTuple):

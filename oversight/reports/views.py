@@ -57,7 +57,7 @@ def alerts_url(org_id: int, rule: str = "") -> str:
         base = reverse("oversight:alerts")
     except NoReverseMatch:
         return ""
-    params = {"org": org_id, "rule": rule} if rule else {"org": org_id}
+    params: dict[str, str | int] = {"org": org_id, "rule": rule} if rule else {"org": org_id}
     return f"{base}?{urlencode(params)}"
 
 

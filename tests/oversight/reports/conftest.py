@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
+from typing import Any
 
+import pytest
+from django.db.models import QuerySet
+
+from members.models import Member
 from oversight import rules as registry
 from tests import channels
 
@@ -32,12 +37,16 @@ FAKE_RULES = {
 }
 
 
+def no_breach(as_of: dt.date) -> QuerySet[Any]:
+    return Member.objects.none()
+
+
 @pytest.fixture
 def fake_rules():
     added = []
     for code, group in FAKE_RULES.items():
         if code not in registry.RULES:
-            registry.RULES[code] = registry.Rule(code, code, "", group, lambda as_of: None)
+            registry.RULES[code] = registry.Rule(code, code, "", group, no_breach)
             added.append(code)
     yield
     for code in added:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils import timezone
 from members.models import Member
 from organizations.models import Organization
 from oversight.models import Alert, AlertStatus, NightlyReport, NightlyRun, RunTrigger, Severity
-from oversight.reports.build import build_reports
+from oversight.reports.build import build_reports, private_file
 
 DAY = dt.date(2026, 11, 30)
 
@@ -29,10 +30,12 @@ def alert(
     severity: int = Severity.WARNING,
 ) -> Alert:
     """An alert as the nightly run would have opened it."""
+    responsible = org or (member.home_org if member else None)
+    assert responsible is not None
     detail: dict[str, Any] = {"months_owed": 6, "amount_owed": amount, "first_owed": "2026-05-01"}
     return Alert.objects.create(
         rule=rule,
-        organization=org or (member.home_org if member else None),
+        organization=responsible,
         member=member,
         subject_key=key,
         period="2026-05-01",
@@ -52,6 +55,13 @@ def nightly(as_of: dt.date = DAY) -> NightlyRun:
     )
     build_reports(run)
     return run
+
+
+def stored(name: str) -> Path:
+    """A report's file on disk."""
+    found = private_file(name)
+    assert found is not None
+    return found
 
 
 def report_of(org: Organization, as_of: dt.date = DAY) -> NightlyReport:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import openpyxl
+import openpyxl  # type: ignore[import-untyped]
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,9 +18,8 @@ from organizations.models import Notice, OrgKind
 from oversight.engine import run_rules
 from oversight.models import Alert, AlertStatus, NightlyReport, RunStatus
 from oversight.reports import actions as report_actions
-from oversight.reports.build import private_file
 from tests.factories import MemberFactory, OrganizationFactory
-from tests.oversight.reports.helpers import DAY, alert, amount, nightly, report_of
+from tests.oversight.reports.helpers import DAY, alert, amount, nightly, report_of, stored
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 
@@ -61,7 +60,7 @@ def test_figures_roll_up_from_two_branches_in_two_townships_to_the_county(
     assert a2.file == ""
     assert report_of(tree.bs).figures["live"] == 0
     assert a1.file == f"reports/{DAY.isoformat()}/{tree.a1.pk}.xlsx"
-    assert private_file(a1.file).is_file()
+    assert stored(a1.file).is_file()
 
 
 def test_live_alerts_by_age_and_per_rule(tree, members, fake_rules) -> None:
@@ -118,7 +117,7 @@ def test_changes_since_the_previous_report(tree, members, superuser) -> None:
         "closed_total": 0,
     }
 
-    book = openpyxl.load_workbook(private_file(county.file), read_only=True)
+    book = openpyxl.load_workbook(stored(county.file), read_only=True)
     changes = list(book["变化"].iter_rows(min_row=2, values_only=True))
     assert sorted((row[0], row[3]) for row in changes) == sorted(
         [("已关闭", members["a1"].name), ("新发现", members["b1"].name)]
@@ -193,7 +192,7 @@ def test_files_older_than_the_keeping_period_are_removed_and_the_figures_stay(
     old_day = DAY - dt.timedelta(days=6)
     nightly(old_day)
     old = report_of(tree.a1, old_day)
-    path = private_file(old.file)
+    path = stored(old.file)
     assert path.is_file()
     nightly(DAY - dt.timedelta(days=1))
     assert report_of(tree.a1, old_day).file == old.file  # five days old: kept
@@ -203,7 +202,7 @@ def test_files_older_than_the_keeping_period_are_removed_and_the_figures_stay(
     assert (old.file, old.file_size) == ("", 0)
     assert not path.exists()
     assert old.figures["live"] == 1
-    assert private_file(report_of(tree.a1).file).is_file()
+    assert stored(report_of(tree.a1).file).is_file()
 
 
 def test_the_excel_file_lists_the_members_per_section(tree, members, fake_rules) -> None:
@@ -214,7 +213,7 @@ def test_the_excel_file_lists_the_members_per_section(tree, members, fake_rules)
     alert(None, rule="test_coverage", org=tree.a1, key='=HYPERLINK("http://x")')
     nightly()
 
-    book = openpyxl.load_workbook(private_file(report_of(tree.a1).file))
+    book = openpyxl.load_workbook(stored(report_of(tree.a1).file))
     assert book.sheetnames[0] == "概况"
     dues = list(book["党费欠缴"].iter_rows(values_only=True))
     assert dues[0][:4] == ("姓名", "所在支部", "欠缴月数", "欠缴金额（元）")
@@ -225,7 +224,7 @@ def test_the_excel_file_lists_the_members_per_section(tree, members, fake_rules)
     assert other[0][1] == '=HYPERLINK("http://x")'
     assert book["其他预警"]["B2"].data_type == "s"
 
-    county = openpyxl.load_workbook(private_file(report_of(tree.county).file), read_only=True)
+    county = openpyxl.load_workbook(stored(report_of(tree.county).file), read_only=True)
     names = {row[0] for row in county["党费欠缴"].iter_rows(min_row=2, values_only=True)}
     assert names == {members["a1"].name, members["b1"].name}
     assert "六个月规定" in county.sheetnames
@@ -250,11 +249,14 @@ def test_the_statements_do_not_grow_with_the_organizations(tree, members) -> Non
     """Set-based: the same statements for 2 organizations with alerts as for 6 (each night
     with its previous report, new reports and notices)."""
     nightly(DAY - dt.timedelta(days=2))
-    alert(members["a1"])
-    alert(members["b1"])
+    alert(members["a1"], opened_on=DAY - dt.timedelta(days=1))
+    alert(members["b1"], opened_on=DAY - dt.timedelta(days=1))
     two = _statements(DAY - dt.timedelta(days=1))
     _more_branches(tree, 4)
     six = _statements(DAY)
     assert NightlyReport.objects.filter(as_of=DAY).exclude(file="").count() >= 6 + 3
     assert Notice.objects.filter(title__contains=DAY.isoformat()).count() >= 9
-    assert two == six == 11
+    assert (
+        Notice.objects.filter(title__contains=(DAY - dt.timedelta(days=1)).isoformat()).count() == 5
+    )
+    assert two == six == 13
