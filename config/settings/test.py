@@ -1,5 +1,8 @@
 """The test suite: PostgreSQL (DATABASE_URL or embedded), fast hashing."""
 
+import tempfile
+from pathlib import Path
+
 from config.settings.base import *  # noqa: F403
 
 DEBUG = False
@@ -12,3 +15,7 @@ STORAGES = {
 # Serve static files from the app folders (no collectstatic before a test run).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Private files (meeting attachments, the nightly reports' Excel files) written by any test go to
+# a folder of this test process, never into the checkout's .data (a test that reads them sets
+# its own tmp_path).
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="mm-private-"))
