@@ -36,11 +36,12 @@ RECORDED_KINDS = frozenset(
 #: A procedure whose decision is in one of these is still under way (`open_procedure`).
 _STILL_OPEN = (DecisionStatus.PROPOSED, DecisionStatus.WITHDRAWN)
 
-ARCHIVED = "An archived member is not handled here."
+#: The nightly run's own links on an alert (see `_acknowledge`).
+ALERT_RUN_FIELDS = ["first_run", "seen_run", "reopened_run"]
 
 
 def _locked_member(actor: User, member: Member) -> Member:
-    return lock_for_change(actor, member, archived=_(ARCHIVED))
+    return lock_for_change(actor, member, archived=_("An archived member is not handled here."))
 
 
 def _locked_alert(member: Member, alert: Alert | None) -> Alert | None:
@@ -67,7 +68,11 @@ def _acknowledge(actor: User, alert: Alert | None, handling: Handling) -> None:
     previous = transition(alert, AlertStatus.ACKNOWLEDGED)
     alert.acknowledged_at = timezone.now()
     alert.acknowledged_by = actor
-    save_valid(alert)
+    # `save_valid` less the nightly run's links (written by its SQL, nullable without `blank`:
+    # `full_clean` would refuse them empty), saving only what the acknowledgement changes, on
+    # the row locked above (as oversight.alerts' own acknowledgement does).
+    alert.full_clean(exclude=ALERT_RUN_FIELDS)
+    alert.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "updated_at"])
     # The same event as oversight.alerts' acknowledgement, saying which handling answered.
     record_event(
         actor=actor,

@@ -24,8 +24,9 @@ PAGE_SHOWN = 10
 
 #: The latest lines on the education and handling card, beside the standing decisions, the
 #: failed yearly checks and the evaluation's handling notes: what keeps the sheet one A4 page
-#: with all of them at their longest (tests/browser/test_print_handling_card.py).
-CARD_SHOWN = 3
+#: with all of them at their longest (tests/browser/test_print_handling_card.py; each line is
+#: at most three lines of text, 61 px, and the sheet had 33 px to spare before these).
+CARD_SHOWN = 2
 
 
 def _latest(member: Member, limit: int) -> list[Any]:
