@@ -390,3 +390,29 @@ def test_the_procedure_page_offers_its_forms_only_to_the_home_side(
     assert (
         login(secretary).get(reverse("oversight:procedure", args=[talk_line.pk])).status_code == 404
     )
+
+
+def test_the_procedure_forms_refuse_bad_dates_on_their_fields(members, secretary, login):
+    """Year 0001 or 9999, a meeting before the member was told: field errors, nothing saved."""
+    member = members["a1"]
+    today = TODAY()
+    procedure = do_start_procedure(
+        actor=secretary,
+        member=member,
+        handled_on=today - dt.timedelta(days=3),
+        note="经调查核实。",
+        informed_on=today - dt.timedelta(days=2),
+    )
+    client = login(secretary)
+    decide = reverse("oversight:procedure_decision", args=[procedure.pk])
+    for meeting_on in ("0001-01-01", "9999-12-31", (today - dt.timedelta(days=5)).isoformat()):
+        response = client.post(decide, {"meeting_on": meeting_on, "resolution": "表决通过。"})
+        assert response.status_code == 200, meeting_on
+        assert field_errors(response, "meeting_on"), meeting_on
+    response = client.post(decide, {"meeting_on": today.isoformat(), "resolution": ""})
+    assert field_errors(response, "resolution")
+    procedure.refresh_from_db()
+    assert procedure.decision is None
+    start = reverse("oversight:procedure_new", args=[members["a2"].pk])
+    response = login(secretary).get(start)
+    assert response.status_code == 404  # a2 is branch A2's: out of the A1 secretary's scope
