@@ -35,6 +35,7 @@ from members.builders import (
 from members.models import MobilityEpisode
 from organizations.models import OrgKind, Role
 from organizations.notices import do_notify_organization
+from oversight.handling.actions import do_start_procedure
 from tests.conftest import PERSONAS
 from tests.factories import OrganizationFactory, make_id_number
 from tests.lockouts import lock_out
@@ -808,6 +809,55 @@ ROWS = [
                                         (L,  200, 200, 200, 200, 404, 404, 200, 200)),
     Row("oversight:report_download[b1]", nightly_report_url("oversight:report_download", "b1"),
                                         (L,  404, 404, 404, 200, 200, 404, 200, 200)),
+]
+# fmt: on
+
+
+def procedure_url(view: str, member: str) -> Callable[[Targets], str]:
+    """A six-month rule procedure started on `member` (issue 12, item 3), the facts checked."""
+
+    def url(w: Targets) -> str:
+        procedure = do_start_procedure(
+            actor=w.superuser,
+            member=w.members[member],
+            handled_on=dt.date(2026, 3, 10),
+            note="经调查核实，连续六个月未参加组织生活。",
+        )
+        return reverse(view, args=[procedure.pk])
+
+    return url
+
+
+# The education and handling card (issue 12, item 3): the home side records and runs the
+# procedure; whoever sees the member sees the procedure; station B-S, with whom `shared` is
+# shared, and the inspector are refused.
+# fmt: off
+ROWS += [
+    Row("oversight:handling_new[a1]", member_url("oversight:handling_new", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("oversight:handling_new[shared]", member_url("oversight:handling_new", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 403, 403, 200)),
+    Row("oversight:handling_new[a1 post]", member_url("oversight:handling_new", "a1"),
+                                        (L,  302, 302, 302, 302, 404, 404, 403, 302),
+        method="post", data={"kind": "talk", "handled_on": "2026-03-10", "note": "谈心谈话。"}),
+    Row("oversight:procedure_new[a1]", member_url("oversight:procedure_new", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("oversight:procedure_new[shared]", member_url("oversight:procedure_new", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 403, 403, 200)),
+    Row("oversight:procedure[a1]", procedure_url("oversight:procedure", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("oversight:procedure[shared]", procedure_url("oversight:procedure", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 200, 200, 200)),
+    Row("oversight:procedure_informed[a1]", procedure_url("oversight:procedure_informed", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("oversight:procedure_informed[shared]",
+        procedure_url("oversight:procedure_informed", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 403, 403, 200)),
+    Row("oversight:procedure_decision[a1]", procedure_url("oversight:procedure_decision", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("oversight:procedure_decision[shared]",
+        procedure_url("oversight:procedure_decision", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 403, 403, 200)),
 ]
 # fmt: on
 

@@ -46,8 +46,10 @@ CONTACTS_SHOWN = 20
 REPORTS_SHOWN = 6
 
 
-#: Decisions on the education and handling card (each one a line; a member has few).
-DECISIONS_SHOWN = 6
+#: Decisions on the education and handling card (each one a line; a member has few). Issue 12
+#: lowered it from 6: the card also carries the oversight app's handling lines (talks, the
+#: six-month rule procedure; tests/browser/test_print_handling_card.py).
+DECISIONS_SHOWN = 4
 
 
 #: Failed yearly checks of the member's activity certificates on the same card, with their
