@@ -116,15 +116,15 @@ class Alert(StateMachine, models.Model):
     #: The date of the last run that found the breach.
     seen_on = models.DateField(_("last found on"))
     first_run = models.ForeignKey(
-        "oversight.NightlyRun", on_delete=models.PROTECT, related_name="+", null=True
+        "oversight.NightlyRun", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     seen_run = models.ForeignKey(
-        "oversight.NightlyRun", on_delete=models.PROTECT, related_name="+", null=True
+        "oversight.NightlyRun", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     times_reopened = models.PositiveIntegerField(_("times reopened"), default=0)
     reopened_on = models.DateField(_("reopened on"), null=True, blank=True)
     reopened_run = models.ForeignKey(
-        "oversight.NightlyRun", on_delete=models.PROTECT, related_name="+", null=True
+        "oversight.NightlyRun", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
