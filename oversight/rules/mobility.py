@@ -14,7 +14,17 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db.models import CharField, DateField, Exists, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    CharField,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce, Greatest, JSONObject
 from django.utils.translation import gettext_lazy as _
 
@@ -162,9 +172,9 @@ def mobile_two_nobody(as_of: dt.date) -> QuerySet[Any]:
     rows = (
         with_records(current_episodes(reach), t)
         .filter(
+            Q(contact_clock__lt=t.contact_before),
             inflow_org__isnull=True,
             outside_check_in__isnull=True,
-            contact_clock__lt=t.contact_before,
         )
         .order_by()
     )

@@ -79,7 +79,7 @@ def _owed_since(prev_start: dt.date) -> Q:
     early_meeting = Meeting.objects.held().filter(
         organization_id=OuterRef("pk"), kind__in=all_required_kinds(), held_on__lte=prev_start
     )
-    return Q(created_at__lt=next_day) | Exists(early_meeting)
+    return Q(created_at__lt=next_day) | Q(Exists(early_meeting))
 
 
 def missed_meetings(as_of: dt.date, kind: str) -> QuerySet[Organization]:

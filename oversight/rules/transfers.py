@@ -75,16 +75,18 @@ def household_moved() -> Q:
 def settled_at_employer(cutoff: dt.date) -> Q:
     """Settled at the place since `cutoff` or before, with a named employer that has a party
     organization (on an episode queryset annotated with `settled_since`)."""
-    return Q(settled_since__lte=cutoff, employer_has_party_org=True) & ~Q(employer="")
+    settled: Q = Q(settled_since__lte=cutoff, employer_has_party_org=True) & ~Q(employer="")
+    return settled
 
 
 def _with_registration(episodes: QuerySet[Any]) -> QuerySet[Any]:
     registration = F("member__household_registration")
-    return episodes.annotate(
+    annotated: QuerySet[Any] = episodes.annotate(
         reg_county=StrIndex(registration, F("destination_county")),
         reg_province=StrIndex(registration, F("destination_province")),
         reg_city=StrIndex(registration, F("destination_city")),
     )
+    return annotated
 
 
 def transfer_due_rows(as_of: dt.date) -> QuerySet[Any]:

@@ -80,6 +80,7 @@ def test_letter_expired_without_receipt(members, secretary, town, county, tree) 
     assert row["b_key"] == transfer.number
     assert row["b_period"] == str(transfer.pk)
     assert row["b_severity"] == Severity.WARNING
+    assert transfer.valid_until is not None
     assert row["b_detail"]["days_expired"] == (today() - transfer.valid_until).days
     grace = settings.TRANSFER_RECEIPT_GRACE_DAYS
     last_grace_day = transfer.valid_until + dt.timedelta(days=grace)
