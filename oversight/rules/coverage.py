@@ -77,7 +77,7 @@ def uncovered_enterprises(as_of: dt.date) -> QuerySet[Any]:
         .annotate(
             members=Count("member_id", distinct=True),
             checked_in=Count("member_id", distinct=True, filter=Q(status=EpisodeStatus.CHECKED_IN)),
-            names=ArrayAgg("member__name", distinct=True, ordering="member__name"),
+            names=ArrayAgg("member__name", distinct=True, order_by="member__name"),
             spelling=Min(Trim("employer")),
         )
     )
