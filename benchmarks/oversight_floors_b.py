@@ -30,6 +30,7 @@ from members.models.dues_state import IN_ARREARS_SQL, dues_params
 from members.models.mobility import months_after
 from oversight.rules.coverage import FULL_WIDTH, HALF_WIDTH
 from oversight.rules.organizations import period_key, study_year
+from oversight.rules.transfers import PLACE_FIELDS
 
 _LAST_CONTACT = (
     "(SELECT max(c.contacted_on) FROM members_contactrecord c WHERE c.member_id = e.member_id)"
@@ -127,10 +128,13 @@ SELECT home_org_id, member_id, NULL::int, '', id::text FROM (
          m.household_registration AS reg,
          GREATEST(e.out_date, COALESCE(
            (SELECT max(u.changed_on) FROM members_episodeupdate u
-             WHERE u.episode_id = e.id AND u.changed_on <= %(as_of)s), e.out_date)) AS settled"""
+             WHERE u.episode_id = e.id AND u.changed_on <= %(as_of)s
+               AND (u.kind = 'moved' OR EXISTS (
+                 SELECT 1 FROM jsonb_array_elements(u.changes) x
+                 WHERE x->>'field' = ANY(%(place_fields)s)))), e.out_date)) AS settled"""
     + _CURRENT
     + """
-    AND e.out_date <= %(as_of)s
+    AND e.status IN ('registered', 'checked_in') AND e.out_date <= %(as_of)s
     AND NOT EXISTS (SELECT 1 FROM transfers_transfer t WHERE t.member_id = e.member_id
         AND t.status IN ('draft', 'submitted', 'approved', 'issued', 'rejected', 'expired'))
 ) x
@@ -285,6 +289,7 @@ def PARAMS(as_of: dt.date) -> dict[str, Any]:  # noqa: N802 - the name the bench
         "nominal_cutoff": months_before(as_of, nominal),
         "life_statuses": list(LIFE_STATUSES),
         **dues_params(as_of, owed=nominal),
+        "place_fields": list(PLACE_FIELDS),
         "transfer_cutoff": months_before(as_of, settings.OVERSIGHT_TRANSFER_DUE_MONTHS),
         "letter_deadline": as_of - dt.timedelta(days=settings.TRANSFER_RECEIPT_GRACE_DAYS),
         "receipt_limit": as_of - dt.timedelta(days=settings.TRANSFER_RECEIPT_DAYS),

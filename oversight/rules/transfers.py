@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from core.lookups import PathStartsWith
 from core.months import months_before
 from members.lists.queries import DaysBetween, Reach, current_episodes
-from members.models import EpisodeUpdate
+from members.models import OPEN_STATUSES, EpisodeUpdate, EpisodeUpdateKind
 from organizations.models import COMMITTEE_KINDS, Organization
 from oversight.models import Severity
 from oversight.rules import breaches, rule
@@ -72,6 +72,26 @@ def household_moved() -> Q:
     )
 
 
+#: The particulars of an absence that say where the member is: a change of one of them (or a
+#: move on to another inflow organization) starts the six months at a fixed place again. A new
+#: phone number does not.
+PLACE_FIELDS = (
+    "destination_province",
+    "destination_city",
+    "destination_county",
+    "destination_address",
+    "employer",
+)
+
+
+def place_changed() -> Q:
+    """An entry of an absence's history that changed the place or the employer, or a move."""
+    changed = Q(kind=EpisodeUpdateKind.MOVED)
+    for field in PLACE_FIELDS:
+        changed |= Q(changes__contains=[{"field": field}])
+    return changed
+
+
 def settled_at_employer(cutoff: dt.date) -> Q:
     """Settled at the place since `cutoff` or before, with a named employer that has a party
     organization (on an episode queryset annotated with `settled_since`)."""
@@ -90,13 +110,15 @@ def _with_registration(episodes: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def transfer_due_rows(as_of: dt.date) -> QuerySet[Any]:
-    """Current absences whose member should transfer the relationship (article 25) and has no
-    open transfer: away OVERSIGHT_TRANSFER_DUE_MONTHS months or more at a relatively fixed place
-    (no change of place or employer reported, no move on, for that long) with a named employer
+    """Open absences (registered or checked in: a lost member is at no known place) whose
+    member should transfer the relationship (article 25) and has no open transfer: away
+    OVERSIGHT_TRANSFER_DUE_MONTHS months or more at a relatively fixed place (no change of place
+    or employer reported, no move on, for that long: `place_changed`) with a named employer
     that has a party organization; or the household registration moved to the destination."""
     cutoff = months_before(as_of, settings.OVERSIGHT_TRANSFER_DUE_MONTHS)
     last_change = (
         EpisodeUpdate.objects.filter(episode_id=OuterRef("pk"), changed_on__lte=as_of)
+        .filter(place_changed())
         .order_by()
         .values("episode_id")
         .annotate(last=Max("changed_on"))
@@ -104,7 +126,9 @@ def transfer_due_rows(as_of: dt.date) -> QuerySet[Any]:
     )
     open_transfer = Transfer.objects.open().filter(member_id=OuterRef("member_id"))
     episodes = _with_registration(
-        current_episodes(Reach.everywhere()).annotate(
+        current_episodes(Reach.everywhere())
+        .filter(status__in=OPEN_STATUSES)
+        .annotate(
             # Settled since: the date of leaving, or the last change of place reported since.
             settled_since=Greatest(
                 F("out_date"),
@@ -252,6 +276,7 @@ __all__ = [
     "committee_above",
     "household_moved",
     "letters_expired",
+    "place_changed",
     "settled_at_employer",
     "transfer_due_rows",
 ]

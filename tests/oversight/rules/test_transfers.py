@@ -11,6 +11,7 @@ from django.conf import settings
 
 from core.months import months_before
 from members import builders
+from members.mobility.actions import do_update_episode
 from members.models import Member
 from oversight.engine import run_rules
 from oversight.models import Severity
@@ -145,3 +146,25 @@ def test_a_run_opens_the_alerts_of_two_townships(
     assert [(a.organization_id, a.member_id) for a in alerts("transfer_due")] == [
         (tree.county_branch.pk, members["county_branch"].pk)
     ]
+
+
+def test_a_change_of_place_starts_the_six_months_again(members, secretary) -> None:
+    """ "A relatively fixed place": a change of employer reported since starts the clock again;
+    a new phone number does not. A member lost while away is at no known place."""
+    six = settings.OVERSIGHT_TRANSFER_DUE_MONTHS
+    episode = builders.away(
+        members["a1"], actor=secretary, out_date=months_before(today(), six + 3), **EMPLOYER
+    )
+    changed_on = months_before(today(), six) + dt.timedelta(days=1)
+    do_update_episode(
+        actor=secretary, episode=episode, changed_on=changed_on, phone_there="13800138000"
+    )
+    assert members_of("transfer_due", today()) == {members["a1"].pk}
+    do_update_episode(
+        actor=secretary, episode=episode, changed_on=changed_on, employer="宁波舟山港股份有限公司"
+    )
+    assert members_of("transfer_due", today()) == set()
+    (row,) = rows("transfer_due", changed_on + dt.timedelta(days=200))
+    assert row["b_detail"]["settled_since"] == changed_on.isoformat()
+    builders.lose_contact(members["a1"], actor=secretary, since=days_ago(1))
+    assert members_of("transfer_due", changed_on + dt.timedelta(days=200)) == set()
