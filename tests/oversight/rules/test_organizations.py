@@ -14,6 +14,7 @@ from education.builders import hold_meeting
 from education.compliance.queries import Light, compliance_table
 from education.models import BranchPostKind, MeetingKind, StudyKind
 from education.study.actions import do_record_branch_post, do_record_study
+from members.models import Member
 from oversight.engine import run_rules
 from oversight.models import Severity
 from oversight.rules.organizations import period_key
@@ -107,6 +108,11 @@ def test_study_hours_short_at_the_year_end(members, secretary, secretary2, tree)
     closed = {r["b_member"]: r for r in rows("study_hours_short", january)}
     assert closed[members["b1"].pk]["b_severity"] == Severity.WARNING
     assert closed[members["b1"].pk]["b_period"] == str(year)
+    # A member who joined the party during the year is not held to a full year's hours.
+    Member.objects.filter(pk=members["b1"].pk).update(
+        joined_on=dt.date(year, 1, 1), full_member_on=None, membership="probationary"
+    )
+    assert members["b1"].pk not in {r["b_member"] for r in rows("study_hours_short", december)}
     do_record_branch_post(
         actor=secretary,
         member=members["a1"],
