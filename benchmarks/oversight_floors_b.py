@@ -112,15 +112,16 @@ WHERE m.archived_at IS NULL AND m.standing = 'normal' AND m.joined_on <= %(nomin
                   WHERE a.member_id = m.id AND a.status = ANY(%(life_statuses)s)
                     AND mt.voided_at IS NULL
                     AND mt.held_on > %(nominal_cutoff)s AND mt.held_on <= %(as_of)s)
-  AND NOT EXISTS (SELECT 1 FROM members_contactrecord c WHERE c.member_id = m.id
-                  AND c.contacted_on > %(nominal_cutoff)s AND c.contacted_on <= %(as_of)s)
-  AND NOT EXISTS (SELECT 1 FROM members_regularreport r WHERE r.member_id = m.id
-                  AND r.reported_on > %(nominal_cutoff)s AND r.reported_on <= %(as_of)s)
-  AND NOT EXISTS (SELECT 1 FROM members_duespayment p WHERE p.member_id = m.id
+  AND CASE WHEN NOT EXISTS (SELECT 1 FROM members_duespayment p WHERE p.member_id = m.id
                   AND p.voided_at IS NULL
                   AND p.paid_on > %(nominal_cutoff)s AND p.paid_on <= %(as_of)s)
-  AND """
-    + IN_ARREARS_SQL.format(member="m.id", alias="m"),
+    AND NOT EXISTS (SELECT 1 FROM members_contactrecord c WHERE c.member_id = m.id
+                  AND c.contacted_on > %(nominal_cutoff)s AND c.contacted_on <= %(as_of)s)
+    AND NOT EXISTS (SELECT 1 FROM members_regularreport r WHERE r.member_id = m.id
+                  AND r.reported_on > %(nominal_cutoff)s AND r.reported_on <= %(as_of)s)
+  THEN """
+    + IN_ARREARS_SQL.format(member="m.id", alias="m")
+    + " ELSE false END",
     "transfer_due": """
 SELECT home_org_id, member_id, NULL::int, '', id::text FROM (
   SELECT e.id, e.home_org_id, e.member_id, e.employer, e.employer_has_party_org,

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
+    Case,
     CharField,
     DateField,
     Exists,
@@ -24,6 +26,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest, JSONObject
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +42,7 @@ from members.lists.queries import (
     with_records,
 )
 from members.models import GOOD_STANDINGS, ContactRecord, DuesPayment, Member, RegularReport
+from members.models.dues_state import MemberSQL, in_arrears_sql
 from members.models.member import MemberQuerySet
 from oversight.models import Severity
 from oversight.rules import breaches, rule
@@ -212,10 +216,17 @@ def nominal_members(as_of: dt.date, months: int | None = None) -> MemberQuerySet
     reported = RegularReport.objects.filter(
         member_id=OuterRef("pk"), reported_on__gt=cutoff, reported_on__lte=as_of
     )
-    silent: MemberQuerySet = without_life(population, as_of=as_of, months=months).filter(
-        ~Exists(contacted), ~Exists(reported), ~Exists(paid)
+    owes = MemberSQL(
+        lambda member, alias: in_arrears_sql(member, alias, as_of, months), BooleanField()
     )
-    return silent.in_dues_arrears(as_of, months)
+    # The dues reading (a generate_series per member) only for members who are silent
+    # otherwise: as a plain condition PostgreSQL evaluates it while scanning the register,
+    # before the anti-joins, for every member (74 s for a province; the CASE makes it ~1 s).
+    quiet = Q(~Exists(paid), ~Exists(contacted), ~Exists(reported))
+    silent: MemberQuerySet = without_life(population, as_of=as_of, months=months).filter(
+        Case(When(quiet, then=owes), default=Value(False), output_field=BooleanField())
+    )
+    return silent
 
 
 def _last(queryset: QuerySet[Any], field: str) -> Subquery:
