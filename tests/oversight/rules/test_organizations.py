@@ -122,3 +122,21 @@ def test_study_hours_short_at_the_year_end(members, secretary, secretary2, tree)
     cadre = {r["b_member"]: r for r in rows("study_hours_short", december)}[members["a1"].pk]
     assert cadre["b_detail"]["required_hours"] == 56
     assert cadre["b_detail"]["is_cadre"] is True
+
+
+def test_a_quarter_turns_red_on_the_first_day_of_the_next(tree, secretary) -> None:
+    """The branch general meeting is quarterly (article 14): held in a quarter, the next quarter
+    is amber to its last day and red from the first day after it (the missed quarter)."""
+    quarter = month_start(today(), (today().month - 1) % 3)
+    held = month_start(quarter, 6)
+    hold_meeting(tree.a1, actor=secretary, kind=MeetingKind.GENERAL_MEETING, held_on=held)
+
+    def general(as_of: dt.date) -> list[str]:
+        return [
+            r["b_period"]
+            for r in rows("meeting_frequency", as_of)
+            if r["b_key"] == MeetingKind.GENERAL_MEETING and r["b_subject_org"] == tree.a1.pk
+        ]
+
+    assert general(quarter - dt.timedelta(days=1)) == []
+    assert general(quarter) == [period_key(month_start(quarter, 3), "quarter")]
