@@ -391,37 +391,42 @@ def _under(prefixes: Sequence[str], path_field: str) -> Q:
     return condition
 
 
+def has_committee() -> Case:
+    """Whether the organization of the query has a committee (see the module's docstring), as
+    an expression on an Organization queryset: `organization_rows` and the nightly meeting
+    frequency rule (oversight.rules.organizations) read it."""
+    n = settings.BRANCH_COMMITTEE_MIN_MEMBERS
+    members = Member.objects.active()
+    return Case(
+        When(
+            kind=OrgKind.GENERAL_BRANCH,
+            then=_at_least(
+                members.filter(PathStartsWith(F("home_org__path"), OuterRef("path"))), n
+            ),
+        ),
+        When(
+            kind=OrgKind.TEMPORARY_BRANCH,
+            then=_at_least(
+                GroupMembership.objects.current().filter(organization=OuterRef("pk")), n
+            ),
+        ),
+        When(
+            kind__in=required_org_kinds() - {OrgKind.PARTY_GROUP},
+            then=_at_least(members.filter(home_org=OuterRef("pk")), n),
+        ),
+        default=Value(False),
+        output_field=models.BooleanField(),
+    )
+
+
 def organization_rows(prefixes: Sequence[str]) -> list[_Org]:
     """The organizations under `prefixes` the table needs, in tree order: those that must hold
     meetings (each with `has_committee`) and the committees they are grouped under. One
     query."""
-    n = settings.BRANCH_COMMITTEE_MIN_MEMBERS
-    members = Member.objects.active()
     rows = (
         Organization.objects.filter(_under(prefixes, "path"))
         .filter(Q(kind__in=required_org_kinds(), is_active=True) | Q(kind__in=COMMITTEE_KINDS))
-        .annotate(
-            has_committee=Case(
-                When(
-                    kind=OrgKind.GENERAL_BRANCH,
-                    then=_at_least(
-                        members.filter(PathStartsWith(F("home_org__path"), OuterRef("path"))), n
-                    ),
-                ),
-                When(
-                    kind=OrgKind.TEMPORARY_BRANCH,
-                    then=_at_least(
-                        GroupMembership.objects.current().filter(organization=OuterRef("pk")), n
-                    ),
-                ),
-                When(
-                    kind__in=required_org_kinds() - {OrgKind.PARTY_GROUP},
-                    then=_at_least(members.filter(home_org=OuterRef("pk")), n),
-                ),
-                default=Value(False),
-                output_field=models.BooleanField(),
-            )
-        )
+        .annotate(has_committee=has_committee())
         .order_by("path")
         .values_list("pk", "path", "name", "kind", "created_at", "is_active", "has_committee")
     )
