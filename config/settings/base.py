@@ -339,8 +339,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_BROKER_FOLDER / "control"),
         "store_processed": False,
     }
-# The tasks answer nothing anyone waits for: the run log (oversight.NightlyRun) is the result.
-CELERY_TASK_IGNORE_RESULT = True
+# No result backend: the tasks answer nothing anyone waits for (the run log, oversight.NightlyRun,
+# is the nightly task's result), so nothing is stored.
 CELERY_RESULT_BACKEND = None
 # A worker started before Redis (a reboot, `make run`) waits for it instead of exiting.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -12,3 +12,6 @@ STORAGES = {
 # Serve static files from the app folders (no collectstatic before a test run).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Tasks run inline in the tests, even where REDIS_URL is set (CI): a test that wants a real
+# worker points the Celery app at Redis itself (tests/transfers/test_tasks.py).
+CELERY_TASK_ALWAYS_EAGER = True
