@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import psycopg2
 import pytest
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from core.models import AuditEntry
 from members.dues.actions import StandardInput, do_set_standard
+from members.dues.rules import seed_rates
 from members.models import DuesCategory
 from organizations.scope import user_scope
 from oversight import rules as registry
@@ -35,7 +37,9 @@ FULL_WIDTH_DAY = "2026-11-30".translate({ord(d): ord(d) + 0xFEE0 for d in "01234
 
 
 def owe(member, actor, since=dt.date(2026, 1, 1)) -> None:
-    """`member` owes dues from `since` on (a standard and no payment)."""
+    """`member` owes dues from `since` on (a standard and no payment). The rates first: a
+    transactional test run before this module flushed them."""
+    seed_rates()
     do_set_standard(
         member=member,
         effective_from=since,
@@ -252,7 +256,7 @@ def test_last_night_is_in_asia_shanghai(utc, expected) -> None:
 def test_the_task_runs_as_of_today_in_asia_shanghai(utc, expected, members, monkeypatch) -> None:
     at(monkeypatch, utc)
     monkeypatch.setattr(registry, "RULES", {"dues_overdue": registry.RULES["dues_overdue"]})
-    answer = nightly()
+    answer: dict[str, Any] = nightly()
     run = NightlyRun.objects.get(pk=answer["run"])
     assert (run.as_of, run.trigger, answer["status"]) == (
         expected,
@@ -336,7 +340,7 @@ def test_a_worker_killed_mid_run_the_rerun_marks_it_interrupted_with_no_duplicat
     apply_rule(registry.RULES["dues_overdue"], day, dead)
     assert Alert.objects.filter(rule="dues_overdue").count() == 2
 
-    answer = nightly(day.isoformat())  # the redelivered message
+    answer: dict[str, Any] = nightly(day.isoformat())  # the redelivered message
     dead.refresh_from_db()
     assert dead.status == RunStatus.INTERRUPTED
     assert dead.finished_at is not None
