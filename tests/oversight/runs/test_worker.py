@@ -5,24 +5,32 @@ worker."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 
+import psycopg2
 import pytest
 import redis
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_prerun
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 
 from config.celery import app as celery_app
 from members.dues.actions import StandardInput, do_set_standard
 from members.dues.rules import seed_rates
 from members.models import DuesCategory
+from oversight.engine import LOCK_KEY
 from oversight.models import Alert, NightlyRun, RunStatus, RunTrigger
 from oversight.tasks import nightly
 
@@ -130,3 +138,105 @@ def test_a_real_worker_runs_the_nightly_checks(redis_app, members, secretary, co
     # Both ran in the worker's thread, not in the test's (the web process's) own.
     assert len(threads) == 2
     assert threading.get_ident() not in threads
+
+
+def _worker(queue: str, log) -> subprocess.Popen[bytes]:
+    """A worker process of its own (a session of its own, so that it can be killed whole) on
+    the test database, with a visibility timeout of a second."""
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_BROKER_URL": REDIS,
+        "CELERY_VISIBILITY_TIMEOUT": "1",
+    }
+    return subprocess.Popen(
+        [
+            *(sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue),
+            *("--concurrency=1", "--loglevel=INFO", "--without-mingle", "--without-gossip"),
+            *("-n", f"{queue}@%h"),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def run_lock_free() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = %s)",
+            [LOCK_KEY],
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def _wait(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout}s")
+        time.sleep(0.2)
+
+
+@pytest.mark.django_db(transaction=True, available_apps=settings.INSTALLED_APPS)
+def test_a_worker_killed_mid_run_the_message_comes_back(redis_app, members, secretary, tmp_path):
+    """Issue 12, bad input and faults: a worker killed (kill -9) during a slow rule. The message
+    was never acknowledged: Redis hands it to the next worker after the visibility timeout, and
+    the rerun marks the dead run interrupted and completes with no duplicate alert."""
+    if connection.settings_dict["HOST"] in ("", None) or "/" in str(
+        connection.settings_dict["HOST"]
+    ):
+        pytest.skip("the worker process needs the test database over TCP")
+    seed_rates()
+    do_set_standard(
+        member=members["a1"],
+        effective_from=dt.date(2026, 5, 1),
+        data=StandardInput(category=DuesCategory.SALARIED, base_income=Decimal("4000")),
+        actor=secretary,
+    )
+    queue = f"test-nightly-kill-{uuid.uuid4().hex}"
+    log = (tmp_path / "worker.log").open("wb")
+    # The slow rule: the alerts' table is locked, so the first rule's upsert waits.
+    blocker = psycopg2.connect(**connection.get_connection_params())
+    blocker.autocommit = False
+    with blocker.cursor() as cursor:
+        cursor.execute("LOCK TABLE oversight_alert IN ACCESS EXCLUSIVE MODE")
+    started = time.monotonic()
+    first = _worker(queue, log)
+    second = None
+    try:
+        with redis_app.connection_for_write() as broker:
+            nightly.apply_async(  # type: ignore[call-arg]  # stubs lack it
+                args=(DAY.isoformat(),), queue=queue, connection=broker
+            )
+        _wait(NightlyRun.objects.exists, 20, "the first worker started the run")
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(5)
+        # Our lock goes; the dead worker's session then fails to answer, rolls back and ends,
+        # letting the run lock go (PostgreSQL notices a dead client when it writes to it).
+        blocker.close()
+        _wait(run_lock_free, 10, "the dead worker's session ended")
+        second = _worker(queue, log)
+        _wait(
+            lambda: NightlyRun.objects.filter(status=RunStatus.SUCCEEDED).exists(),
+            25,
+            "the second worker ran the message again",
+        )
+    finally:
+        if not blocker.closed:
+            blocker.close()
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(10)
+        log.close()
+    elapsed = time.monotonic() - started
+    dead, rerun = NightlyRun.objects.order_by("id")
+    assert dead.status == RunStatus.INTERRUPTED
+    assert rerun.status == RunStatus.SUCCEEDED, rerun.error
+    assert rerun.rule_runs.get(rule="dues_overdue").opened == 1
+    assert Alert.objects.filter(rule="dues_overdue").count() == 1
+    assert elapsed < 45, (tmp_path / "worker.log").read_text()
