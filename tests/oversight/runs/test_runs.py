@@ -369,3 +369,20 @@ def test_the_command_reads_full_width_digits(members, capsys) -> None:
     call_command("run_nightly", "--as-of", FULL_WIDTH_DAY, "--rule", "dues_overdue")
     assert NightlyRun.objects.get().as_of == dt.date(2026, 11, 30)
     assert "as of 2026-11-30: succeeded" in capsys.readouterr().out
+
+
+def test_the_run_log_says_how_long_a_run_took(county, login) -> None:
+    started = timezone.now() - dt.timedelta(minutes=5)
+    NightlyRun.objects.create(
+        as_of=timezone.localdate(),
+        trigger=RunTrigger.SCHEDULE,
+        status=RunStatus.SUCCEEDED,
+        started_at=started,
+        finished_at=started + dt.timedelta(minutes=3, seconds=27, microseconds=400),
+    )
+    NightlyRun.objects.create(
+        as_of=timezone.localdate(), trigger=RunTrigger.SCHEDULE, started_at=timezone.now()
+    )
+    html = login(county).get(reverse("oversight:runs")).content.decode()
+    assert "0:03:27" in html
+    assert "0:03:27." not in html
