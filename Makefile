@@ -21,7 +21,10 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py demo_logins
-	$(BIN)/python manage.py runserver $(HOST)
+	@mkdir -p .data/celery
+	@echo "Starting the web server on http://$(HOST)/, a Celery worker and beat (Ctrl-C stops all three)."
+	HOST=$(HOST) CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$${REDIS_URL:-filesystem://}}" \
+		$(BIN)/honcho start -f Procfile
 
 lint: install
 	$(BIN)/ruff check .

@@ -12,6 +12,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
+from core.models import User
 from oversight.engine import RunInProgressError, run_rules
 from oversight.models import RunTrigger
 
@@ -24,11 +25,7 @@ def nightly(
     today in Asia/Shanghai). Answers the run's id and status, or says another run holds the
     lock."""
     day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
-    user = None
-    if requested_by is not None:
-        from core.models import User
-
-        user = User.objects.filter(pk=requested_by).first()
+    user = None if requested_by is None else User.objects.filter(pk=requested_by).first()
     try:
         run = run_rules(day, trigger=trigger, requested_by=user)
     except RunInProgressError as busy:

@@ -36,6 +36,7 @@ from members.models import MobilityEpisode
 from organizations.models import OrgKind, Role
 from organizations.notices import do_notify_organization
 from oversight.handling.actions import do_start_procedure
+from oversight.models import NightlyRun, RunTrigger
 from tests.conftest import PERSONAS
 from tests.factories import OrganizationFactory, make_id_number
 from tests.lockouts import lock_out
@@ -332,6 +333,14 @@ def nightly_report_url(view: str, org: str) -> Callable[[Targets], str]:
 
 
 # fmt: off
+def nightly_run_url(w: Targets) -> str:
+    """A finished run of the nightly checks (the run log's detail page)."""
+    run = NightlyRun.objects.create(
+        as_of=timezone.localdate(), trigger=RunTrigger.COMMAND, started_at=timezone.now()
+    )
+    return reverse("oversight:run", args=[run.pk])
+
+
 ROWS = [
     #                                   anon sec  com  town cnty sec2 stn  insp su
     Row("members:list", fixed("members:list"),
@@ -858,6 +867,15 @@ ROWS += [
     Row("oversight:procedure_decision[shared]",
         procedure_url("oversight:procedure_decision", "shared"),
                                         (L,  404, 404, 200, 200, 404, 403, 403, 200)),
+    # The run log of the nightly checks and its button (issue 12, item 5): county-wide, so for
+    # county officers (and superusers) only; a township officer is refused.
+    Row("oversight:runs", fixed("oversight:runs"),
+                                        (L,  403, 403, 403, 200, 403, 403, 403, 200)),
+    Row("oversight:run", nightly_run_url,
+                                        (L,  403, 403, 403, 200, 403, 403, 403, 200)),
+    Row("oversight:run_now", fixed("oversight:run_now"),
+                                        (L,  403, 403, 403, 302, 403, 403, 403, 302),
+        method="post", data={"as_of": ""}),
 ]
 # fmt: on
 

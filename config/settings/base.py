@@ -305,3 +305,47 @@ OVERSIGHT_TRANSFER_DUE_MONTHS = env_int("OVERSIGHT_TRANSFER_DUE_MONTHS", 6)
 OVERSIGHT_COVERAGE_OWN_ORG_MEMBERS = env_int("OVERSIGHT_COVERAGE_OWN_ORG_MEMBERS", 3)
 # Nightly reports: their Excel files are kept this many days, then removed (the figures stay).
 OVERSIGHT_REPORT_KEEP_DAYS = env_int("OVERSIGHT_REPORT_KEEP_DAYS", 90)
+
+# --- Celery for the nightly run (issue 12): a long task that must survive a killed worker ------
+# One task at a time per worker process: the nightly run is long, and a prefetched second message
+# would wait behind it, unacknowledged, instead of going to another worker.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With acks_late: a worker process that dies mid-task (killed, out of memory) hands the message
+# back to the broker instead of acknowledging it; the rerun completes with no duplicate alert.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# On a lost broker connection, cancel the running late-acked task (its message is redelivered)
+# rather than finishing work whose acknowledgement can no longer be sent. Celery 6's default.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Redis: a message taken but not acknowledged goes back to the queue after this many seconds.
+# It must be longer than a province run (rules and reports: minutes, docs/benchmarks.md), or
+# a message still being worked on would be delivered again (the run lock would then answer
+# "busy"); a killed worker's run is redone this long after it died, well before the next night.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 4 * 60 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+}
+# `make run` without Redis: kombu's filesystem transport, a folder under .data/ that the web
+# server, the worker and beat share (docs/architecture.md, "Nightly runs and Celery").
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_FOLDER = Path(
+        env_str("CELERY_BROKER_FOLDER", str(BASE_DIR / ".data" / "celery" / "broker"))
+    )
+    for _folder in ("queue", "processed", "control"):
+        (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
+        "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
+        "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
+        "store_processed": False,
+    }
+# No result backend: the tasks answer nothing anyone waits for (the run log, oversight.NightlyRun,
+# is the nightly task's result), so nothing is stored.
+CELERY_RESULT_BACKEND = None
+# A worker started before Redis (a reboot, `make run`) waits for it instead of exiting.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The schedule's hours are Asia/Shanghai's (CELERY_TIMEZONE above); the broker's times UTC.
+CELERY_ENABLE_UTC = True
+# The run log's button runs the checks as of today, or as of a day at most this many days back
+# (a missed night); an older day would close alerts whose breach began since.
+OVERSIGHT_RUN_BACK_DAYS = env_int("OVERSIGHT_RUN_BACK_DAYS", 31)

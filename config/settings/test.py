@@ -19,3 +19,6 @@ WHITENOISE_USE_FINDERS = True
 # a folder of this test process, never into the checkout's .data (a test that reads them sets
 # its own tmp_path).
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="mm-private-"))
+# Tasks run inline in the tests, even where REDIS_URL is set (CI): a test that wants a real
+# worker points the Celery app at Redis itself (tests/transfers/test_tasks.py).
+CELERY_TASK_ALWAYS_EAGER = True

@@ -5,19 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from core.validators import ascii_digits, past_date
 from oversight import rules as registry
 from oversight.engine import RunInProgressError, run_rules
 from oversight.models import RunTrigger
 
 
 def _day(text: str) -> dt.date:
+    """`--as-of` as a date: YYYY-MM-DD only (full-width digits read as ASCII), from 1900 to
+    today; anything else stops the command with a message naming the value."""
+    cleaned = ascii_digits(text.replace("\x00", "").strip())
     try:
-        return dt.date.fromisoformat(text.strip())
+        # strptime, not fromisoformat: that also takes "20261130" and week dates ("2026-W48").
+        day = dt.datetime.strptime(cleaned, "%Y-%m-%d").date()
     except ValueError as error:
         raise CommandError(f"--as-of: not a date (YYYY-MM-DD): {text!r}") from error
+    try:
+        past_date(day)
+    except ValidationError as error:
+        raise CommandError(f"--as-of {day.isoformat()}: {' '.join(error.messages)}") from error
+    return day
 
 
 class Command(BaseCommand):
