@@ -3,17 +3,21 @@ the nightly run in a few statements per rule, acknowledged, resolved or dismisse
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from core.lookups import AnyOf
 from core.models import StateMachine
 from core.scoping import Action
 from core.types import AnyUser
 from members.models import Member
+from members.models import member as member_models
 from organizations.models import Organization
 from organizations.scope import user_scope
 
@@ -31,7 +35,7 @@ class AlertStatus(models.TextChoices):
     """open → acknowledged → resolved or dismissed; the nightly run resolves an alert whose
     condition cleared and reopens a resolved one whose breach came back in its period."""
 
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("alert status", "Open")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     RESOLVED = "resolved", _("Resolved")
     DISMISSED = "dismissed", _("Dismissed")
@@ -48,12 +52,46 @@ class AlertQuerySet(models.QuerySet["Alert"]):
     def visible_to(self, user: AnyUser, action: str = Action.VIEW) -> AlertQuerySet:
         """An alert is seen by whoever's scope holds the organization responsible for it, and
         by whoever sees its member (the home side sees the alerts the inflow side must act
-        on about its members, and the committees above both)."""
+        on about its members, and the committees above both). With `Action.CHANGE`: the
+        changers of the responsible organization and the member's home side, who may act.
+
+        The member half is written as the member register writes its scope (docs/architecture.md,
+        "Scope"): a narrow scope (a branch, a township) compares both columns with literal id
+        lists, a BitmapOr of two index scans; a wide one (a county, a province) uses hashed
+        subqueries, never a join of alerts to the tree by path OR'ed with a member subquery."""
         scope = user_scope(user)
         if scope.is_superuser:
             return self.all()
-        members = Member.objects.visible_to(user, action).order_by().values("id")
-        return self.filter(scope.q("organization__path", action) | Q(member_id__in=members))
+        base = Action.CHANGE if action == Action.RECORD else action
+        org_ids = scope.organization_ids(base)
+        members = Member.objects.visible_to(user, action).order_by()
+        if len(org_ids) > member_models.WIDE_SCOPE_ORGANIZATIONS:
+            in_scope = Organization.objects.filter(scope.q("path", base)).order_by().values("id")
+            return self.filter(
+                Q(organization_id__in=in_scope) | Q(member_id__in=members.values("id"))
+            )
+        member_ids = scope.memo(
+            f"alert_member_ids:{action}", lambda: list(members.values_list("id", flat=True))
+        )
+        return self.filter(
+            Q(AnyOf(F("organization_id"), org_ids)) | Q(AnyOf(F("member_id"), member_ids))
+        )
+
+    def for_list(self) -> AlertQuerySet:
+        """What an alert's line shows: its organizations and its member's name and branch."""
+        return self.select_related("organization", "subject_org", "member__home_org")
+
+    def of_rules(self, codes: list[str]) -> AlertQuerySet:
+        return self.filter(AnyOf(F("rule"), codes))
+
+    def opened_between(self, first: dt.date | None, last: dt.date | None) -> AlertQuerySet:
+        """Opened on or after `first` and on or before `last` (either may be open)."""
+        condition = Q()
+        if first is not None:
+            condition &= Q(opened_on__gte=first)
+        if last is not None:
+            condition &= Q(opened_on__lte=last)
+        return self.filter(condition)
 
 
 class Alert(StateMachine, models.Model):
