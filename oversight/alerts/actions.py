@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 
 from core.actions import action
-from core.models import User, record_event, save_valid, transition
+from core.models import User, record_event, transition
 from core.scoping import Action
 from core.types import AnyUser
 from organizations.scope import user_scope
@@ -45,6 +45,18 @@ def _locked(alert: Alert, actor: User) -> Alert:
     return locked
 
 
+#: The nightly run's own links, written by its SQL: `full_clean` would refuse them empty
+#: (nullable without `blank`), and people never set them.
+RUN_FIELDS = ["first_run", "seen_run", "reopened_run"]
+
+
+def _save(alert: Alert, fields: list[str]) -> None:
+    """`core.models.save_valid` less the run's links, saving only what people change (the
+    row is locked: the run waits for the action)."""
+    alert.full_clean(exclude=RUN_FIELDS)
+    alert.save(update_fields=[*fields, "status", "updated_at"])
+
+
 def _event(alert: Alert, actor: User, event: str, previous: str) -> None:
     record_event(
         actor=actor,
@@ -67,7 +79,7 @@ def do_acknowledge_alert(*, alert: Alert, actor: User) -> Alert:
     previous = transition(alert, AlertStatus.ACKNOWLEDGED)
     alert.acknowledged_at = timezone.now()
     alert.acknowledged_by = actor
-    save_valid(alert)
+    _save(alert, ["acknowledged_at", "acknowledged_by"])
     _event(alert, actor, "alert.acknowledged", previous)
     return alert
 
@@ -79,7 +91,7 @@ def _close(alert: Alert, actor: User, status: str, reason: str) -> Alert:
     alert.closed_on = timezone.localdate(now)
     alert.closed_by = actor
     alert.close_reason = reason
-    save_valid(alert)
+    _save(alert, ["closed_at", "closed_on", "closed_by", "close_reason"])
     _event(alert, actor, f"alert.{status}", previous)
     return alert
 

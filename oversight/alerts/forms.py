@@ -54,7 +54,7 @@ class AlertFilterForm(forms.Form):
             ("", _("All rules")),
             *((code, str(found.title)) for code, found in rules.RULES.items()),
         ]
-        self.fields["org"].widget.choices = self._org_options()  # type: ignore[attr-defined]
+        self.fields["org"].widget.choices = self._org_options()
 
     def _org_options(self) -> list[tuple[Any, str]]:
         """The top levels of the user's scope (read once per request with the scope)."""
@@ -84,7 +84,9 @@ class AlertFilterForm(forms.Form):
         pk = parse_id(value)
         if pk is None:
             raise ValidationError(_("Choose an organization from the list."), code="invalid")
-        found = Organization.objects.visible_to(self.user).filter(pk=pk).first()
+        found: Organization | None = (
+            Organization.objects.visible_to(self.user).filter(pk=pk).first()
+        )
         if found is None:
             raise Http404("Out of scope")
         widget: Any = self.fields["org"].widget

@@ -63,7 +63,9 @@ def member_panel(page: MemberPage) -> PanelContext:
     }
 
 
-HOME_PANEL: Panel[User] = Panel("oversight_alerts", home_alerts, {"sections": "oversight/alerts/_home.html"}, 40)
+HOME_PANEL: Panel[User] = Panel(
+    "oversight_alerts", home_alerts, {"sections": "oversight/alerts/_home.html"}, 40
+)
 MEMBER_PANEL: Panel[MemberPage] = Panel(
     "oversight_alerts", member_panel, {"notices": "oversight/alerts/_member_panel.html"}, 50
 )

@@ -128,7 +128,7 @@ def _refuse(request: AuthedRequest, alert: Alert, form: ReasonForm) -> HttpRespo
     """The refusal in words on the alert's page (the status moved on, no reason given)."""
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect(reverse("oversight:alert", args=[alert.pk]))
 
 

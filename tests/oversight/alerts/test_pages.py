@@ -50,7 +50,9 @@ def test_each_persona_sees_the_alerts_of_its_scope(request, alerts, login, perso
 def test_a_wide_scope_sees_the_same_alerts(request, alerts, monkeypatch, persona) -> None:
     """The wide scope's subqueries (a county and up) and the narrow scope's id lists agree."""
     user = request.getfixturevalue(persona)
-    narrow = set(alert_list(user, AlertFilters(status="all"), today_()).values_list("pk", flat=True))
+    narrow = set(
+        alert_list(user, AlertFilters(status="all"), today_()).values_list("pk", flat=True)
+    )
     monkeypatch.setattr(member_models, "WIDE_SCOPE_ORGANIZATIONS", 0)
     fresh = type(user).objects.get(pk=user.pk)  # a new request: the scope is read again
     wide = set(alert_list(fresh, AlertFilters(status="all"), today_()).values_list("pk", flat=True))
@@ -71,8 +73,12 @@ def test_anonymous_goes_to_the_login_page(alerts, client) -> None:
 
 
 def test_an_alert_out_of_scope_is_not_found(alerts, login, secretary, secretary2) -> None:
-    assert login(secretary).get(reverse("oversight:alert", args=[alerts["b1"].pk])).status_code == 404
-    assert login(secretary2).get(reverse("oversight:alert", args=[alerts["a1"].pk])).status_code == 404
+    assert (
+        login(secretary).get(reverse("oversight:alert", args=[alerts["b1"].pk])).status_code == 404
+    )
+    assert (
+        login(secretary2).get(reverse("oversight:alert", args=[alerts["a1"].pk])).status_code == 404
+    )
 
 
 def listed(client, **query) -> set[int]:
@@ -116,12 +122,12 @@ def test_age_edges(tree, members, login, county) -> None:
         {"rule": "no_such_rule"},
         {"group": "\x00"},
         {"q": "王\x00"},
-        {"severity": "３０"},
+        {"severity": "\uff13\uff10"},  # full-width 30
         {"severity": "99999999999999999999"},
         {"age": "9999-12-31"},
         {"age": "0001-01-01"},
         {"status": "deleted"},
-        {"org": "１２"},
+        {"org": "\uff11\uff12"},  # full-width 12
         {"org": "abc"},
         {"org": "99999999999999999999999"},
         {"after": "garbage"},
@@ -169,7 +175,8 @@ def test_a_page_holds_fifty_lines_and_links_to_the_next(tree, members, login, se
     cursor = first.context["page"].next_cursor
     second = client.get(reverse("oversight:alerts"), {"after": cursor})
     assert len(second.context["lines"]) == 5
-    assert not {l["pk"] for l in first.context["lines"]} & {l["pk"] for l in second.context["lines"]}
+    seen = {line["pk"] for line in first.context["lines"]}
+    assert not seen & {line["pk"] for line in second.context["lines"]}
 
 
 def test_the_line_says_it_in_chinese(alerts, login, town) -> None:
@@ -191,7 +198,8 @@ def test_the_alert_page(alerts, login, secretary, django_assert_num_queries) -> 
         response = client.get(url)
     page = response.content.decode()
     assert response.context["may_act"]
-    assert "确认" in page and "data-handling-slot" in page
+    assert "确认" in page
+    assert "data-handling-slot" in page
     assert reverse("oversight:alert_dismiss", args=[alerts["a1"].pk]) in page
 
 
