@@ -60,8 +60,9 @@ class AlertFilters:
 
 
 def alert_list(user: AnyUser, filters: AlertFilters, today: dt.date) -> AlertQuerySet:
-    """The alerts `user` sees, filtered; ordered by the page (`views.LIST_KEYS`)."""
-    alerts = Alert.objects.visible_to(user).for_list()
+    """The alerts `user` sees, filtered; ordered by the page (`views.LIST_KEYS`), whose rows
+    are read with `AlertQuerySet.for_list` after the limit."""
+    alerts = Alert.objects.visible_to(user)
     if filters.status == LIVE:
         alerts = alerts.live()
     elif filters.status != ALL:
@@ -107,7 +108,7 @@ def member_alerts(member: Member) -> AlertQuerySet:
     return (
         Alert.objects.filter(member=member, status__in=LIVE_STATUSES)
         .select_related("organization")
-        .order_by("-opened_on", "-id")
+        .order_by("-id")
     )
 
 

@@ -33,9 +33,12 @@ from oversight.alerts.actions import (
 from oversight.alerts.forms import AlertFilterForm, ReasonForm
 from oversight.alerts.words import SEVERITY_CSS, STATUS_CSS, describe, group_of, group_title
 from oversight.models import Alert, AlertStatus
+from oversight.models.alerts import LIST_RELATED
 
-#: The list's order: newest found first (unique with the id, for keyset pages).
-LIST_KEYS = ("-opened_on", "-id")
+#: The list's order: the newest found first, in the order the runs found them. Walking the
+#: primary key backwards stops after a page; sorting by the date sorted every live alert of the
+#: scope first (a county of the province benchmark: 86,715 alerts, 160-280 ms; by id: 2 ms).
+LIST_KEYS = ("-id",)
 
 
 def line(
@@ -76,7 +79,15 @@ def alert_list(request: AuthedRequest) -> HttpResponse:
     filters = form.filters()
     today = timezone.localdate()
     alerts = queries.alert_list(request.user, filters, today)
-    context = keyset_context(request, alerts, keys=LIST_KEYS, size=settings.MEMBERS_PAGE_SIZE)
+    # The page's rows are found on the alert table alone, then read with their member and
+    # organizations (`finish`): joining before the sort and limit joined every alert in scope.
+    context = keyset_context(
+        request,
+        alerts,
+        keys=LIST_KEYS,
+        size=settings.MEMBERS_PAGE_SIZE,
+        finish=lambda rows: rows.select_related(*LIST_RELATED),
+    )
     member_url, alert_url = url_maker("members:detail"), url_maker("oversight:alert")
     context.update(
         form=form,

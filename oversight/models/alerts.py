@@ -7,8 +7,9 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -16,7 +17,7 @@ from core.lookups import AnyOf
 from core.models import StateMachine
 from core.scoping import Action
 from core.types import AnyUser
-from members.models import Member
+from members.models import Member, MemberGroupObjectPermission
 from members.models import member as member_models
 from organizations.models import Organization
 from organizations.scope import user_scope
@@ -45,6 +46,18 @@ class AlertStatus(models.TextChoices):
 LIVE_STATUSES = frozenset({AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED})
 
 
+def _permission(codename: str) -> Subquery:
+    """A member permission's id as a scalar subquery: joined by its codename instead, the
+    grants' row count is misestimated a hundredfold (178 for 20,000 in the province benchmark)
+    and PostgreSQL looks every grant's member up one by one (0.5 s instead of 35 ms)."""
+    permissions = Permission.objects.filter(codename=codename, content_type__app_label="members")
+    return Subquery(permissions.order_by().values("id")[:1])
+
+
+#: What an alert's line shows beside it: its organizations, its member and the member's branch.
+LIST_RELATED = ("organization", "subject_org", "member__home_org")
+
+
 class AlertQuerySet(models.QuerySet["Alert"]):
     def live(self) -> AlertQuerySet:
         return self.filter(status__in=LIVE_STATUSES)
@@ -55,31 +68,57 @@ class AlertQuerySet(models.QuerySet["Alert"]):
         on about its members, and the committees above both). With `Action.CHANGE`: the
         changers of the responsible organization and the member's home side, who may act.
 
-        The member half is written as the member register writes its scope (docs/architecture.md,
-        "Scope"): a narrow scope (a branch, a township) compares both columns with literal id
-        lists, a BitmapOr of two index scans; a wide one (a county, a province) uses hashed
-        subqueries, never a join of alerts to the tree by path OR'ed with a member subquery."""
+        Fast at a province (docs/architecture.md, "Scope"): the member half never lists the
+        scope's members (a county's million would be a subquery PostgreSQL cannot hash within
+        `work_mem`: a nested scan per alert). An alert about a member is the home branch's or
+        the inflow organization's, and the inflow side works on a member only while the member
+        is shared with it; so the member half is the members shared with the scope and the
+        scope's members shared elsewhere, both read from the grants (the mobile members, not
+        the register). A narrow scope compares both columns with literal id lists (a BitmapOr
+        of two index scans); a wide one uses hashed subqueries, the member half evaluated only
+        for alerts outside the scope's organizations."""
         scope = user_scope(user)
         if scope.is_superuser:
             return self.all()
         base = Action.CHANGE if action == Action.RECORD else action
-        org_ids = scope.organization_ids(base)
-        members = Member.objects.visible_to(user, action).order_by()
-        if len(org_ids) > member_models.WIDE_SCOPE_ORGANIZATIONS:
-            in_scope = Organization.objects.filter(scope.q("path", base)).order_by().values("id")
-            return self.filter(
-                Q(organization_id__in=in_scope) | Q(member_id__in=members.values("id"))
-            )
-        member_ids = scope.memo(
-            f"alert_member_ids:{action}", lambda: list(members.values_list("id", flat=True))
+        codename = member_models.SHARED_BY_ACTION.get(action)
+        grants = MemberGroupObjectPermission.objects.order_by()
+        # Every share grants view: "shared elsewhere" is any view grant.
+        shares = grants.filter(
+            permission_id=_permission(member_models.SHARED_BY_ACTION[Action.VIEW])
         )
+        org_ids = scope.organization_ids(base)
+        if len(org_ids) > member_models.WIDE_SCOPE_ORGANIZATIONS:
+            in_scope = Organization.objects.filter(scope.q("path", base)).order_by()
+            ours = shares.filter(content_object__home_org_id__in=in_scope.values("id"))
+            condition = Q(organization_id__in=in_scope.values("id")) | Q(
+                member_id__in=ours.values("content_object_id")
+            )
+            if codename:
+                shared = grants.filter(
+                    permission_id=_permission(codename), group_id__in=in_scope.values("group_id")
+                )
+                condition |= Q(member_id__in=shared.values("content_object_id"))
+            return self.filter(condition)
+
+        def member_ids() -> list[int]:
+            ours = shares.filter(AnyOf(F("content_object__home_org_id"), org_ids))
+            ids = ours.values_list("content_object_id", flat=True)
+            if codename:
+                shared = grants.filter(
+                    AnyOf(F("group_id"), scope.group_ids(base)), permission_id=_permission(codename)
+                )
+                ids = ids.union(shared.values_list("content_object_id", flat=True))
+            return list(ids)
+
         return self.filter(
-            Q(AnyOf(F("organization_id"), org_ids)) | Q(AnyOf(F("member_id"), member_ids))
+            Q(AnyOf(F("organization_id"), org_ids))
+            | Q(AnyOf(F("member_id"), scope.memo(f"alert_member_ids:{action}", member_ids)))
         )
 
     def for_list(self) -> AlertQuerySet:
         """What an alert's line shows: its organizations and its member's name and branch."""
-        return self.select_related("organization", "subject_org", "member__home_org")
+        return self.select_related(*LIST_RELATED)
 
     def of_rules(self, codes: list[str]) -> AlertQuerySet:
         return self.filter(AnyOf(F("rule"), codes))
