@@ -45,7 +45,8 @@ def make_alert(
 
 def world_alerts(tree: Any, members: Any) -> dict[str, Alert]:
     """One alert per place: a1's (its branch), b1's (40 days old), the inflow member's at
-    station B-S (held by A2: the home side sees it), a township's about a branch (no member,
+    station B-S (held by A2: the home side sees it) and A2's about the same member (the station
+    sees it), a township's about a branch (no member,
     100 days old) and a dismissed one at the county's own branch."""
     return {
         "a1": make_alert(organization=tree.a1, member=members["a1"]),
@@ -57,6 +58,16 @@ def world_alerts(tree: Any, members: Any) -> dict[str, Alert]:
             severity=Severity.SERIOUS,
             detail={"days": 45},
             days_ago=10,
+        ),
+        # The home branch's alert about the member shared with station B-S: the inflow side
+        # sees it too.
+        "a2_shared": make_alert(
+            organization=tree.a2,
+            member=members["shared"],
+            rule="contact_overdue",
+            severity=Severity.REMINDER,
+            detail={"days": 200},
+            days_ago=20,
         ),
         "town_a": make_alert(
             organization=tree.town_a,

@@ -158,3 +158,16 @@ def test_a_resolved_alert_whose_breach_holds_reopens(members, secretary, login) 
     page = login(secretary).get(reverse("oversight:alert", args=[alert.pk])).content.decode()
     assert "重新出现1次" in page
     assert f"欠缴{alert.detail['months_owed']}个月" in page
+
+
+def test_the_inflow_side_sees_the_home_branchs_alert_but_does_not_act(
+    alerts, login, station, town
+) -> None:
+    """The station sees A2's alert about the member checked in with it, but acting on it is
+    A2's (and its committees'): a 403, nothing changed."""
+    alert = alerts["a2_shared"]
+    client = login(station)
+    assert client.get(reverse("oversight:alert", args=[alert.pk])).status_code == 200
+    assert client.post(url("acknowledge", alert)).status_code == 403
+    assert Alert.objects.get(pk=alert.pk).status == AlertStatus.OPEN
+    assert login(town).post(url("acknowledge", alert)).status_code == 302

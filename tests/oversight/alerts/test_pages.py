@@ -20,12 +20,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
 SEEN = {
     "secretary": {"a1"},
     "committee": {"a1"},
-    "town": {"a1", "shared", "town_a"},
-    "county": {"a1", "b1", "shared", "town_a"},
+    "town": {"a1", "shared", "a2_shared", "town_a"},
+    "county": {"a1", "b1", "shared", "a2_shared", "town_a"},
     "secretary2": {"b1"},
-    "station": {"shared"},
-    "inspector": {"a1", "b1", "shared", "town_a"},
-    "superuser": {"a1", "b1", "shared", "town_a"},
+    "station": {"shared", "a2_shared"},
+    "inspector": {"a1", "b1", "shared", "a2_shared", "town_a"},
+    "superuser": {"a1", "b1", "shared", "a2_shared", "town_a"},
 }
 
 
@@ -94,12 +94,12 @@ def test_filters(alerts, tree, login, county) -> None:
     assert listed(client, group="dues") == {pk["a1"], pk["b1"]}
     assert listed(client, severity="30") == {pk["shared"]}
     assert listed(client, age="week") == {pk["a1"]}
-    assert listed(client, age="month") == {pk["shared"]}
+    assert listed(client, age="month") == {pk["shared"], pk["a2_shared"]}
     assert listed(client, age="quarter") == {pk["b1"]}
     assert listed(client, age="older") == {pk["town_a"]}
     assert listed(client, status="dismissed") == {pk["dismissed"]}
-    assert len(listed(client, status="all")) == 5
-    assert listed(client, org=str(tree.town_a.pk)) == {pk["a1"], pk["town_a"]}
+    assert len(listed(client, status="all")) == 6
+    assert listed(client, org=str(tree.town_a.pk)) == {pk["a1"], pk["a2_shared"], pk["town_a"]}
     assert listed(client, org=str(alerts["b1"].organization_id)) == {pk["b1"]}
     assert listed(client, q="王乙") == {pk["b1"]}
     assert listed(client, q="wangjia") == {pk["a1"]}
@@ -218,7 +218,7 @@ def test_home_counts_by_rule_group(alerts, login, county, secretary) -> None:
     counts = {card["group"]: card["count"] for card in panel_cards}
     # The made-up rules (not registered) count in no group of their own: "" holds them.
     assert counts["dues"] == 2
-    assert shown(login(county).get(reverse("home")), "alert_total") == 4
+    assert shown(login(county).get(reverse("home")), "alert_total") == 5
     page = login(secretary).get(reverse("home")).content.decode()
     assert reverse("oversight:alerts") + "?group=dues" in page
     assert "党费" in page
@@ -234,12 +234,12 @@ def test_the_member_page_lists_live_alerts(alerts, login, town, station) -> None
     url = reverse("members:detail", args=[alerts["shared"].member_id])
     town_page = login(town).get(url)
     rows = shown(town_page, "member_alerts")
-    assert [row["pk"] for row in rows] == [alerts["shared"].pk]
+    assert {row["pk"] for row in rows} == {alerts["shared"].pk, alerts["a2_shared"].pk}
     assert reverse("oversight:alert", args=[alerts["shared"].pk]) in town_page.content.decode()
     # The inflow side sees the shared member's page and the alert it must act on, but records
     # no handling (the home side's).
     station_rows = shown(login(station).get(url), "member_alerts")
-    assert [row["handling_url"] for row in station_rows] == [""]
+    assert [row["handling_url"] for row in station_rows] == ["", ""]
 
 
 def test_no_alert_no_panel(alerts, login, secretary2, members) -> None:
