@@ -16,7 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from django_stubs_ext import StrOrPromise
 
 from core.actions import run_action
 from core.links import url_maker
@@ -161,33 +163,33 @@ def acknowledge(request: AuthedRequest, pk: int) -> HttpResponse:
     return _acted(request, alert, _t("The alert is acknowledged."))
 
 
-@login_required
-@require_POST
-def resolve(request: AuthedRequest, pk: int) -> HttpResponse:
+def _close(
+    request: AuthedRequest, pk: int, *, status: str, act: Callable[..., Alert], said: str
+) -> HttpResponse:
+    """Resolve or dismiss (`status`) with the reason typed in the page's form of that name."""
     alert = _acting(request, pk)
-    form = ReasonForm(request.POST, required=False, prefix="resolve")
+    dismissing = status == AlertStatus.DISMISSED
+    form = ReasonForm(
+        request.POST, required=dismissing, prefix="dismiss" if dismissing else "resolve"
+    )
     done = run_action(
-        form,
-        lambda: do_resolve_alert(
-            alert=alert, reason=form.cleaned_data["reason"], actor=request.user
-        ),
+        form, lambda: act(alert=alert, reason=form.cleaned_data["reason"], actor=request.user)
     )
     if done is None:
         return _refuse(request, alert, form)
-    return _acted(request, alert, _t("The alert is resolved."))
+    return _acted(request, alert, said)
 
 
-@login_required
-@require_POST
-def dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
-    alert = _acting(request, pk)
-    form = ReasonForm(request.POST, required=True, prefix="dismiss")
-    done = run_action(
-        form,
-        lambda: do_dismiss_alert(
-            alert=alert, reason=form.cleaned_data["reason"], actor=request.user
-        ),
-    )
-    if done is None:
-        return _refuse(request, alert, form)
-    return _acted(request, alert, _t("The alert is dismissed."))
+def _closer(status: str, act: Callable[..., Alert], said: StrOrPromise) -> Any:
+    """The POST view that resolves or dismisses an alert."""
+
+    @login_required
+    @require_POST
+    def view(request: AuthedRequest, pk: int) -> HttpResponse:
+        return _close(request, pk, status=status, act=act, said=str(said))
+
+    return view
+
+
+resolve = _closer(AlertStatus.RESOLVED, do_resolve_alert, _("The alert is resolved."))
+dismiss = _closer(AlertStatus.DISMISSED, do_dismiss_alert, _("The alert is dismissed."))
