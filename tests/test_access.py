@@ -40,6 +40,7 @@ from oversight.models import NightlyRun, RunTrigger
 from tests.conftest import PERSONAS
 from tests.factories import OrganizationFactory, make_id_number
 from tests.lockouts import lock_out
+from tests.oversight.alerts.builders import make_alert
 from tests.oversight.reports.helpers import alert, nightly, report_of
 from tests.permissions import LOGIN, assert_access
 from transfers.builders import transfer_in
@@ -328,6 +329,19 @@ def nightly_report_url(view: str, org: str) -> Callable[[Targets], str]:
         alert(w.members["b1"])
         nightly()
         return reverse(view, args=[report_of(getattr(w.tree, org)).pk])
+
+    return url
+
+
+def alert_url(view: str, which: str) -> Callable[[Targets], str]:
+    """An open alert (issue 12, item 2): "a1", a1's overdue dues at branch A1; "shared", the
+    inflow member's (held by A2) at station B-S, the organization that must act."""
+
+    def url(w: Targets) -> str:
+        member = w.members[which]
+        org = w.tree.a1 if which == "a1" else w.tree.bs
+        alert = make_alert(organization=org, member=member)
+        return reverse(view, args=[alert.pk])
 
     return url
 
@@ -876,6 +890,24 @@ ROWS += [
     Row("oversight:run_now", fixed("oversight:run_now"),
                                         (L,  403, 403, 403, 302, 403, 403, 403, 302),
         method="post", data={"as_of": ""}),
+    # Alerts (issue 12, item 2): seen by the responsible organization's scope and by whoever
+    # sees the member; acted on by its changers or the member's home side (the inspector
+    # looks only).
+    Row("oversight:alerts", fixed("oversight:alerts"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("oversight:alert[a1]", alert_url("oversight:alert", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 200, 200)),
+    Row("oversight:alert[shared]", alert_url("oversight:alert", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 200, 200, 200)),
+    Row("oversight:alert_acknowledge[a1]", alert_url("oversight:alert_acknowledge", "a1"),
+                                        (L,  302, 302, 302, 302, 404, 404, 403, 302),
+        method="post"),
+    Row("oversight:alert_resolve[shared]", alert_url("oversight:alert_resolve", "shared"),
+                                        (L,  404, 404, 302, 302, 404, 302, 403, 302),
+        method="post"),
+    Row("oversight:alert_dismiss[a1]", alert_url("oversight:alert_dismiss", "a1"),
+                                        (L,  302, 302, 302, 302, 404, 404, 403, 302),
+        method="post", data={"dismiss-reason": "已核实"}),
 ]
 # fmt: on
 

@@ -47,6 +47,8 @@ def test_home_counts_are_one_query(tree, secretary, login, django_assert_num_que
     # Session, user, roles, organization and shared-member ids of the scope, one aggregate
     # for every member count on the page, one for the mobile members' lists, the unread
     # notices, one aggregate for the transfer queues (their organizations are a subquery), and
-    # meeting compliance's two (the organizations, the meetings grouped: issue 10, item 4).
-    with django_assert_num_queries(11):
+    # meeting compliance's two (the organizations, the meetings grouped: issue 10, item 4),
+    # and the alerts' two (the ids of the members the scope sees, the live alerts grouped by
+    # rule: issue 12, item 2).
+    with django_assert_num_queries(13):
         assert shown(client.get(reverse("home")), "counts")["total"] == 10
