@@ -35,6 +35,7 @@ from members.builders import (
 from members.models import MobilityEpisode
 from organizations.models import OrgKind, Role
 from organizations.notices import do_notify_organization
+from oversight.builders import assign_work, exempt
 from tests.conftest import PERSONAS
 from tests.factories import OrganizationFactory, make_id_number
 from tests.lockouts import lock_out
@@ -312,6 +313,26 @@ def a1_party_group(w: Targets) -> GroupMembership:
 
 def group_url(view: str) -> Callable[[Targets], str]:
     return lambda w: reverse(view, args=[a1_party_group(w).organization_id])
+
+
+def exemption_url(view: str) -> Callable[[Targets], str]:
+    """A proper reason recorded for a1 (issue 12)."""
+
+    def url(w: Targets) -> str:
+        today = timezone.localdate()
+        record = exempt(w.members["a1"], actor=w.superuser, starts_on=today, ends_on=today)
+        return reverse(view, args=[record.pk])
+
+    return url
+
+
+def work_url(view: str) -> Callable[[Targets], str]:
+    """Work assigned to a1 (issue 12)."""
+
+    def url(w: Targets) -> str:
+        return reverse(view, args=[assign_work(w.members["a1"], actor=w.superuser).pk])
+
+    return url
 
 
 # fmt: off
@@ -778,6 +799,21 @@ ROWS = [
     Row("members:dues_rates_new[other county]",
         dues_rates_url("members:dues_rates_new", "other"),
                                         (L,  404, 404, 404, 404, 404, 404, 404, 200)),
+    # Proper reasons and assigned work (issue 12): recorded by the home side only.
+    Row("oversight:exemption_new[a1]", member_url("oversight:exemption_new", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("oversight:exemption_new[shared]", member_url("oversight:exemption_new", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 403, 403, 200)),
+    Row("oversight:exemption_revoke[a1]", exemption_url("oversight:exemption_revoke"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("oversight:work_new[a1]", member_url("oversight:work_new", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("oversight:work_new[shared]", member_url("oversight:work_new", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 403, 403, 200)),
+    Row("oversight:work_done[a1]", work_url("oversight:work_done"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("oversight:work_void[a1]", work_url("oversight:work_void"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
 ]
 # fmt: on
 

@@ -118,7 +118,15 @@ class MonthsSince(Func):
         " - CASE WHEN %(day)s < EXTRACT(DAY FROM %(since)s)::int THEN 1 ELSE 0 END)"
     )
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> Any:
         since, index, day = (compiler.compile(arg) for arg in self.source_expressions)
         sql = self.template % {"since": since[0], "index": index[0], "day": day[0]}
         # The date's SQL appears three times: its parameters too, in the order they appear.
@@ -139,7 +147,15 @@ class MonthsBetween(Func):
     def __init__(self, since: Any, as_of: dt.date) -> None:
         super().__init__(since, Value(as_of.year * 12 + as_of.month - 1))
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> Any:
         since, index = (compiler.compile(arg) for arg in self.source_expressions)
         sql = self.template % {"since": since[0], "index": index[0]}
         return sql, [*index[1], *since[1], *since[1]]
@@ -381,7 +397,8 @@ def work_six_months(as_of: dt.date) -> QuerySet[Any]:
 def _prefixed(condition: Q, prefix: str = "work_assignments__") -> Q:
     """`condition` on `WorkAssignment` as a condition on a member's assignments."""
     prefixed = Q(_connector=condition.connector, _negated=condition.negated)
-    for child in condition.children:
+    children: list[Any] = list(condition.children)
+    for child in children:
         if isinstance(child, Q):
             prefixed.children.append(_prefixed(child, prefix))
         else:
