@@ -5,6 +5,7 @@ refused with a field error and nothing saved on bad input, never deleted."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +31,7 @@ D = dt.date
 
 
 def record(member, actor, **changes):
-    fields = {
+    fields: dict[str, Any] = {
         "condition": Condition.LIFE,
         "reason": ExemptionReason.ILLNESS,
         "note": "住院治疗，医院证明在档",
@@ -211,7 +212,7 @@ def test_work_pages(members, secretary, login):
 
 def test_who_posts(members, personas, login, superuser):
     """Recording is a write of the home side: the inspector reads the member but may not."""
-    expected = {
+    expected: dict[str, int | str] = {
         "anonymous": LOGIN,
         "secretary": 302,
         "committee": 302,
