@@ -231,7 +231,8 @@ def test_an_episode_under_another_member_is_404(members, secretary, login):
 #: Issue 11 added 2 (22 → 24): the dues panel's state (paid up to, months and amount owed, the
 #: last payment: one SQL) and the standard in force. (An inflow organization's user asks one
 #: more: whether it may record the member's payment.)
-DETAIL_QUERIES = 24  # with the open transfer, the transfer suggestion, the standing decisions
+#: Issue 12 added 2 (24 → 26): the proper reasons running and the assigned work not done.
+DETAIL_QUERIES = 26  # with the open transfer, the transfer suggestion, the standing decisions
 
 
 def test_the_detail_page_costs_the_same_with_more_episodes(
