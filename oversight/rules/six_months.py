@@ -34,7 +34,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
-    Aggregate,
     Case,
     CharField,
     Count,
@@ -46,6 +45,7 @@ from django.db.models import (
     JSONField,
     Max,
     Min,
+    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -53,14 +53,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, Concat, Greatest, JSONObject, Least
+from django.db.models.functions import Cast, Coalesce, Concat, Greatest, JSONObject
 from django.utils.translation import gettext_lazy as _
 
 from core.months import months_before
 from education.life import last_life_by_member, without_life
 from education.models import Meeting
 from members.models import GOOD_STANDINGS, Member, MemberQuerySet
-from oversight.models import Condition, Severity, WorkAssignment
+from oversight.models import Condition, Exemption, Severity, WorkAssignment
 from oversight.rules import breaches, rule
 
 # --- what the three rules share ----------------------------------------------------------------
@@ -84,13 +84,6 @@ class DayAfter(Func):
     NULL, which GREATEST skips)."""
 
     template = "(%(expressions)s + 1)"
-    output_field = DateField()
-
-
-class MonthStart(Func):
-    """The first day of the date's month, as a date."""
-
-    template = "date_trunc('month', %(expressions)s)::date"
     output_field = DateField()
 
 
@@ -134,33 +127,6 @@ class MonthsSince(Func):
         return sql, params
 
 
-class MonthsBetween(Func):
-    """Calendar months from the month of the date to the month of `as_of` (dues: a month is
-    due once it is over)."""
-
-    output_field = IntegerField()
-    template = (
-        "(%(index)s - (EXTRACT(YEAR FROM %(since)s)::int * 12"
-        " + EXTRACT(MONTH FROM %(since)s)::int - 1))"
-    )
-
-    def __init__(self, since: Any, as_of: dt.date) -> None:
-        super().__init__(since, Value(as_of.year * 12 + as_of.month - 1))
-
-    def as_sql(
-        self,
-        compiler: Any,
-        connection: Any,
-        function: str | None = None,
-        template: str | None = None,
-        arg_joiner: str | None = None,
-        **extra_context: Any,
-    ) -> Any:
-        since, index = (compiler.compile(arg) for arg in self.source_expressions)
-        sql = self.template % {"since": since[0], "index": index[0]}
-        return sql, [*index[1], *since[1], *since[1]]
-
-
 def with_exempt_until(members: Any, condition: str, as_of: dt.date) -> Any:
     """`members` annotated with `exempt_until`: the last day of the member's proper reasons for
     `condition` (or for all three) that began on or before `as_of`, revoked ones aside. On or
@@ -198,26 +164,8 @@ def _severity_by_date(as_of: dt.date, steps: list[tuple[int, Severity]]) -> Case
     return Case(*whens, default=Value(int(steps[0][1])), output_field=IntegerField())
 
 
-def _severity_by_months(steps: list[tuple[int, Severity]]) -> Case:
-    """The highest step the months of silence reached."""
-    whens = [
-        When(silent_months__gte=count, then=Value(int(severity)))
-        for count, severity in reversed(steps)
-    ]
-    return Case(*whens, default=Value(int(steps[0][1])), output_field=IntegerField())
-
-
 def _period() -> Concat:
     return Concat(Value("since:"), IsoDate(F("silent_since")), output_field=CharField())
-
-
-class First(Aggregate):
-    """The value of a group of one row (the member's): a per-member expression computed once
-    (the dues state) and read several times in a grouped query (PostgreSQL computes identical
-    aggregates once)."""
-
-    function = "array_agg"
-    template = "(%(function)s(%(expressions)s))[1]"
 
 
 # --- organizational life -----------------------------------------------------------------------
@@ -292,36 +240,96 @@ def dues_six_months(as_of: dt.date) -> QuerySet[Any]:
     steps = thresholds(settings.DUES_LAPSE_MONTHS)
     first = steps[0][0]
     owing = on_register().in_dues_arrears(as_of, first).with_dues(as_of)
-    # The dues state computed once per member, read below as often as needed.
-    owing = owing.annotate(dues_state=First(F("dues_json"), output_field=JSONField()))
-    members = (
-        with_exempt_until(owing, Condition.DUES, as_of)
-        .annotate(
-            first_owed=Cast(KT("dues_state__first_owed"), DateField()),
-            months_owed=Cast(KT("dues_state__months_owed"), IntegerField()),
-        )
-        .annotate(
-            silent_since=Greatest(
-                F("first_owed"), MonthStart(DayAfter(F("exempt_until"))), output_field=DateField()
-            )
-        )
-        .annotate(silent_months=Least(F("months_owed"), MonthsBetween(F("silent_since"), as_of)))
-        .filter(silent_months__gte=first)
+    exempt = Exemption.objects.filter(
+        member_id=OuterRef("pk"),
+        condition__in=[Condition.DUES, Condition.ALL],
+        revoked_at__isnull=True,
+        starts_on__lte=as_of,
+    )
+    until = Subquery(exempt.order_by("-ends_on").values("ends_on")[:1], output_field=DateField())
+    # The dues state is a correlated subquery: every place it is named computes it again, so
+    # the silence's figures are built from it once (`DuesSilence`) and read from that.
+    members = owing.annotate(silence=DuesSilence(F("dues_json"), until, as_of)).annotate(
+        silent_months=Cast(KT("silence__months"), IntegerField())
     )
     return breaches(
-        members.order_by(),
+        members.filter(silent_months__gte=first).order_by(),
         organization=F("home_org_id"),
         member=F("pk"),
-        period=_period(),
-        severity=_severity_by_months(steps),
-        detail=JSONObject(
-            months=F("silent_months"),
-            since=F("silent_since"),
-            months_owed=F("months_owed"),
-            amount_owed=KT("dues_state__amount_owed"),
-            first_owed=F("first_owed"),
-        ),
+        period=Concat(Value("since:"), KT("silence__since"), output_field=CharField()),
+        severity=SeverityOfMonths(F("silence"), steps),
+        detail=F("silence"),
     )
+
+
+class DuesSilence(Func):
+    """The dues silence's figures as one JSON object, from the member's dues state (`dues_json`)
+    read once and the end of their last proper reason for dues: since (the first month owed, or
+    the month of the day after the proper reason ended if later), months (the fewer of the
+    months owed and the months due since then), months and amount owed, the first month owed."""
+
+    output_field = JSONField()
+
+    def __init__(self, state: Any, until: Any, as_of: dt.date) -> None:
+        super().__init__(state, until)
+        self.index = as_of.year * 12 + as_of.month - 1
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> Any:
+        (state, state_params), (until, until_params) = (
+            compiler.compile(arg) for arg in self.source_expressions
+        )
+        # Only compiled expressions (with their parameters) and integers go into the text.
+        sql = (
+            "(SELECT jsonb_build_object("  # noqa: S608
+            "'months', LEAST((v.j ->> 'months_owed')::int, "
+            f"{int(self.index)} - (EXTRACT(YEAR FROM s.since)::int * 12"
+            " + EXTRACT(MONTH FROM s.since)::int - 1)), "
+            "'since', s.since, 'months_owed', (v.j ->> 'months_owed')::int, "
+            "'amount_owed', v.j -> 'amount_owed', 'first_owed', v.j -> 'first_owed') "
+            f"FROM (SELECT {state} AS j, {until} AS u) v "
+            "CROSS JOIN LATERAL (SELECT GREATEST((v.j ->> 'first_owed')::date, "
+            "date_trunc('month', v.u + 1)::date) AS since) s)"
+        )
+        return sql, [*state_params, *until_params]
+
+
+class SeverityOfMonths(Func):
+    """The severity of a silence whose figures are `silence` (its "months" read once)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, silence: Any, steps: list[tuple[int, Severity]]) -> None:
+        super().__init__(silence)
+        self.steps = steps
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> Any:
+        silence, params = compiler.compile(self.source_expressions[0])
+        whens = " ".join(
+            f"WHEN x.m >= {int(count)} THEN {int(severity)}"
+            for count, severity in reversed(self.steps)
+        )
+        # Integers and a compiled expression only go into the text.
+        sql = (
+            f"(SELECT CASE {whens} ELSE {int(self.steps[0][1])} END "  # noqa: S608
+            f"FROM (SELECT ({silence} ->> 'months')::int AS m) x)"
+        )
+        return sql, params
 
 
 # --- assigned work -----------------------------------------------------------------------------
