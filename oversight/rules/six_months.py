@@ -18,9 +18,14 @@ Shared by the three rules:
   the condition (or for all three) not revoked and running on day D is not flagged on it; after
   it ends the silence counts from the later of the member's last activity and **the day after
   the proper reason ended**, so a member back from an approved stay abroad is not flagged the
-  next morning. One correlated read gives both: the latest end of the member's proper reasons
-  that began on or before D (`exempt_until`); the clock starts the day after it, which for a
+  next morning. One value gives both: the latest end of the member's proper reasons that
+  began on or before D (`exempt_until`); the clock starts the day after it, which for a
   running one is after D, so the member is not flagged.
+- **Reading each value once**: a correlated subquery is computed again wherever the query
+  names it, and the start of the silence is named in the filter, the severity, the period and
+  the details. Life and work therefore read their dates as aggregates of joins (grouped by
+  member; PostgreSQL computes identical aggregates once), and dues builds its figures from the
+  dues state in one expression (`DuesSilence`) read by the others.
 - **Months** are calendar months as `core.months.months_before` counts them: six months before
   31 August is 28 (29) February; a silence since D minus six months flags, one day later does
   not. `detail.months` is the whole months of silence as of D (`education.life.months_since`).
