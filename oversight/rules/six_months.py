@@ -254,11 +254,17 @@ def dues_six_months(as_of: dt.date) -> QuerySet[Any]:
     until = Subquery(exempt.order_by("-ends_on").values("ends_on")[:1], output_field=DateField())
     # The dues state is a correlated subquery: every place it is named computes it again, so
     # the silence's figures are built from it once (`DuesSilence`) and read from that.
-    members = owing.annotate(silence=DuesSilence(F("dues_json"), until, as_of)).annotate(
-        silent_months=Cast(KT("silence__months"), IntegerField())
+    members = (
+        owing.annotate(exempt_until=until)
+        .annotate(silence=DuesSilence(F("dues_json"), F("exempt_until"), as_of))
+        .annotate(silent_months=Cast(KT("silence__months"), IntegerField()))
     )
+    # Without a proper reason the months are the months owed, which `in_dues_arrears` checked:
+    # the figures are computed in the filter only for the few with one (PostgreSQL may test
+    # this condition before the arrears on every member of the register).
+    after_reason = Q(exempt_until__isnull=True) | Q(silent_months__gte=first)
     return breaches(
-        members.filter(silent_months__gte=first).order_by(),
+        members.filter(after_reason).order_by(),
         organization=F("home_org_id"),
         member=F("pk"),
         period=Concat(Value("since:"), KT("silence__since"), output_field=CharField()),
