@@ -28,9 +28,10 @@ class OversightConfig(AppConfig):
         # Each feature package adds its panels and pages (the member page's alerts, the home
         # page's counts and warnings, the notices of the nightly report).
         from oversight.alerts import registration as alerts
+        from oversight.conditions import registration as conditions
         from oversight.handling import registration as handling
         from oversight.reports import registration as reports
         from oversight.runs import registration as runs
 
-        for package in (alerts, handling, runs, reports):
+        for package in (alerts, handling, runs, reports, conditions):
             package.register()

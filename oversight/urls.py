@@ -2,9 +2,10 @@
 namespace."""
 
 from oversight.alerts.urls import urlpatterns as alerts
+from oversight.conditions.urls import urlpatterns as conditions
 from oversight.handling.urls import urlpatterns as handling
 from oversight.reports.urls import urlpatterns as reports
 from oversight.runs.urls import urlpatterns as runs
 
 app_name = "oversight"
-urlpatterns = [*alerts, *handling, *runs, *reports]
+urlpatterns = [*alerts, *handling, *runs, *reports, *conditions]

@@ -35,6 +35,7 @@ from members.builders import (
 from members.models import MobilityEpisode
 from organizations.models import OrgKind, Role
 from organizations.notices import do_notify_organization
+from oversight.builders import assign_work, exempt
 from oversight.handling.actions import do_start_procedure
 from oversight.models import NightlyRun, RunTrigger
 from tests.conftest import PERSONAS
@@ -333,6 +334,17 @@ def nightly_report_url(view: str, org: str) -> Callable[[Targets], str]:
     return url
 
 
+def exemption_url(view: str) -> Callable[[Targets], str]:
+    """A proper reason recorded for a1 (issue 12)."""
+
+    def url(w: Targets) -> str:
+        today = timezone.localdate()
+        record = exempt(w.members["a1"], actor=w.superuser, starts_on=today, ends_on=today)
+        return reverse(view, args=[record.pk])
+
+    return url
+
+
 def alert_url(view: str, which: str) -> Callable[[Targets], str]:
     """An open alert (issue 12, item 2): "a1", a1's overdue dues at branch A1; "shared", the
     inflow member's (held by A2) at station B-S, the organization that must act."""
@@ -342,6 +354,15 @@ def alert_url(view: str, which: str) -> Callable[[Targets], str]:
         org = w.tree.a1 if which == "a1" else w.tree.bs
         alert = make_alert(organization=org, member=member)
         return reverse(view, args=[alert.pk])
+
+    return url
+
+
+def work_url(view: str) -> Callable[[Targets], str]:
+    """Work assigned to a1 (issue 12)."""
+
+    def url(w: Targets) -> str:
+        return reverse(view, args=[assign_work(w.members["a1"], actor=w.superuser).pk])
 
     return url
 
@@ -908,6 +929,21 @@ ROWS += [
     Row("oversight:alert_dismiss[a1]", alert_url("oversight:alert_dismiss", "a1"),
                                         (L,  302, 302, 302, 302, 404, 404, 403, 302),
         method="post", data={"dismiss-reason": "已核实"}),
+    # Proper reasons and assigned work (issue 12): recorded by the home side only.
+    Row("oversight:exemption_new[a1]", member_url("oversight:exemption_new", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("oversight:exemption_new[shared]", member_url("oversight:exemption_new", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 403, 403, 200)),
+    Row("oversight:exemption_revoke[a1]", exemption_url("oversight:exemption_revoke"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("oversight:work_new[a1]", member_url("oversight:work_new", "a1"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("oversight:work_new[shared]", member_url("oversight:work_new", "shared"),
+                                        (L,  404, 404, 200, 200, 404, 403, 403, 200)),
+    Row("oversight:work_done[a1]", work_url("oversight:work_done"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
+    Row("oversight:work_void[a1]", work_url("oversight:work_void"),
+                                        (L,  200, 200, 200, 200, 404, 404, 403, 200)),
 ]
 # fmt: on
 

@@ -233,8 +233,9 @@ def test_an_episode_under_another_member_is_404(members, secretary, login):
 #: more: whether it may record the member's payment.)
 #: Issue 12 added 1 (24 → 25): the education and handling card's latest lines with their
 #: decisions and alerts (one query; oversight/handling/panels.py).
-#: and 1 more (25 → 26): the member's live alerts (oversight.alerts.panels).
-DETAIL_QUERIES = 26  # with the open transfer, the transfer suggestion, the standing decisions
+#: and 1 more (25 → 26): the member's live alerts (oversight.alerts.panels), and 2 more
+#: (26 → 28): the proper reasons running and the assigned work not done (oversight.conditions).
+DETAIL_QUERIES = 28  # with the open transfer, the transfer suggestion, the standing decisions
 
 
 def test_the_detail_page_costs_the_same_with_more_episodes(
