@@ -308,7 +308,6 @@ def _counts() -> dict[str, int]:
         "members_mobilityepisode",
         "oversight_workassignment",
         "oversight_exemption",
-        "oversight_alert",
     )
     counts = {}
     with connection.cursor() as cursor:

@@ -8,7 +8,7 @@ what, so a rerun makes the same rows:
   those months paid, one payment per member (months <= 12): the rules read two years of dues;
 - absences (mobility episodes) of the mobile members: `benchmarks.transfers.seed_episodes`;
 - assigned work: 3% of members have a task open (a third of them assigned seven months or more
-  ago: the six-month rule's third condition), 2% one done;
+  ago: the six-month rule's third condition), 2% one done (5% in all);
 - proper reasons (exemptions): 0.3% of members, each condition, a quarter of them over;
 - one finding attempt for half of the lost members (1% of members lost contact in
   `benchmarks.generate`), one contact for each absent member at an age from 0 to 400 days.

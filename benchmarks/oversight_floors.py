@@ -8,12 +8,16 @@ The shape every floor module shares (benchmarks/oversight_floors_a.py and _b.py 
 `FLOORS` maps a rule code to SQL with named parameters (`%(as_of)s` and those of `PARAMS`);
 `PARAMS(as_of)` answers the parameters.
 
-dues_overdue: the due months of every member on the register in good standing (one
-`generate_series` per standard, up to the month before as_of's), anti-joined with the paid
-months (a hash of the whole table), grouped per member: months and amount owed, the first month
-owed (the period), the first month due and the last payment's day for "paid up to"; kept when
-OVERSIGHT_DUES_OVERDUE_MONTHS or more are owed. The rule answers the same through the members'
-`in_dues_arrears` and `with_dues` (members/models/dues_state.py), the one reading of dues.
+`ALTERNATIVES` (optional) maps a rule code to other shapes, each timed once; the fastest shape
+is the floor.
+
+dues_overdue: two shapes answering the members on the register in good standing who owe
+OVERSIGHT_DUES_OVERDUE_MONTHS or more months, with the months and amount owed, the first month
+owed (the period), "paid up to" and the last payment's day: per member (each member's due months,
+one `generate_series` per standard, probed in the paid months' index, one pass), and set-based
+(every due month of the province hash anti-joined with the paid months, grouped). The rule
+answers the same through the members' `in_dues_arrears` and `with_dues`
+(members/models/dues_state.py), the one reading of dues.
 """
 
 from __future__ import annotations
