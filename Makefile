@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint typecheck djangocheck pytest bench bench-transfers bench-education bench-dues messages stop-db clean
+.PHONY: install run test lint typecheck djangocheck pytest bench bench-transfers bench-education bench-dues bench-oversight messages stop-db clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -58,6 +58,11 @@ bench-education: install
 # the arrears list and a page's dues, against hand-written SQL (adds 11M paid months once).
 bench-dues: install
 	$(BIN)/python -m benchmarks.run --only dues
+
+# Only the nightly-rules part of `make bench` (issue 12): every rule on the province against its
+# bare-SQL floor, a per-member loop, the reports, the Celery worker's peak memory (REDIS_URL).
+bench-oversight: install
+	$(BIN)/python -m benchmarks.run --only oversight
 
 # Rebuild the Chinese translations (needs GNU gettext; the compiled .mo is committed).
 messages: install

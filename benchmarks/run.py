@@ -2,8 +2,8 @@
 against the floor a Django page can reach and against hand-written SQL.
 
     python -m benchmarks.run [--rebuild] [--reps 7] [--explain] [--transfers 1000]
-                             [--only members|transfers|education|dues] [--education-reps 3]
-                             [--dues-reps 3]
+                             [--only members|transfers|education|dues|oversight]
+                             [--education-reps 3] [--dues-reps 3] [--oversight-reps 2]
 
 For each case four things are timed, interleaved, each warmed up once (medians are reported):
 
@@ -422,9 +422,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "--only",
-        choices=("members", "transfers", "education", "dues"),
+        choices=("members", "transfers", "education", "dues", "oversight"),
         help="run one part: the member pages, the transfers, organizational life "
-        "(benchmarks/education.py) or party dues (benchmarks/dues.py)",
+        "(benchmarks/education.py), party dues (benchmarks/dues.py) or the nightly rules "
+        "(benchmarks/oversight.py)",
     )
     parser.add_argument(
         "--education-reps",
@@ -437,6 +438,12 @@ def main(argv: list[str] | None = None) -> None:
         type=int,
         default=3,
         help="timed repetitions of the party-dues cases (province totals take a minute)",
+    )
+    parser.add_argument(
+        "--oversight-reps",
+        type=int,
+        default=2,
+        help="steady-state runs of the nightly rules and repetitions of their floors",
     )
     args = parser.parse_args(argv)
     server_from_url = bool(os.environ.get("DATABASE_URL"))
@@ -454,6 +461,12 @@ def main(argv: list[str] | None = None) -> None:
         from benchmarks import dues
 
         dues.report(dues.run(args.dues_reps))
+    if args.only in (None, "oversight"):
+        from benchmarks import oversight
+
+        oversight.report(
+            oversight.run(args.oversight_reps, 1000, worker=True, explain=args.explain)
+        )
 
 
 def members_part(args: argparse.Namespace, server_from_url: bool) -> None:
