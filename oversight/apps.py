@@ -35,3 +35,8 @@ class OversightConfig(AppConfig):
 
         for package in (alerts, handling, runs, reports, conditions):
             package.register()
+        # The demo county the morning after a nightly run: the last part of seed_demo.
+        from core import demo
+        from oversight.demo import DEMO
+
+        demo.register(self.label, DEMO)
