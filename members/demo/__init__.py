@@ -7,7 +7,12 @@ from dataclasses import dataclass
 
 from core.demo import DemoContext, DemoPart
 from members.demo.dues import create_dues
-from members.demo.mobility import create_certificates, create_episodes, create_lost_and_found
+from members.demo.mobility import (
+    create_certificates,
+    create_contacts,
+    create_episodes,
+    create_lost_and_found,
+)
 from members.demo.people import DISTINCTIVE_MEMBER_NAME, People
 from members.demo.standing import create_standing_decisions
 from members.models import Member, Standing
@@ -38,6 +43,8 @@ def build(ctx: DemoContext) -> None:
     ctx.write(f"  流动党员活动证、党员证明信 {certificates} 份已开具")
     lost, found = create_lost_and_found(ctx, people, members)
     ctx.write(f"  失联 {lost} 名、流入地发现 {found} 名已登记")
+    contacts, reports = create_contacts(ctx)
+    ctx.write(f"  联系记录 {contacts} 条、定期汇报 {reports} 条已登记")
     decisions = create_standing_decisions(ctx)
     ctx.write(f"  党籍处理决定 {decisions} 件已登记")
     dues = create_dues(ctx)

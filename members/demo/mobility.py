@@ -22,7 +22,12 @@ from members.certificates.actions import (
     do_revoke_certificate,
 )
 from members.demo.people import DISTINCTIVE_MEMBER_NAME, People
-from members.mobility.actions import do_end_episode, do_update_episode
+from members.mobility.actions import (
+    do_end_episode,
+    do_record_contact,
+    do_record_report,
+    do_update_episode,
+)
 from members.models import (
     Certificate,
     CertificateKind,
@@ -344,3 +349,59 @@ def create_lost_and_found(
             residence=ctx.street_address("城南街道", 200),
         )
     return len(lost), len(candidates) + 2
+
+
+#: What a branch's contacts and members' reports say (the pairing card's log).
+CONTACT_SUMMARIES = (
+    "电话联系，了解务工和生活情况，提醒按时参加流入地组织生活",
+    "微信视频交流，转发本月学习资料",
+    "通过流入地党组织了解近况，表现良好",
+    "春节前走访家属，转达支部的问候",
+)
+REPORT_SUMMARIES = (
+    "汇报在外工作学习情况，参加了流入地主题党日活动",
+    "书面汇报思想和工作情况，已按时交纳党费",
+    "电话汇报近况，下月回乡参加支部大会",
+)
+
+
+def create_contacts(ctx: DemoContext) -> tuple[int, int]:
+    """Most members away keep in touch: a contact in the last few weeks for most of them and a
+    regular report within their interval for most; a few fall behind (the lists and the
+    nightly checks show them). Answers (contacts, reports)."""
+    contacts = reports = 0
+    away_now = (
+        MobilityEpisode.objects.filter(
+            status__in=[EpisodeStatus.REGISTERED, EpisodeStatus.CHECKED_IN],
+            member__archived_at=None,
+        )
+        .select_related("member")
+        .order_by("id")
+    )
+    for episode in away_now:
+        member = episode.member
+        since = episode.out_date + dt.timedelta(days=1)
+        if since >= ctx.today:
+            continue
+        if ctx.rnd.random() < 0.9:
+            do_record_contact(
+                actor=ctx.admin,
+                member=member,
+                contacted_on=max(since, ctx.days_ago(ctx.rnd.randint(3, 80))),
+                channel=ctx.rnd.choice(
+                    (ContactChannel.PHONE, ContactChannel.WECHAT, ContactChannel.VIA_INFLOW)
+                ),
+                summary=ctx.rnd.choice(CONTACT_SUMMARIES),
+            )
+            contacts += 1
+        if ctx.rnd.random() < 0.88:
+            within = max(member.report_every_months * 30 - 10, 5)
+            do_record_report(
+                actor=ctx.admin,
+                member=member,
+                reported_on=max(since, ctx.days_ago(ctx.rnd.randint(2, within))),
+                channel=ctx.rnd.choice((ContactChannel.PHONE, ContactChannel.LETTER)),
+                summary=ctx.rnd.choice(REPORT_SUMMARIES),
+            )
+            reports += 1
+    return contacts, reports
