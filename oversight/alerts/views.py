@@ -24,6 +24,7 @@ from core.actions import run_action
 from core.links import url_maker
 from core.pagination import keyset_context
 from core.types import AuthedRequest
+from members.access import may_change
 from oversight import rules
 from oversight.alerts import queries
 from oversight.alerts.actions import (
@@ -117,12 +118,22 @@ def alert_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     found = rules.RULES.get(alert.rule)
     today = timezone.localdate()
     handlings = list(alert.handlings.select_related("recorded_by").order_by("-handled_on", "-id"))
+    member = alert.member
+    # "From an alert" (issue 12, item 3): the handling card's form, answering this alert, for
+    # the member's home side (the form's own scope; a responsible organization that is not the
+    # home side acknowledges and closes, but the card is the home branch's).
+    handling_url = (
+        f"{reverse('oversight:handling_new', args=[member.pk])}?alert={alert.pk}"
+        if member is not None and not member.is_archived and may_change(request.user, member)
+        else ""
+    )
     context = {
         "alert": alert,
         "line": line(alert, today, url_maker("members:detail"), url_maker("oversight:alert")),
         "description": found.description if found else "",
         "group": group_title(group_of(alert.rule)),
         "handlings": handlings,
+        "handling_url": handling_url,
         "may_act": may_act(request.user, alert),
         "can_acknowledge": alert.can_become(AlertStatus.ACKNOWLEDGED),
         "can_close": alert.can_become(AlertStatus.RESOLVED),

@@ -202,6 +202,9 @@ def test_the_alert_page(alerts, login, secretary, django_assert_num_queries) -> 
     assert "确认" in page
     assert "data-handling-slot" in page
     assert reverse("oversight:alert_dismiss", args=[alerts["a1"].pk]) in page
+    # From the alert to the handling card, answering it (issue 12, item 3).
+    handling = reverse("oversight:handling_new", args=[alerts["a1"].member_id])
+    assert f"{handling}?alert={alerts['a1'].pk}" in page
 
 
 def test_the_inspector_sees_the_alert_without_buttons(alerts, login, inspector) -> None:
@@ -211,6 +214,7 @@ def test_the_inspector_sees_the_alert_without_buttons(alerts, login, inspector) 
     assert reverse("oversight:alert_dismiss", args=[alerts["a1"].pk]) not in (
         response.content.decode()
     )
+    assert response.context["handling_url"] == ""
 
 
 def test_home_counts_by_rule_group(alerts, login, county, secretary) -> None:
