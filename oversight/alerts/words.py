@@ -114,6 +114,13 @@ FREQUENCY_WORDS: dict[str, StrOrPromise] = {
     "year": _("due every year"),
 }
 
+#: The same, short, as a rule's description lists them (支委会每月).
+FREQUENCY_SHORT: dict[str, StrOrPromise] = {
+    "month": _("Monthly"),
+    "quarter": _("Quarterly"),
+    "year": _("Yearly"),
+}
+
 QUARTER_WORDS: dict[str, StrOrPromise] = {
     "1": _("first quarter"),
     "2": _("second quarter"),
@@ -323,7 +330,7 @@ _SETTING_NAME = re.compile(r"(?<![A-Za-z0-9_])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?![A
 def _setting_value(name: str, value: Any) -> str:
     if name == "MEETING_FREQUENCIES" and isinstance(value, dict):
         return "、".join(
-            f"{_label(MeetingKind, kind)}{FREQUENCY_WORDS.get(freq, freq)}"
+            f"{_label(MeetingKind, kind)}{FREQUENCY_SHORT.get(freq, freq)}"
             for kind, freq in value.items()
             if freq
         )
