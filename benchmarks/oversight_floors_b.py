@@ -127,6 +127,10 @@ SELECT home_org_id, member_id, NULL::int, '', id::text FROM (
   SELECT e.id, e.home_org_id, e.member_id, e.employer, e.employer_has_party_org,
          e.destination_province AS dp, e.destination_city AS dc, e.destination_county AS dn,
          m.household_registration AS reg,
+         COALESCE((SELECT c.name FROM organizations_organization c
+                   JOIN organizations_organization h ON h.id = e.home_org_id
+                   WHERE c.kind = 'county' AND h.path LIKE c.path || '%%'
+                   ORDER BY c.depth DESC LIMIT 1), '') AS home_county,
          GREATEST(e.out_date, COALESCE(
            (SELECT max(u.changed_on) FROM members_episodeupdate u
              WHERE u.episode_id = e.id AND u.changed_on <= %(as_of)s
@@ -140,7 +144,7 @@ SELECT home_org_id, member_id, NULL::int, '', id::text FROM (
         AND t.status IN ('draft', 'submitted', 'approved', 'issued', 'rejected', 'expired'))
 ) x
 WHERE (settled <= %(transfer_cutoff)s AND employer_has_party_org AND employer <> '')
-   OR (dn <> '' AND strpos(reg, dn) > 0
+   OR (dn <> '' AND strpos(reg, dn) > 0 AND strpos(home_county, dn) = 0
        AND ((dp <> '' AND strpos(reg, dp) > 0) OR (dc <> '' AND strpos(reg, dc) > 0)))
 """,
     "transfer_letter_expired": """

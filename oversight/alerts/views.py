@@ -34,7 +34,15 @@ from oversight.alerts.actions import (
     may_act,
 )
 from oversight.alerts.forms import AlertFilterForm, ReasonForm
-from oversight.alerts.words import SEVERITY_CSS, STATUS_CSS, describe, group_of, group_title
+from oversight.alerts.words import (
+    SEVERITY_CSS,
+    STATUS_CSS,
+    describe,
+    group_of,
+    group_title,
+    period_phrase,
+    rule_description,
+)
 from oversight.models import Alert, AlertStatus
 from oversight.models.alerts import LIST_RELATED
 
@@ -115,7 +123,6 @@ def _alert(request: AuthedRequest, pk: int) -> Alert:
 def alert_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """One alert: its rule, its figures, its history, its handlings and the buttons."""
     alert = _alert(request, pk)
-    found = rules.RULES.get(alert.rule)
     today = timezone.localdate()
     handlings = list(alert.handlings.select_related("recorded_by").order_by("-handled_on", "-id"))
     member = alert.member
@@ -130,7 +137,8 @@ def alert_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "alert": alert,
         "line": line(alert, today, url_maker("members:detail"), url_maker("oversight:alert")),
-        "description": found.description if found else "",
+        "description": rule_description(alert.rule),
+        "period": period_phrase(alert.period, alert.rule),
         "group": group_title(group_of(alert.rule)),
         "handlings": handlings,
         "handling_url": handling_url,

@@ -7,7 +7,10 @@ text (户籍所在地), the absence's destination three fields (province, city, 
 reads the registration as moved to the destination when it names the destination's county
 (区/县) and its province or city: "浙江省宁波市北仑区新碶街道" against 浙江省 · 宁波市 · 北仑区. A
 registration that names neither is not read as moved (the branch knows better than a string
-match); one written in another way (an abbreviation, an old name) is missed, not guessed."""
+match); one written in another way (an abbreviation, an old name) is missed, not guessed.
+A member away within the home county (the destination county is the one the home county
+committee is named for: 青山县 under 中共青山县委) has not moved anything: every registration
+there names that county, so it is never read as moved."""
 
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ from core.lookups import PathStartsWith
 from core.months import months_before
 from members.lists.queries import DaysBetween, Reach, current_episodes
 from members.models import OPEN_STATUSES, EpisodeUpdate, EpisodeUpdateKind
-from organizations.models import COMMITTEE_KINDS, Organization
+from organizations.models import COMMITTEE_KINDS, Organization, OrgKind
 from oversight.models import Severity
 from oversight.rules import breaches, rule
 from transfers.models import Transfer, TransferStatus
@@ -65,6 +68,7 @@ def household_moved() -> Q:
     return (
         ~Q(destination_county="")
         & Q(reg_county__gt=0)
+        & Q(own_county=0)
         & (
             (~Q(destination_province="") & Q(reg_province__gt=0))
             | (~Q(destination_city="") & Q(reg_city__gt=0))
@@ -101,7 +105,17 @@ def settled_at_employer(cutoff: dt.date) -> Q:
 
 def _with_registration(episodes: QuerySet[Any]) -> QuerySet[Any]:
     registration = F("member__household_registration")
+    # The county committee above the home organization: its name names the home county.
+    home_county = Subquery(
+        Organization.objects.filter(kind=OrgKind.COUNTY_COMMITTEE)
+        .filter(PathStartsWith(OuterRef("home_org__path"), F("path")))
+        .order_by("-depth")
+        .values("name")[:1]
+    )
     annotated: QuerySet[Any] = episodes.annotate(
+        own_county=StrIndex(
+            Coalesce(home_county, Value(""), output_field=CharField()), F("destination_county")
+        ),
         reg_county=StrIndex(registration, F("destination_county")),
         reg_province=StrIndex(registration, F("destination_province")),
         reg_city=StrIndex(registration, F("destination_city")),

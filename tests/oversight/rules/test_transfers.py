@@ -13,9 +13,11 @@ from core.months import months_before
 from members import builders
 from members.mobility.actions import do_update_episode
 from members.models import Member
+from organizations.models import Organization
 from oversight.engine import run_rules
 from oversight.models import Severity
 from tests.oversight.rules.helpers import alerts, days_ago, members_of, rows, today
+from tests.oversight.rules.test_floors_b import floor_rows, rule_rows
 from transfers import actions
 from transfers.builders import transfer_in
 from transfers.models import TransferStatus
@@ -68,6 +70,32 @@ def test_transfer_due_when_the_household_registration_moved(members, secretary2,
     assert row["b_detail"]["household_moved"] is True
     Member.objects.filter(pk=members["b1"].pk).update(household_registration="江西省上饶市某县")
     assert members_of("transfer_due", today()) == set()
+
+
+def test_no_household_move_within_the_home_county(members, secretary2, tree) -> None:
+    """Article 25 asks for a transfer when the household registration moved to the destination:
+    a member away within the home county (the county committee is 中共青山县委, the destination
+    青山县) has a registration naming that county without having moved it, so it is not read as
+    moved; the same registration against another county's destination still is."""
+    Organization.objects.filter(pk=tree.county.pk).update(name="中共青山县委")
+    episode = builders.away(
+        members["b1"],
+        actor=secretary2,
+        out_date=days_ago(10),
+        destination_province="浙江省",
+        destination_city="杭州市",
+        destination_county="青山县",
+    )
+    Member.objects.filter(pk=members["b1"].pk).update(
+        household_registration="浙江省杭州市青山县青溪镇溪口村"
+    )
+    assert members_of("transfer_due", today()) == set()
+    assert floor_rows("transfer_due", today()) == set()  # the benchmark's floor agrees
+    Organization.objects.filter(pk=tree.county.pk).update(name="中共白水县委")
+    (row,) = rows("transfer_due", today())
+    assert row["b_detail"]["household_moved"] is True
+    assert floor_rows("transfer_due", today()) == rule_rows("transfer_due", today())
+    assert episode.destination_county == "青山县"
 
 
 def test_letter_expired_without_receipt(members, secretary, town, county, tree) -> None:
