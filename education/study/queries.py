@@ -16,6 +16,8 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
+    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -107,6 +109,67 @@ def with_study_hours(members: QuerySet[Member], year: int) -> QuerySet[Any]:
             default=Value(Decimal(settings.STUDY_HOURS_MEMBER)),
             output_field=_HOURS,
         ),
+    )
+    short: QuerySet[Any] = annotated.annotate(
+        is_short=ExpressionWrapper(
+            Q(study_hours__lt=F("required_hours")), output_field=BooleanField()
+        )
+    )
+    return short
+
+
+class _PerMember(Func):
+    """A correlated subquery about the member in a query grouped by member: computed on the
+    grouped rows, not grouped by (Django would add it to the GROUP BY, and PostgreSQL would
+    then run it for every joined attendance row)."""
+
+    template = "%(expressions)s"
+
+    def get_group_by_cols(self) -> list[Any]:
+        return []
+
+
+def study_hours_by_member(members: QuerySet[Member], year: int) -> QuerySet[Any]:
+    """`members` annotated like `with_study_hours` (`record_hours`, `meeting_hours`,
+    `study_hours`, `is_cadre`, `required_hours`, `is_short`), the meeting hours read by one
+    grouped join of the members with their attendance rather than a subquery per member: the
+    shape for a whole province at once (the nightly rule `study_hours_short`). A correlated
+    subquery is computed again wherever the query names it (the filter on `is_short` and the
+    alert's figures); an aggregate of a join is computed once per member and read by both
+    (docs/benchmarks.md, "Oversight rules"). The study records and branch posts stay
+    subqueries (joined too they would multiply the attendance rows): two index probes per
+    member. Filter on `is_short` afterwards (a HAVING clause)."""
+    start, end = _year_bounds(year)
+    counted = Q(
+        studied__meeting__voided_at__isnull=True,
+        studied__meeting__study_hours__gt=0,
+        studied__meeting__held_on__gte=start,
+        studied__meeting__held_on__lt=end,
+    )
+    studied = FilteredRelation("attendance", condition=Q(attendance__status__in=STUDY_ATTENDANCE))
+    annotated: QuerySet[Any] = (
+        members.annotate(studied=studied)
+        .annotate(
+            record_hours=_PerMember(record_hours_subquery(year), output_field=_HOURS),
+            meeting_hours=Coalesce(
+                Sum("studied__meeting__study_hours", filter=counted),
+                Value(Decimal(0)),
+                output_field=_HOURS,
+            ),
+            is_cadre=_PerMember(cadre_in(year), output_field=BooleanField()),
+        )
+        .annotate(
+            study_hours=ExpressionWrapper(
+                F("record_hours") + F("meeting_hours"), output_field=_HOURS
+            ),
+            required_hours=_PerMember(
+                Case(
+                    When(is_cadre=True, then=Value(Decimal(settings.STUDY_HOURS_CADRE))),
+                    default=Value(Decimal(settings.STUDY_HOURS_MEMBER)),
+                ),
+                output_field=_HOURS,
+            ),
+        )
     )
     short: QuerySet[Any] = annotated.annotate(
         is_short=ExpressionWrapper(

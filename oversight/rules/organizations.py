@@ -15,12 +15,12 @@ meeting held now clears it, the next missed period is a new alert.
 
 Study hours
 -----------
-`education.study.queries.with_study_hours` of the members short of their hours, read only at
-the year end: from 1 December to 31 December for the year running (a reminder: there is still
-time), and through January for the year just closed (an early warning: the year-end assessment
-reads it; late records dated in that year still count). From February nothing is flagged, and
-the engine closes what is left. Members who joined the party during the year are not held to a
-full year's hours. The home branch is responsible; period: the year."""
+`education.study.queries.study_hours_by_member` (each member's hours read once, by a grouped join)
+of the members short of their hours, read only at the year end: from 1 December to 31 December for
+the year running (a reminder: there is still time), and through January for the year just closed (an
+early warning: the year-end assessment reads it; late records dated in that year still count). From
+February nothing is flagged, and the engine closes what is left. Members who joined the party during
+the year are not held to a full year's hours. The home branch is responsible; period: the year."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ from education.compliance.queries import (
     required_org_kinds,
 )
 from education.models import Meeting, MeetingKind, Period
-from education.study.queries import with_study_hours
+from education.study.queries import study_hours_by_member
 from members.models import GOOD_STANDINGS, Member
 from organizations.models import Organization
 from oversight.models import Severity
@@ -169,14 +169,15 @@ def study_year(as_of: dt.date) -> tuple[int, Severity] | None:
 
 def short_of_hours(as_of: dt.date) -> QuerySet[Any]:
     """Members on the register in good standing, in the party since before the year checked,
-    short of their study hours that year (`with_study_hours`); none outside the year end (a
-    query that answers nothing: the engine still runs it, and closes what is left)."""
+    short of their study hours that year (`study_hours_by_member`: one grouped join, each
+    member's hours read once); none outside the year end (a query that answers nothing: the
+    engine still runs it, and closes what is left)."""
     checked = study_year(as_of)
     year = checked[0] if checked else as_of.year
     members = Member.objects.active().filter(
         standing__in=GOOD_STANDINGS, joined_on__lt=dt.date(year, 1, 1)
     )
-    rows = with_study_hours(members, year).filter(is_short=True).order_by()
+    rows = study_hours_by_member(members, year).filter(is_short=True).order_by()
     if checked is None:
         rows = rows.filter(Value(False, output_field=BooleanField()))
     return rows

@@ -298,6 +298,8 @@ class DuesSilence(Func):
             compiler.compile(arg) for arg in self.source_expressions
         )
         # Only compiled expressions (with their parameters) and integers go into the text.
+        # OFFSET 0 keeps `v` a subquery: pulled up, each of the five references to `v.j` would
+        # be the dues state's whole subquery again (five dues readings per member, not one).
         sql = (
             "(SELECT jsonb_build_object("  # noqa: S608
             "'months', LEAST((v.j ->> 'months_owed')::int, "
@@ -305,7 +307,7 @@ class DuesSilence(Func):
             " + EXTRACT(MONTH FROM s.since)::int - 1)), "
             "'since', s.since, 'months_owed', (v.j ->> 'months_owed')::int, "
             "'amount_owed', v.j -> 'amount_owed', 'first_owed', v.j -> 'first_owed') "
-            f"FROM (SELECT {state} AS j, {until} AS u) v "
+            f"FROM (SELECT {state} AS j, {until} AS u OFFSET 0) v "
             "CROSS JOIN LATERAL (SELECT GREATEST((v.j ->> 'first_owed')::date, "
             "date_trunc('month', v.u + 1)::date) AS since) s)"
         )
@@ -335,10 +337,11 @@ class SeverityOfMonths(Func):
             f"WHEN x.m >= {int(count)} THEN {int(severity)}"
             for count, severity in reversed(self.steps)
         )
-        # Integers and a compiled expression only go into the text.
+        # Integers and a compiled expression only go into the text. OFFSET 0: `m` read once,
+        # not the silence's subquery again in every WHEN.
         sql = (
             f"(SELECT CASE {whens} ELSE {int(self.steps[0][1])} END "  # noqa: S608
-            f"FROM (SELECT ({silence} ->> 'months')::int AS m) x)"
+            f"FROM (SELECT ({silence} ->> 'months')::int AS m OFFSET 0) x)"
         )
         return sql, params
 
