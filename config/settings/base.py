@@ -305,6 +305,9 @@ OVERSIGHT_TRANSFER_DUE_MONTHS = env_int("OVERSIGHT_TRANSFER_DUE_MONTHS", 6)
 OVERSIGHT_COVERAGE_OWN_ORG_MEMBERS = env_int("OVERSIGHT_COVERAGE_OWN_ORG_MEMBERS", 3)
 # Nightly reports: their Excel files are kept this many days, then removed (the figures stay).
 OVERSIGHT_REPORT_KEEP_DAYS = env_int("OVERSIGHT_REPORT_KEEP_DAYS", 90)
+# A report's Excel file lists at most this many alerts (a township's or county's would otherwise
+# repeat every alert below it); its figures count them all, and the alert list shows the rest.
+OVERSIGHT_REPORT_MAX_ROWS = env_int("OVERSIGHT_REPORT_MAX_ROWS", 5000)
 
 # --- Celery for the nightly run (issue 12): a long task that must survive a killed worker ------
 # One task at a time per worker process: the nightly run is long, and a prefetched second message

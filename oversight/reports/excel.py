@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import pgettext, pgettext_lazy
 
@@ -152,6 +153,11 @@ class ReportBook:
         # Only the sheets with rows: each sheet costs a temporary file while it is written.
         present = {section_of(code) for code in figures["rules"]}
         self.sections: dict[str, WriteOnlyWorksheet] = {}
+        #: Rows written into the section and change sheets, and rows left out past the cap
+        #: (a committee's file would otherwise repeat every alert of its subtree: a
+        #: province's, a million rows; its figures still count them all).
+        self.rows = 0
+        self.left_out = 0
         for section in SECTIONS:
             if section in present:
                 sheet = self._sheet(section_title(section))
@@ -290,7 +296,12 @@ class ReportBook:
 
     def add(self, row: AlertRow) -> None:
         """`row` into the sheets it belongs to for this report: its section if live, the
-        changes if it opened or closed after this organization's previous report."""
+        changes if it opened or closed after this organization's previous report; past
+        OVERSIGHT_REPORT_MAX_ROWS rows, only counted (the summary says how many)."""
+        if self.rows >= settings.OVERSIGHT_REPORT_MAX_ROWS:
+            self.left_out += 1
+            return
+        self.rows += 1
         if row.is_live and row.opened_on <= self.as_of:
             self.add_live(row)
         if self.previous is None:
@@ -302,6 +313,18 @@ class ReportBook:
 
     def close(self) -> int:
         """Write the file (complete, then moved into place); its size in bytes."""
+        if self.left_out:
+            self._append(
+                self.summary,
+                [
+                    pgettext(
+                        "nightly report",
+                        "The sheets list the first %(shown)s alerts; %(more)s more are on the "
+                        "alert list.",
+                    )
+                    % {"shown": self.rows, "more": self.left_out}
+                ],
+            )
         self.target.parent.mkdir(parents=True, exist_ok=True)
         partial = self.target.with_name(f".{self.target.name}.{os.getpid()}.part")
         try:

@@ -232,6 +232,26 @@ def test_the_excel_file_lists_the_members_per_section(tree, members, fake_rules)
     assert ages[0][1] == 4
 
 
+def test_a_committees_file_lists_at_most_the_cap_and_says_how_many_more(
+    tree, members, settings
+) -> None:
+    """A county's (a province's) file would repeat every alert below it: it lists the first
+    OVERSIGHT_REPORT_MAX_ROWS and says how many more; the figures count them all."""
+    settings.OVERSIGHT_REPORT_MAX_ROWS = 2
+    for name in ("a1", "a2", "b1"):
+        alert(members[name])
+    nightly()
+    county = report_of(tree.county)
+    assert county.figures["rules"]["dues_overdue"]["count"] == 3
+    book = openpyxl.load_workbook(stored(county.file), read_only=True)
+    assert len(list(book["党费欠缴"].iter_rows(min_row=2, values_only=True))) == 2
+    summary = [cell for row in book["概况"].iter_rows(values_only=True) for cell in row if cell]
+    assert "各表只列出前 2 条预警，另有 1 条请在预警列表中查看。" in summary
+    # A branch below the cap lists all of its own.
+    branch = openpyxl.load_workbook(stored(report_of(tree.a1).file), read_only=True)
+    assert len(list(branch["党费欠缴"].iter_rows(min_row=2, values_only=True))) == 1
+
+
 def _more_branches(tree, count: int) -> None:
     for n in range(count):
         parent = tree.town_a if n % 2 else tree.town_b
