@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-from django.db.models import Expression, F, IntegerField, JSONField, QuerySet, Value
+from django.db.models import DateField, Expression, F, IntegerField, JSONField, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils.functional import Promise
 
@@ -117,6 +117,11 @@ def breaches(
         b_detail=_expression(detail if detail is not None else JSONObject(), JSONField()),
     ).values(*COLUMNS)
     return rows
+
+
+def as_date(day: dt.date) -> Value:
+    """A day as a date-typed SQL value (the as-of day inside a rule's expressions)."""
+    return Value(day, output_field=DateField())
 
 
 def load() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, CharField, DateField, F, QuerySet, Value, When
+from django.db.models import Case, CharField, F, QuerySet, Value, When
 from django.db.models.functions import Cast, JSONObject
 from django.utils.translation import gettext_lazy as _
 
@@ -19,12 +19,7 @@ from members.lists.queries import DaysBetween
 from members.models import Certificate, CheckResult
 from members.models.certificates import lapsed_letter
 from oversight.models import Severity
-from oversight.rules import breaches, rule
-
-
-def _day(as_of: dt.date) -> Value:
-    return Value(as_of, output_field=DateField())
-
+from oversight.rules import as_date, breaches, rule
 
 #: From this month the yearly check is late rather than pending: the democratic evaluation it
 #: goes with is held at the end of the year.
@@ -92,6 +87,6 @@ def certificate_letter_expired(as_of: dt.date) -> QuerySet[Any]:
             number=F("number"),
             issued_on=F("issued_on"),
             valid_until=F("valid_until"),
-            days_expired=DaysBetween(_day(as_of), F("valid_until")),
+            days_expired=DaysBetween(as_date(as_of), F("valid_until")),
         ),
     )

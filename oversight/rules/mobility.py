@@ -45,16 +45,12 @@ from members.models import GOOD_STANDINGS, ContactRecord, DuesPayment, Member, R
 from members.models.dues_state import MemberSQL, in_arrears_sql
 from members.models.member import MemberQuerySet
 from oversight.models import Severity
-from oversight.rules import breaches, rule
+from oversight.rules import as_date, breaches, rule
 
 
 def _text(expression: Any) -> Cast:
     """A date or id as the period's text ("2026-05-31", "42")."""
     return Cast(expression, CharField())
-
-
-def _day(as_of: dt.date) -> Value:
-    return Value(as_of, output_field=DateField())
 
 
 def episode_rows(as_of: dt.date, slug: str) -> QuerySet[Any]:
@@ -98,7 +94,7 @@ def mobile_not_checked_in(as_of: dt.date) -> QuerySet[Any]:
         severity=Severity.WARNING,
         detail=_episode_detail(
             days_late=DaysBetween(
-                _day(as_of - dt.timedelta(days=settings.MOBILE_CHECK_IN_GRACE_DAYS)),
+                as_date(as_of - dt.timedelta(days=settings.MOBILE_CHECK_IN_GRACE_DAYS)),
                 F("out_date"),
             )
         ),
@@ -128,7 +124,7 @@ def mobile_contact_overdue(as_of: dt.date) -> QuerySet[Any]:
         # is one more lookup per row (PostgreSQL does not share a correlated subquery).
         detail=_episode_detail(
             last_contacted_on=F("last_contacted_on"),
-            days_silent=DaysBetween(_day(as_of), F("contact_clock")),
+            days_silent=DaysBetween(as_date(as_of), F("contact_clock")),
         ),
     )
 
@@ -193,7 +189,7 @@ def mobile_two_nobody(as_of: dt.date) -> QuerySet[Any]:
         detail=_episode_detail(
             status=F("status"),
             last_contacted_on=F("last_contacted_on"),
-            days_silent=DaysBetween(_day(as_of), F("contact_clock")),
+            days_silent=DaysBetween(as_date(as_of), F("contact_clock")),
         ),
     )
 
@@ -274,7 +270,7 @@ def mobile_nominal(as_of: dt.date) -> QuerySet[Any]:
         detail=JSONObject(
             name=F("name"),
             silent_since=F("silent_since"),
-            days_silent=DaysBetween(_day(as_of), F("silent_since")),
+            days_silent=DaysBetween(as_date(as_of), F("silent_since")),
             last_life_on=F("last_life_on"),
             last_contacted_on=F("last_contacted_on"),
             last_paid_on=F("last_paid_on"),

@@ -41,12 +41,8 @@ from members.lists.queries import DaysBetween, Reach, current_episodes
 from members.models import OPEN_STATUSES, EpisodeUpdate, EpisodeUpdateKind
 from organizations.models import COMMITTEE_KINDS, Organization, OrgKind
 from oversight.models import Severity
-from oversight.rules import breaches, rule
+from oversight.rules import as_date, breaches, rule
 from transfers.models import Transfer, TransferStatus
-
-
-def _day(as_of: dt.date) -> Value:
-    return Value(as_of, output_field=DateField())
 
 
 def committee_above(path: str, depth: str) -> Subquery:
@@ -183,7 +179,7 @@ def transfer_due(as_of: dt.date) -> QuerySet[Any]:
             name=F("member__name"),
             out_date=F("out_date"),
             settled_since=F("settled_since"),
-            days_away=DaysBetween(_day(as_of), F("out_date")),
+            days_away=DaysBetween(as_date(as_of), F("out_date")),
             employer=F("employer"),
             destination=Concat(
                 F("destination_province"),
@@ -252,7 +248,7 @@ def transfer_letter_expired(as_of: dt.date) -> QuerySet[Any]:
         detail=_letter_detail(
             as_of,
             status=F("status"),
-            days_expired=DaysBetween(_day(as_of), F("valid_until")),
+            days_expired=DaysBetween(as_date(as_of), F("valid_until")),
         ),
     )
 
@@ -281,7 +277,7 @@ def transfer_receipt_overdue(as_of: dt.date) -> QuerySet[Any]:
         detail=_letter_detail(
             as_of,
             received_on=F("received_on"),
-            days_since_received=DaysBetween(_day(as_of), F("received_on")),
+            days_since_received=DaysBetween(as_date(as_of), F("received_on")),
         ),
     )
 
