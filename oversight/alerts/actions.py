@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 
 from core.actions import action
-from core.models import User, record_event, transition
+from core.models import User, record_event, save_valid, transition
 from core.scoping import Action
 from core.types import AnyUser
 from organizations.scope import user_scope
@@ -45,19 +45,13 @@ def _locked(alert: Alert, actor: User) -> Alert:
     return locked
 
 
-#: The nightly run's own links, written by its SQL: `full_clean` would refuse them empty
-#: (nullable without `blank`), and people never set them.
-RUN_FIELDS = ["first_run", "seen_run", "reopened_run"]
-
-
 def _save(alert: Alert, fields: list[str]) -> None:
-    """`core.models.save_valid` less the run's links, saving only what people change (the
-    row is locked: the run waits for the action)."""
-    alert.full_clean(exclude=RUN_FIELDS)
-    alert.save(update_fields=[*fields, "status", "updated_at"])
+    """`save_valid`, saving only what people change (the row is locked: the run waits for
+    the action)."""
+    save_valid(alert, update_fields=[*fields, "status", "updated_at"])
 
 
-def _event(alert: Alert, actor: User, event: str, previous: str) -> None:
+def _event(alert: Alert, actor: User, event: str, previous: str, **more: object) -> None:
     record_event(
         actor=actor,
         instance=alert,
@@ -67,21 +61,27 @@ def _event(alert: Alert, actor: User, event: str, previous: str) -> None:
             "member": alert.member_id,
             "status": [previous, alert.status],
             "reason": alert.close_reason,
+            **more,
         },
         org_path=alert.organization.path,
     )
 
 
-@action
-def do_acknowledge_alert(*, alert: Alert, actor: User) -> Alert:
-    """Someone responsible has seen the alert and is dealing with it."""
-    alert = _locked(alert, actor)
+def acknowledge(alert: Alert, actor: User, **more: object) -> Alert:
+    """Acknowledge `alert` for `actor` and record the event (with `more` in its details).
+    Runs inside an action that has locked the alert and checked who may."""
     previous = transition(alert, AlertStatus.ACKNOWLEDGED)
     alert.acknowledged_at = timezone.now()
     alert.acknowledged_by = actor
     _save(alert, ["acknowledged_at", "acknowledged_by"])
-    _event(alert, actor, "alert.acknowledged", previous)
+    _event(alert, actor, "alert.acknowledged", previous, **more)
     return alert
+
+
+@action
+def do_acknowledge_alert(*, alert: Alert, actor: User) -> Alert:
+    """Someone responsible has seen the alert and is dealing with it."""
+    return acknowledge(_locked(alert, actor), actor)
 
 
 def _close(alert: Alert, actor: User, status: str, reason: str) -> Alert:

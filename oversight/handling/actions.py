@@ -22,10 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.actions import action
-from core.models import User, record_event, save_valid, transition
+from core.models import User, save_valid
 from members.access import lock_for_change
 from members.models import DECISION_FROM, DecisionKind, DecisionStatus, Member
 from members.standing.actions import do_propose_standing_decision
+from oversight.alerts.actions import acknowledge
 from oversight.models import Alert, AlertStatus, Handling, HandlingKind
 
 #: What `do_record_handling` records; the procedure has its own actions (it runs in steps).
@@ -35,9 +36,6 @@ RECORDED_KINDS = frozenset(
 
 #: A procedure whose decision is in one of these is still under way (`open_procedure`).
 _STILL_OPEN = (DecisionStatus.PROPOSED, DecisionStatus.WITHDRAWN)
-
-#: The nightly run's own links on an alert (see `_acknowledge`).
-ALERT_RUN_FIELDS = ["first_run", "seen_run", "reopened_run"]
 
 
 def _locked_member(actor: User, member: Member) -> Member:
@@ -60,33 +58,11 @@ def _locked_alert(member: Member, alert: Alert | None) -> Alert | None:
 
 
 def _acknowledge(actor: User, alert: Alert | None, handling: Handling) -> None:
-    """The handling answers `alert`: an open alert becomes acknowledged by whoever recorded
-    it. Alerts are not in the audit log (the nightly run moves them in bulk), so what a person
-    does to one is an event."""
+    """The handling answers `alert` (locked above): an open alert becomes acknowledged by
+    whoever recorded it, the event saying which handling answered."""
     if alert is None or alert.status != AlertStatus.OPEN:
         return
-    previous = transition(alert, AlertStatus.ACKNOWLEDGED)
-    alert.acknowledged_at = timezone.now()
-    alert.acknowledged_by = actor
-    # `save_valid` less the nightly run's links (written by its SQL, nullable without `blank`:
-    # `full_clean` would refuse them empty), saving only what the acknowledgement changes, on
-    # the row locked above (as oversight.alerts' own acknowledgement does).
-    alert.full_clean(exclude=ALERT_RUN_FIELDS)
-    alert.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "updated_at"])
-    # The same event as oversight.alerts' acknowledgement, saying which handling answered.
-    record_event(
-        actor=actor,
-        instance=alert,
-        event="alert.acknowledged",
-        details={
-            "rule": alert.rule,
-            "member": alert.member_id,
-            "status": [previous, alert.status],
-            "handling": handling.pk,
-            "kind": handling.kind,
-        },
-        org_path=alert.organization.path,
-    )
+    acknowledge(alert, actor, handling=handling.pk, kind=handling.kind)
 
 
 def _dates_errors(handled_on: dt.date, correct_by: dt.date | None, kind: str) -> dict[str, str]:
