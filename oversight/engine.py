@@ -1,10 +1,13 @@
-"""The nightly run: every rule's breaches become alerts, set-based, two statements per rule.
+"""The nightly run: every rule's breaches become alerts, set-based, a few statements per rule.
 
-- **Open or keep**: one `INSERT ... SELECT ... ON CONFLICT ON CONSTRAINT alert_breach_key DO
-  UPDATE` from the rule's query opens new breaches, refreshes the figures and severity of the
-  ones still open (and of dismissed ones, which stay dismissed), and reopens resolved ones
-  whose breach came back in the same period.
-- **Close**: one `UPDATE` resolves the rule's live alerts the run did not see.
+- **The breaches**: the rule's query runs once, into a temporary table, each breach joined
+  with the alert of the same key (`alert_breach_key`) if there is one.
+- **Close**: one `UPDATE` resolves the rule's live alerts that are not among the breaches.
+- **Keep**: one `UPDATE` refreshes the figures and severity of the alerts found again, only
+  where they changed (the steady state writes nothing: a live alert is one the last run found),
+  and reopens resolved ones whose breach came back in the same period. Dismissed ones stay
+  dismissed.
+- **Open**: one `INSERT ... ON CONFLICT DO NOTHING` opens the new breaches.
 
 Each rule runs in its own transaction: one failing rule is rolled back and named in the run
 log, and the others finish. A PostgreSQL advisory lock, held by the run's connection, makes two
@@ -77,70 +80,104 @@ class Counts:
     closed: int = 0
 
 
-_UPSERT = """
-WITH breach AS ({query}),
-upserted AS (
-    INSERT INTO oversight_alert (
-        rule, organization_id, member_id, subject_org_id, subject_key, period, severity,
-        detail, status, opened_on, seen_on, first_run_id, seen_run_id, times_reopened,
-        close_reason, created_at, updated_at
-    )
-    SELECT DISTINCT ON (b_org, b_member, b_subject_org, b_key, b_period)
-        %s, b_org, b_member, b_subject_org, b_key, b_period, b_severity, b_detail,
-        'open', %s, %s, %s, %s, 0, '', now(), now()
-    FROM breach
-    ORDER BY b_org, b_member, b_subject_org, b_key, b_period, b_severity DESC
-    ON CONFLICT ON CONSTRAINT alert_breach_key DO UPDATE SET
-        severity = EXCLUDED.severity,
-        detail = EXCLUDED.detail,
-        seen_on = EXCLUDED.seen_on,
-        seen_run_id = EXCLUDED.seen_run_id,
-        updated_at = now(),
-        status = CASE WHEN oversight_alert.status = 'resolved' THEN 'open'
-                      ELSE oversight_alert.status END,
-        times_reopened = oversight_alert.times_reopened
-            + CASE WHEN oversight_alert.status = 'resolved' THEN 1 ELSE 0 END,
-        reopened_on = CASE WHEN oversight_alert.status = 'resolved' THEN EXCLUDED.seen_on
-                           ELSE oversight_alert.reopened_on END,
-        reopened_run_id = CASE WHEN oversight_alert.status = 'resolved'
-                               THEN EXCLUDED.seen_run_id ELSE oversight_alert.reopened_run_id END,
-        closed_on = CASE WHEN oversight_alert.status = 'resolved' THEN NULL
-                         ELSE oversight_alert.closed_on END,
-        closed_at = CASE WHEN oversight_alert.status = 'resolved' THEN NULL
-                         ELSE oversight_alert.closed_at END,
-        closed_by_id = CASE WHEN oversight_alert.status = 'resolved' THEN NULL
-                            ELSE oversight_alert.closed_by_id END,
-        close_reason = CASE WHEN oversight_alert.status = 'resolved' THEN ''
-                            ELSE oversight_alert.close_reason END
-    RETURNING (xmax = 0) AS inserted, coalesce(reopened_run_id = %s, false) AS reopened, status
-)
-SELECT
-    count(*) FILTER (WHERE inserted),
-    count(*) FILTER (WHERE reopened AND NOT inserted),
-    count(*) FILTER (WHERE NOT inserted AND NOT reopened AND status IN ('open', 'acknowledged'))
-FROM upserted
+#: The rule's breaches, one row per alert key (the most severe when a query repeats a key),
+#: each with the live or closed alert it matches, if any. A temporary table, read by the
+#: statements below and dropped at the end of the rule's transaction.
+_BREACHES = """
+CREATE TEMPORARY TABLE oversight_breach ON COMMIT DROP AS
+SELECT DISTINCT ON (b.b_org, b.b_member, b.b_subject_org, b.b_key, b.b_period)
+    b.b_org, b.b_member, b.b_subject_org, b.b_key, b.b_period, b.b_severity,
+    b.b_detail::jsonb AS b_detail, a.id AS alert_id, a.status AS alert_status,
+    (a.severity IS DISTINCT FROM b.b_severity OR a.detail IS DISTINCT FROM b.b_detail::jsonb)
+        AS changed
+FROM ({query}) b
+LEFT JOIN oversight_alert a
+    ON a.rule = %s
+    AND a.organization_id = b.b_org
+    AND coalesce(a.member_id, 0) = coalesce(b.b_member, 0)
+    AND coalesce(a.subject_org_id, 0) = coalesce(b.b_subject_org, 0)
+    AND a.subject_key = b.b_key
+    AND a.period = b.b_period
+ORDER BY b.b_org, b.b_member, b.b_subject_org, b.b_key, b.b_period, b.b_severity DESC
 """
 
+#: New breaches become open alerts. (ON CONFLICT: the run lock keeps other runs out, but a
+#: person's edit never makes the run fail.)
+_OPEN = """
+INSERT INTO oversight_alert (
+    rule, organization_id, member_id, subject_org_id, subject_key, period, severity,
+    detail, status, opened_on, seen_on, first_run_id, seen_run_id, times_reopened,
+    close_reason, created_at, updated_at
+)
+SELECT %s, b_org, b_member, b_subject_org, b_key, b_period, b_severity, b_detail,
+    'open', %s, %s, %s, %s, 0, '', now(), now()
+FROM oversight_breach
+WHERE alert_id IS NULL
+ON CONFLICT ON CONSTRAINT alert_breach_key DO NOTHING
+"""
+
+#: Alerts whose breach is found again: only those whose figures or severity changed are
+#: written (the steady state writes nothing), and resolved ones reopen. Dismissed ones stay
+#: dismissed, with their figures kept current.
+_KEEP = """
+WITH kept AS (
+    UPDATE oversight_alert a SET
+        severity = b.b_severity,
+        detail = b.b_detail,
+        seen_on = %s,
+        seen_run_id = %s,
+        updated_at = now(),
+        status = CASE WHEN a.status = 'resolved' THEN 'open' ELSE a.status END,
+        times_reopened = a.times_reopened + CASE WHEN a.status = 'resolved' THEN 1 ELSE 0 END,
+        reopened_on = CASE WHEN a.status = 'resolved' THEN %s ELSE a.reopened_on END,
+        reopened_run_id = CASE WHEN a.status = 'resolved' THEN %s ELSE a.reopened_run_id END,
+        closed_on = CASE WHEN a.status = 'resolved' THEN NULL ELSE a.closed_on END,
+        closed_at = CASE WHEN a.status = 'resolved' THEN NULL ELSE a.closed_at END,
+        closed_by_id = CASE WHEN a.status = 'resolved' THEN NULL ELSE a.closed_by_id END,
+        close_reason = CASE WHEN a.status = 'resolved' THEN '' ELSE a.close_reason END
+    FROM oversight_breach b
+    WHERE a.id = b.alert_id AND (b.alert_status = 'resolved' OR b.changed)
+    RETURNING b.alert_status
+)
+SELECT count(*) FILTER (WHERE alert_status = 'resolved') FROM kept
+"""
+
+#: Found again and live (open or acknowledged), written or not.
+_STILL_OPEN = """
+SELECT count(*) FROM oversight_breach
+WHERE alert_id IS NOT NULL AND alert_status IN ('open', 'acknowledged')
+"""
+
+#: The rule's live alerts this run did not find: their condition cleared. (Before the new
+#: breaches are opened, so that only alerts older than this run are candidates.)
 _CLOSE = """
-UPDATE oversight_alert
+UPDATE oversight_alert a
 SET status = 'resolved', closed_on = %s, closed_at = now(), closed_by_id = NULL,
     close_reason = '', updated_at = now()
-WHERE rule = %s AND status IN ('open', 'acknowledged') AND seen_run_id IS DISTINCT FROM %s
+WHERE a.rule = %s AND a.status IN ('open', 'acknowledged')
+    AND NOT EXISTS (SELECT 1 FROM oversight_breach b WHERE b.alert_id = a.id)
 """
 
 
 def apply_rule(rule: registry.Rule, as_of: dt.date, run: NightlyRun) -> Counts:
-    """Open, keep and close `rule`'s alerts as of `as_of`: two statements. Runs inside the
-    caller's transaction."""
+    """Close, keep and open `rule`'s alerts as of `as_of`: the breach query once, into a
+    temporary table, then one statement each to close what cleared, keep what is found again
+    (writing only what changed) and open what is new.
+    Runs inside the caller's transaction."""
     sql, params = rule.breaches(as_of).query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(
-            _UPSERT.format(query=sql),
-            [*params, rule.code, as_of, as_of, run.pk, run.pk, run.pk],
-        )
-        opened, reopened, still_open = cursor.fetchone()
-        cursor.execute(_CLOSE, [as_of, rule.code, run.pk])
+        cursor.execute(_BREACHES.format(query=sql), [*params, rule.code])
+        cursor.execute("ANALYZE oversight_breach")
+        cursor.execute(_CLOSE, [as_of, rule.code])
         closed = cursor.rowcount
+        cursor.execute(_KEEP, [as_of, run.pk, as_of, run.pk])
+        (reopened,) = cursor.fetchone()
+        cursor.execute(_STILL_OPEN)
+        (still_open,) = cursor.fetchone()
+        cursor.execute(_OPEN, [rule.code, as_of, as_of, run.pk, run.pk])
+        opened = cursor.rowcount
+        # Inside a test's transaction (or any caller's) ON COMMIT is too late for the next rule.
+        cursor.execute("DROP TABLE oversight_breach")
     return Counts(opened, reopened, still_open, closed)
 
 

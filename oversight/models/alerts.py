@@ -190,8 +190,9 @@ class Alert(StateMachine, models.Model):
         _("status"), max_length=20, choices=AlertStatus.choices, default=AlertStatus.OPEN
     )
     opened_on = models.DateField(_("found on"))
-    #: The date of the last run that found the breach.
-    seen_on = models.DateField(_("last found on"))
+    #: The date of the run that last wrote the figures or the severity (or opened it). A live
+    #: alert is one the last run found: the run writes only what changed.
+    seen_on = models.DateField(_("figures updated on"))
     first_run = models.ForeignKey(
         "oversight.NightlyRun", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

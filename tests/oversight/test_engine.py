@@ -109,6 +109,38 @@ def test_a_rerun_changes_nothing_and_a_cleared_breach_closes_then_reopens(
     assert Alert.objects.filter(rule="dues_overdue").count() == 2
 
 
+def row_versions(rule: str) -> dict[int, str]:
+    """Each alert's row version (`xmin`): it changes whenever the row is written."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, xmin::text FROM oversight_alert WHERE rule = %s", [rule])
+        return dict(cursor.fetchall())
+
+
+def test_the_steady_state_writes_nothing_and_changed_figures_are_written(
+    members, secretary, secretary2
+) -> None:
+    """A night that finds the same breaches with the same figures leaves every alert row as it
+    was (no rewrite of a million live alerts); a night whose figures moved writes just those."""
+    owe(members["a1"], secretary)
+    owe(members["b1"], secretary2)
+    run_rules(DAY, only=["dues_overdue"])
+    before = row_versions("dues_overdue")
+    assert len(before) == 2
+
+    run_rules(DAY, only=["dues_overdue"])
+    assert row_versions("dues_overdue") == before
+
+    # A month later a1 and b1 owe a month more: both alerts' figures are written, and the day.
+    later = dt.date(2026, 12, 31)
+    second = run_rules(later, only=["dues_overdue"]).rule_runs.get()
+    assert (second.opened, second.reopened, second.still_open, second.closed) == (0, 0, 2, 0)
+    after = row_versions("dues_overdue")
+    assert after.keys() == before.keys()
+    assert all(after[pk] != before[pk] for pk in before)
+    alert = Alert.objects.get(rule="dues_overdue", member=members["a1"])
+    assert (alert.detail["months_owed"], alert.seen_on, alert.opened_on) == (7, later, DAY)
+
+
 def test_a_failing_rule_is_named_and_the_others_finish(members, secretary) -> None:
     owe(members["a1"], secretary)
 
