@@ -73,7 +73,11 @@ def line(
         "subject_url": subject_url,
         "subject_detail": alert.subject_key if alert.subject_org is not None else "",
         "organization": alert.organization.name,
-        "figures": describe(alert.detail),
+        # A resolved alert's figures are as of the night it closed; the others' as of today.
+        "figures": describe(
+            alert.detail,
+            alert.closed_on if alert.status == AlertStatus.RESOLVED and alert.closed_on else today,
+        ),
         "opened_on": alert.opened_on,
         "age": (today - alert.opened_on).days,
         "status": alert.get_status_display(),

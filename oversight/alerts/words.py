@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -251,10 +252,46 @@ DETAIL_SKIP = frozenset(
 _PLACE_PARTS = ("destination_province", "destination_city", "destination_county")
 
 
-def describe(detail: Any) -> list[str]:
-    """The figures of `detail` as phrases, known keys first in DETAIL_WORDS' order."""
+#: Figures counted in days from a first day the details already hold.
+DAYS_FROM: dict[str, str] = {"days_away": "out_date"}
+
+
+def day_counts(detail: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
+    """`detail` with its counts of days as of `as_of`. A rule writes such a count as its first
+    day, `<figure>_from` ("days_silent_from": the day the silence began), or not at all where
+    the details hold the day already (`DAYS_FROM`): a count that moved every day would make
+    the nightly run rewrite every alert every night. A count a rule wrote itself is kept."""
+    counted: dict[str, Any] = {}
+    for key, value in detail.items():
+        figure = key.removesuffix("_from")
+        if figure != key and figure in DETAIL_WORDS:
+            day = _parse_day(value)
+            if day is not None and figure not in detail:
+                counted[figure] = (as_of - day).days
+            continue
+        counted[key] = value
+    for figure, source in DAYS_FROM.items():
+        day = _parse_day(detail.get(source))
+        if figure not in counted and day is not None:
+            counted[figure] = (as_of - day).days
+    return counted
+
+
+def _parse_day(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def describe(detail: Any, as_of: dt.date | None = None) -> list[str]:
+    """The figures of `detail` as phrases, known keys first in DETAIL_WORDS' order; counts of
+    days as of `as_of` (today if not given)."""
     if not isinstance(detail, dict):
         return []
+    detail = day_counts(detail, as_of or timezone.localdate())
     if any(detail.get(part) for part in _PLACE_PARTS) and "destination" not in detail:
         detail = {**detail, "destination": "".join(detail.get(p) or "" for p in _PLACE_PARTS)}
     phrases: list[str] = []

@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.utils.functional import Promise
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import pgettext
 
 # openpyxl ships no type information (and types-openpyxl is not installed).
 from openpyxl import Workbook  # type: ignore[import-untyped]
@@ -26,6 +25,7 @@ from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # type: ignore[import-untyped]
 
 from oversight import rules as registry
+from oversight.alerts.words import describe
 from oversight.models import Severity
 from oversight.reports.queries import AGE_BUCKETS, AlertRow
 
@@ -37,19 +37,6 @@ SECTION_OF_GROUP = {
     "mobility": "mobility",
 }
 SECTIONS = ("six_months", "dues", "standing", "mobility", "other")
-
-#: Labels of the figures rules put in an alert's details (the others show their key).
-DETAIL_LABELS: dict[str, Promise] = {
-    "months": pgettext_lazy("nightly report", "Months"),
-    "months_owed": pgettext_lazy("nightly report", "Months owed"),
-    "amount_owed": pgettext_lazy("nightly report", "Amount owed (yuan)"),
-    "first_owed": pgettext_lazy("nightly report", "First month owed"),
-    "paid_until": pgettext_lazy("nightly report", "Dues paid up to"),
-    "last_paid_on": pgettext_lazy("nightly report", "Last payment"),
-    "since": pgettext_lazy("nightly report", "Since"),
-    "days": pgettext_lazy("nightly report", "Days"),
-    "last_on": pgettext_lazy("nightly report", "Last on"),
-}
 
 
 def section_title(section: str) -> str:
@@ -82,18 +69,6 @@ def ordered_codes(codes: set[str]) -> list[str]:
 def section_of(code: str) -> str:
     found = registry.RULES.get(code)
     return SECTION_OF_GROUP.get(found.group, "other") if found else "other"
-
-
-def _label(key: str) -> str:
-    label = DETAIL_LABELS.get(key)
-    return str(label) if label is not None else key
-
-
-def describe(detail: dict[str, Any]) -> str:
-    """An alert's figures in one cell: "label: value; ..."."""
-    if not isinstance(detail, dict):
-        return ""
-    return "; ".join(f"{_label(str(k))}: {v}" for k, v in detail.items() if v not in (None, ""))
 
 
 def _severity(value: int) -> str:
@@ -276,7 +251,7 @@ class ReportBook:
                 _severity(row.severity),
                 row.opened_on.isoformat(),
                 days,
-                describe(row.detail),
+                "，".join(describe(row.detail, self.as_of)),
             ]
         self._append(sheet, values)
 

@@ -15,11 +15,10 @@ from django.db.models import Case, CharField, F, QuerySet, Value, When
 from django.db.models.functions import Cast, JSONObject
 from django.utils.translation import gettext_lazy as _
 
-from members.lists.queries import DaysBetween
 from members.models import Certificate, CheckResult
 from members.models.certificates import lapsed_letter
 from oversight.models import Severity
-from oversight.rules import as_date, breaches, rule
+from oversight.rules import breaches, rule
 
 #: From this month the yearly check is late rather than pending: the democratic evaluation it
 #: goes with is held at the end of the year.
@@ -87,6 +86,6 @@ def certificate_letter_expired(as_of: dt.date) -> QuerySet[Any]:
             number=F("number"),
             issued_on=F("issued_on"),
             valid_until=F("valid_until"),
-            days_expired=DaysBetween(as_date(as_of), F("valid_until")),
+            days_expired_from=F("valid_until"),
         ),
     )

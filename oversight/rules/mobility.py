@@ -20,6 +20,7 @@ from django.db.models import (
     CharField,
     DateField,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -34,7 +35,6 @@ from django.utils.translation import gettext_lazy as _
 from core.months import months_before
 from education.life import last_life_subquery, without_life
 from members.lists.queries import (
-    DaysBetween,
     Reach,
     Thresholds,
     conditions,
@@ -45,7 +45,7 @@ from members.models import GOOD_STANDINGS, ContactRecord, DuesPayment, Member, R
 from members.models.dues_state import MemberSQL, in_arrears_sql
 from members.models.member import MemberQuerySet
 from oversight.models import Severity
-from oversight.rules import as_date, breaches, rule
+from oversight.rules import breaches, rule
 
 
 def _text(expression: Any) -> Cast:
@@ -65,7 +65,9 @@ def _episode_detail(**extra: Any) -> JSONObject:
     return JSONObject(
         name=F("member__name"),
         out_date=F("out_date"),
-        days_away=F("days_away"),
+        # Counts of days are said from their first day when the page is read (`days_away`
+        # from `out_date`; `<figure>_from` below): a figure that moved every day would make
+        # the run rewrite every alert every night.
         destination_province=F("destination_province"),
         destination_city=F("destination_city"),
         destination_county=F("destination_county"),
@@ -93,9 +95,9 @@ def mobile_not_checked_in(as_of: dt.date) -> QuerySet[Any]:
         period=_text(F("pk")),
         severity=Severity.WARNING,
         detail=_episode_detail(
-            days_late=DaysBetween(
-                as_date(as_of - dt.timedelta(days=settings.MOBILE_CHECK_IN_GRACE_DAYS)),
-                F("out_date"),
+            days_late_from=ExpressionWrapper(
+                F("out_date") + Value(settings.MOBILE_CHECK_IN_GRACE_DAYS),
+                output_field=DateField(),
             )
         ),
     )
@@ -124,7 +126,7 @@ def mobile_contact_overdue(as_of: dt.date) -> QuerySet[Any]:
         # is one more lookup per row (PostgreSQL does not share a correlated subquery).
         detail=_episode_detail(
             last_contacted_on=F("last_contacted_on"),
-            days_silent=DaysBetween(as_date(as_of), F("contact_clock")),
+            days_silent_from=F("contact_clock"),
         ),
     )
 
@@ -151,7 +153,7 @@ def mobile_report_overdue(as_of: dt.date) -> QuerySet[Any]:
         # The due date is the period.
         detail=_episode_detail(
             last_reported_on=F("last_reported_on"),
-            days_overdue=F("days_report_overdue"),
+            days_overdue_from=F("report_due_on"),
         ),
     )
 
@@ -189,7 +191,7 @@ def mobile_two_nobody(as_of: dt.date) -> QuerySet[Any]:
         detail=_episode_detail(
             status=F("status"),
             last_contacted_on=F("last_contacted_on"),
-            days_silent=DaysBetween(as_date(as_of), F("contact_clock")),
+            days_silent_from=F("contact_clock"),
         ),
     )
 
@@ -270,7 +272,7 @@ def mobile_nominal(as_of: dt.date) -> QuerySet[Any]:
         detail=JSONObject(
             name=F("name"),
             silent_since=F("silent_since"),
-            days_silent=DaysBetween(as_date(as_of), F("silent_since")),
+            days_silent_from=F("silent_since"),
             last_life_on=F("last_life_on"),
             last_contacted_on=F("last_contacted_on"),
             last_paid_on=F("last_paid_on"),

@@ -48,7 +48,7 @@ def suspension_due(as_of: dt.date) -> QuerySet[Any]:
         severity=Severity.SERIOUS,
         detail=JSONObject(
             since=F("lost_contact_since"),
-            days=F("days_lost"),
+            days_from=F("lost_contact_since"),
             last_attempt_on=F("last_attempt_on"),
             decision_pending=F("decision_pending"),
         ),
@@ -75,7 +75,7 @@ def strike_off_due(as_of: dt.date) -> QuerySet[Any]:
         severity=Severity.SERIOUS,
         detail=JSONObject(
             since=F("standing_since"),
-            days=F("days_suspended"),
+            days_from=F("standing_since"),
             decision_pending=F("decision_pending"),
         ),
     )

@@ -37,11 +37,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.lookups import PathStartsWith
 from core.months import months_before
-from members.lists.queries import DaysBetween, Reach, current_episodes
+from members.lists.queries import Reach, current_episodes
 from members.models import OPEN_STATUSES, EpisodeUpdate, EpisodeUpdateKind
 from organizations.models import COMMITTEE_KINDS, Organization, OrgKind
 from oversight.models import Severity
-from oversight.rules import as_date, breaches, rule
+from oversight.rules import breaches, rule
 from transfers.models import Transfer, TransferStatus
 
 
@@ -179,7 +179,6 @@ def transfer_due(as_of: dt.date) -> QuerySet[Any]:
             name=F("member__name"),
             out_date=F("out_date"),
             settled_since=F("settled_since"),
-            days_away=DaysBetween(as_date(as_of), F("out_date")),
             employer=F("employer"),
             destination=Concat(
                 F("destination_province"),
@@ -248,7 +247,7 @@ def transfer_letter_expired(as_of: dt.date) -> QuerySet[Any]:
         detail=_letter_detail(
             as_of,
             status=F("status"),
-            days_expired=DaysBetween(as_date(as_of), F("valid_until")),
+            days_expired_from=F("valid_until"),
         ),
     )
 
@@ -277,7 +276,7 @@ def transfer_receipt_overdue(as_of: dt.date) -> QuerySet[Any]:
         detail=_letter_detail(
             as_of,
             received_on=F("received_on"),
-            days_since_received=DaysBetween(as_date(as_of), F("received_on")),
+            days_since_received_from=F("received_on"),
         ),
     )
 

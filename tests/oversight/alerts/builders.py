@@ -23,6 +23,7 @@ def make_alert(
     subject_key: str = "",
     detail: dict[str, Any] | None = None,
     period: str = "2026-05-01",
+    **fields: Any,
 ) -> Alert:
     today = timezone.localdate()
     opened = today - dt.timedelta(days=days_ago)
@@ -40,6 +41,7 @@ def make_alert(
         status=status,
         opened_on=opened,
         seen_on=today,
+        **fields,
     )
 
 

@@ -4,16 +4,18 @@ phrase, or hidden when it is only an id."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from oversight import rules
-from oversight.alerts.words import describe, period_phrase, rule_description
+from oversight.alerts.words import day_counts, describe, period_phrase, rule_description
 from tests.oversight.alerts.builders import make_alert
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
@@ -24,8 +26,7 @@ LIFE = {"since": "2026-03-25", "months": 8, "last_life_on": "2026-03-25"}
 MOBILE = {
     "name": "王甲一",
     "out_date": "2025-06-22",
-    "days_away": 527,
-    "days_silent": 527,
+    "days_silent_from": "2025-06-22",
     "destination_city": "",
     "last_contacted_on": None,
     "destination_county": "闵行区",
@@ -205,3 +206,42 @@ def test_every_key_the_rules_write_has_words() -> None:
             assert ":" not in phrase, phrase
     assert "户籍已迁至流入地" in describe(details[1])
     assert "支委会" in describe(details[0])
+
+
+def test_counts_of_days_are_counted_when_read() -> None:
+    """A rule writes a count of days as its first day (`<figure>_from`, or the date of leaving
+    for the days away): the figures stay the same from night to night, so the run does not
+    rewrite the alert, and the page counts the days as of the day it is read."""
+    counted = day_counts(MOBILE, dt.date(2025, 7, 2))
+    assert (counted["days_away"], counted["days_silent"]) == (10, 10)
+    assert "days_silent_from" not in counted
+    assert "外出10天" in describe(MOBILE, dt.date(2025, 7, 2))
+    assert "外出11天" in describe(MOBILE, dt.date(2025, 7, 3))
+    # A count a rule (or an older run) wrote itself is kept as written.
+    assert day_counts({**MOBILE, "days_silent": 3}, dt.date(2025, 7, 2))["days_silent"] == 3
+    assert day_counts({"days_late_from": "not a day"}, dt.date(2025, 7, 2)) == {}
+
+
+def test_a_resolved_alerts_days_are_counted_to_the_night_it_closed(
+    login, secretary, tree, members
+) -> None:
+    today = timezone.localdate()
+    closed_on = today - dt.timedelta(days=30)
+    detail = {**MOBILE, "out_date": (closed_on - dt.timedelta(days=100)).isoformat()}
+    live = make_alert(
+        organization=tree.a1, member=members["a1"], rule="mobile_contact_overdue", detail=detail
+    )
+    closed = make_alert(
+        organization=tree.a1,
+        member=members["a1"],
+        rule="mobile_contact_overdue",
+        detail=detail,
+        period="other",
+        status="resolved",
+        closed_on=closed_on,
+    )
+    client = login(secretary)
+    html = client.get(reverse("oversight:alert", args=[live.pk])).content.decode()
+    assert "外出130天" in _block(html, "data-figures")
+    html = client.get(reverse("oversight:alert", args=[closed.pk])).content.decode()
+    assert "外出100天" in _block(html, "data-figures")

@@ -13,6 +13,7 @@ from education.builders import hold_meeting
 from members import builders
 from members.mobility.actions import do_record_contact, do_record_report
 from members.models import ContactChannel
+from oversight.alerts.words import day_counts
 from oversight.engine import run_rules
 from oversight.models import Severity
 from tests.oversight.rules.helpers import alerts, days_ago, members_of, rows, today
@@ -36,8 +37,11 @@ def test_not_checked_in_from_the_grace_periods_last_day(members, secretary, tree
     (row,) = rows("mobile_not_checked_in", today())
     assert row["b_org"] == tree.a1.pk
     assert row["b_period"] == str(episode.pk)
-    assert row["b_detail"]["days_away"] == grace
-    assert row["b_detail"]["days_late"] == 0
+    # Counts of days are stored as their first day and counted when read: stable figures.
+    assert row["b_detail"]["days_late_from"] == today().isoformat()
+    assert day_counts(row["b_detail"], today())["days_away"] == grace
+    assert day_counts(row["b_detail"], today())["days_late"] == 0
+    assert day_counts(row["b_detail"], today() + dt.timedelta(days=3))["days_late"] == 3
     builders.check_in_outside(episode, actor=secretary)
     assert members_of("mobile_not_checked_in", today()) == set()
 
@@ -51,7 +55,7 @@ def test_contact_overdue_after_the_interval(members, secretary) -> None:
     assert members_of("mobile_contact_overdue", days_ago(1)) == set()
     (row,) = rows("mobile_contact_overdue", today())
     assert row["b_period"] == days_ago(days + 1).isoformat()
-    assert row["b_detail"]["days_silent"] == days + 1
+    assert day_counts(row["b_detail"], today())["days_silent"] == days + 1
     contact(members["a1"], secretary, days_ago(days))
     assert members_of("mobile_contact_overdue", today()) == set()
     (row,) = rows("mobile_contact_overdue", today() + dt.timedelta(days=1))
