@@ -12,9 +12,11 @@ finding attempts, contacts) added when missing. As of today (Asia/Shanghai):
 
 - rules: `oversight.engine.run_rules(as_of)` with the after-rules steps set aside, so that the
   rules are timed alone: a first run on an empty alert table (every breach opens) and then
-  `--reps` runs in the steady state (the nightly case: nothing new, every alert kept). Each
-  rule's time is the engine's own (`RuleRun.milliseconds`: its query, the upsert and the close,
-  in its transaction); the set's time is the whole `run_rules` call.
+  `--reps` runs in the steady state: the nights that follow, each as of the next day (the
+  nightly case: little new, most alerts kept; the alerts a night writes are counted). Each
+  rule's time is the engine's own (`RuleRun.milliseconds`: its query into a temporary table,
+  the close, the keep and the open, in its transaction); the set's time is the whole
+  `run_rules` call. The floors, the loop and the plans are as of the last night.
 - floors: for each rule with hand-written SQL (`benchmarks/oversight_floors.py`, and
   `oversight_floors_a.py` and `_b.py` when present: `FLOORS` and `PARAMS(as_of)`), the time of
   `SELECT count(*) FROM (<floor>) x` on the application's connection: computing the breaching
@@ -30,7 +32,7 @@ finding attempts, contacts) added when missing. As of today (Asia/Shanghai):
 - reports: each step in `oversight.engine.AFTER_RULES` (the reports for every organization),
   timed once on the last steady-state run.
 - worker: a real Celery worker (`celery -A config worker --pool solo`, Redis from REDIS_URL,
-  the benchmark database) receives `oversight.nightly` for as_of; its peak resident memory
+  the benchmark database) receives `oversight.nightly` for the night after; its peak resident memory
   (VmHWM) is read from /proc before and after, and the nightly's wall time from its run log.
 
 Results go to benchmarks/results/oversight-*.txt (gitignored); docs/benchmarks.md ("Oversight
@@ -72,6 +74,7 @@ class RuleTiming:
     floor_shapes: dict[str, float] = field(default_factory=dict)
     floor_rows: int | None = None
     alerts: int = 0
+    written: int = 0
     opened: int = 0
     loop_ms_each: float | None = None  # mean per subject
     loop_extrapolated_s: float | None = None
@@ -190,18 +193,26 @@ def run(reps: int, sample: int, worker: bool, explain: bool) -> dict[str, Any]:
         t = timings[rr.rule]
         t.first_ms, t.opened, t.error = rr.milliseconds, rr.opened, rr.error
         print(f"  {rr.rule}: {rr.milliseconds / 1000:.1f} s, {rr.opened:,} opened", flush=True)
+    # The steady state is the nights that follow: each run is as of the next day, as the
+    # nightly's is (a run as of the same day again would hide figures that move every day).
     steady_total: list[float] = []
     last = first
     for n in range(reps):
-        last, ms = _run_rules(as_of)
+        night = as_of + dt.timedelta(days=n + 1)
+        last, ms = _run_rules(night)
         steady_total.append(ms)
         for rr in last.rule_runs.all():
             timings[rr.rule].steady_ms.append(rr.milliseconds)
             if rr.error:
                 timings[rr.rule].error = rr.error
-        print(f"steady-state run {n + 1}: {ms / 1000:.1f} s", flush=True)
+        print(f"steady-state run {n + 1} as of {night}: {ms / 1000:.1f} s", flush=True)
+    as_of = last.as_of  # the floors, the loop and the plans are as of the last night run
     for code, t in timings.items():
         t.alerts = Alert.objects.filter(rule=code, status__in=LIVE_STATUSES).count()
+        if reps:
+            # The alerts the last night wrote: figures that moved, opened or reopened.
+            t.written = Alert.objects.filter(rule=code, seen_run=last).count()
+            t.notes.append(f"last night wrote {t.written:,} alerts")
 
     # (b) the floors.
     floors, alternatives, floor_modules = load_floors(as_of)
@@ -271,7 +282,7 @@ def run(reps: int, sample: int, worker: bool, explain: bool) -> dict[str, Any]:
                 plans[code] = "\n".join(row[0] for row in cursor.fetchall())
 
     # (e) the worker.
-    worker_result = run_worker(as_of) if worker else None
+    worker_result = run_worker(as_of + dt.timedelta(days=1)) if worker else None
 
     info = {
         "as_of": as_of.isoformat(),

@@ -4,8 +4,10 @@ Set-based: the live alerts are counted in one grouped statement (per responsible
 rule and age bucket), the changes since each organization's previous report in another, and the
 counts are rolled up to the committees above in Python by the materialized path: a township's
 report holds its branches', the county's every one. The Excel files are written from one
-streamed statement over every alert they list, in the tree's order, each row going into the
-files of its organization and of the organizations above it that are open at that moment.
+streamed statement over every alert they list, in the tree's order, each row going into its
+own organization's file only: a committee's file lists the organizations below it with their
+counts (the roll-up) and its own alerts, not its branches' members, so the rows written are
+the alerts once, not once per level above them.
 
 Every organization that holds members or alerts gets a report (branch-level organizations and
 stations, the committees, and any other organization an alert is addressed to); a file only
@@ -33,7 +35,7 @@ from organizations.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization
 from oversight.models import NightlyReport, NightlyRun, Severity
 from oversight.reports import queries
 from oversight.reports.actions import ReportLine, do_store_reports
-from oversight.reports.excel import ReportBook
+from oversight.reports.excel import OrgFigures, ReportBook
 from oversight.reports.queries import AGE_BUCKETS, OrgLine
 
 log = logging.getLogger(__name__)
@@ -95,6 +97,7 @@ class Tree:
         self.rows = rows
         self.by_id = {row.pk: row for row in rows}
         self.by_path = {row.path: row.pk for row in rows}
+        self.index = {row.pk: n for n, row in enumerate(rows)}
         self.step = Organization.steplen
         self.reported: set[int] = set()
 
@@ -127,54 +130,91 @@ def write_files(
     previous: dict[int, dt.date],
     after: dt.date | None,
     lines: dict[int, ReportLine],
+    own: dict[int, Tally],
 ) -> None:
     """Write the Excel file of every report with something to list, from one streamed read of
-    the alerts in path order: a report's file is open while the rows of its subtree pass, and
-    each row goes into its organization's file and the files above it."""
+    the alerts in path order: each row goes into its own organization's file, which is open
+    while its rows pass; a committee's file also lists the organizations below it."""
     wanted = [tree.by_id[pk] for pk in lines if lines[pk].active]
     wanted.sort(key=lambda row: row.path)
+
+    def close(org: OrgLine, book: ReportBook) -> None:
+        line = lines[org.pk]
+        line.file = report_path(as_of, org.pk)
+        line.file_size = book.close()
+
     pending = iter(wanted)
     upcoming = next(pending, None)
-    stack: list[tuple[OrgLine, ReportBook]] = []
+    current: tuple[OrgLine, ReportBook] | None = None
 
-    def close_outside(path: str) -> None:
-        while stack and not path.startswith(stack[-1][0].path):
-            org, book = stack.pop()
-            line = lines[org.pk]
-            line.file = report_path(as_of, org.pk)
-            line.file_size = book.close()
-
-    def open_until(path: str) -> None:
-        nonlocal upcoming
-        while upcoming is not None and upcoming.path <= path:
-            close_outside(upcoming.path)
-            line = lines[upcoming.pk]
-            target = private_file(report_path(as_of, upcoming.pk))
-            assert target is not None
-            book = ReportBook(
-                target=target,
-                organization=upcoming.name,
-                as_of=as_of,
-                previous=previous.get(upcoming.pk),
-                figures=line.figures,
-                changes=line.changes,
-            )
-            stack.append((upcoming, book))
-            upcoming = next(pending, None)
+    def open_book(org: OrgLine) -> ReportBook:
+        line = lines[org.pk]
+        target = private_file(report_path(as_of, org.pk))
+        assert target is not None
+        return ReportBook(
+            target=target,
+            organization=org.name,
+            as_of=as_of,
+            previous=previous.get(org.pk),
+            figures=line.figures,
+            changes=line.changes,
+            own_rules=set(own[org.pk].rules) if org.pk in own else set(),
+            below=below(tree, org, lines, own, previous),
+        )
 
     for row in queries.alert_rows(as_of, after):
-        open_until(row.path)
-        close_outside(row.path)
-        for _org, book in stack:
-            book.add(row)
-    open_until("\U0010ffff")
-    close_outside("")
+        if current is None or current[0].pk != row.organization_id:
+            # Rows come in path order: the wanted organizations up to this row's are opened
+            # (and those before it closed, complete) in turn.
+            while upcoming is not None and upcoming.path <= row.path:
+                if current is not None:
+                    close(*current)
+                current = (upcoming, open_book(upcoming))
+                upcoming = next(pending, None)
+        if current is not None and current[0].pk == row.organization_id:
+            current[1].add(row)
+        # Otherwise an alert of an organization without a report: nothing to write.
+    if current is not None:
+        close(*current)
+    while upcoming is not None:
+        close(upcoming, open_book(upcoming))
+        upcoming = next(pending, None)
+
+
+def below(
+    tree: Tree,
+    org: OrgLine,
+    lines: dict[int, ReportLine],
+    own: dict[int, Tally],
+    previous: dict[int, dt.date],
+) -> list[OrgFigures]:
+    """The reported organizations under `org` (its subtree, the tree's order), each with its own
+    alerts' figures: a committee's "by organization" sheet. Empty for a branch."""
+    start = tree.index[org.pk] + 1
+    rows: list[OrgFigures] = []
+    for row in tree.rows[start:]:
+        if not row.path.startswith(org.path):
+            break
+        if row.pk not in lines:
+            continue
+        tally_ = own.get(row.pk) or Tally()
+        parent = tree.by_path.get(row.path[: -tree.step])
+        rows.append(
+            OrgFigures(
+                name=row.name,
+                parent=tree.by_id[parent].name if parent is not None else "",
+                figures=tally_.figures(),
+                changes=tally_.changes(previous.get(row.pk)),
+            )
+        )
+    return rows
 
 
 def tally(
     tree: Tree, as_of: dt.date, previous: dict[int, dt.date]
-) -> tuple[dict[int, Tally], dt.date | None]:
-    """The counts of every reported organization, rolled up (two grouped statements)."""
+) -> tuple[dict[int, Tally], dict[int, Tally], dt.date | None]:
+    """The counts of every reported organization, rolled up, and of its own alerts alone (two
+    grouped statements)."""
     live = queries.live_figures(as_of, Severity.SERIOUS)
     after = min(previous.values()) if previous else None
     changes = queries.change_counts(after, as_of) if after is not None else []
@@ -182,16 +222,22 @@ def tally(
     tree.reported = {row.pk for row in tree.rows if row.is_active and row.kind in REPORT_KINDS}
     tree.reported |= direct & set(tree.by_id)
     tallies = {pk: Tally() for pk in tree.reported}
+    own = {pk: Tally() for pk in tree.reported}
     for line in live:
         for pk in tree.up(line.organization_id):
             tallies[pk].add_live(line)
+        if line.organization_id in own:
+            own[line.organization_id].add_live(line)
     for change in changes:
         for pk in tree.up(change.organization_id):
             since = previous.get(pk)
             if since is not None and change.day > since:
                 counter = tallies[pk].opened if change.kind == "opened" else tallies[pk].closed
                 counter[change.rule] += change.alerts
-    return tallies, after
+                if pk == change.organization_id:
+                    mine = own[pk].opened if change.kind == "opened" else own[pk].closed
+                    mine[change.rule] += change.alerts
+    return tallies, own, after
 
 
 def remove_files(names: Iterable[str]) -> None:
@@ -227,7 +273,7 @@ def _build(run: NightlyRun) -> int:
     as_of = run.as_of
     tree = Tree(queries.organizations())
     previous = queries.previous_reports(as_of)
-    tallies, after = tally(tree, as_of, previous)
+    tallies, own, after = tally(tree, as_of, previous)
     lines: dict[int, ReportLine] = {}
     for pk in sorted(tallies, key=lambda pk: tree.by_id[pk].path):
         figures = tallies[pk].figures()
@@ -240,7 +286,7 @@ def _build(run: NightlyRun) -> int:
             active=has_activity(figures, changes),
         )
     before = dict(NightlyReport.objects.filter(as_of=as_of).values_list("organization_id", "file"))
-    write_files(tree, as_of, previous, after, lines)
+    write_files(tree, as_of, previous, after, lines, own)
     do_store_reports(actor=None, run=run, lines=list(lines.values()), existing=set(before))
     # A rebuilt report with nothing to list any more: its earlier file goes.
     remove_files(name for pk, name in before.items() if name and not lines.get(pk, _NONE).file)

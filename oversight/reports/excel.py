@@ -1,9 +1,14 @@
 """The Excel file of one organization's nightly report (openpyxl, write-only: rows go straight to
 disk, a county's file of thousands of rows never sits in memory whole).
 
-Sheets: the summary (figures per rule, changes), the six-month rule's members per condition,
-overdue dues with the amount owed, lost contact and standing, not checked in and contact,
-the other alerts, alerts by age, and what changed since the previous report.
+Sheets: the summary (figures per rule, changes; the organization's and everything below it),
+for a committee the organizations below it one per row (their own alerts' counts: the roll-up
+of its branches), then the organization's own alerts: the six-month rule's members per
+condition, overdue dues with the amount owed, lost contact and standing, not checked in and
+contact, the other alerts; alerts by age, and what changed since the previous report. A
+committee's file lists the organizations below it, not their members: those are in each
+branch's own file and on the alert list (a county's file listing every member of its
+branches would be the county's whole alert table, every night).
 
 The file is written to a temporary name beside its place and moved there when complete: a
 killed run leaves the previous file whole, never half of one."""
@@ -12,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -78,6 +84,16 @@ def _severity(value: int) -> str:
         return str(value)
 
 
+@dataclass(frozen=True)
+class OrgFigures:
+    """One organization's row in a committee's file: its own alerts' figures and changes."""
+
+    name: str
+    parent: str
+    figures: dict[str, Any]
+    changes: dict[str, Any]
+
+
 def _amount(detail: dict[str, Any]) -> Decimal | None:
     value = detail.get("amount_owed") if isinstance(detail, dict) else None
     try:
@@ -98,7 +114,12 @@ class ReportBook:
         previous: dt.date | None,
         figures: dict[str, Any],
         changes: dict[str, Any],
+        own_rules: set[str] | None = None,
+        below: list[OrgFigures] | None = None,
     ) -> None:
+        """`figures` and `changes` are the whole subtree's; `own_rules` the rules of the
+        organization's own alerts (the sheets its rows go to; all of `figures` if not given);
+        `below` the organizations under it (a committee's), one row each."""
         self.target = target
         self.as_of = as_of
         self.previous = previous
@@ -126,7 +147,11 @@ class ReportBook:
             pgettext("nightly report", "Days open"),
         ]
         # Only the sheets with rows: each sheet costs a temporary file while it is written.
-        present = {section_of(code) for code in figures["rules"]}
+        present = {
+            section_of(code) for code in (figures["rules"] if own_rules is None else own_rules)
+        }
+        if below:
+            self._write_below(below)
         self.sections: dict[str, WriteOnlyWorksheet] = {}
         #: Rows written into the section and change sheets, and rows left out past the cap
         #: (a committee's file would otherwise repeat every alert of its subtree: a
@@ -144,10 +169,46 @@ class ReportBook:
         )
         for bucket in AGE_BUCKETS:
             ages.append([age_title(bucket), figures["ages"].get(bucket, 0)])
+        #: The sheet of the organization's own alerts opened or closed since its previous
+        #: report, made with its first row (a committee's changes below it are counted in its
+        #: summary and by organization).
         self.changes: WriteOnlyWorksheet | None = None
-        if changes["opened_total"] or changes["closed_total"]:
-            self.changes = self._changes_sheet()
         self.headers = {"dues": dues_headers, "other": headers}
+
+    def _write_below(self, below: list[OrgFigures]) -> None:
+        """The organizations under a committee, in the tree's order, each with its own alerts'
+        counts per sheet of the file, the amount owed and the changes since its previous
+        report."""
+        sheet = self._sheet(pgettext("nightly report", "By organization"))
+        sheet.append(
+            [
+                pgettext("nightly report", "Organization"),
+                pgettext("nightly report", "Under"),
+                pgettext("nightly report", "Live alerts"),
+                pgettext("nightly report", "Serious"),
+                *(section_title(section) for section in SECTIONS),
+                pgettext("nightly report", "Amount owed (yuan)"),
+                pgettext("nightly report", "Opened since the previous report"),
+                pgettext("nightly report", "Closed since the previous report"),
+            ]
+        )
+        for line in below:
+            per_section = dict.fromkeys(SECTIONS, 0)
+            for code, counts in line.figures["rules"].items():
+                per_section[section_of(code)] += counts["count"]
+            self._append(
+                sheet,
+                [
+                    line.name,
+                    line.parent,
+                    line.figures["live"],
+                    line.figures["serious"],
+                    *(per_section[section] for section in SECTIONS),
+                    Decimal(line.figures["amount_owed"]),
+                    line.changes["opened_total"],
+                    line.changes["closed_total"],
+                ],
+            )
 
     def _changes_sheet(self) -> WriteOnlyWorksheet:
         sheet = self._sheet(pgettext("nightly report", "Changes"))

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from members.builders import pay_dues, set_dues_standard
-from organizations.models import Notice, OrgKind
+from organizations.models import Notice, Organization, OrgKind
 from oversight.engine import run_rules
 from oversight.models import Alert, AlertStatus, NightlyReport, RunStatus
 from oversight.reports import actions as report_actions
@@ -117,11 +117,19 @@ def test_changes_since_the_previous_report(tree, members, superuser) -> None:
         "closed_total": 0,
     }
 
-    book = openpyxl.load_workbook(stored(county.file), read_only=True)
+    # The branches' files name the members; the county's counts the changes per branch.
+    book = openpyxl.load_workbook(stored(a1.file), read_only=True)
     changes = list(book["变化"].iter_rows(min_row=2, values_only=True))
-    assert sorted((row[0], row[3]) for row in changes) == sorted(
-        [("已关闭", members["a1"].name), ("新发现", members["b1"].name)]
-    )
+    assert [(row[0], row[3]) for row in changes] == [("已关闭", members["a1"].name)]
+    book = openpyxl.load_workbook(stored(b1.file), read_only=True)
+    changes = list(book["变化"].iter_rows(min_row=2, values_only=True))
+    assert [(row[0], row[3]) for row in changes] == [("新发现", members["b1"].name)]
+    book = openpyxl.load_workbook(stored(county.file), read_only=True)
+    assert "变化" not in book.sheetnames
+    by_org = {row[0]: row for row in book["各组织情况"].iter_rows(min_row=2, values_only=True)}
+    assert (by_org[tree.a1.name][-2], by_org[tree.a1.name][-1]) == (0, 1)
+    assert (by_org[tree.b1.name][-2], by_org[tree.b1.name][-1]) == (1, 0)
+    assert (by_org[tree.a2.name][-2], by_org[tree.a2.name][-1]) == (0, 0)
 
 
 def test_a_rerun_rebuilds_in_place_and_sends_no_second_notice(
@@ -224,32 +232,44 @@ def test_the_excel_file_lists_the_members_per_section(tree, members, fake_rules)
     assert other[0][1] == '=HYPERLINK("http://x")'
     assert book["其他预警"]["B2"].data_type == "s"
 
+    # The county's file lists the organizations below it with their own alerts' counts
+    # (the roll-up), not their members: those are in each branch's file.
     county = openpyxl.load_workbook(stored(report_of(tree.county).file), read_only=True)
-    names = {row[0] for row in county["党费欠缴"].iter_rows(min_row=2, values_only=True)}
-    assert names == {members["a1"].name, members["b1"].name}
-    assert "六个月规定" in county.sheetnames
+    assert "党费欠缴" not in county.sheetnames
+    by_org = list(county["各组织情况"].iter_rows(values_only=True))
+    assert by_org[0][:5] == ("党组织", "上级组织", "在办预警", "严重", "六个月规定")
+    rows = {row[0]: row for row in by_org[1:]}
+    below = Organization.objects.filter(path__startswith=tree.county.path).exclude(
+        pk=tree.county.pk
+    )
+    assert list(rows) == [o.name for o in below.order_by("path") if o.name in rows]
+    assert {tree.town_a.name, tree.a1.name, tree.a2.name, tree.b1.name} <= set(rows)
+    assert rows[tree.a1.name][1:4] == (tree.town_a.name, 2, 0)
+    assert rows[tree.a2.name][2] == 1
+    assert rows[tree.b1.name][1:3] == (tree.town_b.name, 1)
+    assert rows[tree.town_a.name][2] == 0
     ages = list(county["预警时长"].iter_rows(min_row=2, values_only=True))
     assert ages[0][1] == 4
 
 
-def test_a_committees_file_lists_at_most_the_cap_and_says_how_many_more(
-    tree, members, settings
-) -> None:
-    """A county's (a province's) file would repeat every alert below it: it lists the first
-    OVERSIGHT_REPORT_MAX_ROWS and says how many more; the figures count them all."""
+def test_a_file_lists_at_most_the_cap_and_says_how_many_more(tree, members, settings) -> None:
+    """An organization with more alerts than OVERSIGHT_REPORT_MAX_ROWS lists the first ones and
+    says how many more; the figures count them all."""
     settings.OVERSIGHT_REPORT_MAX_ROWS = 2
-    for name in ("a1", "a2", "b1"):
-        alert(members[name])
+    alert(members["a1"])
+    alert(MemberFactory.create(home_org=tree.a1))
+    alert(MemberFactory.create(home_org=tree.a1))
+    alert(members["b1"])
     nightly()
-    county = report_of(tree.county)
-    assert county.figures["rules"]["dues_overdue"]["count"] == 3
-    book = openpyxl.load_workbook(stored(county.file), read_only=True)
+    branch = report_of(tree.a1)
+    assert branch.figures["rules"]["dues_overdue"]["count"] == 3
+    book = openpyxl.load_workbook(stored(branch.file), read_only=True)
     assert len(list(book["党费欠缴"].iter_rows(min_row=2, values_only=True))) == 2
     summary = [cell for row in book["概况"].iter_rows(values_only=True) for cell in row if cell]
     assert "各表只列出前 2 条预警，另有 1 条请在预警列表中查看。" in summary
     # A branch below the cap lists all of its own.
-    branch = openpyxl.load_workbook(stored(report_of(tree.a1).file), read_only=True)
-    assert len(list(branch["党费欠缴"].iter_rows(min_row=2, values_only=True))) == 1
+    other = openpyxl.load_workbook(stored(report_of(tree.b1).file), read_only=True)
+    assert len(list(other["党费欠缴"].iter_rows(min_row=2, values_only=True))) == 1
 
 
 def _more_branches(tree, count: int) -> None:
