@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -91,21 +91,34 @@ def _amount(value: Any) -> str:
         return str(value)
 
 
+_TRANSLATED: dict[tuple[int, str], str] = {}
+
+
+def _str(text: StrOrPromise) -> str:
+    """`str(text)`, a lazy phrase translated once per language (a night's Excel files say a
+    phrase a million times)."""
+    key = (id(text), translation.get_language() or "")
+    found = _TRANSLATED.get(key)
+    if found is None:
+        found = _TRANSLATED[key] = str(text)
+    return found
+
+
 def _count(text: StrOrPromise) -> Callable[[Any], str]:
-    return lambda v: str(text) % {"count": v}
+    return lambda v: _str(text) % {"count": v}
 
 
 def _on(text: StrOrPromise) -> Callable[[Any], str]:
-    return lambda v: str(text) % {"day": _day(v)}
+    return lambda v: _str(text) % {"day": _day(v)}
 
 
 def _name(text: StrOrPromise) -> Callable[[Any], str]:
-    return lambda v: str(text) % {"name": v}
+    return lambda v: _str(text) % {"name": v}
 
 
 def _yes(text: StrOrPromise, no: StrOrPromise = "") -> Callable[[Any], str]:
     """A flag as a phrase when true (and `no`'s when false, where saying so helps)."""
-    return lambda v: str(text) if v else str(no)
+    return lambda v: _str(text) if v else _str(no)
 
 
 #: How often a kind of meeting is due (`settings.MEETING_FREQUENCIES`' values).
@@ -158,7 +171,7 @@ def _names(value: Any) -> str:
 
 
 def _hours(text: StrOrPromise) -> Callable[[Any], str]:
-    return lambda v: str(text) % {"hours": _number(v)}
+    return lambda v: _str(text) % {"hours": _number(v)}
 
 
 def _number(value: Any) -> str:

@@ -121,6 +121,7 @@ class ReportBook:
         organization's own alerts (the sheets its rows go to; all of `figures` if not given);
         `below` the organizations under it (a committee's), one row each."""
         self.target = target
+        self.titles: dict[str, str] = {}
         self.as_of = as_of
         self.previous = previous
         self.book = Workbook(write_only=True)
@@ -130,7 +131,6 @@ class ReportBook:
             pgettext("nightly report", "Rule"),
             pgettext("nightly report", "Name"),
             pgettext("nightly report", "Branch"),
-            pgettext("nightly report", "Responsible organization"),
             pgettext("nightly report", "Severity"),
             pgettext("nightly report", "Found on"),
             pgettext("nightly report", "Days open"),
@@ -219,7 +219,6 @@ class ReportBook:
                 pgettext("nightly report", "Rule"),
                 pgettext("nightly report", "Name"),
                 pgettext("nightly report", "Branch"),
-                pgettext("nightly report", "Responsible organization"),
             ]
         )
         return sheet
@@ -278,6 +277,13 @@ class ReportBook:
                 ]
             )
 
+    def _title(self, code: str) -> str:
+        """A rule's title, translated once per file (not once per row)."""
+        title = self.titles.get(code)
+        if title is None:
+            title = self.titles[code] = registry.title_of(code)
+        return title
+
     def _who(self, row: AlertRow) -> tuple[str, str]:
         name = row.member_name or row.subject_org or row.subject_key or ""
         branch = row.member_branch or row.subject_org or ""
@@ -305,10 +311,9 @@ class ReportBook:
             ]
         else:
             values = [
-                registry.title_of(row.rule),
+                self._title(row.rule),
                 name,
                 branch,
-                row.organization,
                 _severity(row.severity),
                 row.opened_on.isoformat(),
                 days,
@@ -327,7 +332,7 @@ class ReportBook:
             self.changes = self._changes_sheet()
         self._append(
             self.changes,
-            [label, day.isoformat(), registry.title_of(row.rule), name, branch, row.organization],
+            [label, day.isoformat(), self._title(row.rule), name, branch],
         )
 
     def add(self, row: AlertRow) -> None:

@@ -155,7 +155,6 @@ ROW_FIELDS = (
     "member__name",
     "member__home_org__name",
     "subject_org__name",
-    "organization__name",
 )
 
 
@@ -173,7 +172,6 @@ class AlertRow(NamedTuple):
     member_name: str | None
     member_branch: str | None
     subject_org: str | None
-    organization: str
 
     @property
     def is_live(self) -> bool:
