@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -38,6 +39,8 @@ from oversight.reports.queries import AGE_BUCKETS, reports_visible_to
 
 #: The days offered by the date picker (the newest).
 RECENT_DAYS = 31
+#: Reports on a page of the list.
+REPORTS_PAGE_SIZE = 100
 #: PostgreSQL's bigint: a larger id in the URL is no report (404), not a database error.
 MAX_ID = 2**63 - 1
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,31 +64,34 @@ def alerts_url(org_id: int, rule: str = "") -> str:
     return f"{base}?{urlencode(params)}"
 
 
+def _line(report: NightlyReport, own: set[int]) -> dict[str, Any]:
+    return {
+        "report": report,
+        "url": reverse("oversight:report", args=[report.pk]),
+        "live": report.figures.get("live", 0),
+        "serious": report.figures.get("serious", 0),
+        "opened": report.changes.get("opened_total", 0),
+        "closed": report.changes.get("closed_total", 0),
+        "own": report.organization_id in own,
+        "indent": range(max(report.organization.depth - 1, 0)),
+    }
+
+
 @login_required
 def report_list(request: AuthedRequest) -> HttpResponse:
-    """The reports of one day in the user's scope, in tree order, the user's own organizations
-    first. Three queries after the session, the user and the roles: the latest day (when none
-    is asked for), the days offered, the reports."""
+    """The reports of one day in the user's scope, in tree order and REPORTS_PAGE_SIZE to a
+    page (a province's day is 5,000 reports), the user's own organizations first. Five queries
+    after the session, the user and the roles: the latest day (when none is asked for), the
+    days offered, the user's own reports, the count and the page."""
     require_any(request.user, Action.VIEW)
     form = ReportDateForm(request.GET or None)
     scoped = reports_visible_to(request.user)
     day = form.day or scoped.aggregate(latest=Max("as_of"))["latest"]
     days = list(scoped.order_by("-as_of").values_list("as_of", flat=True).distinct()[:RECENT_DAYS])
-    reports = list(scoped.filter(as_of=day).order_by("organization__path")) if day else []
     own = {role.organization_id for role in user_scope(request.user).roles}
-    lines = [
-        {
-            "report": report,
-            "url": reverse("oversight:report", args=[report.pk]),
-            "live": report.figures.get("live", 0),
-            "serious": report.figures.get("serious", 0),
-            "opened": report.changes.get("opened_total", 0),
-            "closed": report.changes.get("closed_total", 0),
-            "own": report.organization_id in own,
-            "indent": range(max(report.organization.depth - 1, 0)),
-        }
-        for report in reports
-    ]
+    of_day = scoped.filter(as_of=day).order_by("organization__path") if day else scoped.none()
+    mine = [_line(r, own) for r in of_day.filter(organization_id__in=own)] if day else []
+    page = Paginator(of_day, REPORTS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "oversight/reports/list.html",
@@ -93,8 +99,10 @@ def report_list(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "day": day,
             "days": days,
-            "mine": [line for line in lines if line["own"]],
-            "lines": lines,
+            "mine": mine,
+            "lines": [_line(report, own) for report in page.object_list],
+            "page": page,
+            "querystring": urlencode({"as_of": day.isoformat()}) if day else "",
         },
     )
 

@@ -55,8 +55,9 @@ def test_the_list_shows_the_latest_reports_in_the_users_scope(
     persona, expected, reports, request, login, django_assert_num_queries
 ) -> None:
     client = login(request.getfixturevalue(persona))
-    # The session, the user, the roles; the latest day, the days offered, the reports.
-    with django_assert_num_queries(6):
+    # The session, the user, the roles; the latest day, the days offered, the user's own
+    # reports, the count and the page.
+    with django_assert_num_queries(8):
         response = client.get(reverse("oversight:reports"))
     assert response.status_code == 200
     assert response.context["day"] == DAY
@@ -68,12 +69,38 @@ def test_the_list_of_another_day_and_the_users_own_organizations(
     reports, town, login, django_assert_num_queries
 ) -> None:
     client = login(town)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         response = client.get(reverse("oversight:reports"), {"as_of": "2026-11-29"})
     assert response.context["day"] == DAY - dt.timedelta(days=1)
     assert {line["report"].as_of for line in response.context["lines"]} == {response.context["day"]}
     assert [line["report"].organization.name for line in response.context["mine"]] == ["甲镇"]
     assert "甲一支部" in response.content.decode()
+
+
+def test_the_list_is_paged_in_tree_order(reports, county, login, monkeypatch) -> None:
+    """A province's day is 5,000 reports: the list shows them a page at a time, the user's own
+    organizations above it on every page; a page number that is no number is the first."""
+    monkeypatch.setattr("oversight.reports.views.REPORTS_PAGE_SIZE", 3)
+    client = login(county)
+    first = client.get(reverse("oversight:reports"))
+    assert _names(first) == ["县委", "甲镇", "甲一支部"]
+    assert [line["report"].organization.name for line in first.context["mine"]] == ["县委"]
+    second = client.get(reverse("oversight:reports"), {"page": "2"})
+    assert _names(second) == ["甲二支部", "乙镇", "乙一支部"]
+    assert [line["report"].organization.name for line in second.context["mine"]] == ["县委"]
+    assert f"?as_of={DAY.isoformat()}&amp;page=3" in second.content.decode()
+    last = _names(client.get(reverse("oversight:reports"), {"page": "3"}))
+    assert len(last) == 2
+    assert len({*_names(first), *_names(second), *last}) == 8
+    # Not a number: the first page; out of range: the last.
+    for hostile in ("x", "2\x00"):
+        response = client.get(reverse("oversight:reports"), {"page": hostile})
+        assert response.status_code == 200
+        assert _names(response) == _names(first)
+    for hostile in ("0", "-1", "99999999999999999999"):
+        response = client.get(reverse("oversight:reports"), {"page": hostile})
+        assert response.status_code == 200
+        assert _names(response) == last
 
 
 @pytest.mark.parametrize(
