@@ -4,6 +4,7 @@ its Excel file, downloaded only in scope, as an attachment, recorded in the audi
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -189,3 +190,16 @@ def test_a_forged_report_id_is_not_found(reports, county, login) -> None:
     for pk in (2**63, 10**30, 999_999_999):
         assert client.get(f"/oversight/reports/{pk}/").status_code == 404
         assert client.get(f"/oversight/reports/{pk}/download/").status_code == 404
+
+
+@pytest.mark.parametrize(("persona", "runs"), [("county", True), ("secretary", False)])
+def test_the_oversight_pages_link_each_other(persona, runs, reports, request, login) -> None:
+    """The alerts, the nightly reports and (for those who may run the checks) the run log are
+    tabs of one another, under the navigation's one "Alerts" item."""
+    client = login(request.getfixturevalue(persona))
+    for name in ("oversight:alerts", "oversight:reports"):
+        html = client.get(reverse(name)).content.decode()
+        tabs = re.search(r"<ul[^>]*data-oversight-tabs.*?</ul>", html, re.S)
+        assert tabs is not None
+        assert reverse("oversight:reports") in tabs.group(0)
+        assert (reverse("oversight:runs") in tabs.group(0)) == runs
