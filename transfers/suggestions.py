@@ -21,8 +21,10 @@ while away is not "at a fixed place"):
 - ``household_moved``: the member's household registration names the destination
   county/district *together with* its city or its province (the province's "省" may be left
   out: "广东深圳宝安区" matches 广东省/深圳市/宝安区). A county name alone is not enough: the same
-  district name exists in several cities (鼓楼区, 朝阳区). The absence itself says the destination
-  is not the home place.
+  district name exists in several cities (鼓楼区, 朝阳区). Nor is a registration in the home
+  county: a member away within it (the county committee above the home organization is named
+  after the destination county, 中共青山县委 → 青山县) is registered there without having moved
+  (`home_county_name`; the nightly rule `transfer_due` reads it the same way).
 
 When several hold, ``fixed_employer`` wins, then ``fixed_place`` (they name where to transfer
 to). Members with an open transfer (draft to expired) and archived members are never suggested.
@@ -51,15 +53,16 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Length, Replace
+from django.db.models.functions import Coalesce, Length, Replace, StrIndex
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.lookups import PathStartsWith
 from core.months import months_before
 from members.mobility.routing import ORG_NAME_SUFFIXES
 from members.models import OPEN_STATUSES as EPISODE_OPEN_STATUSES
 from members.models import Member, MemberQuerySet
-from organizations.models import Organization, Sector, relationship_kinds
+from organizations.models import Organization, OrgKind, Sector, relationship_kinds
 from transfers.models import OPEN_STATUSES, Transfer
 
 #: How long a member is away at a fixed employer before the transfer is due.
@@ -100,6 +103,7 @@ def _rules(today: dt.date) -> tuple[Q, Q, Q]:
     )
     household_moved = (
         Q(suggested_destination_county__gt="")
+        & Q(_own_county=0)
         & Q(household_registration__contains=F("suggested_destination_county"))
         & (
             (
@@ -147,6 +151,18 @@ def _place_organization() -> Coalesce:
     )
 
 
+def home_county_name(home_path: str = "home_org__path") -> Subquery:
+    """The name of the county committee above the organization whose path the outer query names
+    `home_path` (a correlated subquery; NULL above none): it names the home county."""
+    return Subquery(
+        Organization.objects.filter(kind=OrgKind.COUNTY_COMMITTEE)
+        .filter(PathStartsWith(OuterRef(home_path), F("path")))
+        .order_by("-depth")
+        .values("name")[:1],
+        output_field=CharField(),
+    )
+
+
 def _with_current_absence(members: MemberQuerySet) -> MemberQuerySet:
     """Each member joined (once: at most one absence is current) to their open absence, its
     fields as annotations, so the rules below all read the same join."""
@@ -165,6 +181,11 @@ def _with_current_absence(members: MemberQuerySet) -> MemberQuerySet:
         _inflow_org=F("current__inflow_org"),
         # "广东省" is often written "广东" in a registration address.
         _destination_province=Replace(F("current__destination_province"), Value("省"), Value("")),
+        # 0 unless the destination county is the home county (its committee's name names it).
+        _own_county=StrIndex(
+            Coalesce(home_county_name(), Value(""), output_field=CharField()),
+            F("current__destination_county"),
+        ),
     )
 
 

@@ -39,10 +39,11 @@ from core.lookups import PathStartsWith
 from core.months import months_before
 from members.lists.queries import Reach, current_episodes
 from members.models import OPEN_STATUSES, EpisodeUpdate, EpisodeUpdateKind
-from organizations.models import COMMITTEE_KINDS, Organization, OrgKind
+from organizations.models import COMMITTEE_KINDS, Organization
 from oversight.models import Severity
 from oversight.rules import breaches, rule
 from transfers.models import Transfer, TransferStatus
+from transfers.suggestions import home_county_name
 
 
 def committee_above(path: str, depth: str) -> Subquery:
@@ -101,16 +102,10 @@ def settled_at_employer(cutoff: dt.date) -> Q:
 
 def _with_registration(episodes: QuerySet[Any]) -> QuerySet[Any]:
     registration = F("member__household_registration")
-    # The county committee above the home organization: its name names the home county.
-    home_county = Subquery(
-        Organization.objects.filter(kind=OrgKind.COUNTY_COMMITTEE)
-        .filter(PathStartsWith(OuterRef("home_org__path"), F("path")))
-        .order_by("-depth")
-        .values("name")[:1]
-    )
     annotated: QuerySet[Any] = episodes.annotate(
         own_county=StrIndex(
-            Coalesce(home_county, Value(""), output_field=CharField()), F("destination_county")
+            Coalesce(home_county_name(), Value(""), output_field=CharField()),
+            F("destination_county"),
         ),
         reg_county=StrIndex(registration, F("destination_county")),
         reg_province=StrIndex(registration, F("destination_province")),

@@ -9,6 +9,7 @@ import pytest
 
 from core.months import months_before
 from members.models import EpisodeStatus, Member, MobilityEpisode
+from organizations.models import Organization
 from tests.factories import OrganizationFactory, archive
 from transfers.actions import do_start_transfer, do_withdraw_transfer
 from transfers.suggestions import (
@@ -185,6 +186,20 @@ def test_a_district_of_the_same_name_elsewhere_or_the_home_registration_is_not(m
     registered_in(members["county_branch"], "宝安区")  # the district alone says too little
     away(members["county_branch"], RECENT)
     assert suggested() == {}
+
+
+@pytest.mark.django_db
+def test_a_registration_in_the_home_county_is_not_a_move(tree, members):
+    """Article 25 urges a transfer when the household registration moved to the destination:
+    a member away within the home county (the county committee above the home branch is
+    中共宝安区委, the destination 宝安区) is registered there without having moved. The nightly
+    rule `transfer_due` reads it the same way (tests/oversight/rules/test_transfers.py)."""
+    Organization.objects.filter(pk=tree.county.pk).update(name="中共宝安区委")
+    registered_in(members["a1"], "广东省深圳市宝安区新安街道")
+    away(members["a1"], RECENT, employer="")
+    assert suggested() == {}
+    Organization.objects.filter(pk=tree.county.pk).update(name="中共白水县委")
+    assert suggested() == {members["a1"].name: R.HOUSEHOLD_MOVED}
 
 
 @pytest.mark.django_db
