@@ -92,10 +92,14 @@ _BREACHES = """
 CREATE TEMPORARY TABLE oversight_breach ON COMMIT DROP AS
 SELECT DISTINCT ON (b.b_org, b.b_member, b.b_subject_org, b.b_key, b.b_period)
     b.b_org, b.b_member, b.b_subject_org, b.b_key, b.b_period, b.b_severity,
-    b.b_detail::jsonb AS b_detail, a.id AS alert_id, a.status AS alert_status,
-    (a.severity IS DISTINCT FROM b.b_severity OR a.detail IS DISTINCT FROM b.b_detail::jsonb)
+    b.b_detail, a.id AS alert_id, a.status AS alert_status,
+    (a.severity IS DISTINCT FROM b.b_severity OR a.detail IS DISTINCT FROM b.b_detail)
         AS changed
-FROM oversight_found b
+FROM (
+    SELECT f.b_org, f.b_member, f.b_subject_org, f.b_key, {period} AS b_period,
+        {severity} AS b_severity, f.b_detail::jsonb AS b_detail
+    FROM oversight_found f
+) b
 LEFT JOIN oversight_alert a
     ON a.rule = %s
     AND a.organization_id = b.b_org
@@ -169,11 +173,21 @@ def apply_rule(rule: registry.Rule, as_of: dt.date, run: NightlyRun) -> Counts:
     temporary table, then one statement each to close what cleared, keep what is found again
     (writing only what changed) and open what is new.
     Runs inside the caller's transaction."""
-    sql, params = rule.breaches(as_of).query.sql_with_params()
+    rows, derived = registry.derived_columns(rule.breaches(as_of))
+    sql, params = rows.query.sql_with_params()
+    # A period or severity derived from the details (`FromDetail`) is computed from the stored
+    # rows, the stored details standing for `{detail}` in the rule's text.
+    columns = {
+        name: derived[name].format(detail="f.b_detail") if name in derived else f"f.{name}"
+        for name in ("b_period", "b_severity")
+    }
     with connection.cursor() as cursor:
         cursor.execute(_FOUND + sql, params)
         cursor.execute("ANALYZE oversight_found")
-        cursor.execute(_BREACHES, [rule.code])
+        cursor.execute(
+            _BREACHES.format(period=columns["b_period"], severity=columns["b_severity"]),
+            [rule.code],
+        )
         cursor.execute("ANALYZE oversight_breach")
         cursor.execute(_CLOSE, [as_of, rule.code])
         closed = cursor.rowcount

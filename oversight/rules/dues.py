@@ -21,7 +21,7 @@ from members.models.dues_state import (
     positional,
 )
 from oversight.models import Severity
-from oversight.rules import breaches, rule
+from oversight.rules import FromDetail, breaches, rule
 
 #: The member's first month owed as 'YYYY-MM-DD' (the text `with_dues`' JSON holds), NULL when
 #: nothing is owed: the due months and "owed" of `members.models.dues_state`, the one definition.
@@ -68,7 +68,8 @@ def dues_overdue(as_of: dt.date) -> QuerySet[Any]:
         # names it, and the JSON (every due month probed three times, the amounts, the last
         # payment) is the dearest part of the rule; the first month owed alone is one probe
         # per due month, like `in_dues_arrears` (docs/benchmarks.md, "Oversight rules").
-        period=first_owed(as_of),
+        # The engine reads it from the stored details (`FromDetail`): the JSON once per member.
+        period=FromDetail(first_owed(as_of), "{detail} ->> 'first_owed'", CharField()),
         severity=Severity.WARNING,
         detail=F("dues_json"),
     )

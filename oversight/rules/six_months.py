@@ -66,7 +66,7 @@ from education.life import last_life_by_member, without_life
 from education.models import Meeting
 from members.models import GOOD_STANDINGS, Member, MemberQuerySet
 from oversight.models import Condition, Exemption, Severity, WorkAssignment
-from oversight.rules import breaches, rule
+from oversight.rules import FromDetail, breaches, rule
 
 # --- what the three rules share ----------------------------------------------------------------
 
@@ -263,12 +263,22 @@ def dues_six_months(as_of: dt.date) -> QuerySet[Any]:
     # the figures are computed in the filter only for the few with one (PostgreSQL may test
     # this condition before the arrears on every member of the register).
     after_reason = Q(exempt_until__isnull=True) | Q(silent_months__gte=first)
+    # The period and the severity are the silence's start and months: the engine reads them
+    # from the stored details (`FromDetail`), so the silence is computed once per member.
     return breaches(
         members.filter(after_reason).order_by(),
         organization=F("home_org_id"),
         member=F("pk"),
-        period=Concat(Value("since:"), KT("silence__since"), output_field=CharField()),
-        severity=SeverityOfMonths(F("silence"), steps),
+        period=FromDetail(
+            Concat(Value("since:"), KT("silence__since"), output_field=CharField()),
+            "'since:' || ({detail} ->> 'since')",
+            CharField(),
+        ),
+        severity=FromDetail(
+            SeverityOfMonths(F("silence"), steps),
+            SeverityOfMonths.text("({detail} ->> 'months')::int", steps),
+            IntegerField(),
+        ),
         detail=F("silence"),
     )
 
@@ -333,17 +343,22 @@ class SeverityOfMonths(Func):
         **extra_context: Any,
     ) -> Any:
         silence, params = compiler.compile(self.source_expressions[0])
-        whens = " ".join(
-            f"WHEN x.m >= {int(count)} THEN {int(severity)}"
-            for count, severity in reversed(self.steps)
-        )
-        # Integers and a compiled expression only go into the text. OFFSET 0: `m` read once,
-        # not the silence's subquery again in every WHEN.
+        # A compiled expression only goes into the text. OFFSET 0: `m` read once, not the
+        # silence's subquery again in every WHEN.
         sql = (
-            f"(SELECT CASE {whens} ELSE {int(self.steps[0][1])} END "  # noqa: S608
+            f"(SELECT {self.text('x.m', self.steps)} "  # noqa: S608
             f"FROM (SELECT ({silence} ->> 'months')::int AS m OFFSET 0) x)"
         )
         return sql, params
+
+    @staticmethod
+    def text(months: str, steps: list[tuple[int, Severity]]) -> str:
+        """The severity of `months` (SQL) months of silence: integers only go into the text."""
+        whens = " ".join(
+            f"WHEN {months} >= {int(count)} THEN {int(severity)}"
+            for count, severity in reversed(steps)
+        )
+        return f"CASE {whens} ELSE {int(steps[0][1])} END"
 
 
 # --- assigned work -----------------------------------------------------------------------------

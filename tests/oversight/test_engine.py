@@ -22,7 +22,7 @@ from members.dues.actions import (
 from members.models import DuesCategory, DuesMethod, DuesPayment, Member
 from oversight import rules as registry
 from oversight.engine import LOCK_KEY, RunInProgressError, run_rules
-from oversight.models import Alert, AlertStatus, NightlyRun, RunStatus
+from oversight.models import Alert, AlertStatus, NightlyRun, RunStatus, Severity
 from oversight.rules import breaches
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_world]
@@ -139,6 +139,41 @@ def test_the_steady_state_writes_nothing_and_changed_figures_are_written(
     assert all(after[pk] != before[pk] for pk in before)
     alert = Alert.objects.get(rule="dues_overdue", member=members["a1"])
     assert (alert.detail["months_owed"], alert.seen_on, alert.opened_on) == (7, later, DAY)
+
+
+def test_a_period_and_severity_from_the_details_are_what_the_rule_answers(
+    members, secretary, secretary2, town
+) -> None:
+    """`FromDetail`: the engine computes the dues rules' period and severity from the stored
+    details (the dues read once per member); the alerts hold exactly what the rule's own query
+    answers, at each severity (reminder at three months owed, warning at five, serious at six:
+    party constitution, article 38)."""
+    owe(members["a1"], secretary, since=dt.date(2026, 5, 1))  # six months owed
+    owe(members["a2"], town, since=dt.date(2026, 6, 1))  # five
+    owe(members["b1"], secretary2, since=dt.date(2026, 8, 1))  # three
+    codes = ["dues_six_months", "dues_overdue"]
+    for code in codes:
+        _rows, derived = registry.derived_columns(registry.RULES[code].breaches(DAY))
+        assert "b_period" in derived
+    run_rules(DAY, only=codes)
+    for code in codes:
+        expected = {
+            (row["b_member"], row["b_period"], row["b_severity"])
+            for row in registry.RULES[code].breaches(DAY)
+        }
+        stored = set(Alert.objects.filter(rule=code).values_list("member_id", "period", "severity"))
+        assert stored == expected, code
+    severities = dict(
+        Alert.objects.filter(rule="dues_six_months").values_list("member_id", "severity")
+    )
+    assert severities == {
+        members["a1"].pk: Severity.SERIOUS,
+        members["a2"].pk: Severity.WARNING,
+        members["b1"].pk: Severity.REMINDER,
+    }
+    assert Alert.objects.get(rule="dues_six_months", member=members["a2"]).period == (
+        "since:2026-06-01"
+    )
 
 
 def test_a_failing_rule_is_named_and_the_others_finish(members, secretary) -> None:
