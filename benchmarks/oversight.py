@@ -2,7 +2,7 @@
 engine on 1,000,000 members, against the bare-SQL floors, a per-member loop and the reports,
 and the Celery worker's peak memory, all in the same run.
 
-    python -m benchmarks.oversight [--reps 2] [--sample 1000] [--no-worker]
+    python -m benchmarks.oversight [--reps 2] [--sample 1000] [--no-worker] [--no-reports]
     python -m benchmarks.run --only oversight      # the same, from `make bench-oversight`
 
 Runs on the benchmark database of `benchmarks.run` (`benchmarks.generate`: members, a year of
@@ -169,7 +169,9 @@ def per_subject_loop(code: str, subject: str, as_of: dt.date, ids: list[int]) ->
     return (time.perf_counter() - started) * 1000 / max(len(ids), 1), found
 
 
-def run(reps: int, sample: int, worker: bool, explain: bool) -> dict[str, Any]:
+def run(
+    reps: int, sample: int, worker: bool, explain: bool, reports_too: bool = True
+) -> dict[str, Any]:
     from django.db import connection
     from django.utils import timezone
 
@@ -259,9 +261,11 @@ def run(reps: int, sample: int, worker: bool, explain: bool) -> dict[str, Any]:
 
     # (d) the reports.
     reports: list[dict[str, Any]] = []
-    if not engine.AFTER_RULES:
+    if not reports_too:
+        notes.append("reports: left out (--no-reports)")
+    elif not engine.AFTER_RULES:
         notes.append("reports: no step in oversight.engine.AFTER_RULES (build_reports absent)")
-    for step in engine.AFTER_RULES:
+    for step in engine.AFTER_RULES if reports_too else []:
         started = time.perf_counter()
         made, failed = 0, ""
         try:
@@ -541,12 +545,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sample", type=int, default=1000, help="members in the per-member loop")
     parser.add_argument("--no-worker", action="store_true", help="skip the Celery worker")
     parser.add_argument(
+        "--no-reports", action="store_true", help="skip the reports (the rules alone)"
+    )
+    parser.add_argument(
         "--explain", action="store_true", help="EXPLAIN ANALYZE the three slowest rules"
     )
     args = parser.parse_args(argv)
     generate.ensure()
     setup_django()
-    report(run(args.reps, args.sample, not args.no_worker, args.explain))
+    report(run(args.reps, args.sample, not args.no_worker, args.explain, not args.no_reports))
 
 
 if __name__ == "__main__":
