@@ -299,12 +299,27 @@ def _parse_day(value: Any) -> dt.date | None:
         return None
 
 
+#: Figures that say the same as another when equal to it: (the figure, the one kept). A dues
+#: silence's months and start are the months owed and the first month owed unless a proper
+#: reason ended within them.
+REPEATS = (("months", "months_owed"), ("since", "first_owed"))
+
+
+def _without_repeats(detail: dict[str, Any]) -> dict[str, Any]:
+    drop = {
+        key
+        for key, kept in REPEATS
+        if key in detail and kept in detail and str(detail[key])[:10] == str(detail[kept])[:10]
+    }
+    return {key: value for key, value in detail.items() if key not in drop} if drop else detail
+
+
 def describe(detail: Any, as_of: dt.date | None = None) -> list[str]:
     """The figures of `detail` as phrases, known keys first in DETAIL_WORDS' order; counts of
     days as of `as_of` (today if not given)."""
     if not isinstance(detail, dict):
         return []
-    detail = day_counts(detail, as_of or timezone.localdate())
+    detail = _without_repeats(day_counts(detail, as_of or timezone.localdate()))
     if any(detail.get(part) for part in _PLACE_PARTS) and "destination" not in detail:
         detail = {**detail, "destination": "".join(detail.get(p) or "" for p in _PLACE_PARTS)}
     phrases: list[str] = []

@@ -245,3 +245,23 @@ def test_a_resolved_alerts_days_are_counted_to_the_night_it_closed(
     assert "外出130天" in _block(html, "data-figures")
     html = client.get(reverse("oversight:alert", args=[closed.pk])).content.decode()
     assert "外出100天" in _block(html, "data-figures")
+
+
+def test_a_dues_silence_says_its_months_and_start_once() -> None:
+    """A dues silence's months and start are its months owed and first month owed unless a
+    proper reason ended within them: said once, not twice ("欠缴3个月，…，3个月")."""
+    silence = {
+        "months": 3,
+        "since": "2026-09-01",
+        "months_owed": 3,
+        "amount_owed": "303.78",
+        "first_owed": "2026-09-01",
+    }
+    phrases = describe(silence, dt.date(2026, 12, 1))
+    assert phrases == ["欠缴3个月", "欠缴303.78元", "自2026年9月起欠缴"]
+    # After a proper reason the silence is shorter than the months owed: both are said.
+    after_reason = {**silence, "months": 2, "since": "2026-10-01", "months_owed": 5}
+    phrases = describe(after_reason, dt.date(2026, 12, 1))
+    assert "欠缴5个月" in phrases
+    assert "2个月" in phrases
+    assert "自2026-10-01起" in phrases
