@@ -23,6 +23,7 @@ urlpatterns = [
     path("transfers/", include("transfers.urls")),
     path("education/", include("education.urls")),
     path("oversight/", include("oversight.urls")),
+    path("ledgers/", include("ledgers.urls")),
     path("audit/", org_views.audit_list, name="audit"),
     path("notices/", org_views.notice_list, name="notices"),
     path("notices/<int:pk>/open/", org_views.notice_open, name="notice_open"),

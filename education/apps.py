@@ -44,6 +44,10 @@ class EducationConfig(AppConfig):
         register_life_summary(self.label, certificate_life_summary)
         register_evaluation()
         self._ready_study()
+        # The ledgers its lists export: <package>/ledger.py modules (ledgers.registry).
+        from ledgers import registry as ledgers
+
+        ledgers.discover(self.name)
 
     def _ready_study(self) -> None:
         """Classified and online education (item 6): its models' audit and the member page's

@@ -87,5 +87,9 @@ class MembersConfig(AppConfig):
         ):
             member_page.register(panel)
         home_page.register(home.HOME_PANEL)
+        # The ledgers each feature's list exports: members/<feature>/ledger.py (ledgers.registry).
+        from ledgers import registry as ledgers
+
+        ledgers.discover(self.name)
         share_source(EPISODE_SHARES)
         demo.register(self.label, DEMO)

@@ -40,3 +40,7 @@ class OversightConfig(AppConfig):
         from oversight.demo import DEMO
 
         demo.register(self.label, DEMO)
+        # The ledgers its lists export: <package>/ledger.py modules (ledgers.registry).
+        from ledgers import registry as ledgers
+
+        ledgers.discover(self.name)

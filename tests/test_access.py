@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -23,6 +25,8 @@ from education.evaluation.actions import default_year
 from education.meetings.actions import do_attach_meeting_file
 from education.models import GroupMembership
 from education.study.builders import give_post, publish
+from ledgers import exports
+from ledgers.models import ExportJob, ExportMode, ExportStatus
 from members.builders import (
     away,
     check_in,
@@ -288,6 +292,31 @@ def checked_in_member_url(view: str) -> Callable[[Targets], str]:
 
 def fixed(name: str) -> Callable[[Targets], str]:
     return lambda w: reverse(name)
+
+
+def export_job_url(view: str) -> Callable[[Targets], str]:
+    """A finished background export of the roster, requested by `town` (issue 13)."""
+
+    def url(w: Targets) -> str:
+        job = ExportJob.objects.create(
+            ledger="roster",
+            title="党员花名册",
+            requested_by=w.town,
+            mode=ExportMode.TASK,
+            status=ExportStatus.DONE,
+            rows_total=3,
+            rows_done=3,
+            file_name="党员花名册.xlsx",
+            expires_at=timezone.now() + dt.timedelta(hours=1),
+        )
+        job.file = exports.private_path(job)
+        path = Path(settings.PRIVATE_MEDIA_ROOT) / job.file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"PK")
+        job.save()
+        return reverse(view, args=[job.pk])
+
+    return url
 
 
 def sheet_url(org: str) -> Callable[[Targets], str]:
@@ -853,6 +882,19 @@ ROWS = [
                                         (L,  200, 200, 200, 200, 404, 404, 200, 200)),
     Row("oversight:report_download[b1]", nightly_report_url("oversight:report_download", "b1"),
                                         (L,  404, 404, 404, 200, 200, 404, 200, 200)),
+    # Ledger exports (issue 13): whoever sees a list exports it (its own rows); full ID-card
+    # numbers need a role that changes members; a job and its file are its requester's alone.
+    Row("ledgers:export[roster]", lambda w: reverse("ledgers:export", args=["roster"]),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("ledgers:export[roster,full]", lambda w: reverse("ledgers:export", args=["roster"]),
+                                        (L,  200, 200, 200, 200, 200, 200, 403, 200),
+        method="post", data={"full_ids": "on"}),
+    Row("ledgers:jobs", fixed("ledgers:jobs"),
+                                        (L,  200, 200, 200, 200, 200, 200, 200, 200)),
+    Row("ledgers:job[town]", export_job_url("ledgers:job"),
+                                        (L,  404, 404, 200, 404, 404, 404, 404, 404)),
+    Row("ledgers:download[town]", export_job_url("ledgers:download"),
+                                        (L,  404, 404, 200, 404, 404, 404, 404, 404)),
 ]
 # fmt: on
 

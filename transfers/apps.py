@@ -34,6 +34,10 @@ class TransfersConfig(AppConfig):
         home_page.register(panels.HOME_PANEL)
         checks.register(check_letter_validity_bounds)
         demo.register(self.label, DEMO)
+        # The ledgers its lists export: <package>/ledger.py modules (ledgers.registry).
+        from ledgers import registry as ledgers
+
+        ledgers.discover(self.name)
 
 
 def check_letter_validity_bounds(**kwargs: Any) -> list[checks.CheckMessage]:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     # Ours, in dependency order: an app imports only from apps above it.
     "core",
     "organizations",
+    "ledgers",
     "members",
     "transfers",
     "education",
@@ -175,6 +176,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "transfers.expire_letters",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Export files whose time ran out are removed (ledgers.tasks), every hour.
+    "ledgers-expire-exports": {
+        "task": "ledgers.expire_exports",
+        "schedule": crontab(minute=15),
+    },
     # The rules, then every organization's report (oversight.tasks), 02:00 Asia/Shanghai.
     "oversight-nightly": {
         "task": "oversight.nightly",
@@ -187,6 +193,12 @@ NOTIFICATION_CHANNELS = [
     "organizations.notices.ConsoleChannel",
     "organizations.notices.EmailChannel",
 ]
+
+# Ledger exports (ledgers/): up to this many rows are written in the request and sent back at
+# once; more are written by a Celery task with a progress bar, and kept for their requester
+# this many hours.
+LEDGERS_DIRECT_MAX_ROWS = env_int("LEDGERS_DIRECT_MAX_ROWS", 5_000)
+LEDGERS_EXPORT_KEEP_HOURS = env_int("LEDGERS_EXPORT_KEEP_HOURS", 24)
 
 # Member register rules that local practice may change.
 MEMBERS_PAGE_SIZE = 50

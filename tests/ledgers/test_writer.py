@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import openpyxl  # type: ignore[import-untyped]
 import pytest
 
-from core.ledgers import Column, Ledger, cell_value, write_ledger
+from ledgers.writer import Column, Ledger, cell_value, write_ledger
 
 LEDGER = Ledger(
     title="党员花名册",

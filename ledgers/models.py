@@ -1,0 +1,96 @@
+"""An export of a ledger: who asked for which rows, and (for big ones) the file a Celery task
+wrote, kept privately for its requester for a limited time."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Writing")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+    #: The file was removed when its time ran out; the row stays (the audit trail points at it).
+    EXPIRED = "expired", _("Expired")
+
+
+class ExportMode(models.TextChoices):
+    #: Written in the request and sent back at once.
+    DIRECT = "direct", _("At once")
+    #: Written by a Celery task; downloaded from its page.
+    TASK = "task", _("In the background")
+
+
+class ExportJob(models.Model):
+    """One export. Its id is in the job's URL; only its requester may see the job or download
+    the file (anyone else gets a 404)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ledger = models.CharField(_("ledger"), max_length=40)
+    title = models.CharField(_("ledger title"), max_length=100)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="ledger_exports",
+        verbose_name=_("requested by"),
+    )
+    #: The list page's query string, as lists of values per key (QueryDict.lists()).
+    params = models.JSONField(_("filter"), default=dict, blank=True)
+    filter_words = models.CharField(_("filter, in words"), max_length=500, blank=True)
+    full_ids = models.BooleanField(_("full ID-card numbers"), default=False)
+    mode = models.CharField(_("mode"), max_length=10, choices=ExportMode.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows to write"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    #: The file's name under PRIVATE_MEDIA_ROOT (task exports only).
+    file = models.CharField(_("file"), max_length=200, blank=True)
+    file_name = models.CharField(_("download name"), max_length=200, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("downloadable until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ledger export")
+        verbose_name_plural = _("ledger exports")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"], name="export_user_created_idx"),
+            models.Index(
+                fields=["expires_at"],
+                name="export_expires_idx",
+                condition=models.Q(status="done"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+    @property
+    def downloadable(self) -> bool:
+        return (
+            self.status == ExportStatus.DONE
+            and bool(self.file)
+            and (self.expires_at is None or self.expires_at > timezone.now())
+        )
