@@ -108,8 +108,6 @@ def write(
 
 
 def audit(job: ExportJob, user: User, rows: int) -> None:
-    scope = user_scope(user)
-    org_path = min((role.organization.path for role in scope.roles), default="", key=len)
     record_event(
         actor=user,
         instance=job,
@@ -122,7 +120,7 @@ def audit(job: ExportJob, user: User, rows: int) -> None:
             "full_ids": job.full_ids,
             "mode": job.mode,
         },
-        org_path=org_path,
+        org_path=registry.audit_path(user),
     )
 
 

@@ -94,3 +94,50 @@ class ExportJob(models.Model):
             and bool(self.file)
             and (self.expires_at is None or self.expires_at > timezone.now())
         )
+
+
+class ImportStatus(models.TextChoices):
+    #: Read and checked, no problem found: waiting for the requester to confirm.
+    READY = "ready", _("Ready to import")
+    #: Read and checked: problems to fix; nothing can be imported from this file.
+    INVALID = "invalid", _("Has problems")
+    DONE = "done", _("Imported")
+
+
+class ImportBatch(models.Model):
+    """One uploaded file: what its check found (each problem with its row and column), and,
+    once confirmed, what it changed. The file is kept privately for its requester: the
+    confirmation imports exactly the file that was checked."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("import"), max_length=40)
+    title = models.CharField(_("import title"), max_length=100)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="ledger_imports",
+        verbose_name=_("requested by"),
+    )
+    file = models.CharField(_("file"), max_length=200)
+    file_name = models.CharField(_("file name"), max_length=200)
+    file_size = models.PositiveIntegerField(_("file size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    #: What the rows will do (or did): create, update, unchanged → how many.
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    #: [{"row": 3, "column": "公民身份号码", "message": "..."}], in row order.
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"], name="import_user_created_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.file_name}"

@@ -127,7 +127,8 @@ def register(source: LedgerSource) -> LedgerSource:
 
 
 def discover(package: str) -> None:
-    """Register the `LEDGERS` of every module named `ledger` in `package` and its packages."""
+    """Register the `LEDGERS` (and `IMPORTS`: ledgers.imports) of every module named `ledger`
+    in `package` and its packages."""
     root = importlib.import_module(package)
     names = [f"{package}.ledger"]
     if hasattr(root, "__path__"):
@@ -137,8 +138,14 @@ def discover(package: str) -> None:
     for name in names:
         if importlib.util.find_spec(name) is None:
             continue
-        for source in importlib.import_module(name).LEDGERS:
+        module = importlib.import_module(name)
+        for source in getattr(module, "LEDGERS", ()):
             register(source)
+        if getattr(module, "IMPORTS", ()):
+            from ledgers import imports
+
+            for spec in module.IMPORTS:
+                imports.register(spec)
 
 
 def get(key: str) -> LedgerSource | None:
@@ -153,6 +160,13 @@ def may_reveal_any(user: AnyUser) -> bool:
     """Whether `user` may ask for full ID-card numbers at all: a role that changes members
     somewhere (secretaries, committee members, officers); inspectors never."""
     return user_scope(user).can(Action.CHANGE)
+
+
+def audit_path(user: AnyUser) -> str:
+    """Where an export or import by `user` is filed in the audit trail: their highest
+    organization, so the officers above it see it on their audit page."""
+    scope = user_scope(user)
+    return min((role.organization.path for role in scope.roles), default="", key=len)
 
 
 def filter_words(filterset: Any) -> list[str]:
@@ -208,6 +222,7 @@ __all__ = [
     "LedgerSource",
     "OrgIndex",
     "Selection",
+    "audit_path",
     "discover",
     "filter_words",
     "get",

@@ -26,7 +26,7 @@ from education.meetings.actions import do_attach_meeting_file
 from education.models import GroupMembership
 from education.study.builders import give_post, publish
 from ledgers import exports
-from ledgers.models import ExportJob, ExportMode, ExportStatus
+from ledgers.models import ExportJob, ExportMode, ExportStatus, ImportBatch, ImportStatus
 from members.builders import (
     away,
     check_in,
@@ -292,6 +292,25 @@ def checked_in_member_url(view: str) -> Callable[[Targets], str]:
 
 def fixed(name: str) -> Callable[[Targets], str]:
     return lambda w: reverse(name)
+
+
+def import_batch_url(view: str) -> Callable[[Targets], str]:
+    """A checked member import with problems, uploaded by `town` (issue 13)."""
+
+    def url(w: Targets) -> str:
+        batch = ImportBatch.objects.create(
+            kind="members",
+            title="党员信息",
+            requested_by=w.town,
+            file_name="党员.xlsx",
+            file_size=10,
+            sha256="",
+            status=ImportStatus.INVALID,
+            problems=[{"row": 2, "column": "姓名", "message": "必填"}],
+        )
+        return reverse(view, args=[batch.pk])
+
+    return url
 
 
 def export_job_url(view: str) -> Callable[[Targets], str]:
@@ -895,6 +914,18 @@ ROWS = [
                                         (L,  404, 404, 200, 404, 404, 404, 404, 404)),
     Row("ledgers:download[town]", export_job_url("ledgers:download"),
                                         (L,  404, 404, 200, 404, 404, 404, 404, 404)),
+    # Imports: whoever changes members somewhere imports into their own scope (the inspector
+    # may not); a checked file is its uploader's alone.
+    Row("ledgers:import[members]", lambda w: reverse("ledgers:import", args=["members"]),
+                                        (L,  200, 200, 200, 200, 200, 200, 403, 200)),
+    Row("ledgers:import_template[members]",
+        lambda w: reverse("ledgers:import_template", args=["members"]),
+                                        (L,  200, 200, 200, 200, 200, 200, 403, 200)),
+    Row("ledgers:import_batch[town]", import_batch_url("ledgers:import_batch"),
+                                        (L,  404, 404, 200, 404, 404, 404, 404, 404)),
+    Row("ledgers:import_confirm[town]", import_batch_url("ledgers:import_confirm"),
+                                        (L,  404, 404, 302, 404, 404, 404, 404, 404),
+        method="post"),
 ]
 # fmt: on
 

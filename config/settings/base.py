@@ -199,6 +199,11 @@ NOTIFICATION_CHANNELS = [
 # this many hours.
 LEDGERS_DIRECT_MAX_ROWS = env_int("LEDGERS_DIRECT_MAX_ROWS", 5_000)
 LEDGERS_EXPORT_KEEP_HOURS = env_int("LEDGERS_EXPORT_KEEP_HOURS", 24)
+# Imports (ledgers/imports.py): the biggest file accepted, what its parts may unzip to at most
+# (a bigger one is a zip bomb), and the most rows in one file.
+LEDGERS_IMPORT_MAX_BYTES = env_int("LEDGERS_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+LEDGERS_IMPORT_MAX_UNZIPPED_BYTES = env_int("LEDGERS_IMPORT_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
+LEDGERS_IMPORT_MAX_ROWS = env_int("LEDGERS_IMPORT_MAX_ROWS", 20_000)
 
 # Member register rules that local practice may change.
 MEMBERS_PAGE_SIZE = 50
