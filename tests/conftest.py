@@ -40,6 +40,7 @@ from core.models import User
 from members.models import Member
 from members.sharing import do_share_member
 from organizations.models import Organization, OrgKind, RoleKind
+from tests.celery_redis import redis_app  # noqa: F401  (a fixture for every test module)
 from tests.factories import MemberFactory, OrganizationFactory, RoleFactory, UserFactory
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -7,73 +7,30 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from decimal import Decimal
 
 import psycopg2
 import pytest
-import redis
-from celery import Celery
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_prerun
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from config.celery import app as celery_app
 from members.dues.actions import StandardInput, do_set_standard
 from members.dues.rules import seed_rates
 from members.models import DuesCategory
 from oversight.engine import LOCK_KEY
 from oversight.models import Alert, NightlyRun, RunStatus, RunTrigger
 from oversight.tasks import nightly
+from tests.celery_redis import REDIS
 
-#: The broker of these tests: a database of its own on the local Redis.
-REDIS = "redis://127.0.0.1:6379/5"
 DAY = dt.date(2026, 11, 30)
-
-
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-def forget_pools() -> None:
-    """The app's connection and producer pools are made once, for the broker of the time: an
-    earlier test's (or none). Forgotten, they are made again for this test's broker."""
-    # Private attributes, reset as Celery's own app.close() does not (it closes them for good).
-    vars(celery_app)["_pool"] = None
-    vars(celery_app.amqp)["_producer_pool"] = None
-
-
-@pytest.fixture
-def redis_app(settings) -> Iterator[Celery]:
-    """The project's Celery app on the local Redis for one test (tests/conftest.py's `_no_redis`
-    blanked the broker, and the test settings run tasks eagerly), then put back."""
-    if not _redis_answers():
-        pytest.skip("no Redis at 127.0.0.1:6379")
-    # No message left over from an earlier run.
-    redis.Redis.from_url(REDIS).delete(celery_app.conf.task_default_queue)
-    settings.CELERY_BROKER_URL = REDIS
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    keys = ("broker_url", "task_always_eager")
-    saved = {key: celery_app.conf[key] for key in keys}
-    celery_app.conf.update(broker_url=REDIS, task_always_eager=False)
-    forget_pools()
-    try:
-        yield celery_app
-    finally:
-        celery_app.conf.update(saved)
-        forget_pools()
 
 
 def finished_runs(expected: int, timeout: float = 20) -> list[NightlyRun]:
