@@ -214,3 +214,25 @@ def form_for(
         initial = prefill(request.POST, fields, drop=steps[step])
         return form_class(initial=initial, **kwargs)
     return form_class(request.POST or None, **kwargs)
+
+
+class FormFilter:
+    """A list page's plain filter form in the shape of a django-filter FilterSet (`is_bound`,
+    `is_valid()`, `form`), so that a ledger exporting the page's rows can say the filter in
+    words with `ledgers.registry.filter_words` as the roster does with its FilterSet.
+
+    `partial`: the page applies each valid field of an invalid form (the mobile members' lists:
+    a search too long is ignored, the organization still applies), so the words are those of
+    the fields that cleaned (a form's `cleaned_data` keeps only those); otherwise an invalid
+    form applied no filter and has no words."""
+
+    def __init__(self, form: forms.BaseForm, *, partial: bool = False) -> None:
+        self.form = form
+        self.partial = partial
+
+    @property
+    def is_bound(self) -> bool:
+        return self.form.is_bound
+
+    def is_valid(self) -> bool:
+        return self.form.is_valid() or (self.partial and self.form.is_bound)

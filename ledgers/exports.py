@@ -52,7 +52,12 @@ def params_of(data: QueryDict) -> dict[str, list[str]]:
     """The list's query string as stored on the job (no paging cursor: an export is every
     row of the filter, not a page of it)."""
     skip = {"after", "before", "cursor", "page"}
-    return {key: values for key, values in data.lists() if key not in skip}
+    # NUL cannot be stored (PostgreSQL refuses it in text and JSON) and no filter needs it.
+    return {
+        key.replace("\x00", ""): [value.replace("\x00", "") for value in values]
+        for key, values in data.lists()
+        if key not in skip
+    }
 
 
 def file_name(job: ExportJob, when: dt.datetime | None = None) -> str:

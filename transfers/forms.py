@@ -18,6 +18,7 @@ from django_stubs_ext import StrOrPromise
 from core.forms import DateField, DateInput, MonthField, PhoneField, ScopedModelChoiceField
 from members.models import Member
 from organizations.models import Organization, relationship_kinds
+from transfers.models import TransferStatus
 
 #: The organization picker shows at most this many options; the search box narrows them.
 ORG_OPTIONS_LIMIT = 50
@@ -274,3 +275,13 @@ class ReissueForm(DestinationMixin, forms.Form):
         data: dict[str, Any] = super().clean() or {}
         self.check_destination(data)
         return data
+
+
+class HistoryFilter(forms.Form):
+    """The filter of the list of every transfer (the history) and of its ledger."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *TransferStatus.choices],
+    )

@@ -1,6 +1,7 @@
 """The transfer queues (to approve, to receive, outgoing, receipts overdue, letters about to
 expire): each as a queryset method for its rows and as a condition for one aggregate of counts,
-kept equal by tests/transfers/test_queues.py. The queues page and the home page read them."""
+kept equal by tests/transfers/test_queues.py. The queues page and the home page read them; the
+transfers ledger exports a queue's rows, or the history's (`history_rows`)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from core.scoping import Action
 from core.types import AnyUser
 from organizations.models import Organization
 from organizations.scope import user_scope
-from transfers.models import OPEN_STATUSES, Transfer, TransferStatus
+from transfers.forms import HistoryFilter
+from transfers.models import OPEN_STATUSES, Transfer, TransferQuerySet, TransferStatus
 
 #: The queues, in tab order: (key, label).
 QUEUES = (
@@ -26,6 +28,12 @@ QUEUES = (
     ("receipts_overdue", gettext_lazy("Receipts overdue")),
     ("expiring", gettext_lazy("Letters about to expire")),
 )
+
+
+#: A queue's order on its page and in its ledger: the most recently changed first.
+QUEUE_ORDER = ("-updated_at", "-pk")
+#: The history's order: the most recently started first.
+HISTORY_ORDER = ("-created_at", "-pk")
 
 
 def change_org_ids(user: AnyUser) -> Any:
@@ -78,3 +86,12 @@ def queue_counts(user: AnyUser, ids: Any, today: dt.date | None = None) -> dict[
         **{key: Count("id", filter=condition) for key, condition in conditions.items()}
     )
     return counts
+
+
+def history_rows(user: AnyUser, form: HistoryFilter) -> TransferQuerySet:
+    """Every transfer `user` sees, of the status `form` asks for when it is valid (an invalid
+    status, typed into the query string, filters nothing). Unordered (`HISTORY_ORDER`)."""
+    rows = Transfer.objects.visible_to(user)
+    if form.is_valid() and form.cleaned_data["status"]:
+        rows = rows.filter(status=form.cleaned_data["status"])
+    return rows

@@ -36,6 +36,7 @@ from transfers import actions
 from transfers.forms import (
     ApproveForm,
     BatchStartForm,
+    HistoryFilter,
     IssueForm,
     ReasonForm,
     ReceiveForm,
@@ -46,7 +47,15 @@ from transfers.forms import (
     org_options,
 )
 from transfers.models import Transfer, TransferEvent, TransferStatus
-from transfers.queues import QUEUES, change_org_ids, queue, queue_counts
+from transfers.queues import (
+    HISTORY_ORDER,
+    QUEUE_ORDER,
+    QUEUES,
+    change_org_ids,
+    history_rows,
+    queue,
+    queue_counts,
+)
 from transfers.steps import STEPS, available_steps, covers, may_print, require_step
 from transfers.suggestions import transfer_suggestions
 
@@ -64,7 +73,7 @@ def queues(request: HttpRequest) -> HttpResponse:
         tab = keys[0]
     rows = (
         queue(Transfer.objects.visible_to(user), tab, ids, today)
-        .order_by("-updated_at", "-pk")[: settings.MEMBERS_PAGE_SIZE]
+        .order_by(*QUEUE_ORDER)[: settings.MEMBERS_PAGE_SIZE]
         .rows()
     )
     tabs = [(key, label, counts[key]) for key, label in QUEUES]
@@ -75,24 +84,15 @@ def queues(request: HttpRequest) -> HttpResponse:
     )
 
 
-class HistoryFilter(forms.Form):
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"),
-        required=False,
-        choices=[("", gettext_lazy("Any status")), *TransferStatus.choices],
-    )
-
-
 HISTORY_PAGE_SIZE = 50
 
 
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
-    """Every transfer the user sees, newest first, by status."""
-    qs = Transfer.objects.visible_to(request.user).order_by("-created_at", "-pk")
+    """Every transfer the user sees, newest first, by status (`history_rows`, which the
+    transfers ledger exports too)."""
     form = HistoryFilter(request.GET or None)
-    if form.is_valid() and form.cleaned_data["status"]:
-        qs = qs.filter(status=form.cleaned_data["status"])
+    qs = history_rows(request.user, form).order_by(*HISTORY_ORDER)
     page = Paginator(qs, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's slice of the queryset, read as light rows.
     sliced: Any = page.object_list

@@ -32,6 +32,7 @@ from members.certificates.forms import (
     ReplaceCertificateForm,
     RevokeCertificateForm,
 )
+from members.certificates.queries import REGISTER_KEYS, register_rows
 from members.models import (
     OPEN_STATUSES,
     Certificate,
@@ -40,10 +41,6 @@ from members.models import (
 )
 from members.models.certificates import activity_certificate_caution
 from members.pages import MemberActionView
-
-#: The register's order: newest year first, then each county's sequence of each kind.
-REGISTER_KEYS = ("-year", "kind", "county_id", "serial", "id")
-
 
 #: The unchecked list's order: the certificate held longest first.
 UNCHECKED_KEYS = ("issued_on", "id")
@@ -277,18 +274,11 @@ class CertificatePrintView(CertificateMixin, PrintView):
 @login_required
 def certificate_register(request: AuthedRequest) -> HttpResponse:
     """The register (登记簿) of certificates in scope: filter by kind, status (as shown: a
-    letter past its validity is expired; Issue 9, item 7), year."""
+    letter past its validity is expired; Issue 9, item 7), year (`register_rows`, which its
+    ledger exports too)."""
     today = timezone.localdate()
-    certificates = Certificate.objects.all()
     filters = CertificateRegisterFilter(request.GET or None)
-    if filters.is_bound and filters.is_valid():
-        if status := filters.cleaned_data.get("status"):
-            certificates = certificates.with_shown_status(status, today)
-        for name in ("kind", "year"):
-            value = filters.cleaned_data.get(name)
-            if value not in (None, ""):
-                certificates = certificates.filter(**{name: value})
-    queryset = certificate_queryset(certificates.visible_to(request.user))
+    queryset = certificate_queryset(register_rows(request.user, filters, today))
     context = {
         "filter": filters,
         "today": today,

@@ -312,3 +312,10 @@ def test_my_exports_lists_only_mine(login, county, secretary) -> None:
     page = login(secretary).get(reverse("ledgers:jobs")).content.decode()
     assert "支部的导出" in page
     assert "县的导出" not in page
+
+
+def test_a_nul_in_the_query_string_is_dropped_not_a_500(login, county) -> None:
+    response = login(county).post(f"{ROSTER}?q=%E7%8E%8B%00&org=%00")
+    assert response.status_code == 200
+    job = ExportJob.objects.get(requested_by=county)
+    assert job.params == {"q": ["王"], "org": [""]}

@@ -29,7 +29,7 @@ from core.links import url_maker
 from core.pagination import keyset_context
 from core.scoping import Action
 from core.types import AnyUser, AuthedRequest
-from members.dues.arrears.forms import ArrearsForm
+from members.dues.arrears.forms import ArrearsForm, ledger_years
 from members.dues.queries import (
     ArrearsTotal,
     anomalies,
@@ -49,6 +49,9 @@ ARREARS_KEYS = ("name_pinyin", "id")
 ANOMALY_LIMIT = 500
 #: Treebeard's path step.
 STEP = 4
+#: The years the dues ledger's export form offers, the latest first (any year from
+#: `ledger_years` is accepted in the query string).
+LEDGER_YEARS_OFFERED = 6
 
 
 def scope_roots(user: AnyUser) -> list[Organization]:
@@ -163,8 +166,17 @@ def arrears_page(request: AuthedRequest) -> HttpResponse:
             "members": member_lines(context["page"].object_list),
             "lapse": settings.DUES_LAPSE_MONTHS,
             "org_query": _query(org=root.pk),
+            "ledger_years": offered_years(),
+            "this_year": today.year,
         },
     )
+
+
+def offered_years() -> list[int]:
+    """The years the dues ledger's export form offers: the latest it may be written for, and
+    the ones before it."""
+    first, last = ledger_years()
+    return list(range(last, max(first, last - LEDGER_YEARS_OFFERED + 1) - 1, -1))
 
 
 @login_required
