@@ -8,7 +8,6 @@ alone: anyone else gets a 404."""
 from __future__ import annotations
 
 import io
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +20,16 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.models import record_event
 from core.types import AuthedRequest
-from ledgers import imports, registry
+from ledgers import batches, imports, tasks
 from ledgers.models import ImportBatch, ImportStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FOLDER = "imports"
 #: How many problems the preview lists (all are counted).
 PROBLEMS_SHOWN = 500
 
@@ -51,53 +47,46 @@ def _spec(request: AuthedRequest, key: str) -> imports.ImportSpec:
     return spec
 
 
-def _private(name: str) -> Path:
-    root = (Path(settings.PRIVATE_MEDIA_ROOT) / FOLDER).resolve()
-    found = (Path(settings.PRIVATE_MEDIA_ROOT) / name).resolve()
-    if not found.is_relative_to(root):
-        raise Http404("No such file")
-    return found
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_page(request: AuthedRequest, key: str) -> HttpResponseBase:
-    """The template to download, and the upload; an upload is checked and shown."""
+    """The template to download, and the upload. A small file is checked in the request; a
+    big one (over LEDGERS_IMPORT_DIRECT_MAX_BYTES) by the worker, its page showing the
+    progress."""
     spec = _spec(request, key)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch_id = uuid.uuid4()
-        name = f"{FOLDER}/{request.user.pk}/{batch_id}.xlsx"
-        path = Path(settings.PRIVATE_MEDIA_ROOT) / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        size = upload.size or 0
-        if size > settings.LEDGERS_IMPORT_MAX_BYTES:
-            # Not kept: the check refuses it by its size alone.
-            checked = imports.check(spec, request.user, io.BytesIO(b""), size)
-            sha = ""
-        else:
-            with open(path, "wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            with open(path, "rb") as handle:
-                sha = imports.digest(handle)
-                checked = imports.check(spec, request.user, handle, size)
-        batch = ImportBatch.objects.create(
-            id=batch_id,
+        batch = ImportBatch(
             kind=spec.key,
             title=str(spec.title),
             requested_by=request.user,
-            file=name if sha else "",
             file_name=(upload.name or "")[:200],
-            file_size=min(size, 2**31 - 1),
-            sha256=sha,
-            status=ImportStatus.INVALID if checked.problems else ImportStatus.READY,
-            rows=checked.rows,
-            counts=checked.counts,
-            problems=[problem.as_dict() for problem in checked.problems],
+            file_size=min(upload.size or 0, 2**31 - 1),
+            status=ImportStatus.CHECKING,
         )
+        if (upload.size or 0) > settings.LEDGERS_IMPORT_MAX_BYTES:
+            # Refused by its size alone, and not kept.
+            checked = imports.check(spec, request.user, io.BytesIO(b""), upload.size or 0)
+            batch.status = ImportStatus.INVALID
+            batch.problems = [problem.as_dict() for problem in checked.problems]
+            batch.save()
+            return redirect("ledgers:import_batch", pk=batch.pk)
+        batch.file = f"{batches.FOLDER}/{request.user.pk}/{batch.pk}.xlsx"
+        path = Path(settings.PRIVATE_MEDIA_ROOT) / batch.file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        with open(path, "rb") as handle:
+            batch.sha256 = imports.digest(handle)
+        batch.in_background = batch.file_size > settings.LEDGERS_IMPORT_DIRECT_MAX_BYTES
+        batch.save()
+        if batch.in_background:
+            transaction.on_commit(lambda: tasks.check_import.delay(str(batch.pk)))
+        else:
+            batches.run_check(batch.pk)
         return redirect("ledgers:import_batch", pk=batch.pk)
     recent = ImportBatch.objects.filter(requested_by=request.user, kind=spec.key)[:10]
     return render(
@@ -147,9 +136,12 @@ def _own_batch(request: AuthedRequest, pk: Any) -> ImportBatch:
 def batch(request: AuthedRequest, pk: str) -> HttpResponse:
     found = _own_batch(request, pk)
     spec = imports.get(found.kind)
+    template = "ledgers/import_batch.html"
+    if request.htmx:
+        template += "#batch"
     return render(
         request,
-        "ledgers/import_batch.html",
+        template,
         {
             "batch": found,
             "spec": spec,
@@ -163,46 +155,26 @@ def batch(request: AuthedRequest, pk: str) -> HttpResponse:
 @require_POST
 @login_required
 def confirm(request: AuthedRequest, pk: str) -> HttpResponseBase:
-    """Import the checked file: every row in one transaction, or none."""
+    """Import the checked file: every row in one transaction, or none; a big file by the
+    worker."""
     found = _own_batch(request, pk)
-    spec = _spec(request, found.kind)
-    if found.status != ImportStatus.READY:
+    _spec(request, found.kind)
+    waiting = ImportBatch.objects.filter(pk=found.pk, status=ImportStatus.READY).update(
+        status=ImportStatus.IMPORTING, rows_done=0
+    )
+    if not waiting:
         messages.error(request, _("This file cannot be imported: it has problems or is done."))
         return redirect("ledgers:import_batch", pk=found.pk)
-    with transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().get(pk=found.pk)
-        if locked.status != ImportStatus.READY:
-            return redirect("ledgers:import_batch", pk=found.pk)
-        path = _private(locked.file)
-        with open(path, "rb") as handle:
-            checked = imports.commit(spec, request.user, handle, locked.file_size)
-        locked.counts = checked.counts
-        locked.rows = checked.rows
-        if checked.problems:
-            locked.status = ImportStatus.INVALID
-            locked.problems = [problem.as_dict() for problem in checked.problems]
-            locked.save(update_fields=["status", "problems", "counts", "rows"])
-            messages.error(request, _("Nothing was imported: the file has problems now."))
-            return redirect("ledgers:import_batch", pk=found.pk)
-        locked.status = ImportStatus.DONE
-        locked.imported_at = timezone.now()
-        locked.save(update_fields=["status", "counts", "rows", "imported_at"])
-        record_event(
-            actor=request.user,
-            instance=locked,
-            event="import.ledger",
-            details={
-                "kind": locked.kind,
-                "file": locked.file_name,
-                "sha256": locked.sha256,
-                "rows": locked.rows,
-                **locked.counts,
-            },
-            org_path=registry.audit_path(request.user),
+    if found.in_background:
+        transaction.on_commit(lambda: tasks.commit_import.delay(str(found.pk)))
+        return redirect("ledgers:import_batch", pk=found.pk)
+    checked = batches.run_commit(found.pk)
+    if checked is None or checked.problems:
+        messages.error(request, _("Nothing was imported: the file has problems now."))
+    else:
+        messages.success(
+            request,
+            _("Imported: %(create)d new, %(update)d updated, %(unchanged)d unchanged.")
+            % checked.counts,
         )
-    counts = checked.counts
-    messages.success(
-        request,
-        _("Imported: %(create)d new, %(update)d updated, %(unchanged)d unchanged.") % counts,
-    )
     return redirect(reverse("ledgers:import_batch", args=[found.pk]))

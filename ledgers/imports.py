@@ -31,7 +31,7 @@ import hashlib
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar
 
@@ -358,7 +358,18 @@ def read_rows(
         book.close()
 
 
-def check(spec: ImportSpec, user: User, handle: IO[bytes], size: int) -> Checked:
+#: Progress is reported every this many rows: (rows done, rows in all).
+PROGRESS_EVERY = 200
+Progress = Callable[[int, int], None]
+
+
+def check(
+    spec: ImportSpec,
+    user: User,
+    handle: IO[bytes],
+    size: int,
+    progress: Progress | None = None,
+) -> Checked:
     """Read and plan every row of the file: the plans, and every problem found."""
     try:
         raw_rows, problems = read_rows(spec, handle, size)
@@ -381,7 +392,9 @@ def check(spec: ImportSpec, user: User, handle: IO[bytes], size: int) -> Checked
     prepared = spec.prepare(user, read)
     plans: list[Plan] = []
     bad_rows = {problem.row for problem in problems}
-    for number, parsed in read:
+    for index, (number, parsed) in enumerate(read, start=1):
+        if progress is not None and index % PROGRESS_EVERY == 0:
+            progress(index, len(read))
         if number in bad_rows:
             continue
         try:
@@ -396,15 +409,24 @@ def check(spec: ImportSpec, user: User, handle: IO[bytes], size: int) -> Checked
     return Checked(plans=plans, problems=problems, rows=len(raw_rows))
 
 
-def commit(spec: ImportSpec, user: User, handle: IO[bytes], size: int) -> Checked:
+def commit(
+    spec: ImportSpec,
+    user: User,
+    handle: IO[bytes],
+    size: int,
+    progress: Progress | None = None,
+) -> Checked:
     """Check the file again and apply every row in one transaction; nothing if any row has a
-    problem, or if an action refuses one (its message is the row's problem)."""
-    checked = check(spec, user, handle, size)
+    problem, or if an action refuses one (its message is the row's problem). `progress` hears
+    the check's rows, then the writes' (each counted as done)."""
+    checked = check(spec, user, handle, size, progress)
     if checked.problems:
         return checked
     try:
         with transaction.atomic():
-            for plan in checked.plans:
+            for index, plan in enumerate(checked.plans, start=1):
+                if progress is not None and index % PROGRESS_EVERY == 0:
+                    progress(index, len(checked.plans))
                 if plan.action == "unchanged":
                     continue
                 try:

@@ -97,10 +97,14 @@ class ExportJob(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    #: A big file, being checked by the worker.
+    CHECKING = "checking", _("Checking")
     #: Read and checked, no problem found: waiting for the requester to confirm.
     READY = "ready", _("Ready to import")
     #: Read and checked: problems to fix; nothing can be imported from this file.
     INVALID = "invalid", _("Has problems")
+    #: Confirmed, being imported by the worker.
+    IMPORTING = "importing", _("Importing")
     DONE = "done", _("Imported")
 
 
@@ -123,7 +127,11 @@ class ImportBatch(models.Model):
     file_size = models.PositiveIntegerField(_("file size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices)
+    #: Checked and imported by the worker (a file over LEDGERS_IMPORT_DIRECT_MAX_BYTES).
+    in_background = models.BooleanField(_("in the background"), default=False)
     rows = models.PositiveIntegerField(_("rows"), default=0)
+    #: How many rows the worker has checked or imported so far (the progress bar).
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
     #: What the rows will do (or did): create, update, unchanged → how many.
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     #: [{"row": 3, "column": "公民身份号码", "message": "..."}], in row order.
@@ -141,3 +149,13 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.file_name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+    @property
+    def percent(self) -> int:
+        if not self.rows:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows)

@@ -204,6 +204,9 @@ LEDGERS_EXPORT_KEEP_HOURS = env_int("LEDGERS_EXPORT_KEEP_HOURS", 24)
 LEDGERS_IMPORT_MAX_BYTES = env_int("LEDGERS_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 LEDGERS_IMPORT_MAX_UNZIPPED_BYTES = env_int("LEDGERS_IMPORT_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
 LEDGERS_IMPORT_MAX_ROWS = env_int("LEDGERS_IMPORT_MAX_ROWS", 20_000)
+# A file up to this size (about 2,000 members) is checked and imported in the request; a bigger
+# one by the worker, its page showing the progress (a branch's roster fits; a county's does not).
+LEDGERS_IMPORT_DIRECT_MAX_BYTES = env_int("LEDGERS_IMPORT_DIRECT_MAX_BYTES", 200 * 1024)
 
 # Member register rules that local practice may change.
 MEMBERS_PAGE_SIZE = 50

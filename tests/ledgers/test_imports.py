@@ -340,3 +340,43 @@ def test_an_import_batch_is_its_uploaders_alone(login, secretary, secretary2, in
     assert response.status_code == 404
     assert login(inspector).get(IMPORT).status_code == 403
     assert not Member.objects.filter(id_number=ID_1).exists()
+
+
+def test_a_big_file_is_checked_and_imported_by_the_worker(
+    login, secretary, settings, django_capture_on_commit_callbacks
+) -> None:
+    """Over LEDGERS_IMPORT_DIRECT_MAX_BYTES the check and the import run as Celery tasks (run
+    eagerly here; tests/browser/test_ledgers_journey.py runs a real worker for an export);
+    the page shows the progress and polls until they finish."""
+    settings.LEDGERS_IMPORT_DIRECT_MAX_BYTES = 0
+    client = login(secretary)
+    body = xlsx([row("赵导入", ID_1), row("钱导入", ID_2, 性别="女")])
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        batch = upload(client, body)
+    assert (batch.status, batch.in_background) == ("checking", True)
+    page = client.get(reverse("ledgers:import_batch", args=[batch.pk])).content.decode()
+    assert "every 1s" in page
+    assert "import-progress" in page
+    assert "import-confirm" not in page
+    for callback in queued:
+        callback()
+    batch.refresh_from_db()
+    assert (batch.status, batch.counts["create"]) == ("ready", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("ledgers:import_confirm", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == "done"
+    assert Member.objects.filter(id_number__in=[ID_1, ID_2]).count() == 2
+    assert AuditEntry.objects.filter(event="import.ledger", object_pk=str(batch.pk)).exists()
+
+
+def test_a_failed_background_import_says_so_and_writes_nothing(login, secretary) -> None:
+    from ledgers import batches
+
+    batch = upload(login(secretary), xlsx([row("赵导入", ID_1)]))
+    ImportBatch.objects.filter(pk=batch.pk).update(status="importing", file="imports/../x.xlsx")
+    batches.run_commit_safely(batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == "invalid"
+    assert "导入失败" in batch.problems[0]["message"]
+    assert not Member.objects.filter(id_number=ID_1).exists()
