@@ -100,13 +100,14 @@ def write(
         progress(0, total)
     writer = LedgerWriter(
         selection.ledger,
+        target,
         heading=registry.heading(user=user, selection=selection, full_ids=job.full_ids),
     )
     for row in selection.rows():
         writer.append(row)
         if progress is not None and writer.rows % PROGRESS_EVERY == 0:
             progress(writer.rows, max(total, writer.rows))
-    rows = writer.close(target)
+    rows = writer.close()
     if progress is not None:
         progress(rows, rows)
     return rows
