@@ -238,6 +238,9 @@ def dues_sheet(request: AuthedRequest) -> HttpResponseBase:
             "rows": rows,
             "errors": errors,
             "may_record": may_record,
+            # Past payments come in by the import (members.dues.history.ledger), anywhere the
+            # user records dues.
+            "may_import": scope.can(Action.CHANGE),
             "recordable": any(row.recordable for row in rows),
             "totals": sheet_totals(rows),
             "previous": _month_query(org, add_months(month, -1)) if org else "",
