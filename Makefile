@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint typecheck djangocheck pytest bench bench-transfers bench-education bench-dues bench-oversight messages stop-db clean
+.PHONY: install run test lint typecheck djangocheck pytest bench bench-transfers bench-education bench-dues bench-oversight bench-ledgers messages stop-db clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -63,6 +63,11 @@ bench-dues: install
 # bare-SQL floor, a per-member loop, the reports, the Celery worker's peak memory (REDIS_URL).
 bench-oversight: install
 	$(BIN)/python -m benchmarks.run --only oversight
+
+# The ledgers (issue 13): the province roster (1M rows) against the raw writers, and a 10,000-row
+# member import against the raw read of its file.
+bench-ledgers: install
+	$(BIN)/python -m benchmarks.ledgers
 
 # Rebuild the Chinese translations (needs GNU gettext; the compiled .mo is committed).
 messages: install

@@ -10,7 +10,6 @@ from typing import Any
 from django.db.models import Choices, Model
 from django.forms.models import model_to_dict
 from django.http import QueryDict
-from django.utils.html import strip_tags
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +21,7 @@ from ledgers.imports import ImportColumn, ImportSpec, Plan, RowError
 from ledgers.registry import IdNumbers, LedgerSource, OrgIndex, Selection, filter_words
 from ledgers.writer import Column, Ledger
 from members import access
+from members.import_rows import form_errors
 from members.models import (
     ETHNICITY_CHOICES,
     Education,
@@ -328,7 +328,7 @@ class MemberImport(ImportSpec):
             current = model_to_dict(member, fields)
             form = MemberForm({**current, **data}, instance=member, actor=user)
             if not form.is_valid():
-                raise RowError(_errors(form))
+                raise RowError(form_errors(form))
             changed = {
                 name: form.cleaned_data[name]
                 for name in fields
@@ -340,7 +340,7 @@ class MemberImport(ImportSpec):
         data.setdefault("membership", Membership.FULL)
         form = MemberForm(data, actor=user)
         if not form.is_valid():
-            raise RowError(_errors(form))
+            raise RowError(form_errors(form))
         return Plan(
             row=row,
             action="create",
@@ -359,13 +359,6 @@ def _differs(new: Any, old: Any) -> bool:
     if isinstance(new, Model):
         return bool(new.pk != old)
     return bool((new or None) != (old or None))
-
-
-def _errors(form: MemberForm) -> dict[str, list[str]]:
-    return {
-        ("" if name == "__all__" else name): [strip_tags(str(m)) for m in messages]
-        for name, messages in form.errors.items()
-    }
 
 
 IMPORTS = (MemberImport(),)
