@@ -41,10 +41,13 @@ def redis_app(settings) -> Iterator[Celery]:
         pytest.skip("no Redis at 127.0.0.1:6379")
     # No message left over from an earlier run.
     redis.Redis.from_url(REDIS).delete(celery_app.conf.task_default_queue)
-    settings.CELERY_BROKER_URL = REDIS
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Saved before the settings change: the app's configuration is read lazily from Django's
+    # settings, so read after it would "save" the test's own values (and leave a later test
+    # sending tasks to Redis instead of running them eagerly).
     keys = ("broker_url", "task_always_eager")
     saved = {key: celery_app.conf[key] for key in keys}
+    settings.CELERY_BROKER_URL = REDIS
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     celery_app.conf.update(broker_url=REDIS, task_always_eager=False)
     forget_pools()
     try:
