@@ -85,7 +85,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:
         checks["database"] = f"error: {exc.__class__.__name__}"
     redis_url = settings.REDIS_URL or settings.CELERY_BROKER_URL
-    if redis_url:
+    # `make run` without Redis uses Kombu's filesystem broker: a folder, nothing to ping.
+    if redis_url.startswith(("redis://", "rediss://", "unix://")):
         try:
             redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2).ping()
             checks["redis"] = "ok"
