@@ -95,7 +95,8 @@ def write(
 ) -> int:
     """Write `job`'s ledger for `user` to `target`: the rows written."""
     selection = selection or select(job, user)
-    total = selection.count()
+    # Counted for the progress bar only: a direct export's count was taken to choose its mode.
+    total = selection.count() if progress is not None else 0
     if progress is not None:
         progress(0, total)
     writer = LedgerWriter(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MeetingKind(models.TextChoices):
@@ -33,7 +34,8 @@ class OtherActivity(models.TextChoices):
 
 class MeetingMode(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
-    ONLINE = "online", _("Online")
+    # Its own context: "Online" alone is the attendance status (线上参加).
+    ONLINE = "online", pgettext_lazy("meeting mode", "Online")
     BOTH = "both", _("In person and online")
 
 

@@ -33,8 +33,8 @@ HEADERS = (
     "预警规则",
     "涉及对象",
     "公民身份号码",
-    "责任组织",
-    "预警等级",
+    "责任党组织",
+    "严重程度",
     "发现日期",
     "具体情况",
     "状态",
@@ -85,8 +85,8 @@ def test_an_alerts_line(login, county, superuser, members, alerts) -> None:
     ]
     assert line["预警规则"] == "党费欠缴"
     assert line["公民身份号码"] == mask_id_number(members["a1"].id_number)
-    assert line["责任组织"] == "甲一支部"
-    assert line["预警等级"] == "提前预警"
+    assert line["责任党组织"] == "甲一支部"
+    assert line["严重程度"] == "提前预警"
     assert line["发现日期"].date() == alert.opened_on
     assert line["具体情况"] == "，".join(describe(alert.detail, alert.closed_on))
     assert "欠缴6个月" in str(line["具体情况"])
@@ -97,7 +97,7 @@ def test_an_alerts_line(login, county, superuser, members, alerts) -> None:
 
 def test_an_alert_about_an_organization(login, county, alerts) -> None:
     rows = lines(export(login(county)))
-    (line,) = [line for line in rows if line["责任组织"] == "甲镇"]
+    (line,) = [line for line in rows if line["责任党组织"] == "甲镇"]
     assert line["涉及对象"] == "甲一支部"
     assert line["公民身份号码"] is None
 
@@ -106,7 +106,7 @@ def test_the_county_ledger_holds_both_townships_alerts(login, county, alerts) ->
     """The live alerts, as the list shows by default: the dismissed one only with "all"."""
     rows = export(login(county))
     assert concerning(rows) == sorted(["王甲一", "王乙一", "王流入", "王流入", "甲一支部"])
-    assert {line["责任组织"] for line in lines(rows)} == {
+    assert {line["责任党组织"] for line in lines(rows)} == {
         "甲一支部", "甲二支部", "甲镇", "乙一支部", "乙镇流动党员服务站",
     }  # fmt: skip
     every = export(login(county), status="all")
