@@ -5,6 +5,7 @@ everywhere)."""
 from __future__ import annotations
 
 import socket
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -39,19 +40,21 @@ def redis_app(settings) -> Iterator[Celery]:
     blanked the broker, and the test settings run tasks eagerly), then put back."""
     if not _redis_answers():
         pytest.skip("no Redis at 127.0.0.1:6379")
-    # No message left over from an earlier run.
-    redis.Redis.from_url(REDIS).delete(celery_app.conf.task_default_queue)
     # Saved before the settings change: the app's configuration is read lazily from Django's
     # settings, so read after it would "save" the test's own values (and leave a later test
     # sending tasks to Redis instead of running them eagerly).
-    keys = ("broker_url", "task_always_eager")
+    keys = ("broker_url", "task_always_eager", "task_default_queue")
     saved = {key: celery_app.conf[key] for key in keys}
     settings.CELERY_BROKER_URL = REDIS
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    celery_app.conf.update(broker_url=REDIS, task_always_eager=False)
+    # A default queue of the test's own: pytest-xdist runs two test processes on the one Redis,
+    # and a worker started by one took the other's message (and ran it on its own database).
+    queue = f"tests-{uuid.uuid4().hex}"
+    celery_app.conf.update(broker_url=REDIS, task_always_eager=False, task_default_queue=queue)
     forget_pools()
     try:
         yield celery_app
     finally:
         celery_app.conf.update(saved)
         forget_pools()
+        redis.Redis.from_url(REDIS).delete(queue)

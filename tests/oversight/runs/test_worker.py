@@ -61,8 +61,9 @@ def test_a_real_worker_runs_the_nightly_checks(redis_app, members, secretary, co
     task_prerun.connect(seen, weak=False)
     started = time.monotonic()
     try:
-        # The default queue, where beat and the button send: named, because a worker started
-        # earlier in this process on a queue of its own left the app consuming only from that.
+        # The default queue, where beat and the button send (the fixture's own: see
+        # tests/celery_redis.py): named, because a worker started earlier in this process on a
+        # queue of its own left the app consuming only from that.
         queue = redis_app.conf.task_default_queue
         with start_worker(redis_app, queues=[queue], perform_ping_check=False, shutdown_timeout=10):
             # As beat sends it: the task's name and an as-of day, on the default queue.
