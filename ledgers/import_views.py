@@ -20,6 +20,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -112,15 +113,9 @@ def template(request: AuthedRequest, key: str) -> HttpResponse:
     imports.write_template(spec, request.user, buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     filename = f"{spec.title}-{_('template')}.xlsx"
-    response["Content-Disposition"] = _disposition(filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _disposition(filename: str) -> str:
-    from urllib.parse import quote
-
-    return f"attachment; filename*=UTF-8''{quote(filename)}"
 
 
 def _own_batch(request: AuthedRequest, pk: Any) -> ImportBatch:

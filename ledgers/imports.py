@@ -472,10 +472,10 @@ def write_template(spec: ImportSpec, user: User, target: IO[bytes]) -> None:
         if column.required:
             cell.fill = required_fill
         data.column_dimensions[letter].width = column.width
-        # Texts stay texts: an ID-card number typed into a general cell becomes 1.1e17.
+        # Texts stay texts: an ID-card number typed into a general cell becomes 1.1e17. The
+        # column's own format: every cell typed into it is text.
         if column.kind in ("text", "choice"):
-            for row in range(2, 1002):
-                data.cell(row=row, column=number).number_format = "@"
+            data.column_dimensions[letter].number_format = "@"
         options = spec.choices_for(user, column)
         if options:
             list_column += 1

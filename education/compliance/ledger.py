@@ -26,22 +26,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
-from core.scoping import Action
 from core.types import AnyUser
 from education.compliance.forms import ComplianceTableForm
 from education.compliance.queries import (
-    _under,
     month_index,
     month_start,
     required_org_kinds,
     table_for,
+    table_prefixes,
+    under,
 )
 from education.meetings.actions import kinds_of
 from education.models import Meeting, MeetingKind
 from ledgers.registry import IdNumbers, LedgerSource, Selection
 from ledgers.writer import Column, Ledger
 from organizations.models import Organization
-from organizations.scope import user_scope
 
 #: The months a ledger covers: the as-of day's and the eleven before it.
 MONTHS = 12
@@ -106,7 +105,7 @@ def month_counts(
     organizations under `prefixes` from `first` to `as_of`: one grouped query."""
     rows = (
         Meeting.objects.held()
-        .filter(_under(prefixes, "organization__path"))
+        .filter(under(prefixes, "organization__path"))
         .filter(held_on__gte=first, held_on__lte=as_of)
         .order_by()
         .annotate(month=TruncMonth("held_on"))
@@ -190,14 +189,7 @@ class MeetingsSource(LedgerSource):
         form = ComplianceTableForm(data or None, user=user)
         as_of = form.as_of_day
         chosen: Organization | None = form.value("org")
-        scope = user_scope(user)
-        prefixes: Sequence[str]
-        if chosen is not None:
-            prefixes = [chosen.path]
-        elif scope.is_superuser:
-            prefixes = [""]
-        else:
-            prefixes = scope.paths_for(Action.VIEW)
+        prefixes = table_prefixes(user, chosen)
         words = []
         if chosen is not None:
             words.append(f"{form['org'].label}：{chosen.name}")

@@ -98,10 +98,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from core.lookups import PathStartsWith
+from core.scoping import Action
+from core.types import AnyUser
 from education.meetings.actions import kinds_for
 from education.models import GroupMembership, Meeting, MeetingKind, Period
 from members.models import Member
 from organizations.models import COMMITTEE_KINDS, Organization, OrgKind, relationship_kinds
+from organizations.scope import user_scope
 
 
 class Light(models.TextChoices):
@@ -383,7 +386,7 @@ def _at_least(queryset: models.QuerySet[Any], n: int) -> Exists | Value:
     return Exists(queryset[n - 1 : n])
 
 
-def _under(prefixes: Sequence[str], path_field: str) -> Q:
+def under(prefixes: Sequence[str], path_field: str) -> Q:
     """`path_field` starts with one of `prefixes` (the tree is a materialized path)."""
     condition = Q(pk__in=[])
     for prefix in prefixes:
@@ -424,7 +427,7 @@ def organization_rows(prefixes: Sequence[str]) -> list[_Org]:
     meetings (each with `has_committee`) and the committees they are grouped under. One
     query."""
     rows = (
-        Organization.objects.filter(_under(prefixes, "path"))
+        Organization.objects.filter(under(prefixes, "path"))
         .filter(Q(kind__in=required_org_kinds(), is_active=True) | Q(kind__in=COMMITTEE_KINDS))
         .annotate(has_committee=has_committee())
         .order_by("path")
@@ -448,7 +451,7 @@ def meeting_totals(
     )
     return (
         Meeting.objects.held()
-        .filter(_under(prefixes, "organization__path"))
+        .filter(under(prefixes, "organization__path"))
         .filter(kind__in=list(kinds), held_on__lte=as_of)
         .order_by()
         .values_list("organization_id", "kind")
@@ -606,3 +609,14 @@ def bare_params(root: Organization, as_of: dt.date) -> dict[str, Any]:
         "kinds": list(all_required_kinds()),
         "as_of": as_of,
     }
+
+
+def table_prefixes(user: AnyUser, chosen: Organization | None) -> list[str]:
+    """The tree paths the compliance table (and its ledger) covers: the organization chosen, or
+    the user's view scope (every path for a superuser)."""
+    if chosen is not None:
+        return [chosen.path]
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return [""]
+    return list(scope.paths_for(Action.VIEW))

@@ -8,7 +8,6 @@ county's table is hundreds of branches by half a dozen kinds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -20,13 +19,17 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from core.links import url_maker
-from core.scoping import Action
 from core.types import AuthedRequest
 from education.compliance.forms import AsOfForm, ComplianceTableForm
-from education.compliance.queries import ComplianceRow, Light, required_org_kinds, table_for
+from education.compliance.queries import (
+    ComplianceRow,
+    Light,
+    required_org_kinds,
+    table_for,
+    table_prefixes,
+)
 from education.models import MeetingKind, Period
 from organizations.models import Organization, OrgKind
-from organizations.scope import user_scope
 
 #: The colour's Bootstrap classes; the words are always written beside it.
 LIGHT_CSS = {
@@ -78,15 +81,9 @@ def compliance_table_page(request: AuthedRequest) -> HttpResponse:
     form = ComplianceTableForm(request.GET or None, user=request.user)
     as_of = form.as_of_day
     chosen: Organization | None = form.value("org")
-    scope = user_scope(request.user)
-    prefixes: Sequence[str]
     if chosen is not None:
         form.offer(chosen)
-        prefixes = [chosen.path]
-    elif scope.is_superuser:
-        prefixes = [""]
-    else:
-        prefixes = scope.paths_for(Action.VIEW)
+    prefixes = table_prefixes(request.user, chosen)
     rows = table_for(prefixes, as_of) if prefixes else []
     kinds = [kind for kind in MeetingKind.values if any(r.kind == kind for r in rows)]
     lines, totals = table_lines(rows, kinds, suffix=_query(form))

@@ -174,9 +174,10 @@ class OutflowImport(ImportSpec):
         numbers = {normalize_id_number(str(values.get("id_number", ""))) for _n, values in rows}
         members = {
             member.id_number: member
-            for member in Member.objects.filter(id_number__in=numbers - {""}).select_related(
-                "home_org"
-            )
+            # Only the importer's own members are read: any other number is "not yours".
+            for member in Member.objects.visible_to(user, Action.CHANGE)
+            .filter(id_number__in=numbers - {""})
+            .select_related("home_org")
         }
         named = {name: {str(v[name]) for _n, v in rows if v.get(name)} for name in NAMED}
         homes = {member.home_org_id for member in members.values()}

@@ -194,9 +194,11 @@ class DuesImport(ImportSpec):
         numbers = {normalize_id_number(str(values.get("id_number", ""))) for _n, values in rows}
         members = {
             member.id_number: member
-            for member in Member.objects.filter(id_number__in=numbers - {""}).select_related(
-                "home_org"
-            )
+            # Only members the importer may record dues for (home side, or checked in with
+            # them); `_places` then says where each may be paid.
+            for member in Member.objects.visible_to(user, Action.RECORD)
+            .filter(id_number__in=numbers - {""})
+            .select_related("home_org")
         }
         ids = [member.pk for member in members.values()]
         inflow = {
